@@ -1,0 +1,288 @@
+#include "core/campaign/campaign.h"
+
+#include <array>
+#include <utility>
+
+namespace clearline::core {
+
+namespace {
+
+template <typename E, size_t N>
+std::string_view nameOf(const std::array<std::pair<E, std::string_view>, N>& table, E e) {
+  for (auto& [k, v] : table)
+    if (k == e) return v;
+  return "unknown";
+}
+
+template <typename E, size_t N>
+Result<E> parseOf(const std::array<std::pair<E, std::string_view>, N>& table, std::string_view s,
+                  const char* what) {
+  for (auto& [k, v] : table)
+    if (v == s) return k;
+  std::string names;
+  for (auto& [k, v] : table) names += (names.empty() ? "" : ", ") + std::string(v);
+  return Status::invalidArgument("unknown " + std::string(what) + " '" + std::string(s) +
+                                     "' (one of: " + names + ")",
+                                 what);
+}
+
+template <typename E, size_t N>
+std::string namesOf(const std::array<std::pair<E, std::string_view>, N>& table) {
+  std::string names;
+  for (auto& [k, v] : table) names += (names.empty() ? "" : ", ") + std::string(v);
+  return names;
+}
+
+constexpr std::array<std::pair<PurposeClass, std::string_view>, 6> kPurposes{{
+    {PurposeClass::kPolitical, "political"},
+    {PurposeClass::kCharitableByCharity, "charitable_by_charity"},
+    {PurposeClass::kCharitableByTelemarketer, "charitable_by_telemarketer"},
+    {PurposeClass::kCommercial, "commercial"},
+    {PurposeClass::kSurvey, "survey"},
+    {PurposeClass::kInformational, "informational"},
+}};
+constexpr std::array<std::pair<DialMode, std::string_view>, 4> kModes{{
+    {DialMode::kPreview, "preview"},
+    {DialMode::kProgressive, "progressive"},
+    {DialMode::kPredictive, "predictive"},
+    {DialMode::kHumanInitiated, "human_initiated"},
+}};
+constexpr std::array<std::pair<CampaignState, std::string_view>, 4> kStates{{
+    {CampaignState::kDraft, "draft"},
+    {CampaignState::kActive, "active"},
+    {CampaignState::kPaused, "paused"},
+    {CampaignState::kFinished, "finished"},
+}};
+constexpr std::array<std::pair<CampaignEvent, std::string_view>, 4> kEvents{{
+    {CampaignEvent::kActivate, "activate"},
+    {CampaignEvent::kPause, "pause"},
+    {CampaignEvent::kResume, "resume"},
+    {CampaignEvent::kFinish, "finish"},
+}};
+constexpr std::array<std::pair<RecordingPolicy, std::string_view>, 3> kRecording{{
+    {RecordingPolicy::kNever, "never"},
+    {RecordingPolicy::kAll, "all"},
+    {RecordingPolicy::kOnDemand, "on_demand"},
+}};
+
+bool isE164(const std::string& s) {
+  if (s.size() < 8 || s.size() > 16 || s[0] != '+' || s[1] == '0') return false;
+  for (size_t i = 1; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+}  // namespace
+
+std::string_view toString(PurposeClass p) { return nameOf(kPurposes, p); }
+std::string_view toString(DialMode m) { return nameOf(kModes, m); }
+std::string_view toString(CampaignState s) { return nameOf(kStates, s); }
+std::string_view toString(CampaignEvent e) { return nameOf(kEvents, e); }
+std::string_view toString(RecordingPolicy r) { return nameOf(kRecording, r); }
+Result<PurposeClass> parsePurposeClass(std::string_view s) {
+  if (s == "commercial_telemarketing") return PurposeClass::kCommercial;  // research spelling
+  if (s == "survey_poll") return PurposeClass::kSurvey;
+  return parseOf(kPurposes, s, "purpose");
+}
+Result<DialMode> parseDialMode(std::string_view s) { return parseOf(kModes, s, "dial_mode"); }
+Result<CampaignState> parseCampaignState(std::string_view s) {
+  return parseOf(kStates, s, "state");
+}
+Result<RecordingPolicy> parseRecordingPolicy(std::string_view s) {
+  return parseOf(kRecording, s, "recording");
+}
+std::string purposeClassNames() { return namesOf(kPurposes); }
+std::string dialModeNames() { return namesOf(kModes); }
+
+Result<CampaignState> transition(CampaignState from, CampaignEvent event) {
+  using S = CampaignState;
+  using E = CampaignEvent;
+  switch (from) {
+    case S::kDraft:
+      if (event == E::kActivate) return S::kActive;
+      if (event == E::kFinish) return S::kFinished;
+      break;
+    case S::kActive:
+      if (event == E::kPause) return S::kPaused;
+      if (event == E::kFinish) return S::kFinished;
+      break;
+    case S::kPaused:
+      if (event == E::kResume) return S::kActive;
+      if (event == E::kFinish) return S::kFinished;
+      break;
+    case S::kFinished:
+      break;
+  }
+  return Status::failedPrecondition("a " + std::string(toString(from)) + " campaign cannot " +
+                                        std::string(toString(event)),
+                                    "state");
+}
+
+Status validate(const Campaign& c) {
+  if (c.name.empty()) return Status::invalidArgument("name must not be empty", "name");
+  if (c.name.size() > 200) return Status::invalidArgument("name is longer than 200 characters", "name");
+  if (!c.caller_id.empty() && !isE164(c.caller_id)) {
+    return Status::invalidArgument("caller_id must be an E.164 number like +12025550123", "caller_id");
+  }
+  if (!c.callback_number.empty() && !isE164(c.callback_number)) {
+    return Status::invalidArgument("callback_number must be an E.164 number", "callback_number");
+  }
+  const auto& s = c.schedule;
+  if (s.start_minute < 0 || s.start_minute >= 24 * 60 || s.end_minute <= s.start_minute ||
+      s.end_minute > 24 * 60) {
+    return Status::invalidArgument("schedule must have 00:00 <= start < end <= 24:00", "schedule");
+  }
+  for (int d : s.weekdays)
+    if (d < 0 || d > 6) return Status::invalidArgument("weekdays are 0 (Sunday) to 6", "schedule.weekdays");
+  if (c.max_attempts_per_contact < 1 || c.max_attempts_per_contact > 50) {
+    return Status::invalidArgument("max_attempts_per_contact must be 1..50", "max_attempts_per_contact");
+  }
+  if (c.abandon_target_pct < 0.0 || c.abandon_target_pct > 3.0) {
+    return Status::invalidArgument("abandon_target_pct must be within 0..3 (the legal ceiling is 3%)",
+                                   "abandon_target_pct");
+  }
+  for (auto& r : c.recycle_rules) {
+    if (r.disposition.empty()) return Status::invalidArgument("recycle rule without disposition", "recycle_rules");
+    if (r.delay_minutes < 0) return Status::invalidArgument("recycle delay must be >= 0", "recycle_rules");
+  }
+  for (auto& q : c.script.questions)
+    if (q.key.empty()) return Status::invalidArgument("survey question without key", "script.questions");
+  return Status::ok();
+}
+
+namespace {
+std::string hhmm(int minute) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
+  return buf;
+}
+Result<int> parseHhmm(const Json& j, const char* field) {
+  if (!j.is_string()) return Status::invalidArgument("must be \"HH:MM\"", field);
+  auto s = j.get<std::string>();
+  if (s.size() != 5 || s[2] != ':' || !isdigit(s[0]) || !isdigit(s[1]) || !isdigit(s[3]) ||
+      !isdigit(s[4])) {
+    return Status::invalidArgument("must be \"HH:MM\"", field);
+  }
+  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h > 24 || m > 59 || (h == 24 && m != 0)) return Status::invalidArgument("must be \"HH:MM\"", field);
+  return h * 60 + m;
+}
+}  // namespace
+
+Json toJson(const Campaign& c) {
+  Json questions = Json::array();
+  for (auto& q : c.script.questions)
+    questions.push_back({{"key", q.key}, {"text", q.text}, {"choices", q.choices}});
+  Json rules = Json::array();
+  for (auto& r : c.recycle_rules)
+    rules.push_back({{"disposition", r.disposition},
+                     {"delay_minutes", r.delay_minutes},
+                     {"max_attempts", r.max_attempts}});
+  return Json{
+      {"id", c.id.value},
+      {"org_id", c.org_id.value},
+      {"name", c.name},
+      {"purpose", toString(c.purpose)},
+      {"subject_key", c.subject_key},
+      {"jurisdictions", c.jurisdictions},
+      {"dial_mode", toString(c.dial_mode)},
+      {"caller_id", c.caller_id},
+      {"callback_number", c.callback_number},
+      {"safe_harbor_message", c.safe_harbor_message},
+      {"disclaimer", c.disclaimer},
+      {"schedule",
+       {{"start", hhmm(c.schedule.start_minute)},
+        {"end", hhmm(c.schedule.end_minute)},
+        {"weekdays", c.schedule.weekdays}}},
+      {"script", {{"version", c.script.version}, {"text", c.script.text}, {"questions", questions}}},
+      {"recycle_rules", rules},
+      {"max_attempts_per_contact", c.max_attempts_per_contact},
+      {"abandon_target_pct", c.abandon_target_pct},
+      {"recording", toString(c.recording)},
+      {"state", toString(c.state)},
+      {"created_at", toEpochMillis(c.created_at)},
+      {"updated_at", toEpochMillis(c.updated_at)},
+  };
+}
+
+Status applyJson(const Json& j, Campaign& c) {
+  if (!j.is_object()) return Status::invalidArgument("campaign must be a JSON object");
+  try {
+    for (auto& [k, v] : j.items()) {
+      if (k == "name") {
+        c.name = v.get<std::string>();
+      } else if (k == "purpose") {
+        ASSIGN_OR_RETURN(c.purpose, parsePurposeClass(v.get<std::string>()));
+      } else if (k == "subject_key") {
+        c.subject_key = v.get<std::string>();
+      } else if (k == "jurisdictions") {
+        c.jurisdictions = v.get<std::vector<std::string>>();
+      } else if (k == "dial_mode") {
+        ASSIGN_OR_RETURN(c.dial_mode, parseDialMode(v.get<std::string>()));
+      } else if (k == "caller_id") {
+        c.caller_id = v.get<std::string>();
+      } else if (k == "callback_number") {
+        c.callback_number = v.get<std::string>();
+      } else if (k == "safe_harbor_message") {
+        c.safe_harbor_message = v.get<std::string>();
+      } else if (k == "disclaimer") {
+        c.disclaimer = v.get<std::string>();
+      } else if (k == "schedule") {
+        if (v.contains("start")) { ASSIGN_OR_RETURN(c.schedule.start_minute, parseHhmm(v["start"], "schedule.start")); }
+        if (v.contains("end")) { ASSIGN_OR_RETURN(c.schedule.end_minute, parseHhmm(v["end"], "schedule.end")); }
+        if (v.contains("weekdays")) c.schedule.weekdays = v["weekdays"].get<std::vector<int>>();
+      } else if (k == "script") {
+        if (v.contains("text")) c.script.text = v["text"].get<std::string>();
+        if (v.contains("questions")) {
+          c.script.questions.clear();
+          for (auto& q : v["questions"]) {
+            SurveyQuestion sq;
+            sq.key = q.at("key").get<std::string>();
+            sq.text = q.value("text", "");
+            if (q.contains("choices")) sq.choices = q["choices"].get<std::vector<std::string>>();
+            c.script.questions.push_back(std::move(sq));
+          }
+        }
+        c.script.version += 1;
+      } else if (k == "recycle_rules") {
+        c.recycle_rules.clear();
+        for (auto& r : v) {
+          c.recycle_rules.push_back({r.at("disposition").get<std::string>(),
+                                     r.value("delay_minutes", 0), r.value("max_attempts", 3)});
+        }
+      } else if (k == "max_attempts_per_contact") {
+        c.max_attempts_per_contact = v.get<int>();
+      } else if (k == "abandon_target_pct") {
+        c.abandon_target_pct = v.get<double>();
+      } else if (k == "recording") {
+        ASSIGN_OR_RETURN(c.recording, parseRecordingPolicy(v.get<std::string>()));
+      } else if (k == "id" || k == "org_id" || k == "state" || k == "created_at" ||
+                 k == "updated_at") {
+        // read-only fields: ignored so that a GET body can be PUT back
+      } else {
+        return Status::invalidArgument("unknown campaign field '" + k + "'", k);
+      }
+    }
+  } catch (const Json::exception& e) {
+    return Status::invalidArgument(std::string("wrong type: ") + e.what());
+  }
+  return validate(c);
+}
+
+Campaign newCampaign(std::string name, PurposeClass purpose) {
+  Campaign c;
+  c.name = std::move(name);
+  c.purpose = purpose;
+  c.subject_key = c.name;
+  c.jurisdictions = {"US"};
+  c.recycle_rules = {
+      {"no_answer", 4 * 60, 3}, {"busy", 30, 3}, {"machine", 24 * 60, 2}, {"callback", 0, 3}};
+  c.safe_harbor_message =
+      "Sorry we missed you. This call was made on behalf of " + c.name +
+      ". To reach us or to stop these calls, call the number on your caller ID. Press 9 to be "
+      "added to our do-not-call list.";
+  c.script.text = "Hi {first_name}, this is {caller_name} calling on behalf of " + c.name + ".";
+  return c;
+}
+
+}  // namespace clearline::core
