@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <sstream>
+#include <cstdio>
 
 namespace clearline {
 
@@ -25,9 +25,12 @@ Json tomlToJson(const toml::node& node) {
   if (auto* i = node.as_integer()) return i->get();
   if (auto* f = node.as_floating_point()) return f->get();
   if (auto* b = node.as_boolean()) return b->get();
-  std::ostringstream os;
-  os << node;
-  return os.str();
+  if (auto* d = node.as_date()) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d->get().year, d->get().month, d->get().day);
+    return std::string(buf);
+  }
+  return nullptr;  // times and date-times are not used in Clearline's config
 }
 
 // Overlays `src` onto `dst`; every key of src must exist in dst (defaults define the schema).

@@ -1,6 +1,8 @@
 #include "core/campaign/campaign.h"
 
 #include <array>
+#include <cctype>
+#include <cstdio>
 #include <utility>
 
 namespace clearline::core {
@@ -152,8 +154,8 @@ Status validate(const Campaign& c) {
 
 namespace {
 std::string hhmm(int minute) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", (minute / 60) % 100, minute % 60);
   return buf;
 }
 Result<int> parseHhmm(const Json& j, const char* field) {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is needed, builds with ASan+UBSan and
+# warnings as errors, and runs every test (unit, store contract, CLI end to
+# end, SIP with real peers, PostgreSQL, browser) through CTest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if [[ -f web/package.json ]]; then (cd web && npm run build --silent); fi
+cmake --preset asan
+cmake --build --preset asan
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --preset asan "$@"
