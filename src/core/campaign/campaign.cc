@@ -207,8 +207,9 @@ Json toJson(const Campaign& c) {
   };
 }
 
-Status applyJson(const Json& j, Campaign& c) {
+Status applyJson(const Json& j, Campaign& out) {
   if (!j.is_object()) return Status::invalidArgument("campaign must be a JSON object");
+  Campaign c = out;  // applied to a copy: on error `out` is unchanged
   try {
     for (auto& [k, v] : j.items()) {
       if (k == "name") {
@@ -268,7 +269,9 @@ Status applyJson(const Json& j, Campaign& c) {
   } catch (const Json::exception& e) {
     return Status::invalidArgument(std::string("wrong type: ") + e.what());
   }
-  return validate(c);
+  RETURN_IF_ERROR(validate(c));
+  out = std::move(c);
+  return Status::ok();
 }
 
 Campaign newCampaign(std::string name, PurposeClass purpose) {

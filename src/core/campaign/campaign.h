@@ -114,6 +114,7 @@ Status validate(const Campaign& c);
 // Stable JSON forms (API, CLI --json, audit payloads).
 Json toJson(const Campaign& c);
 // Reads the user-settable fields from JSON (unknown keys are an error naming them).
+// All or nothing: on error `c` is unchanged.
 Status applyJson(const Json& j, Campaign& c);
 
 // Defaults for a new campaign of this purpose: recycle rules and safe-harbor text.

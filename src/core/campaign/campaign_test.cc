@@ -1,0 +1,82 @@
+#include "core/campaign/campaign.h"
+
+#include <gtest/gtest.h>
+
+namespace clearline::core {
+namespace {
+
+using S = CampaignState;
+using E = CampaignEvent;
+
+TEST(CampaignLifecycle, EveryTransitionOfTheTable) {
+  struct Case {
+    S from;
+    E ev;
+    bool ok;
+    S to;
+  };
+  const Case cases[] = {
+      {S::kDraft, E::kActivate, true, S::kActive},   {S::kDraft, E::kPause, false, S::kDraft},
+      {S::kDraft, E::kResume, false, S::kDraft},     {S::kDraft, E::kFinish, true, S::kFinished},
+      {S::kActive, E::kActivate, false, S::kActive}, {S::kActive, E::kPause, true, S::kPaused},
+      {S::kActive, E::kResume, false, S::kActive},   {S::kActive, E::kFinish, true, S::kFinished},
+      {S::kPaused, E::kActivate, false, S::kPaused}, {S::kPaused, E::kPause, false, S::kPaused},
+      {S::kPaused, E::kResume, true, S::kActive},    {S::kPaused, E::kFinish, true, S::kFinished},
+      {S::kFinished, E::kActivate, false, S::kFinished},
+      {S::kFinished, E::kPause, false, S::kFinished},
+      {S::kFinished, E::kResume, false, S::kFinished},
+      {S::kFinished, E::kFinish, false, S::kFinished},
+  };
+  for (const auto& c : cases) {
+    auto r = transition(c.from, c.ev);
+    EXPECT_EQ(r.isOk(), c.ok) << toString(c.from) << " + " << toString(c.ev);
+    if (c.ok && r.isOk()) {
+      EXPECT_EQ(*r, c.to);
+    }
+    if (!c.ok && !r.isOk()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+    }
+  }
+}
+
+TEST(Campaign, JsonRoundTripKeepsEverySettableField) {
+  Campaign c = newCampaign("Get out the vote", PurposeClass::kPolitical);
+  c.caller_id = "+12025550123";
+  c.dial_mode = DialMode::kPredictive;
+  c.script.questions = {{"support", "Will you vote for Ada?", {"yes", "no", "maybe"}}};
+  Json j = toJson(c);
+  Campaign d;
+  ASSERT_TRUE(applyJson(j, d).isOk());
+  EXPECT_EQ(d.name, c.name);
+  EXPECT_EQ(d.caller_id, c.caller_id);
+  EXPECT_EQ(d.dial_mode, DialMode::kPredictive);
+  ASSERT_EQ(d.script.questions.size(), 1u);
+  EXPECT_EQ(d.script.questions[0].choices.size(), 3u);
+  EXPECT_EQ(d.recycle_rules.size(), c.recycle_rules.size());
+  EXPECT_EQ(d.schedule.start_minute, c.schedule.start_minute);
+}
+
+TEST(Campaign, BadFieldsAreNamed) {
+  Campaign c = newCampaign("x", PurposeClass::kSurvey);
+  Status st = applyJson(Json{{"caller_id", "555-0123"}}, c);
+  EXPECT_EQ(st.field(), "caller_id");
+  st = applyJson(Json{{"colour", "red"}}, c);
+  EXPECT_EQ(st.field(), "colour");
+  st = applyJson(Json{{"abandon_target_pct", 5.0}}, c);
+  EXPECT_EQ(st.field(), "abandon_target_pct");
+  st = applyJson(Json{{"schedule", {{"start", "25:00"}}}}, c);
+  EXPECT_EQ(st.field(), "schedule.start");
+  st = applyJson(Json{{"purpose", "lobbying"}}, c);
+  EXPECT_EQ(st.field(), "purpose");
+  st = applyJson(Json{{"name", 42}}, c);
+  EXPECT_FALSE(st.isOk());
+}
+
+TEST(Campaign, ParsesResearchSpellingsOfPurposes) {
+  EXPECT_EQ(*parsePurposeClass("commercial_telemarketing"), PurposeClass::kCommercial);
+  EXPECT_EQ(*parsePurposeClass("survey_poll"), PurposeClass::kSurvey);
+  EXPECT_EQ(*parsePurposeClass("charitable_by_telemarketer"), PurposeClass::kCharitableByTelemarketer);
+}
+
+}  // namespace
+}  // namespace clearline::core
