@@ -1,0 +1,136 @@
+// The pacer interface: "how many more numbers should this campaign dial now?"
+//
+// One interface for every algorithm (progressive … ours). The campaign runtime
+// (core/runtime) builds a PacerInput from its live state after every relevant
+// event and on every tick, and dials what the pacer returns (capped by leads,
+// lines and compliance). The same pacer object runs in the simulator and in
+// the daemon. A pacer sees only the present and the past, never a future
+// outcome (the clairvoyant oracle in src/sim is the one sanctioned exception,
+// and it gets its foresight from the simulator, not from this input).
+//
+// Owned by core/pacing. Not thread-safe: one runtime (one loop thread) calls it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "core/ports/dial_authorizer.h"
+#include "core/runtime/call_state.h"
+#include "core/runtime/caller_state.h"
+
+namespace clearline::core {
+
+// One logged-in caller as the pacer sees it.
+struct CallerView {
+  CallerState state = CallerState::kReady;
+  Millis in_state{0};        // time in the current state
+  Millis talk_elapsed{0};    // on_call: time since bridge; wrap_up: length of the talk just ended
+};
+
+// One dial that holds a line and has not been answered yet.
+struct DialView {
+  Millis age{0};  // since originate
+};
+
+// How a dial resolved, for the outcome history.
+enum class DialOutcome : uint8_t { kLive, kMachine, kNoAnswer, kFailed };
+
+struct DialRecord {
+  TimePoint dialed_at;
+  Millis age{0};  // originate → resolution (answer, or end when not answered)
+  DialOutcome outcome = DialOutcome::kFailed;
+};
+struct LiveRecord {
+  TimePoint at;          // answered (live, i.e. routed or abandoned)
+  bool abandoned = false;
+};
+struct HandleRecord {
+  TimePoint at;          // wrap-up finished
+  Millis talk{0};
+  Millis wrap{0};
+};
+
+// Append-only outcome logs with absolute indexes, trimmed from the front so
+// memory stays bounded in a long-running daemon. A pacer remembers the index
+// it has read up to and consumes new entries incrementally.
+template <typename T>
+class OutcomeLog {
+ public:
+  void push(const T& v) {
+    items_.push_back(v);
+    if (items_.size() > kKeep) {
+      items_.pop_front();
+      ++base_;
+    }
+  }
+  int64_t begin() const { return base_; }
+  int64_t end() const { return base_ + static_cast<int64_t>(items_.size()); }
+  const T& at(int64_t i) const { return items_[static_cast<size_t>(i - base_)]; }
+  bool empty() const { return items_.empty(); }
+
+ private:
+  static constexpr size_t kKeep = 1 << 16;
+  std::deque<T> items_;
+  int64_t base_ = 0;
+};
+
+struct PacingHistory {
+  OutcomeLog<DialRecord> dials;
+  OutcomeLog<LiveRecord> live;
+  OutcomeLog<HandleRecord> handles;
+  // Campaign totals since the runtime started.
+  int64_t total_dials = 0, total_live = 0, total_abandoned = 0;
+};
+
+struct PacerInput {
+  TimePoint now;
+  std::span<const CallerView> callers;  // logged-in callers (paused included)
+  std::span<const DialView> in_flight;  // queued/dialing/ringing dials
+  int answered_waiting = 0;    // answered live calls waiting for a caller right now
+  int lines_in_use = 0;        // every call holding a line (in flight + answered + bridged …)
+  int line_cap = 0;            // 0 = unlimited
+  int64_t leads_ready = 0;     // leads that could be dialed now
+  double target_pct = 3.0;     // the campaign's abandonment target (percent)
+  double cap_pct = 3.0;        // the legal cap (percent)
+  AbandonmentBudget budget;    // from the ledger, both legal windows
+  Millis grace{2000};          // the grace the runtime honours
+  bool amd = false;            // answering-machine detection on
+  const PacingHistory* history = nullptr;
+};
+
+struct PacerDecision {
+  int dial = 0;                        // place this many new dials now (≥ 0)
+  std::optional<TimePoint> wake_at;    // ask again at this instant even if nothing happens
+};
+
+class Pacer {
+ public:
+  virtual ~Pacer() = default;
+  virtual std::string_view name() const = 0;
+  virtual PacerDecision decide(const PacerInput& in) = 0;
+  // The aggressiveness knob the benchmark tunes (ratio, safety factor …);
+  // pacers without one return false.
+  virtual bool hasKnob() const { return false; }
+  virtual void setKnob(double) {}
+  virtual double knob() const { return 0.0; }
+  // Knob range for bisection: larger = more aggressive.
+  virtual std::pair<double, double> knobRange() const { return {0.0, 0.0}; }
+};
+
+// Counts helpers many pacers share.
+struct CallerCounts {
+  int logged_in = 0, ready = 0, reserved = 0, on_call = 0, wrap_up = 0, paused = 0;
+  int active() const { return logged_in - paused; }  // logged in, not paused
+  int busy() const { return reserved + on_call + wrap_up; }
+};
+CallerCounts countCallers(std::span<const CallerView> callers);
+
+}  // namespace clearline::core

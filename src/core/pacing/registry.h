@@ -1,0 +1,42 @@
+// The pacer catalogue: names, one-line descriptions, and a factory. The
+// daemon picks `[pacing] pacer` from here; `clearline simulate --list-pacers`
+// prints it (the simulator adds its sim-only "oracle").
+// Owned by core/pacing. Immutable after start-up; any thread may read.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "core/pacing/pacer.h"
+
+namespace clearline::core {
+
+// Planning figures for model-based pacers (Erlang open-loop and the CMDP
+// policy need them up front; adaptive pacers ignore them). The simulator fills
+// them from the scenario; the daemon from the campaign's history or defaults.
+struct PacerSettings {
+  std::optional<double> knob;   // the tunable parameter (see Pacer::knobRange)
+  int agents = 10;              // planned logged-in callers
+  double live_rate = 0.08;      // share of dials that need a caller (live answers)
+  double mean_handle_s = 105;   // talk + wrap
+  double mean_resolution_s = 15;  // dial → resolution (Markov scenarios)
+  double alpha_pct = 3.0;       // abandonment target for planners
+  double grace_s = 0.0;
+};
+
+struct PacerInfo {
+  std::string name;
+  std::string description;
+  bool tunable = false;      // has a knob the benchmark bisects
+  bool markov_only = false;  // needs the Markov model (CMDP)
+  bool sim_only = false;     // needs the simulator's foresight (oracle)
+};
+
+const std::vector<PacerInfo>& pacerCatalog();
+Result<std::unique_ptr<Pacer>> makePacer(std::string_view name, const PacerSettings& s);
+
+}  // namespace clearline::core

@@ -1,0 +1,965 @@
+#include "core/runtime/campaign_runtime.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace clearline::core {
+
+namespace {
+constexpr Millis kMinRing{15000};     // R5: never cancel a ringing call before 15 s
+constexpr Millis kGreetingAllowance{1500};  // wait for the greeting end before using answer time
+constexpr Millis kLockRetry{30000};   // number busy in another attempt: try again later
+constexpr Millis kNetworkRetry{60000};
+constexpr int kMaxPopsPerDial = 64;
+
+bool isUk(const std::vector<std::string>& js) {
+  for (const auto& j : js)
+    if (j == "UK" || j == "GB" || j.rfind("UK-", 0) == 0 || j.rfind("GB-", 0) == 0) return true;
+  return false;
+}
+
+int64_t ms(TimePoint t) { return toEpochMillis(t); }
+}  // namespace
+
+std::string_view toString(GraceReference r) {
+  switch (r) {
+    case GraceReference::kAnswer: return "answer";
+    case GraceReference::kGreetingStart: return "greeting_start";
+    case GraceReference::kGreetingEnd: return "greeting_end";
+  }
+  return "greeting_end";
+}
+
+Result<GraceReference> parseGraceReference(std::string_view s) {
+  if (s == "answer") return GraceReference::kAnswer;
+  if (s == "greeting_start" || s == "speech_start") return GraceReference::kGreetingStart;
+  if (s == "greeting_end") return GraceReference::kGreetingEnd;
+  return Status::invalidArgument("grace reference must be answer, greeting_start or greeting_end",
+                                 "grace_from");
+}
+
+CampaignRuntime::CampaignRuntime(RuntimeOptions options, RuntimePorts ports,
+                                 std::unique_ptr<Pacer> pacer)
+    : opts_(std::move(options)), ports_(ports), pacer_(std::move(pacer)) {
+  assert(ports_.telephony && ports_.authorizer && ports_.ledger && ports_.gate && ports_.ids);
+  assert(pacer_);
+  if (opts_.ring_timeout < kMinRing) opts_.ring_timeout = kMinRing;
+  if (isUk(opts_.campaign.jurisdictions)) opts_.uk_72h_rule = true;
+  if (ports_.locks) {
+    locks_ = ports_.locks;
+  } else {
+    own_locks_ = std::make_unique<NumberLocks>();
+    locks_ = own_locks_.get();
+  }
+  recycle_ = RecyclePolicy(opts_.campaign.recycle_rules, opts_.campaign.max_attempts_per_contact);
+  const Campaign& c = opts_.campaign;
+  attempt_.campaign_id = c.id;
+  attempt_.org_id = c.org_id;
+  attempt_.purpose = c.purpose;
+  attempt_.mode = c.dial_mode;
+  attempt_.jurisdictions = c.jurisdictions;
+  attempt_.subject_key = c.subject_key;
+}
+
+CampaignRuntime::~CampaignRuntime() {
+  // Release this runtime's number locks so other campaigns of the org can dial.
+  for (const auto& c : calls_)
+    if (c.id.valid() && c.state != CallState::kEnded && !c.lead.e164.empty())
+      locks_->unlock(c.lead.e164);
+}
+
+// ---------------------------------------------------------------- helpers
+
+int CampaignRuntime::callerSlot(const std::string& ref) const {
+  auto it = caller_index_.find(ref);
+  return it == caller_index_.end() ? -1 : it->second;
+}
+
+int CampaignRuntime::callSlot(CallId id) const {
+  auto it = index_.find(id.value);
+  return it == index_.end() ? -1 : it->second;
+}
+
+bool CampaignRuntime::moveCall(int slot, CallEvent ev, TimePoint now) {
+  Call& c = calls_[slot];
+  auto next = transition(c.state, ev);
+  if (!next.isOk()) return false;
+  c.state = *next;
+  if (ports_.records) emitRecord(slot);
+  if (ports_.events && opts_.publish_call_events) publishCall(slot, now);
+  return true;
+}
+
+bool CampaignRuntime::moveCaller(int slot, CallerEvent ev, TimePoint now) {
+  Caller& k = callers_[slot];
+  auto next = transition(k.state, ev);
+  if (!next.isOk()) return false;
+  k.state = *next;
+  k.since = now;
+  if (ports_.events) publishCaller(slot, now);
+  return true;
+}
+
+void CampaignRuntime::setLoggedIn(int slot, bool in) {
+  Caller& k = callers_[slot];
+  if (in && k.logged_in_pos < 0) {
+    k.logged_in_pos = static_cast<int>(logged_in_.size());
+    logged_in_.push_back(slot);
+  } else if (!in && k.logged_in_pos >= 0) {
+    int pos = k.logged_in_pos;
+    int last = logged_in_.back();
+    logged_in_[pos] = last;
+    callers_[last].logged_in_pos = pos;
+    logged_in_.pop_back();
+    k.logged_in_pos = -1;
+  }
+}
+
+void CampaignRuntime::removeReady(int slot) {
+  auto it = std::find(ready_.begin(), ready_.end(), slot);
+  if (it != ready_.end()) ready_.erase(it);
+}
+
+void CampaignRuntime::removeInFlight(int slot) {
+  Call& c = calls_[slot];
+  if (c.in_flight_pos < 0) return;
+  int pos = c.in_flight_pos;
+  int last = in_flight_.back();
+  in_flight_[pos] = last;
+  calls_[last].in_flight_pos = pos;
+  in_flight_.pop_back();
+  c.in_flight_pos = -1;
+}
+
+TimePoint CampaignRuntime::deadlineFor(const Call& c) const {
+  switch (opts_.grace_from) {
+    case GraceReference::kAnswer:
+    case GraceReference::kGreetingStart:
+      return c.answered_at + opts_.grace;
+    case GraceReference::kGreetingEnd:
+      if (c.has_greeting_end) return c.greeting_end_at + opts_.grace;
+      return c.answered_at + opts_.grace + kGreetingAllowance;
+  }
+  return c.answered_at + opts_.grace;
+}
+
+// ---------------------------------------------------------------- leads
+
+void CampaignRuntime::addLead(Lead lead) { queue_.add(std::move(lead)); }
+
+// ---------------------------------------------------------------- callers
+
+Status CampaignRuntime::login(const std::string& ref, TimePoint now) {
+  int slot = callerSlot(ref);
+  if (slot >= 0 && (callers_[slot].state != CallerState::kLoggedOut || callers_[slot].leg_pending))
+    return Status::failedPrecondition("caller " + ref + " is already logged in", "caller_ref");
+  GateDecision g = ports_.gate->checkLogin(opts_.campaign.id, ref, now);
+  if (!g.allowed) {
+    if (ports_.events) {
+      DomainEvent ev{"gate.refused", opts_.campaign.id.str(), ref, Json::object(), now};
+      ev.data["stage"] = "login";
+      ev.data["reason"] = g.reason;
+      ports_.events->publish(ev);
+    }
+    return Status::permissionDenied(g.reason.empty() ? "caller gate refused" : g.reason);
+  }
+  if (slot < 0) {
+    slot = static_cast<int>(callers_.size());
+    callers_.push_back(Caller{});
+    callers_[slot].ref = ref;
+    caller_index_[ref] = slot;
+  }
+  Caller& k = callers_[slot];
+  k.leg_pending = true;
+  k.logout_pending = false;
+  k.pause_reason.clear();
+  k.since = now;
+  ports_.telephony->openCallerLeg(ref);
+  return Status::ok();
+}
+
+Status CampaignRuntime::logout(const std::string& ref, TimePoint now) {
+  int slot = callerSlot(ref);
+  if (slot < 0) return Status::notFound("no caller " + ref, "caller_ref");
+  Caller& k = callers_[slot];
+  if (k.leg_pending && k.state == CallerState::kLoggedOut) {
+    k.leg_pending = false;
+    ports_.telephony->closeCallerLeg(ref);
+    return Status::ok();
+  }
+  switch (k.state) {
+    case CallerState::kLoggedOut:
+      return Status::failedPrecondition("caller " + ref + " is not logged in", "caller_ref");
+    case CallerState::kReserved:
+    case CallerState::kOnCall:
+    case CallerState::kWrapUp:
+      k.logout_pending = true;  // completes at wrap-up
+      return Status::ok();
+    case CallerState::kReady:
+    case CallerState::kPaused:
+      removeReady(slot);
+      moveCaller(slot, CallerEvent::kLogout, now);
+      setLoggedIn(slot, false);
+      ports_.telephony->closeCallerLeg(ref);
+      if (opts_.pace_on_events) pace(now);
+      return Status::ok();
+  }
+  return Status::ok();
+}
+
+Status CampaignRuntime::pause(const std::string& ref, const std::string& reason, TimePoint now) {
+  int slot = callerSlot(ref);
+  if (slot < 0) return Status::notFound("no caller " + ref, "caller_ref");
+  Caller& k = callers_[slot];
+  if (k.state == CallerState::kReady) {
+    removeReady(slot);
+    k.pause_reason = reason;
+    moveCaller(slot, CallerEvent::kPause, now);
+    if (opts_.pace_on_events) pace(now);
+    return Status::ok();
+  }
+  if (k.state == CallerState::kReserved || k.state == CallerState::kOnCall ||
+      k.state == CallerState::kWrapUp) {
+    k.pause_reason = reason.empty() ? "pause" : reason;  // applied after wrap-up
+    return Status::ok();
+  }
+  return Status::failedPrecondition("caller " + ref + " is " + std::string(toString(k.state)),
+                                    "caller_ref");
+}
+
+Status CampaignRuntime::unpause(const std::string& ref, TimePoint now) {
+  int slot = callerSlot(ref);
+  if (slot < 0) return Status::notFound("no caller " + ref, "caller_ref");
+  Caller& k = callers_[slot];
+  if (k.state != CallerState::kPaused) {
+    if (isBusy(k.state)) {
+      k.pause_reason.clear();  // cancel a pending pause
+      return Status::ok();
+    }
+    return Status::failedPrecondition("caller " + ref + " is not paused", "caller_ref");
+  }
+  k.pause_reason.clear();
+  moveCaller(slot, CallerEvent::kUnpause, now);
+  callerReady(slot, now);
+  return Status::ok();
+}
+
+Status CampaignRuntime::wrapUp(const std::string& ref, const WrapUp& w, TimePoint now) {
+  int slot = callerSlot(ref);
+  if (slot < 0) return Status::notFound("no caller " + ref, "caller_ref");
+  Caller& k = callers_[slot];
+  if (k.state != CallerState::kWrapUp)
+    return Status::failedPrecondition("caller " + ref + " is not in wrap-up", "caller_ref");
+  if (k.call >= 0) {
+    int cs = k.call;
+    HandleRecord h{now, k.talk_ended - k.talk_started, now - k.talk_ended};
+    history_.handles.push(h);
+    finishLead(cs, w.disposition, &w, now);
+    k.call = -1;
+  }
+  if (k.logout_pending) {
+    k.logout_pending = false;
+    moveCaller(slot, CallerEvent::kLogout, now);
+    setLoggedIn(slot, false);
+    ports_.telephony->closeCallerLeg(ref);
+    if (opts_.pace_on_events) pace(now);
+    return Status::ok();
+  }
+  std::string reason = w.pause_reason ? *w.pause_reason : k.pause_reason;
+  if (!reason.empty()) {
+    k.pause_reason = reason;
+    moveCaller(slot, CallerEvent::kPause, now);
+    if (opts_.pace_on_events) pace(now);
+    return Status::ok();
+  }
+  moveCaller(slot, CallerEvent::kWrapDone, now);
+  callerReady(slot, now);
+  return Status::ok();
+}
+
+Status CampaignRuntime::hangupCaller(const std::string& ref, TimePoint) {
+  int slot = callerSlot(ref);
+  if (slot < 0) return Status::notFound("no caller " + ref, "caller_ref");
+  Caller& k = callers_[slot];
+  if (k.state != CallerState::kOnCall || k.call < 0)
+    return Status::failedPrecondition("caller " + ref + " is not on a call", "caller_ref");
+  ports_.telephony->hangup(calls_[k.call].id, HangupCause::kNormal);
+  return Status::ok();
+}
+
+void CampaignRuntime::callerReady(int slot, TimePoint now) {
+  ready_.push_back(slot);
+  routeWaiting(now);
+  if (opts_.pace_on_events) pace(now);
+}
+
+// ---------------------------------------------------------------- telephony
+
+void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
+  const TimePoint now = ev.at;
+  using K = TelephonyEvent::Kind;
+  switch (ev.kind) {
+    case K::kCallerLegUp: {
+      int slot = callerSlot(ev.caller_ref);
+      if (slot < 0 || !callers_[slot].leg_pending) return;
+      callers_[slot].leg_pending = false;
+      if (!moveCaller(slot, CallerEvent::kLogin, now)) return;
+      setLoggedIn(slot, true);
+      callerReady(slot, now);
+      return;
+    }
+    case K::kCallerLegDown: {
+      int slot = callerSlot(ev.caller_ref);
+      if (slot < 0) return;
+      Caller& k = callers_[slot];
+      k.leg_pending = false;
+      if (k.state == CallerState::kLoggedOut) return;
+      removeReady(slot);
+      int cs = k.call;
+      CallerState was = k.state;
+      moveCaller(slot, CallerEvent::kLegLost, now);
+      setLoggedIn(slot, false);
+      k.call = -1;
+      k.logout_pending = false;
+      if (cs >= 0) {
+        Call& c = calls_[cs];
+        c.caller = -1;
+        if (was == CallerState::kOnCall) {
+          ports_.telephony->hangup(c.id, HangupCause::kCallerGone);
+        } else if (was == CallerState::kReserved && c.state == CallState::kAnswered) {
+          // Re-route the callee within what is left of its grace.
+          c.waiting = true;
+          waiting_.push_front(cs);
+          routeWaiting(now);
+        } else if (was == CallerState::kWrapUp) {
+          finishLead(cs, "contacted", nullptr, now);
+        }
+      }
+      if (opts_.pace_on_events) pace(now);
+      return;
+    }
+    case K::kTrunkUp:
+      if (opts_.pace_on_events) pace(now);
+      return;
+    case K::kTrunkDown:
+      return;
+    default:
+      break;
+  }
+  int slot = callSlot(ev.call_id);
+  if (slot < 0) return;
+  Call& c = calls_[slot];
+  switch (ev.kind) {
+    case K::kRinging:
+      if (c.state == CallState::kDialing) moveCall(slot, CallEvent::kRinging, now);
+      return;
+    case K::kAnswered:
+      onAnswered(slot, ev);
+      return;
+    case K::kGreetingEnded:
+      c.greeting_end_at = now;
+      c.has_greeting_end = true;
+      if (c.waiting) c.deadline = deadlineFor(c);
+      return;
+    case K::kHuman:
+      if (c.state == CallState::kAnswered && !c.routable) {
+        c.answered_by = "human";
+        onRoutable(slot, now);
+      }
+      return;
+    case K::kMachine:
+      if (c.state == CallState::kAnswered && !c.routable) {
+        c.answered_by = "machine";
+        counters_.machine++;
+        resolveDial(slot, DialOutcome::kMachine, now);
+        moveCall(slot, CallEvent::kMachineDetected, now);
+        ports_.telephony->hangup(c.id, HangupCause::kNormal);
+        if (opts_.pace_on_events) pace(now);
+      }
+      return;
+    case K::kBridged: {
+      if (c.state != CallState::kAnswered || c.caller < 0) return;
+      c.bridged_at = now;
+      c.has_bridge = true;
+      counters_.bridged++;
+      recordLive(slot, false, now);
+      moveCall(slot, CallEvent::kBridge, now);
+      Caller& k = callers_[c.caller];
+      k.talk_started = now;
+      moveCaller(c.caller, CallerEvent::kConnect, now);
+      return;
+    }
+    case K::kSafeHarborPlayed:
+      c.safe_harbor = true;
+      return;
+    case K::kEnded:
+      c.cause = ev.cause;
+      c.sip_status = ev.sip_status;
+      onEnded(slot, ev);
+      return;
+    default:
+      return;
+  }
+}
+
+void CampaignRuntime::onAnswered(int slot, const TelephonyEvent& ev) {
+  Call& c = calls_[slot];
+  if (!isInFlight(c.state)) return;
+  c.answered_at = ev.at;
+  c.has_answer = true;
+  counters_.answered++;
+  removeInFlight(slot);
+  moveCall(slot, CallEvent::kAnswer, ev.at);
+  if (!opts_.detect_machine) {
+    c.answered_by = "unknown";
+    onRoutable(slot, ev.at);
+  } else if (opts_.pace_on_events) {
+    pace(ev.at);
+  }
+}
+
+void CampaignRuntime::onRoutable(int slot, TimePoint now) {
+  Call& c = calls_[slot];
+  c.routable = true;
+  counters_.live++;
+  resolveDial(slot, DialOutcome::kLive, now);
+  c.deadline = deadlineFor(c);
+  if (!tryRoute(slot, now)) {
+    if (now >= c.deadline) {
+      abandon(slot, now);
+    } else {
+      c.waiting = true;
+      waiting_.push_back(slot);
+    }
+  }
+  if (opts_.pace_on_events) pace(now);
+}
+
+bool CampaignRuntime::tryRoute(int slot, TimePoint now) {
+  Call& c = calls_[slot];
+  while (!ready_.empty()) {
+    int ks = ready_.front();
+    ready_.pop_front();
+    Caller& k = callers_[ks];
+    GateDecision g = ports_.gate->checkRouting(opts_.campaign.id, k.ref, now);
+    if (!g.allowed) {
+      if (ports_.events) {
+        DomainEvent ev{"gate.refused", opts_.campaign.id.str(), k.ref, Json::object(), now};
+        ev.data["stage"] = "routing";
+        ev.data["reason"] = g.reason;
+        ports_.events->publish(ev);
+      }
+      k.pause_reason = "gate: " + g.reason;
+      moveCaller(ks, CallerEvent::kPause, now);
+      continue;
+    }
+    k.gate = std::move(g);
+    k.call = slot;
+    c.caller = ks;
+    moveCaller(ks, CallerEvent::kReserve, now);
+    if (ports_.events) {
+      DomainEvent ev{"screen_pop", opts_.campaign.id.str(), k.ref, Json::object(), now};
+      ev.data["call_id"] = c.id.value;
+      ev.data["contact_id"] = c.lead.contact_id.value;
+      ev.data["phone_id"] = c.lead.phone_id.value;
+      ev.data["number"] = c.lead.e164;
+      ev.data["script_version"] = opts_.campaign.script.version;
+      ports_.events->publish(ev);
+    }
+    ports_.telephony->bridge(c.id, k.ref);
+    return true;
+  }
+  return false;
+}
+
+void CampaignRuntime::routeWaiting(TimePoint now) {
+  while (!waiting_.empty() && !ready_.empty()) {
+    int slot = waiting_.front();
+    waiting_.pop_front();
+    Call& c = calls_[slot];
+    c.waiting = false;
+    if (now >= c.deadline) {
+      abandon(slot, now);
+      continue;
+    }
+    if (!tryRoute(slot, now)) {
+      c.waiting = true;
+      waiting_.push_front(slot);
+      return;
+    }
+  }
+}
+
+void CampaignRuntime::expireDeadlines(TimePoint now) {
+  if (waiting_.empty()) return;
+  for (size_t i = 0; i < waiting_.size();) {
+    int slot = waiting_[i];
+    if (now >= calls_[slot].deadline) {
+      waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+      calls_[slot].waiting = false;
+      abandon(slot, now);
+    } else {
+      ++i;
+    }
+  }
+}
+
+void CampaignRuntime::abandon(int slot, TimePoint now) {
+  Call& c = calls_[slot];
+  if (!moveCall(slot, CallEvent::kAbandon, now)) return;
+  c.abandoned = true;
+  counters_.abandoned++;
+  recordLive(slot, true, now);
+  ports_.telephony->playSafeHarbor(c.id);
+}
+
+void CampaignRuntime::recordLive(int slot, bool abandoned, TimePoint now) {
+  Call& c = calls_[slot];
+  if (c.ledger_recorded) return;
+  c.ledger_recorded = true;
+  ports_.ledger->recordLiveAnswer(opts_.campaign.id, c.id, c.answered_at, abandoned, false);
+  history_.live.push(LiveRecord{now, abandoned});
+  history_.total_live++;
+  if (abandoned) history_.total_abandoned++;
+  budget_valid_ = false;
+}
+
+void CampaignRuntime::resolveDial(int slot, DialOutcome outcome, TimePoint now) {
+  Call& c = calls_[slot];
+  history_.dials.push(DialRecord{c.dialed_at, now - c.dialed_at, outcome});
+  history_.total_dials++;
+}
+
+void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
+  const TimePoint now = ev.at;
+  Call& c = calls_[slot];
+  c.ended_at = now;
+  std::string disposition;
+  bool keep_for_wrap = false;
+  bool network_retry = false;
+  if (isInFlight(c.state)) {
+    removeInFlight(slot);
+    counters_.failed++;
+    switch (ev.cause) {
+      case HangupCause::kNoAnswer:
+        resolveDial(slot, DialOutcome::kNoAnswer, now);
+        disposition = "no_answer";
+        break;
+      case HangupCause::kBusy:
+      case HangupCause::kRejected:
+        resolveDial(slot, DialOutcome::kFailed, now);
+        disposition = "busy";
+        break;
+      case HangupCause::kInvalidNumber:
+        resolveDial(slot, DialOutcome::kFailed, now);
+        disposition = "failed";
+        break;
+      default:
+        resolveDial(slot, DialOutcome::kFailed, now);
+        disposition = "network_error";
+        network_retry = true;
+        break;
+    }
+    moveCall(slot, CallEvent::kFail, now);
+  } else if (c.state == CallState::kAnswered) {
+    // The callee left before routing (or before the AMD verdict).
+    if (c.waiting) {
+      auto it = std::find(waiting_.begin(), waiting_.end(), slot);
+      if (it != waiting_.end()) waiting_.erase(it);
+      c.waiting = false;
+    }
+    if (c.routable) recordLive(slot, false, now);
+    if (!c.routable) resolveDial(slot, DialOutcome::kNoAnswer, now);
+    if (c.caller >= 0) {  // bridge was in progress
+      int ks = c.caller;
+      c.caller = -1;
+      callers_[ks].call = -1;
+      if (moveCaller(ks, CallerEvent::kRelease, now)) callerReady(ks, now);
+    }
+    disposition = "no_answer";
+  } else if (c.state == CallState::kBridged) {
+    if (c.caller >= 0) {
+      Caller& k = callers_[c.caller];
+      k.talk_ended = now;
+      moveCaller(c.caller, CallerEvent::kCallEnded, now);
+      keep_for_wrap = true;
+    } else {
+      disposition = "contacted";
+    }
+  } else if (c.state == CallState::kAbandoned) {
+    disposition = "abandoned";
+  } else if (c.state == CallState::kMachine) {
+    disposition = "machine";
+  } else if (c.state == CallState::kFailed) {
+    disposition = "failed";
+  }
+  moveCall(slot, CallEvent::kEnd, now);
+  lines_in_use_--;
+  locks_->unlock(c.lead.e164);
+  if (keep_for_wrap) {
+    if (opts_.pace_on_events) pace(now);
+    return;  // finishLead runs at wrap-up
+  }
+  if (network_retry) {
+    Lead l = c.lead;
+    l.not_before = now + kNetworkRetry;
+    LeadUpdate u{opts_.campaign.id, l.contact_id, l.phone_id, c.id, disposition, l.attempts,
+                 false, l.not_before, std::nullopt};
+    c.disposition = disposition;
+    if (ports_.records) {
+      emitRecord(slot);
+      ports_.records->onLeadUpdate(u);
+    }
+    queue_.add(std::move(l));
+    releaseCall(slot);
+  } else {
+    finishLead(slot, disposition, nullptr, now);
+  }
+  if (opts_.pace_on_events) pace(now);
+}
+
+void CampaignRuntime::finishLead(int slot, const std::string& disposition, const WrapUp* w,
+                                 TimePoint now) {
+  Call& c = calls_[slot];
+  c.disposition = disposition;
+  Lead lead = std::move(c.lead);
+  LeadUpdate u;
+  u.campaign_id = opts_.campaign.id;
+  u.contact_id = lead.contact_id;
+  u.phone_id = lead.phone_id;
+  u.last_call_id = c.id;
+  u.disposition = disposition;
+  u.attempts = lead.attempts;
+  std::optional<TimePoint> next;
+  if (w && w->final) {
+    next.reset();
+  } else if (w && w->callback_due) {
+    u.callback_due = w->callback_due;
+    next = *w->callback_due;
+  } else {
+    next = recycle_.nextAttemptAt(disposition, lead.attempts, now);
+    if (!next && disposition == "abandoned" &&
+        lead.attempts < opts_.campaign.max_attempts_per_contact)
+      next = now + Millis(24LL * 3600 * 1000);  // an abandoned live callee deserves a retry
+  }
+  if (next && disposition == "abandoned" && opts_.uk_72h_rule) {
+    TimePoint min_next = now + Millis(72LL * 3600 * 1000);
+    if (*next < min_next) next = min_next;
+  }
+  u.final = !next.has_value();
+  u.next_attempt_at = next;
+  if (ports_.records) {
+    emitRecord(slot);
+    ports_.records->onLeadUpdate(u);
+  }
+  if (next) {
+    lead.not_before = *next;
+    if (u.callback_due) {
+      lead.callback_due = u.callback_due;
+      if (w && c.caller >= 0) lead.callback_caller = callers_[c.caller].ref;
+    } else {
+      lead.callback_due.reset();
+    }
+    queue_.add(std::move(lead));
+  }
+  releaseCall(slot);
+}
+
+void CampaignRuntime::releaseCall(int slot) {
+  Call& c = calls_[slot];
+  index_.erase(c.id.value);
+  c = Call{};
+  free_calls_.push_back(slot);
+}
+
+// ---------------------------------------------------------------- dialing
+
+void CampaignRuntime::refreshBudget(TimePoint now, bool force) {
+  if (!force && budget_valid_ && now - budget_at_ < opts_.budget_refresh) return;
+  budget_ = ports_.ledger->budget(opts_.campaign.id, now, opts_.cap_pct);
+  budget_at_ = now;
+  budget_valid_ = true;
+}
+
+void CampaignRuntime::pace(TimePoint now) {
+  if (stopped_ || in_pace_) return;
+  DialMode mode = opts_.campaign.dial_mode;
+  if (mode == DialMode::kPreview || mode == DialMode::kHumanInitiated) return;
+  if (!ports_.telephony->trunkUp()) return;
+  in_pace_ = true;
+  caller_views_.clear();
+  for (int ks : logged_in_) {
+    const Caller& k = callers_[ks];
+    CallerView v;
+    v.state = k.state;
+    v.in_state = now - k.since;
+    if (k.state == CallerState::kOnCall) v.talk_elapsed = now - k.talk_started;
+    else if (k.state == CallerState::kWrapUp) v.talk_elapsed = k.talk_ended - k.talk_started;
+    caller_views_.push_back(v);
+  }
+  dial_views_.clear();
+  for (int cs : in_flight_) dial_views_.push_back(DialView{now - calls_[cs].dialed_at});
+  refreshBudget(now, false);
+  PacerInput in;
+  in.now = now;
+  in.callers = caller_views_;
+  in.in_flight = dial_views_;
+  in.answered_waiting = static_cast<int>(waiting_.size());
+  in.lines_in_use = lines_in_use_;
+  in.line_cap = opts_.line_cap;
+  in.leads_ready = static_cast<int64_t>(queue_.readyCount(now));
+  in.target_pct = opts_.campaign.abandon_target_pct;
+  in.cap_pct = opts_.cap_pct;
+  in.budget = budget_;
+  in.grace = opts_.grace;
+  in.amd = opts_.detect_machine;
+  in.history = &history_;
+  PacerDecision d = pacer_->decide(in);
+  pacer_wake_ = d.wake_at;
+  int n = std::max(0, d.dial);
+  if (opts_.line_cap > 0) n = std::min(n, opts_.line_cap - lines_in_use_);
+  if (mode == DialMode::kProgressive) {
+    // Progressive never has more dials out than ready callers.
+    int ready = static_cast<int>(ready_.size());
+    n = std::min(n, ready - static_cast<int>(in_flight_.size()) - static_cast<int>(waiting_.size()));
+  }
+  for (int i = 0; i < n; ++i)
+    if (!dialOne(now)) break;
+  in_pace_ = false;
+}
+
+bool CampaignRuntime::dialOne(TimePoint now) {
+  for (int tries = 0; tries < kMaxPopsPerDial; ++tries) {
+    auto lead = queue_.popReady(now);
+    if (!lead) return false;
+    if (!lead->callback_caller.empty()) {
+      // A callback promised to one caller waits until that caller is ready.
+      int ks = callerSlot(lead->callback_caller);
+      if (ks >= 0 && callers_[ks].logged_in_pos >= 0 &&
+          callers_[ks].state != CallerState::kReady) {
+        lead->not_before = now + Millis(10000);
+        queue_.add(std::move(*lead));
+        continue;
+      }
+    }
+    if (!locks_->tryLock(lead->e164)) {
+      counters_.locked_skips++;
+      lead->not_before = now + kLockRetry;
+      queue_.add(std::move(*lead));
+      continue;
+    }
+    attempt_.contact_id = lead->contact_id;
+    attempt_.e164 = lead->e164;
+    attempt_.line_type = lead->line_type;
+    attempt_.consent = lead->consent;
+    attempt_.consent_revoked_at = lead->consent_revoked_at;
+    attempt_.state = lead->state;
+    attempt_.zip = lead->zip;
+    Decision d = ports_.authorizer->authorize(attempt_, now);
+    if (d.verdict != Verdict::kAllow) {
+      locks_->unlock(lead->e164);
+      LeadUpdate u{opts_.campaign.id, lead->contact_id, lead->phone_id, CallId(),
+                   d.verdict == Verdict::kDefer ? "deferred" : "denied", lead->attempts,
+                   d.verdict == Verdict::kDeny, std::nullopt, std::nullopt};
+      if (d.verdict == Verdict::kDefer) {
+        counters_.deferred++;
+        lead->not_before = d.until ? *d.until : now + Millis(3600000);
+        u.next_attempt_at = lead->not_before;
+        if (ports_.records) ports_.records->onLeadUpdate(u);
+        queue_.add(std::move(*lead));
+      } else {
+        counters_.denied++;
+        if (ports_.records) ports_.records->onLeadUpdate(u);
+      }
+      continue;
+    }
+    int slot;
+    if (!free_calls_.empty()) {
+      slot = free_calls_.back();
+      free_calls_.pop_back();
+    } else {
+      slot = static_cast<int>(calls_.size());
+      calls_.emplace_back();
+    }
+    Call& c = calls_[slot];
+    c.id = ports_.ids->next();
+    c.state = CallState::kQueued;
+    c.lead = std::move(*lead);
+    c.lead.attempts++;
+    c.authorization_id = std::move(d.authorization_id);
+    c.queued_at = now;
+    c.dialed_at = now;
+    index_[c.id.value] = slot;
+    c.in_flight_pos = static_cast<int>(in_flight_.size());
+    in_flight_.push_back(slot);
+    lines_in_use_++;
+    counters_.dials++;
+    OriginateRequest req;
+    req.call_id = c.id;
+    req.campaign_id = opts_.campaign.id;
+    req.to_e164 = c.lead.e164;
+    req.caller_id = opts_.campaign.caller_id;
+    req.caller_id_name = opts_.campaign.name;
+    req.ring_timeout = opts_.ring_timeout;
+    req.detect_machine = opts_.detect_machine;
+    moveCall(slot, CallEvent::kOriginate, now);
+    ports_.telephony->originate(req);
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- time
+
+void CampaignRuntime::tick(TimePoint now) {
+  expireDeadlines(now);
+  routeWaiting(now);
+  pace(now);
+  maybeMetrics(now);
+}
+
+std::optional<TimePoint> CampaignRuntime::nextWakeAt() const {
+  std::optional<TimePoint> t = pacer_wake_;
+  for (int slot : waiting_) {
+    TimePoint d = calls_[slot].deadline;
+    if (!t || d < *t) t = d;
+  }
+  if (auto r = queue_.nextReadyAt(); r && !stopped_) {
+    if (!t || *r < *t) t = *r;
+  }
+  return t;
+}
+
+void CampaignRuntime::stop(TimePoint now) {
+  stopped_ = true;
+  pacer_wake_.reset();
+  maybeMetrics(now);
+}
+
+void CampaignRuntime::start(TimePoint now) {
+  stopped_ = false;
+  pace(now);
+}
+
+// ---------------------------------------------------------------- output
+
+void CampaignRuntime::emitRecord(int slot) {
+  const Call& c = calls_[slot];
+  CallRecord r;
+  r.call_id = c.id;
+  r.campaign_id = opts_.campaign.id;
+  r.contact_id = c.lead.contact_id;
+  r.phone_id = c.lead.phone_id;
+  r.called_number = c.lead.e164;
+  r.caller_id_number = opts_.campaign.caller_id;
+  r.state = c.state;
+  r.authorization_id = c.authorization_id;
+  if (c.caller >= 0) {
+    const Caller& k = callers_[c.caller];
+    r.caller_ref = k.ref;
+    r.engagement_path = k.gate.engagement_path;
+    r.site_id = k.gate.site_id;
+    r.worker_category = k.gate.worker_category;
+    r.vetting_snapshot_hash = k.gate.vetting_snapshot_hash;
+  }
+  r.queued_at = c.queued_at;
+  if (c.state != CallState::kQueued) r.dialed_at = c.dialed_at;
+  if (c.has_answer) r.answered_at = c.answered_at;
+  if (c.has_greeting_end) r.greeting_end_at = c.greeting_end_at;
+  if (c.has_bridge) r.bridged_at = c.bridged_at;
+  if (c.state == CallState::kEnded) r.ended_at = c.ended_at;
+  r.answered_by = c.answered_by;
+  r.abandoned = c.abandoned;
+  r.safe_harbor_played = c.safe_harbor || c.abandoned;
+  r.hangup_cause = c.cause;
+  r.sip_status = c.sip_status;
+  r.disposition = c.disposition;
+  ports_.records->onCallRecord(r);
+}
+
+void CampaignRuntime::publishCall(int slot, TimePoint now) {
+  const Call& c = calls_[slot];
+  DomainEvent ev{"call.state", opts_.campaign.id.str(), "", Json::object(), now};
+  if (c.caller >= 0) ev.caller_ref = callers_[c.caller].ref;
+  ev.data["call_id"] = c.id.value;
+  ev.data["state"] = std::string(toString(c.state));
+  ev.data["contact_id"] = c.lead.contact_id.value;
+  if (c.abandoned) ev.data["abandoned"] = true;
+  ports_.events->publish(ev);
+}
+
+void CampaignRuntime::publishCaller(int slot, TimePoint now) {
+  const Caller& k = callers_[slot];
+  DomainEvent ev{"caller.state", opts_.campaign.id.str(), k.ref, Json::object(), now};
+  ev.data["state"] = std::string(toString(k.state));
+  if (k.state == CallerState::kPaused) ev.data["reason"] = k.pause_reason;
+  if (k.call >= 0) ev.data["call_id"] = calls_[k.call].id.value;
+  ports_.events->publish(ev);
+}
+
+void CampaignRuntime::maybeMetrics(TimePoint now) {
+  if (!ports_.events || opts_.metrics_every.count() <= 0) return;
+  if (now - last_metrics_ < opts_.metrics_every) return;
+  last_metrics_ = now;
+  DomainEvent ev{"campaign.metrics", opts_.campaign.id.str(), "", metrics(now), now};
+  ports_.events->publish(ev);
+}
+
+Json CampaignRuntime::metrics(TimePoint now) const {
+  CallerCounts cc = countCallers(caller_views_);
+  int ready = 0, busy = 0, paused = 0;
+  for (int ks : logged_in_) {
+    CallerState s = callers_[ks].state;
+    if (s == CallerState::kReady) ready++;
+    else if (s == CallerState::kPaused) paused++;
+    else if (isBusy(s)) busy++;
+  }
+  (void)cc;
+  Json j = Json::object();
+  j["at"] = ms(now);
+  j["pacer"] = std::string(pacer_->name());
+  j["callers_logged_in"] = logged_in_.size();
+  j["callers_ready"] = ready;
+  j["callers_busy"] = busy;
+  j["callers_paused"] = paused;
+  j["dials_in_flight"] = in_flight_.size();
+  j["answered_waiting"] = waiting_.size();
+  j["lines_in_use"] = lines_in_use_;
+  j["leads_queued"] = queue_.size();
+  j["dials"] = counters_.dials;
+  j["live"] = history_.total_live;
+  j["abandoned"] = history_.total_abandoned;
+  j["abandon_rate_pct"] =
+      history_.total_live ? 100.0 * static_cast<double>(history_.total_abandoned) /
+                                static_cast<double>(history_.total_live)
+                          : 0.0;
+  j["abandon_rate_24h_pct"] = budget_.rate_24h;
+  j["abandon_rate_30d_pct"] = budget_.rate_30d;
+  j["remaining_abandons"] = budget_.remaining_abandons;
+  j["stopped"] = stopped_;
+  return j;
+}
+
+std::vector<CallerSnapshot> CampaignRuntime::callers() const {
+  std::vector<CallerSnapshot> out;
+  for (const auto& k : callers_) {
+    CallerSnapshot s{k.ref, k.state, k.since, k.pause_reason,
+                     k.call >= 0 ? calls_[k.call].id : CallId()};
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::optional<CallerState> CampaignRuntime::callerState(const std::string& ref) const {
+  int slot = callerSlot(ref);
+  if (slot < 0) return std::nullopt;
+  return callers_[slot].state;
+}
+
+std::optional<CallState> CampaignRuntime::callState(CallId id) const {
+  int slot = callSlot(id);
+  if (slot < 0) return std::nullopt;
+  return calls_[slot].state;
+}
+
+}  // namespace clearline::core

@@ -1,0 +1,266 @@
+// CampaignRuntime: the live dialing engine of one active campaign, shared by
+// the daemon (src/daemon, driven by src/sip) and the simulator (src/sim).
+//
+// It owns the campaign's lead queue, callers and calls, runs the call and
+// caller state machines (call_state.h, caller_state.h), asks the pacer how
+// many to dial, asks the DialAuthorizer about every lead at the moment it
+// would be dialed, locks the number organisation-wide while the attempt is in
+// progress, routes answered callees to the longest-idle ready caller after
+// CallerGate::checkRouting, plays the safe-harbor prompt when no caller is free
+// within the grace, records every live answer in the AbandonmentLedger,
+// publishes DomainEvents and emits call records through CallRecordSink.
+//
+// How the host drives it (everything on ONE thread, the signalling loop):
+//   1. construct with options, ports and a pacer; addLeads(...) (any time);
+//   2. forward every TelephonyEvent for this campaign's calls and callers to
+//      onTelephonyEvent(ev) (route by call id via ownsCall(), or by caller_ref);
+//   3. call tick(now) every options.tick (100 ms–1 s) AND at nextWakeAt() when
+//      that is earlier (grace deadlines, pacer wake-ups, recycled leads);
+//   4. caller actions from the API: login / logout / pause / unpause / wrapUp /
+//      hangupCaller;
+//   5. stop(now) when the campaign is paused or finished: no new dials; calls
+//      in progress run to their end.
+// Every entry point takes `now` (core code reads no clock). Nothing here blocks
+// or does I/O; ports must queue their work.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/json.h"
+#include "common/status.h"
+#include "core/campaign/campaign.h"
+#include "core/pacing/pacer.h"
+#include "core/ports/call_record_sink.h"
+#include "core/ports/caller_gate.h"
+#include "core/ports/dial_authorizer.h"
+#include "core/ports/event_sink.h"
+#include "core/ports/telephony.h"
+#include "core/runtime/call_state.h"
+#include "core/runtime/caller_state.h"
+#include "core/runtime/lead_queue.h"
+
+namespace clearline::core {
+
+// Where the 2-second grace is measured from (pacing.md §1).
+enum class GraceReference { kAnswer, kGreetingStart, kGreetingEnd };
+std::string_view toString(GraceReference r);
+Result<GraceReference> parseGraceReference(std::string_view s);
+
+struct RuntimeOptions {
+  Campaign campaign;                // id, org, purpose, dial mode, caller id, jurisdictions,
+                                    // recycle rules, abandon_target_pct
+  Millis ring_timeout{25000};       // raised to 15 s if lower (R5)
+  bool detect_machine = true;       // ask the edge for AMD; route only on kHuman
+  Millis grace{2000};               // connect within this or play safe-harbor
+  GraceReference grace_from = GraceReference::kGreetingEnd;
+  int line_cap = 0;                 // calls holding a line at once; 0 = unlimited
+  double cap_pct = 3.0;             // legal abandonment cap handed to the pacer
+  bool pace_on_events = true;       // also ask the pacer right after state changes
+  Millis budget_refresh{1000};      // how often to re-read the ledger budget
+  Millis metrics_every{5000};       // campaign.metrics period (0 = never)
+  bool publish_call_events = true;  // call.state per transition (the simulator turns it off)
+  bool uk_72h_rule = false;         // abandoned numbers wait 72 h (set when jurisdictions has UK)
+};
+
+// Hands out call ids (the daemon seeds it above the store's largest id).
+class CallIdSource {
+ public:
+  virtual ~CallIdSource() = default;
+  virtual CallId next() = 0;
+};
+class CounterCallIdSource final : public CallIdSource {
+ public:
+  explicit CounterCallIdSource(int64_t first = 1) : next_(first) {}
+  CallId next() override { return CallId(next_++); }
+
+ private:
+  int64_t next_;
+};
+
+struct RuntimePorts {
+  Telephony* telephony = nullptr;         // required
+  DialAuthorizer* authorizer = nullptr;   // required
+  AbandonmentLedger* ledger = nullptr;    // required
+  CallerGate* gate = nullptr;             // required (AllowAllCallerGate when no chain)
+  CallIdSource* ids = nullptr;            // required
+  EventSink* events = nullptr;            // optional
+  CallRecordSink* records = nullptr;      // optional
+  NumberLocks* locks = nullptr;           // optional: the organisation's shared locks
+};
+
+// What the caller does at the end of wrap-up.
+struct WrapUp {
+  std::string disposition = "contacted";
+  bool final = false;                     // the disposition ends the contact
+  std::optional<TimePoint> callback_due;  // schedule a callback (disposition "callback")
+  std::optional<std::string> pause_reason;  // go to paused instead of ready
+};
+
+// Counters since the runtime started (the simulator and campaign.metrics use them).
+struct RuntimeCounters {
+  int64_t dials = 0, denied = 0, deferred = 0, locked_skips = 0;
+  int64_t answered = 0, live = 0, bridged = 0, abandoned = 0, machine = 0, failed = 0;
+  int64_t early_cancel_attempts = 0;
+};
+
+struct CallerSnapshot {
+  std::string caller_ref;
+  CallerState state;
+  TimePoint since;
+  std::string pause_reason;
+  CallId call;  // the call it is reserved for / on / wrapping
+};
+
+class CampaignRuntime final : public TelephonyListener {
+ public:
+  CampaignRuntime(RuntimeOptions options, RuntimePorts ports, std::unique_ptr<Pacer> pacer);
+  ~CampaignRuntime() override;
+  CampaignRuntime(const CampaignRuntime&) = delete;
+  CampaignRuntime& operator=(const CampaignRuntime&) = delete;
+
+  // ---- leads ----
+  void addLead(Lead lead);
+  size_t leadsQueued() const { return queue_.size(); }
+
+  // ---- callers (from the API) ----
+  // Checks the gate, then opens the caller's phone leg; the caller becomes
+  // ready when kCallerLegUp arrives. PermissionDenied names the failed gate.
+  Status login(const std::string& caller_ref, TimePoint now);
+  // Ready/paused/wrap-up: logs out now. Reserved/on call: after the call's wrap-up.
+  Status logout(const std::string& caller_ref, TimePoint now);
+  Status pause(const std::string& caller_ref, const std::string& reason, TimePoint now);
+  Status unpause(const std::string& caller_ref, TimePoint now);
+  // Ends wrap-up with a disposition (the caller must be in wrap_up).
+  Status wrapUp(const std::string& caller_ref, const WrapUp& w, TimePoint now);
+  // The caller hangs up the customer (bridged calls only).
+  Status hangupCaller(const std::string& caller_ref, TimePoint now);
+
+  // ---- telephony (from src/sip or src/sim) ----
+  void onTelephonyEvent(const TelephonyEvent& ev) override;
+  bool ownsCall(CallId id) const { return index_.count(id.value) != 0; }
+
+  // ---- time ----
+  void tick(TimePoint now);
+  // The earliest instant tick() must run (grace deadline, pacer wake-up,
+  // recycled lead); nullopt when only the regular tick is needed.
+  std::optional<TimePoint> nextWakeAt() const;
+  // No new dials from now on (campaign paused/finished); calls in progress finish.
+  void stop(TimePoint now);
+  void start(TimePoint now);
+  bool stopped() const { return stopped_; }
+
+  // ---- inspection ----
+  const RuntimeCounters& counters() const { return counters_; }
+  const PacingHistory& history() const { return history_; }
+  std::vector<CallerSnapshot> callers() const;
+  std::optional<CallerState> callerState(const std::string& caller_ref) const;
+  std::optional<CallState> callState(CallId id) const;
+  int callsInFlight() const { return static_cast<int>(in_flight_.size()); }
+  int linesInUse() const { return lines_in_use_; }
+  Pacer& pacer() { return *pacer_; }
+  const RuntimeOptions& options() const { return opts_; }
+  Json metrics(TimePoint now) const;
+
+ private:
+  struct Call {
+    CallId id;
+    CallState state = CallState::kQueued;
+    Lead lead;
+    std::string authorization_id;
+    TimePoint queued_at{}, dialed_at{}, answered_at{}, greeting_end_at{}, bridged_at{}, ended_at{};
+    bool has_answer = false, has_greeting_end = false, has_bridge = false;
+    bool routable = false;  // human (AMD) or answered without AMD: needs a caller
+    bool waiting = false;   // in waiting_ (routable, no caller yet)
+    TimePoint deadline{};   // grace deadline while waiting
+    int caller = -1;        // caller slot when reserved/bridged
+    int in_flight_pos = -1; // index in in_flight_ while in flight
+    std::string answered_by;
+    bool abandoned = false, safe_harbor = false, ledger_recorded = false;
+    std::optional<HangupCause> cause;
+    int sip_status = 0;
+    std::string disposition;
+  };
+  struct Caller {
+    std::string ref;
+    CallerState state = CallerState::kLoggedOut;
+    TimePoint since{};
+    std::string pause_reason;
+    bool leg_pending = false;
+    bool logout_pending = false;
+    int call = -1;  // call slot
+    TimePoint talk_started{}, talk_ended{};
+    int logged_in_pos = -1;
+    GateDecision gate;  // the routing decision of the current call
+  };
+
+  // state changes (all go through the transition functions)
+  bool moveCall(int slot, CallEvent ev, TimePoint now);
+  bool moveCaller(int slot, CallerEvent ev, TimePoint now);
+
+  void pace(TimePoint now);
+  bool dialOne(TimePoint now);
+  void onAnswered(int slot, const TelephonyEvent& ev);
+  void onRoutable(int slot, TimePoint now);
+  void onEnded(int slot, const TelephonyEvent& ev);
+  void routeWaiting(TimePoint now);
+  bool tryRoute(int slot, TimePoint now);
+  void abandon(int slot, TimePoint now);
+  void expireDeadlines(TimePoint now);
+  void callerReady(int caller_slot, TimePoint now);
+  void finishLead(int slot, const std::string& disposition, const WrapUp* w, TimePoint now);
+  void releaseCall(int slot);
+  void recordLive(int slot, bool abandoned, TimePoint now);
+  void resolveDial(int slot, DialOutcome outcome, TimePoint now);
+  void removeInFlight(int slot);
+  void emitRecord(int slot);
+  void publishCall(int slot, TimePoint now);
+  void publishCaller(int caller_slot, TimePoint now);
+  void maybeMetrics(TimePoint now);
+  void refreshBudget(TimePoint now, bool force);
+  TimePoint deadlineFor(const Call& c) const;
+  int callerSlot(const std::string& ref) const;
+  int callSlot(CallId id) const;
+  void removeReady(int caller_slot);
+  void setLoggedIn(int caller_slot, bool in);
+
+  RuntimeOptions opts_;
+  RuntimePorts ports_;
+  std::unique_ptr<Pacer> pacer_;
+  std::unique_ptr<NumberLocks> own_locks_;
+  NumberLocks* locks_;
+  RecyclePolicy recycle_;
+  LeadQueue queue_;
+  DialAttempt attempt_;  // template reused for every authorization
+
+  std::vector<Call> calls_;
+  std::vector<int> free_calls_;
+  std::unordered_map<int64_t, int> index_;  // call id → slot
+  std::vector<Caller> callers_;
+  std::unordered_map<std::string, int> caller_index_;
+  std::vector<int> logged_in_;  // caller slots
+  std::deque<int> ready_;       // ready caller slots, longest idle first
+  std::deque<int> waiting_;     // routable answered call slots, FIFO
+  std::vector<int> in_flight_;  // call slots in queued/dialing/ringing
+  int lines_in_use_ = 0;
+
+  PacingHistory history_;
+  RuntimeCounters counters_;
+  AbandonmentBudget budget_;
+  TimePoint budget_at_{};
+  bool budget_valid_ = false;
+  std::optional<TimePoint> pacer_wake_;
+  TimePoint last_metrics_{};
+  bool stopped_ = false;
+  bool in_pace_ = false;
+  std::vector<CallerView> caller_views_;
+  std::vector<DialView> dial_views_;
+};
+
+}  // namespace clearline::core

@@ -1,0 +1,416 @@
+#include "core/runtime/campaign_runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "core/pacing/simple_pacers.h"
+
+namespace clearline::core {
+namespace {
+
+TimePoint at(int64_t ms) { return fromEpochMillis(1'700'000'000'000 + ms); }
+
+struct FakeTelephony : Telephony {
+  std::vector<OriginateRequest> originated;
+  std::vector<std::pair<CallId, std::string>> bridges;
+  std::vector<CallId> safe_harbor;
+  std::vector<std::pair<CallId, HangupCause>> hangups;
+  std::vector<std::string> opened, closed;
+  bool up = true;
+  void originate(const OriginateRequest& r) override { originated.push_back(r); }
+  void hangup(CallId c, HangupCause h) override { hangups.push_back({c, h}); }
+  void bridge(CallId c, const std::string& ref) override { bridges.push_back({c, ref}); }
+  void playSafeHarbor(CallId c) override { safe_harbor.push_back(c); }
+  void openCallerLeg(const std::string& r) override { opened.push_back(r); }
+  void closeCallerLeg(const std::string& r) override { closed.push_back(r); }
+  bool trunkUp() const override { return up; }
+};
+
+struct FakeAuthorizer : DialAuthorizer {
+  std::map<std::string, Verdict> verdicts;  // by e164; default allow
+  int asked = 0;
+  Decision authorize(const DialAttempt& a, TimePoint now) override {
+    asked++;
+    Decision d;
+    auto it = verdicts.find(a.e164);
+    d.verdict = it == verdicts.end() ? Verdict::kAllow : it->second;
+    if (d.verdict == Verdict::kDefer) d.until = now + Millis(60000);
+    d.authorization_id = "auth-" + a.e164;
+    return d;
+  }
+};
+
+struct FakeLedger : AbandonmentLedger {
+  int answered = 0, abandoned = 0;
+  void recordLiveAnswer(CampaignId, CallId, TimePoint, bool ab, bool) override {
+    answered++;
+    if (ab) abandoned++;
+  }
+  AbandonmentBudget budget(CampaignId, TimePoint, double) const override {
+    AbandonmentBudget b;
+    b.answered_24h = b.answered_30d = answered;
+    b.abandoned_24h = b.abandoned_30d = abandoned;
+    return b;
+  }
+};
+
+struct Records : CallRecordSink {
+  std::vector<CallRecord> recs;
+  std::vector<LeadUpdate> leads;
+  void onCallRecord(const CallRecord& r) override { recs.push_back(r); }
+  void onLeadUpdate(const LeadUpdate& u) override { leads.push_back(u); }
+};
+
+struct Events : EventSink {
+  std::vector<DomainEvent> evs;
+  void publish(const DomainEvent& e) override { evs.push_back(e); }
+  int count(const std::string& type) const {
+    int n = 0;
+    for (auto& e : evs) n += e.type == type;
+    return n;
+  }
+};
+
+struct DenyRoutingGate : CallerGate {
+  std::string deny;
+  GateDecision checkLogin(CampaignId, const std::string&, TimePoint) override {
+    GateDecision d;
+    d.allowed = true;
+    return d;
+  }
+  GateDecision checkRouting(CampaignId, const std::string& ref, TimePoint) override {
+    GateDecision d;
+    d.allowed = ref != deny;
+    d.reason = d.allowed ? "" : "vetting expired";
+    d.site_id = "site-1";
+    return d;
+  }
+};
+
+Lead lead(const std::string& e164, int64_t order, int priority = 0) {
+  Lead l;
+  l.contact_id = ContactId(order + 100);
+  l.phone_id = PhoneId(order + 200);
+  l.e164 = e164;
+  l.order = order;
+  l.priority = priority;
+  return l;
+}
+
+struct Rig {
+  FakeTelephony tel;
+  FakeAuthorizer auth;
+  FakeLedger ledger;
+  DenyRoutingGate gate;
+  CounterCallIdSource ids;
+  Records records;
+  Events events;
+  std::unique_ptr<CampaignRuntime> rt;
+
+  explicit Rig(std::unique_ptr<Pacer> pacer = std::make_unique<ProgressivePacer>(),
+               NumberLocks* locks = nullptr, int64_t campaign = 1, bool amd = true) {
+    RuntimeOptions o;
+    o.campaign = newCampaign("test", PurposeClass::kPolitical);
+    o.campaign.id = CampaignId(campaign);
+    o.campaign.dial_mode = DialMode::kPredictive;
+    o.campaign.jurisdictions = {"US"};
+    o.detect_machine = amd;
+    o.grace = Millis(2000);
+    o.grace_from = GraceReference::kGreetingEnd;
+    RuntimePorts p;
+    p.telephony = &tel;
+    p.authorizer = &auth;
+    p.ledger = &ledger;
+    p.gate = &gate;
+    p.ids = &ids;
+    p.events = &events;
+    p.records = &records;
+    p.locks = locks;
+    rt = std::make_unique<CampaignRuntime>(o, p, std::move(pacer));
+  }
+  void ev(TelephonyEvent::Kind k, CallId c, int64_t t, HangupCause cause = HangupCause::kNormal) {
+    TelephonyEvent e;
+    e.kind = k;
+    e.call_id = c;
+    e.cause = cause;
+    e.at = at(t);
+    rt->onTelephonyEvent(e);
+  }
+  void legUp(const std::string& ref, int64_t t) {
+    TelephonyEvent e;
+    e.kind = TelephonyEvent::Kind::kCallerLegUp;
+    e.caller_ref = ref;
+    e.at = at(t);
+    rt->onTelephonyEvent(e);
+  }
+  void loginReady(const std::string& ref, int64_t t) {
+    ASSERT_TRUE(rt->login(ref, at(t)).isOk());
+    legUp(ref, t);
+  }
+};
+
+using K = TelephonyEvent::Kind;
+
+TEST(CallStateTest, LegalPathsAndIllegalOnes) {
+  auto s = transition(CallState::kQueued, CallEvent::kOriginate);
+  ASSERT_TRUE(s.isOk());
+  EXPECT_EQ(*s, CallState::kDialing);
+  EXPECT_EQ(*transition(CallState::kRinging, CallEvent::kAnswer), CallState::kAnswered);
+  EXPECT_EQ(*transition(CallState::kAnswered, CallEvent::kAbandon), CallState::kAbandoned);
+  EXPECT_EQ(*transition(CallState::kAnswered, CallEvent::kMachineDetected), CallState::kMachine);
+  EXPECT_EQ(*transition(CallState::kDialing, CallEvent::kFail), CallState::kFailed);
+  EXPECT_EQ(*transition(CallState::kBridged, CallEvent::kEnd), CallState::kEnded);
+  EXPECT_FALSE(transition(CallState::kEnded, CallEvent::kEnd).isOk());
+  EXPECT_FALSE(transition(CallState::kQueued, CallEvent::kBridge).isOk());
+  EXPECT_FALSE(transition(CallState::kBridged, CallEvent::kAbandon).isOk());
+  EXPECT_FALSE(transition(CallState::kRinging, CallEvent::kBridge).isOk());
+}
+
+TEST(CallerStateTest, LegalPathsAndIllegalOnes) {
+  EXPECT_EQ(*transition(CallerState::kLoggedOut, CallerEvent::kLogin), CallerState::kReady);
+  EXPECT_EQ(*transition(CallerState::kReady, CallerEvent::kReserve), CallerState::kReserved);
+  EXPECT_EQ(*transition(CallerState::kReserved, CallerEvent::kConnect), CallerState::kOnCall);
+  EXPECT_EQ(*transition(CallerState::kOnCall, CallerEvent::kCallEnded), CallerState::kWrapUp);
+  EXPECT_EQ(*transition(CallerState::kWrapUp, CallerEvent::kWrapDone), CallerState::kReady);
+  EXPECT_EQ(*transition(CallerState::kReady, CallerEvent::kPause), CallerState::kPaused);
+  EXPECT_EQ(*transition(CallerState::kOnCall, CallerEvent::kLegLost), CallerState::kLoggedOut);
+  EXPECT_FALSE(transition(CallerState::kOnCall, CallerEvent::kLogout).isOk());
+  EXPECT_FALSE(transition(CallerState::kLoggedOut, CallerEvent::kLegLost).isOk());
+  EXPECT_FALSE(transition(CallerState::kPaused, CallerEvent::kReserve).isOk());
+}
+
+TEST(LeadQueueTest, CallbacksDueFirstThenPriorityThenListOrder) {
+  LeadQueue q;
+  q.add(lead("+15550000003", 3));
+  q.add(lead("+15550000001", 1));
+  q.add(lead("+15550000009", 9, /*priority=*/-1));
+  Lead cb = lead("+15550000050", 50);
+  cb.callback_due = at(5000);
+  q.add(cb);
+  Lead later = lead("+15550000000", 0);
+  later.not_before = at(100000);
+  q.add(later);
+  EXPECT_EQ(q.popReady(at(0))->e164, "+15550000009");  // callback not due yet
+  EXPECT_EQ(q.popReady(at(6000))->e164, "+15550000050");  // due callback first
+  EXPECT_EQ(q.popReady(at(6000))->e164, "+15550000001");
+  EXPECT_EQ(q.popReady(at(6000))->e164, "+15550000003");
+  EXPECT_FALSE(q.popReady(at(6000)).has_value());
+  EXPECT_EQ(*q.nextReadyAt(), at(100000));
+  EXPECT_EQ(q.popReady(at(100000))->e164, "+15550000000");
+}
+
+TEST(RecyclePolicyTest, DelaysAndLimits) {
+  RecyclePolicy p({{"no_answer", 60, 3}}, 5);
+  EXPECT_EQ(*p.nextAttemptAt("no_answer", 1, at(0)), at(3600000));
+  EXPECT_FALSE(p.nextAttemptAt("no_answer", 3, at(0)).has_value());
+  EXPECT_FALSE(p.nextAttemptAt("support", 1, at(0)).has_value());
+}
+
+TEST(CampaignRuntimeTest, FullCallThroughWrapUp) {
+  Rig r;
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  ASSERT_EQ(r.tel.originated.size(), 1u);  // progressive: one ready caller → one dial
+  EXPECT_EQ(r.tel.originated[0].to_e164, "+15550000001");
+  EXPECT_GE(r.tel.originated[0].ring_timeout, Millis(15000));
+  CallId id = r.tel.originated[0].call_id;
+  EXPECT_EQ(r.auth.asked, 1);
+  r.ev(K::kRinging, id, 1000);
+  r.ev(K::kAnswered, id, 8000);
+  EXPECT_TRUE(r.tel.bridges.empty());  // AMD on: wait for the verdict
+  r.ev(K::kGreetingEnded, id, 9000);
+  r.ev(K::kHuman, id, 9800);
+  ASSERT_EQ(r.tel.bridges.size(), 1u);
+  EXPECT_EQ(r.tel.bridges[0].second, "alice");
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReserved);
+  EXPECT_EQ(r.events.count("screen_pop"), 1);
+  r.ev(K::kBridged, id, 9800);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kOnCall);
+  EXPECT_EQ(*r.rt->callState(id), CallState::kBridged);
+  r.ev(K::kEnded, id, 70000);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kWrapUp);
+  EXPECT_EQ(r.ledger.answered, 1);
+  EXPECT_EQ(r.ledger.abandoned, 0);
+  WrapUp w;
+  w.disposition = "support";
+  ASSERT_TRUE(r.rt->wrapUp("alice", w, at(80000)).isOk());
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReady);
+  ASSERT_FALSE(r.records.leads.empty());
+  EXPECT_EQ(r.records.leads.back().disposition, "support");
+  EXPECT_TRUE(r.records.leads.back().final);
+  EXPECT_EQ(r.records.recs.back().caller_ref, "alice");
+  EXPECT_EQ(r.records.recs.back().site_id, "site-1");
+  EXPECT_EQ(r.records.recs.back().authorization_id, "auth-+15550000001");
+  ASSERT_EQ(r.rt->history().handles.end(), 1);
+  EXPECT_EQ(r.rt->history().handles.at(0).talk, Millis(70000 - 9800));
+  EXPECT_EQ(r.rt->history().handles.at(0).wrap, Millis(10000));
+}
+
+TEST(CampaignRuntimeTest, SafeHarborWhenNoCallerWithinGrace) {
+  Rig r(std::make_unique<FixedRatioPacer>(2.0));
+  for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  ASSERT_EQ(r.tel.originated.size(), 2u);
+  CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
+  r.ev(K::kAnswered, a, 5000);
+  r.ev(K::kGreetingEnded, a, 6000);
+  r.ev(K::kHuman, a, 6800);
+  r.ev(K::kBridged, a, 6800);
+  r.ev(K::kAnswered, b, 7000);
+  r.ev(K::kGreetingEnded, b, 8000);
+  r.ev(K::kHuman, b, 8800);
+  EXPECT_TRUE(r.tel.safe_harbor.empty());
+  ASSERT_TRUE(r.rt->nextWakeAt().has_value());
+  EXPECT_EQ(*r.rt->nextWakeAt(), at(10000));  // greeting end + 2 s
+  r.rt->tick(at(9999));
+  EXPECT_TRUE(r.tel.safe_harbor.empty());
+  r.rt->tick(at(10000));
+  ASSERT_EQ(r.tel.safe_harbor.size(), 1u);
+  EXPECT_EQ(r.tel.safe_harbor[0], b);
+  EXPECT_EQ(*r.rt->callState(b), CallState::kAbandoned);
+  EXPECT_EQ(r.ledger.abandoned, 1);
+  EXPECT_EQ(r.ledger.answered, 2);
+  r.ev(K::kEnded, b, 15000, HangupCause::kSafeHarborDone);
+  EXPECT_EQ(r.records.leads.back().disposition, "abandoned");
+}
+
+TEST(CampaignRuntimeTest, WaitingCalleeTakesACallerFreedWithinGrace) {
+  Rig r(std::make_unique<FixedRatioPacer>(2.0));
+  for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
+  r.ev(K::kAnswered, a, 5000);
+  r.ev(K::kHuman, a, 6000);
+  r.ev(K::kBridged, a, 6000);
+  r.ev(K::kEnded, a, 7000);
+  r.ev(K::kAnswered, b, 7000);
+  r.ev(K::kGreetingEnded, b, 8000);
+  r.ev(K::kHuman, b, 8800);
+  ASSERT_TRUE(r.rt->wrapUp("alice", WrapUp{}, at(9000)).isOk());
+  ASSERT_EQ(r.tel.bridges.size(), 2u);
+  EXPECT_EQ(r.tel.bridges[1].first, b);
+  EXPECT_TRUE(r.tel.safe_harbor.empty());
+}
+
+TEST(CampaignRuntimeTest, MachineIsHungUpNotRouted) {
+  Rig r;
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  CallId id = r.tel.originated[0].call_id;
+  r.ev(K::kAnswered, id, 5000);
+  r.ev(K::kMachine, id, 8000);
+  EXPECT_TRUE(r.tel.bridges.empty());
+  ASSERT_EQ(r.tel.hangups.size(), 1u);
+  EXPECT_EQ(*r.rt->callState(id), CallState::kMachine);
+  r.ev(K::kEnded, id, 8100);
+  EXPECT_EQ(r.records.leads.back().disposition, "machine");
+  EXPECT_FALSE(r.records.leads.back().final);  // default rules recycle machines
+  EXPECT_EQ(r.ledger.answered, 0);
+}
+
+TEST(CampaignRuntimeTest, ComplianceDecisionForEveryLeadAtDialTime) {
+  Rig r(std::make_unique<FixedRatioPacer>(3.0));
+  r.auth.verdicts["+15550000001"] = Verdict::kDeny;
+  r.auth.verdicts["+15550000002"] = Verdict::kDefer;
+  for (int i = 1; i <= 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  EXPECT_EQ(r.auth.asked, 4);
+  ASSERT_EQ(r.tel.originated.size(), 2u);
+  EXPECT_EQ(r.tel.originated[0].to_e164, "+15550000003");
+  EXPECT_EQ(r.rt->counters().denied, 1);
+  EXPECT_EQ(r.rt->counters().deferred, 1);
+  EXPECT_EQ(*r.rt->nextWakeAt(), at(60000));  // the deferred lead comes back
+}
+
+TEST(CampaignRuntimeTest, NeverTwoAttemptsOnOneNumberAcrossCampaigns) {
+  NumberLocks org_locks;
+  Rig a(std::make_unique<ProgressivePacer>(), &org_locks, 1);
+  Rig b(std::make_unique<ProgressivePacer>(), &org_locks, 2);
+  a.rt->addLead(lead("+15550000001", 1));
+  b.rt->addLead(lead("+15550000001", 1));
+  b.rt->addLead(lead("+15550000002", 2));
+  a.loginReady("alice", 0);
+  b.loginReady("bob", 0);
+  ASSERT_EQ(a.tel.originated.size(), 1u);
+  ASSERT_EQ(b.tel.originated.size(), 1u);
+  EXPECT_EQ(b.tel.originated[0].to_e164, "+15550000002");
+  EXPECT_EQ(b.rt->counters().locked_skips, 1);
+  // When campaign 1's attempt ends, the number is free again.
+  a.ev(K::kEnded, a.tel.originated[0].call_id, 25000, HangupCause::kNoAnswer);
+  EXPECT_FALSE(org_locks.held("+15550000001"));
+}
+
+TEST(CampaignRuntimeTest, GateRefusalAtRoutingPausesThatCallerAndTriesTheNext) {
+  Rig r(std::make_unique<ProgressivePacer>());
+  r.gate.deny = "alice";
+  r.rt->addLead(lead("+15550000001", 1));
+  r.rt->addLead(lead("+15550000002", 2));
+  r.loginReady("alice", 0);
+  r.loginReady("bob", 1);
+  CallId id = r.tel.originated[0].call_id;
+  r.ev(K::kAnswered, id, 5000);
+  r.ev(K::kHuman, id, 6000);
+  ASSERT_EQ(r.tel.bridges.size(), 1u);
+  EXPECT_EQ(r.tel.bridges[0].second, "bob");
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kPaused);
+  EXPECT_EQ(r.events.count("gate.refused"), 1);
+}
+
+TEST(CampaignRuntimeTest, LogoutDuringCallWaitsForWrapUp) {
+  Rig r;
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  CallId id = r.tel.originated[0].call_id;
+  r.ev(K::kAnswered, id, 5000);
+  r.ev(K::kHuman, id, 6000);
+  r.ev(K::kBridged, id, 6000);
+  ASSERT_TRUE(r.rt->logout("alice", at(7000)).isOk());
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kOnCall);
+  r.ev(K::kEnded, id, 30000);
+  ASSERT_TRUE(r.rt->wrapUp("alice", WrapUp{}, at(40000)).isOk());
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kLoggedOut);
+  ASSERT_EQ(r.tel.closed.size(), 1u);
+}
+
+TEST(CampaignRuntimeTest, ZeroGraceAbandonsAtOnceAndUk72hHoldsTheLead) {
+  FakeTelephony tel;
+  FakeAuthorizer auth;
+  FakeLedger ledger;
+  AllowAllCallerGate gate;
+  CounterCallIdSource ids;
+  Records records;
+  RuntimeOptions o;
+  o.campaign = newCampaign("uk", PurposeClass::kCommercial);
+  o.campaign.id = CampaignId(7);
+  o.campaign.dial_mode = DialMode::kPredictive;
+  o.campaign.jurisdictions = {"UK"};
+  o.detect_machine = false;
+  o.grace = Millis(0);
+  o.grace_from = GraceReference::kAnswer;
+  RuntimePorts p{&tel, &auth, &ledger, &gate, &ids, nullptr, &records, nullptr};
+  CampaignRuntime rt(o, p, std::make_unique<FixedRatioPacer>(2.0));
+  rt.addLead(lead("+447700900001", 1));
+  rt.addLead(lead("+447700900002", 2));
+  ASSERT_TRUE(rt.login("a", at(0)).isOk());
+  TelephonyEvent up{K::kCallerLegUp, CallId(), "a", HangupCause::kNormal, 0, at(0)};
+  rt.onTelephonyEvent(up);
+  ASSERT_EQ(tel.originated.size(), 2u);
+  TelephonyEvent e1{K::kAnswered, tel.originated[0].call_id, "", HangupCause::kNormal, 0, at(1000)};
+  rt.onTelephonyEvent(e1);
+  TelephonyEvent b1{K::kBridged, tel.originated[0].call_id, "", HangupCause::kNormal, 0, at(1000)};
+  rt.onTelephonyEvent(b1);
+  TelephonyEvent e2{K::kAnswered, tel.originated[1].call_id, "", HangupCause::kNormal, 0, at(2000)};
+  rt.onTelephonyEvent(e2);
+  ASSERT_EQ(tel.safe_harbor.size(), 1u);  // nobody free, zero grace
+  TelephonyEvent x{K::kEnded, tel.originated[1].call_id, "", HangupCause::kSafeHarborDone, 0, at(9000)};
+  rt.onTelephonyEvent(x);
+  ASSERT_FALSE(records.leads.empty());
+  auto& u = records.leads.back();
+  EXPECT_EQ(u.disposition, "abandoned");
+  ASSERT_TRUE(u.next_attempt_at.has_value());
+  EXPECT_GE(*u.next_attempt_at, at(9000) + Millis(72LL * 3600 * 1000));
+}
+
+}  // namespace
+}  // namespace clearline::core
