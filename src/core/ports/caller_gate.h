@@ -27,6 +27,12 @@ struct GateDecision {
   std::string site_id;
   std::string worker_category;
   std::string vetting_snapshot_hash;
+  // Extensions (vendor area, issue 4):
+  std::string caller_ref;
+  int tier = 0;  // length of the engagement path (1 = the prime vendor's own site)
+  // "kind:id@version#record_hash" of every record version the decision used
+  // (sorted); vetting_snapshot_hash = SHA-256 of these lines joined by "\n".
+  std::vector<std::string> record_versions;
 };
 
 class CallerGate {

@@ -1,0 +1,72 @@
+// VendorCallerGate: the CallerGate (core/ports/caller_gate.h) over a Registry
+// snapshot, with a routing cache.
+//
+// checkLogin() always evaluates G1–G10 from the registry (logins are rare and
+// carry the session address for G8). checkRouting() answers from a cache keyed
+// by (campaign, caller): an entry is reused only while (a) the registry
+// generation it was computed on is current and (b) `now` lies inside the
+// decision's validity window (the next vetting expiry, engagement end, version
+// change … ends it). setRegistry() with a new snapshot bumps the generation, so
+// any change in the chain takes effect at the next routing, without a restart.
+//
+// Thread-safety: one thread (the signalling loop) calls check*/setRegistry.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "core/ports/caller_gate.h"
+#include "core/vendor/gates.h"
+#include "core/vendor/registry.h"
+
+namespace clearline::core::vendor {
+
+class VendorCallerGate final : public CallerGate {
+ public:
+  explicit VendorCallerGate(std::shared_ptr<const Registry> registry);
+
+  GateDecision checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now) override;
+  GateDecision checkRouting(CampaignId campaign, const std::string& caller_ref, TimePoint now) override;
+  // Login with the session's address (G8 compares it with the site's networks).
+  GateDecision checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now,
+                          const std::string& session_ip);
+  // The routing decision without a copy: valid until the next call on this gate.
+  const GateDecision& routingDecision(CampaignId campaign, const std::string& caller_ref, TimePoint now);
+
+  // Installs a new registry snapshot (after any change in the store); every cached decision is stale.
+  void setRegistry(std::shared_ptr<const Registry> registry);
+  void setComplianceHook(ComplianceHook hook) {
+    hook_ = std::move(hook);
+    ++generation_;
+  }
+  uint64_t generation() const { return generation_; }
+  const Registry& registry() const { return *registry_; }
+
+  struct Stats {
+    uint64_t hits = 0, misses = 0;
+  };
+  Stats stats() const { return stats_; }
+
+ private:
+  struct Entry {
+    uint64_t generation = 0;
+    Window window;
+    GateDecision decision;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using CallerMap = std::unordered_map<std::string, Entry, StringHash, std::equal_to<>>;
+
+  GateContext context() const;
+
+  std::shared_ptr<const Registry> registry_;
+  ComplianceHook hook_;
+  uint64_t generation_ = 1;
+  std::unordered_map<int64_t, CallerMap> cache_;
+  Stats stats_;
+};
+
+}  // namespace clearline::core::vendor
