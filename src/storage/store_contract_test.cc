@@ -7,6 +7,8 @@
 #include <memory>
 
 #include "core/ports/campaign_store.h"
+#include "storage/postgres/pg_store.h"
+#include "storage/postgres/pg_test_cluster.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace clearline::storage {
@@ -45,12 +47,32 @@ struct SqliteAdapter : Adapter {
   static inline int counter_ = 0;
 };
 
+// PostgreSQL: a fresh database in the process's throw-away cluster.
+struct PgAdapter : Adapter {
+  explicit PgAdapter(ManualClock& clock) : clock_(clock) {
+    conninfo_ = PgTestCluster::instance().newDatabase();
+    reopen();
+  }
+  core::CampaignStore& campaigns() override { return store_->campaigns(); }
+  core::AuditLog& audit() override { return store_->auditLog(); }
+  void reopen() override {
+    store_.reset();
+    auto s = PgStore::open(conninfo_, clock_);
+    EXPECT_TRUE(s.isOk()) << s.status().toString();
+    store_ = std::move(*s);
+  }
+  ManualClock& clock_;
+  std::string conninfo_;
+  std::unique_ptr<PgStore> store_;
+};
+
 using Factory = std::function<std::unique_ptr<Adapter>(ManualClock&)>;
 
 struct Named {
   const char* name;
   Factory make;
 };
+void PrintTo(const Named& n, std::ostream* os) { *os << n.name; }
 
 class StoreContract : public ::testing::TestWithParam<Named> {
  protected:
@@ -185,6 +207,7 @@ TEST_P(StoreContract, AuditAppendSealsAndChains) {
 
 const Named kAdapters[] = {
     {"Sqlite", [](ManualClock& c) { return std::unique_ptr<Adapter>(new SqliteAdapter(c)); }},
+    {"Postgres", [](ManualClock& c) { return std::unique_ptr<Adapter>(new PgAdapter(c)); }},
 };
 
 INSTANTIATE_TEST_SUITE_P(Adapters, StoreContract, ::testing::ValuesIn(kAdapters),

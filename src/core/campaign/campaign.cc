@@ -274,6 +274,32 @@ Status applyJson(const Json& j, Campaign& out) {
   return Status::ok();
 }
 
+Result<Campaign> campaignFromJson(const Json& j) {
+  Campaign c;
+  RETURN_IF_ERROR(applyJson(j, c));
+  try {
+    c.script.version = j.at("script").value("version", 1);
+    c.id = CampaignId(j.value("id", int64_t{0}));
+    c.org_id = OrgId(j.value("org_id", int64_t{0}));
+    ASSIGN_OR_RETURN(c.state, parseCampaignState(j.value("state", "draft")));
+    c.created_at = fromEpochMillis(j.value("created_at", int64_t{0}));
+    c.updated_at = fromEpochMillis(j.value("updated_at", int64_t{0}));
+  } catch (const Json::exception& e) {
+    return Status::dataLoss(std::string("stored campaign is malformed: ") + e.what());
+  }
+  return c;
+}
+
+Json campaignChanges(const Campaign& before, const Campaign& after) {
+  Json old_j = toJson(before), new_j = toJson(after);
+  Json diff = Json::object();
+  for (auto& [k, v] : new_j.items()) {
+    if (k == "updated_at") continue;
+    if (old_j[k] != v) diff[k] = {{"from", old_j[k]}, {"to", v}};
+  }
+  return diff;
+}
+
 Campaign newCampaign(std::string name, PurposeClass purpose) {
   Campaign c;
   c.name = std::move(name);

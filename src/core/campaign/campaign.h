@@ -117,6 +117,12 @@ Json toJson(const Campaign& c);
 // All or nothing: on error `c` is unchanged.
 Status applyJson(const Json& j, Campaign& c);
 
+// The inverse of toJson(), read-only fields included (stores read records with it).
+Result<Campaign> campaignFromJson(const Json& j);
+
+// The fields that differ, as {field: {from, to}} (audit payloads of updates).
+Json campaignChanges(const Campaign& before, const Campaign& after);
+
 // Defaults for a new campaign of this purpose: recycle rules and safe-harbor text.
 Campaign newCampaign(std::string name, PurposeClass purpose);
 

@@ -126,11 +126,10 @@ Result<std::vector<Organisation>> SqliteCampaignStore::listOrganisations() {
 }
 
 Result<Campaign> SqliteCampaignStore::readCampaign(Stmt& s) {
-  Campaign c;
   Json j = Json::parse(s.text(1), nullptr, false);
   if (j.is_discarded()) return Status::dataLoss("campaign " + std::to_string(s.int64(0)) + ": settings corrupt");
-  RETURN_IF_ERROR(core::applyJson(j, c));
-  c.script.version = j["script"].value("version", 1);
+  ASSIGN_OR_RETURN(Campaign c, core::campaignFromJson(j));
+  // The indexed columns are authoritative for what they hold.
   c.id = CampaignId(s.int64(0));
   c.org_id = OrgId(s.int64(2));
   ASSIGN_OR_RETURN(c.state, core::parseCampaignState(s.text(3)));
@@ -205,16 +204,11 @@ Result<Campaign> SqliteCampaignStore::updateCampaign(const Campaign& in, const c
     c.state = before.state;
     c.created_at = before.created_at;
     c.updated_at = clock_.now();
-    Json old_j = core::toJson(before), new_j = core::toJson(c);
-    Json diff = Json::object();
-    for (auto& [k, v] : new_j.items()) {
-      if (k == "updated_at") continue;
-      if (old_j[k] != v) diff[k] = {{"from", old_j[k]}, {"to", v}};
-    }
+    Json diff = core::campaignChanges(before, c);
     ASSIGN_OR_RETURN(Stmt s, db_.prepare(
         "UPDATE campaigns SET name=?, purpose=?, dial_mode=?, settings=?, updated_at=? WHERE id=?"));
     s.bind(1, c.name).bind(2, core::toString(c.purpose)).bind(3, core::toString(c.dial_mode))
-        .bind(4, canonicalJson(new_j)).bind(5, toEpochMillis(c.updated_at)).bind(6, c.id.value);
+        .bind(4, canonicalJson(core::toJson(c))).bind(5, toEpochMillis(c.updated_at)).bind(6, c.id.value);
     RETURN_IF_ERROR(s.run());
     return audit(db_, clock_, actor, "campaign.update", "campaign", c.id.str(), Json{{"changes", diff}});
   }));
