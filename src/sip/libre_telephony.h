@@ -1,0 +1,99 @@
+// LibreTelephony: core::Telephony over real SIP/RTP (libre).
+//
+// Owns, on the LibreLoop thread:
+//  - the trunk leg: INVITE to the configured trunk (UDP or TCP, digest auth,
+//    caller ID in From and P-Asserted-Identity, PCMU/PCMA + RFC 4733 offer),
+//    ring timeout never below 15 s then CANCEL, early media, every outcome
+//    mapped through hangup_causes.h; trunk health by OPTIONS (a trunk marked
+//    down makes originate() end at once with kTrunkDown);
+//  - the registrar for callers' phones (digest auth, credentials from
+//    Config::caller_password) and the callers' open legs (one INVITE at login,
+//    kept up between customers);
+//  - the bridge: RTP relayed between a customer leg and a caller leg inside
+//    this process (own SSRC/seq/ts per leg, µ-law <-> A-law transcoding);
+//  - the safe-harbor prompt (and a 2 s safety net: an answered customer that
+//    is neither bridged nor prompted nor hung up gets the prompt);
+//  - recordings (both parties, stereo WAV: left customer, right caller).
+// Events go to the TelephonyListener, always posted on the loop (never
+// re-entrantly from a command). Every method: loop thread only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "core/ports/telephony.h"
+#include "sip/libre_loop.h"
+
+namespace clearline::sip {
+
+enum class RecordingMode { kNever, kAll, kOnDemand };
+RecordingMode recordingModeFromString(const std::string& s);
+
+struct LibreTelephonyConfig {
+  std::string listen_ip = "127.0.0.1";
+  uint16_t listen_port = 5060;  // 0 = ephemeral (tests)
+  std::string trunk_host = "127.0.0.1";
+  uint16_t trunk_port = 5070;
+  std::string trunk_transport = "udp";  // udp | tcp
+  std::string trunk_username, trunk_password;
+  uint16_t rtp_port_min = 20000, rtp_port_max = 29999;
+  Millis options_interval{10000};
+  Millis options_timeout{2000};
+  std::string safe_harbor_wav;          // default prompt (campaigns may override)
+  Millis safe_harbor_deadline{2000};    // the safety net after answer
+  std::string recordings_dir;           // "" = recordings off
+  bool loopback_only = true;            // refuse SDP media outside 127/8
+  // Password of a caller's SIP account (user name == caller_ref); nullopt = unknown.
+  std::function<std::optional<std::string>(const std::string&)> caller_password;
+};
+
+struct TelephonyStats {
+  uint64_t calls_placed = 0, calls_answered = 0, calls_bridged = 0, safe_harbor_played = 0,
+           safe_harbor_auto = 0, trunk_refused = 0, registrations = 0, bad_registrations = 0,
+           inbound_refused = 0, recordings_written = 0, recording_failures = 0;
+  uint64_t rtp_relayed_to_caller = 0, rtp_relayed_to_customer = 0;
+  size_t active_calls = 0, caller_legs = 0;
+};
+
+class LibreTelephony final : public core::Telephony {
+ public:
+  static Result<std::unique_ptr<LibreTelephony>> create(LibreLoop& loop, const Clock& clock,
+                                                        LibreTelephonyConfig cfg,
+                                                        core::TelephonyListener* listener);
+  ~LibreTelephony() override;
+
+  void originate(const core::OriginateRequest& req) override;
+  void hangup(CallId call, core::HangupCause cause) override;
+  void bridge(CallId call, const std::string& caller_ref) override;
+  void playSafeHarbor(CallId call) override;
+  void openCallerLeg(const std::string& caller_ref) override;
+  void closeCallerLeg(const std::string& caller_ref) override;
+  bool trunkUp() const override;
+
+  // Not in the port (the dialer wires them):
+  void setCampaignPrompt(CampaignId campaign, const std::string& wav_path);
+  void setCampaignRecording(CampaignId campaign, RecordingMode mode);
+  void startRecording(CallId call);  // on-demand mode
+  // Where the recording of `call` is (or will be) written; "" if none.
+  std::string recordingPath(CallId call) const;
+  // DTMF digits a caller keys on their open leg (e.g. '#' = end the call).
+  void setCallerDigitHandler(std::function<void(const std::string& caller_ref, char digit)> fn);
+  bool callerRegistered(const std::string& caller_ref) const;
+  // Ends every call and caller leg (BYE/CANCEL); keep the loop running ~0.5 s after.
+  void shutdown();
+  uint16_t sipPort() const;
+  TelephonyStats stats() const;
+
+  struct Impl;
+
+ private:
+  explicit LibreTelephony(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace clearline::sip
