@@ -31,24 +31,20 @@ run_case() {  # name transport extra-carrier-args extra-sipcheck-args
   [[ $(jq .active_calls_after "$s") == 0 ]] || fail "$name: sessions left open"
   [[ $(wc -l < "$W/$name.truth") == 40 ]] || fail "$name: carrier saw $(wc -l < "$W/$name.truth") calls, not 40"
   # Join on the call id: the domain cause must follow from the carrier's outcome.
-  jq -s -r 'map({key: .call, value: .}) | from_entries' "$W/$name.truth" > "$W/$name.truth.json"
-  while read -r line; do
-    id=$(jq -r .call <<<"$line"); cause=$(jq -r .cause <<<"$line"); sh=$(jq -r .safe_harbor <<<"$line")
-    outcome=$(jq -r --arg id "$id" '.[$id].outcome' "$W/$name.truth.json")
-    voiced=$(jq -r --arg id "$id" '.[$id].rtp_rx_voiced' "$W/$name.truth.json")
-    tx=$(jq -r --arg id "$id" '.[$id].rtp_tx' "$W/$name.truth.json")
-    case $outcome in
-      busy) want=busy ;; invalid) want=invalid_number ;; congestion) want=congestion ;;
-      no_answer) want=no_answer ;; human|machine) want=answered ;; *) fail "$name: call $id outcome $outcome" ;;
-    esac
-    if [[ $want == answered ]]; then
-      [[ $cause == normal || $cause == safe_harbor_done ]] || fail "$name: call $id ($outcome) ended $cause"
-      [[ $tx -gt 0 ]] || fail "$name: call $id: carrier sent no RTP"
-      if [[ $sh == true ]]; then [[ $voiced -gt 10 ]] || fail "$name: call $id: safe harbor not heard ($voiced)"; fi
-    else
-      [[ $cause == "$want" ]] || fail "$name: call $id ($outcome) ended $cause, want $want"
-    fi
-  done < "$W/$name.calls"
+  local bad
+  bad=$(jq -n -r --slurpfile t "$W/$name.truth" --slurpfile c "$W/$name.calls" '
+    ($t | map({key: .call, value: .}) | from_entries) as $truth
+    | {busy: "busy", invalid: "invalid_number", congestion: "congestion", no_answer: "no_answer"} as $want
+    | $c[] | . as $call | $truth[$call.call] as $g
+    | if $g == null then "call \($call.call): carrier has no record"
+      elif ($g.outcome == "human" or $g.outcome == "machine") then
+        if ($call.cause != "normal" and $call.cause != "safe_harbor_done") then "call \($call.call) (\($g.outcome)) ended \($call.cause)"
+        elif $g.rtp_tx == 0 then "call \($call.call): carrier sent no RTP"
+        elif ($call.safe_harbor and $g.rtp_rx_voiced <= 10) then "call \($call.call): safe harbor not heard"
+        else empty end
+      elif $want[$g.outcome] != $call.cause then "call \($call.call) (\($g.outcome)) ended \($call.cause)"
+      else empty end')
+  [[ -z $bad ]] || fail "$name: $bad"
   echo "$name ok: $(jq -c .causes "$s") wall_ms=$(jq .wall_ms "$s")"
 }
 
