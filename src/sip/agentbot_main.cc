@@ -1,1 +1,290 @@
-int main() { return 0; }
+// clearline-agentbot: simulated callers' SIP phones. Registers N accounts to
+// Clearline's registrar (digest auth), answers Clearline's login call on each
+// (the caller's open leg), and whenever a customer is connected (relayed audio
+// starts: a marker bit or a gap) "talks" by playing audio for a drawn time,
+// then keys '#' (hang up the customer) and a disposition digit ('1'). When
+// the customer hangs up first (audio stops), it keys the digit only.
+//
+//   clearline-agentbot --registrar 127.0.0.1:5060 --count 10 --prefix caller
+//     --password secret [--talk-mean-ms 8000] [--wrap-ms 500] [--wav F] [--seed 1]
+//     [--stats FILE]   (JSON written at exit: per-bot calls and RTP counts)
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <unordered_map>
+
+#include "common/json.h"
+#include "sip/libre_loop.h"
+#include "sip/stack.h"
+#include "sip/tool_args.h"
+
+#include <re.h>
+#undef OS
+#undef ARCH
+#undef VERSION
+
+namespace clearline::sip {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+struct Bot {
+  std::string user, password;
+  struct sipreg* reg = nullptr;
+  struct sipsess* sess = nullptr;
+  std::unique_ptr<MediaLeg> media;
+  bool answered = false, talking = false, in_customer = false;
+  int64_t last_rx = 0, talk_until = 0;
+  uint64_t customers = 0, hangups_sent = 0, dispositions_sent = 0, legs = 0, leg_drops = 0;
+  uint64_t rx_total = 0, tx_total = 0;
+  size_t audio_pos = 0;
+  std::vector<uint64_t> timers;
+};
+
+class Bots {
+ public:
+  Bots(LibreLoop& loop, const ToolArgs& a) : loop_(loop), a_(a), rng_(static_cast<uint64_t>(a.num("seed", 1))) {}
+
+  Status start() {
+    ASSIGN_OR_RETURN(stack_, SipStack::create("127.0.0.1", static_cast<uint16_t>(a_.num("listen_port", 0)),
+                                              "clearline-agentbot", [this](const struct sip_msg* m) { onInvite(m); },
+                                              [this](const struct sip_msg* m) { return onRequest(m); }));
+    if (a_.has("wav")) {
+      auto r = readWav8k(a_.str("wav"));
+      if (!r.isOk()) return r.status();
+      audio_ = *r;
+    }
+    if (audio_.empty()) {
+      audio_.resize(16000);
+      for (size_t i = 0; i < audio_.size(); i++)
+        audio_[i] = static_cast<int16_t>(4000 * std::sin(2 * M_PI * 300 * static_cast<double>(i) / 8000.0));
+    }
+    int n = static_cast<int>(a_.num("count", 1));
+    std::string prefix = a_.str("prefix", "caller");
+    std::string reg = a_.str("registrar", "127.0.0.1:5060");
+    registrar_uri_ = "sip:" + reg;
+    for (int i = 1; i <= n; i++) {
+      auto b = std::make_unique<Bot>();
+      b->user = prefix + std::to_string(i);
+      b->password = a_.str("password", "secret");
+      if (a_.has("bad_password_for") && a_.str("bad_password_for") == b->user) b->password = "wrong";
+      std::string aor = "sip:" + b->user + "@" + reg;
+      int err = sipreg_register(&b->reg, stack_->sip(), registrar_uri_.c_str(), aor.c_str(), nullptr, aor.c_str(),
+                                3600, b->user.c_str(), nullptr, 0, 0, &Bots::onAuth, b.get(), false,
+                                &Bots::onRegResp, b.get(), nullptr, nullptr);
+      if (err) return Status::internal("sipreg_register failed");
+      bots_[b->user] = std::move(b);
+    }
+    tick();
+    poll();
+    return Status::ok();
+  }
+
+  void shutdown() {
+    Json out = Json::array();
+    for (auto& [u, b] : bots_) {
+      for (auto t : b->timers) loop_.cancelTimer(t);
+      if (b->media) {
+        b->rx_total += b->media->rx_packets;
+        b->tx_total += b->media->tx_packets;
+      }
+      out.push_back(Json{{"user", u},        {"registered", b->reg && sipreg_registered(b->reg)},
+                         {"legs", b->legs},   {"leg_drops", b->leg_drops},
+                         {"customers", b->customers}, {"hangups_sent", b->hangups_sent},
+                         {"dispositions_sent", b->dispositions_sent}, {"rtp_rx", b->rx_total},
+                         {"rtp_tx", b->tx_total}});
+      b->sess = static_cast<struct sipsess*>(mem_deref(b->sess));
+      b->reg = static_cast<struct sipreg*>(mem_deref(b->reg));  // un-REGISTER
+      b->media.reset();
+    }
+    if (a_.has("stats")) std::ofstream(a_.str("stats")) << Json{{"bots", out}}.dump() << "\n";
+  }
+
+ private:
+  static int onAuth(char** user, char** pass, const char*, void* arg) {
+    auto* b = static_cast<Bot*>(arg);
+    int err = str_dup(user, b->user.c_str());
+    err |= str_dup(pass, b->password.c_str());
+    return err;
+  }
+  static void onRegResp(int err, const struct sip_msg* msg, void* arg) {
+    auto* b = static_cast<Bot*>(arg);
+    if (err || (msg && msg->scode >= 300)) {
+      spdlog::warn("agentbot {}: REGISTER failed ({})", b->user, msg ? msg->scode : err);
+    }
+  }
+
+  void poll() {
+    loop_.addTimer(Millis(100), [this] {
+      if (g_stop) {
+        loop_.stop();
+        return;
+      }
+      poll();
+    });
+  }
+
+  bool onRequest(const struct sip_msg* m) {
+    std::string met = methodOf(m);
+    if (met == "OPTIONS") {
+      stack_->reply(m, 200, "OK");
+      return true;
+    }
+    return false;
+  }
+
+  void onInvite(const struct sip_msg* m) {
+    std::string user = toUser(m);
+    auto it = bots_.find(user);
+    if (it == bots_.end()) {
+      stack_->reply(m, 404, "Not Found");
+      return;
+    }
+    Bot& b = *it->second;
+    if (b.sess) {
+      stack_->reply(m, 486, "Busy Here");
+      return;
+    }
+    auto media = MediaLeg::create("127.0.0.1", 40000, 49999);
+    if (!media.isOk()) {
+      stack_->reply(m, 503, "Service Unavailable");
+      return;
+    }
+    b.media = std::move(*media);
+    if (!b.media->decodeSdp(m->mb, true).isOk()) {
+      stack_->reply(m, 488, "Not Acceptable Here");
+      b.media.reset();
+      return;
+    }
+    Bot* bp = &b;
+    b.media->on_audio = [this, bp](const RtpPacket& p) { onAudio(*bp, p); };
+    struct mbuf* sdp = b.media->encodeSdp(false);
+    int err = sipsess_accept(&b.sess, stack_->sock(), m, 200, "OK", b.user.c_str(), "application/sdp", sdp,
+                             nullptr, nullptr, false, nullptr, nullptr, &Bots::onEstab, nullptr, nullptr,
+                             &Bots::onClose, bp, "");
+    mem_deref(sdp);
+    if (err) {
+      b.media.reset();
+      return;
+    }
+    b.legs++;
+    b.answered = true;
+  }
+
+  static void onEstab(const struct sip_msg*, void*) {}
+  static void onClose(int, const struct sip_msg*, void* arg) {
+    auto* b = static_cast<Bot*>(arg);
+    b->sess = static_cast<struct sipsess*>(mem_deref(b->sess));
+    b->leg_drops++;
+    b->answered = b->talking = b->in_customer = false;
+    if (b->media) {
+      b->rx_total += b->media->rx_packets;
+      b->tx_total += b->media->tx_packets;
+    }
+    auto* self = g_self;
+    Bot* bp = b;
+    self->loop_.post([bp] { bp->media.reset(); });
+  }
+
+  void onAudio(Bot& b, const RtpPacket& p) {
+    int64_t now = steadyMillis();
+    bool new_customer = !b.in_customer && (p.marker || now - b.last_rx > 300);
+    b.last_rx = now;
+    if (new_customer) {
+      b.in_customer = true;
+      b.talking = true;
+      b.customers++;
+      std::exponential_distribution<double> talk(1.0 / std::max(1.0, a_.num("talk_mean_ms", 8000)));
+      b.talk_until = now + static_cast<int64_t>(std::max(a_.num("talk_min_ms", 500), talk(rng_)));
+    }
+  }
+
+  void endCustomer(Bot& b, bool we_hang_up) {
+    b.talking = false;
+    b.in_customer = false;
+    if (!b.media) return;
+    if (we_hang_up) {
+      b.media->sendDtmf('#');
+      b.hangups_sent++;
+    }
+    Bot* bp = &b;
+    b.timers.push_back(loop_.addTimer(Millis(static_cast<int64_t>(a_.num("wrap_ms", 500))), [bp] {
+      if (bp->media) {
+        bp->media->sendDtmf('1');
+        bp->dispositions_sent++;
+      }
+    }));
+  }
+
+  void tick() {
+    int64_t now = steadyMillis();
+    if (next_tick_ == 0 || now - next_tick_ > 200) next_tick_ = now;
+    next_tick_ += 20;
+    loop_.addTimer(Millis(std::max<int64_t>(0, next_tick_ - now)), [this] { tick(); });
+    for (auto& [u, b] : bots_) {
+      if (!b->media || !b->answered) continue;
+      if (b->in_customer && !b->talking) continue;
+      if (b->talking) {
+        if (now >= b->talk_until) {
+          endCustomer(*b, true);
+          continue;
+        }
+        int16_t frame[160];
+        for (int i = 0; i < 160; i++) {
+          frame[i] = audio_[b->audio_pos];
+          b->audio_pos = (b->audio_pos + 1) % audio_.size();
+        }
+        b->media->sendPcm(frame, 160);
+      }
+      // The customer hung up (relayed audio stopped) while we were talking.
+      if (b->talking && now - b->last_rx > 600) endCustomer(*b, false);
+    }
+  }
+
+ public:
+  static Bots* g_self;
+
+ private:
+  LibreLoop& loop_;
+  const ToolArgs& a_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<SipStack> stack_;
+  std::string registrar_uri_;
+  std::vector<int16_t> audio_;
+  std::unordered_map<std::string, std::unique_ptr<Bot>> bots_;
+  int64_t next_tick_ = 0;
+};
+Bots* Bots::g_self = nullptr;
+
+}  // namespace
+}  // namespace clearline::sip
+
+int main(int argc, char** argv) {
+  using namespace clearline::sip;
+  ToolArgs args(argc, argv);
+  spdlog::set_default_logger(spdlog::stderr_color_mt("sip"));
+  std::signal(SIGTERM, [](int) { g_stop = 1; });
+  std::signal(SIGINT, [](int) { g_stop = 1; });
+  std::signal(SIGPIPE, SIG_IGN);
+  auto loop = LibreLoop::create();
+  if (!loop.isOk()) return 1;
+  {
+    Bots bots(**loop, args);
+    Bots::g_self = &bots;
+    auto st = bots.start();
+    if (!st.isOk()) {
+      std::cerr << "clearline-agentbot: " << st.toString() << "\n";
+      return 1;
+    }
+    (*loop)->run();
+    bots.shutdown();
+    // Let the un-REGISTERs and BYEs go out.
+    (*loop)->addTimer(clearline::Millis(300), [&] { (*loop)->stop(); });
+    (*loop)->run();
+  }
+  return 0;
+}

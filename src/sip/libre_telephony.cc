@@ -50,6 +50,7 @@ struct CustLeg {
   size_t prompt_pos = 0;
   bool prompt_auto = false;
   bool recording = false;
+  bool was_answered = false;
   std::vector<int16_t> rec_customer, rec_caller;
   std::string rec_path;
 };
@@ -297,6 +298,7 @@ struct LibreTelephony::Impl {
       return;
     }
     c->state = CustState::kAnswered;
+    c->was_answered = true;
     self->st.calls_answered++;
     self->emitCall(Kind::kAnswered, c->id, HangupCause::kNormal, msg->scode);
     // Safety net: nothing may leave an answered customer in silence.
@@ -382,7 +384,7 @@ struct LibreTelephony::Impl {
       (void)sipsess_set_close_headers(c.sess, "Reason: Q.850;cause=%d\r\n", q850ForCause(cause));
     }
     c.sess = static_cast<struct sipsess*>(mem_deref(c.sess));  // BYE or CANCEL when still up
-    if (c.recording) writeRecording(c);
+    if (c.recording && c.was_answered) writeRecording(c);
     emitCall(Kind::kEnded, c.id, cause, status, c.caller_ref);
     int64_t key = c.id.value;
     auto a = alive;
@@ -759,7 +761,7 @@ void LibreTelephony::startRecording(CallId call) {
 }
 std::string LibreTelephony::recordingPath(CallId call) const {
   const CustLeg* c = impl_->find(call);
-  if (!c || !c->recording) return "";
+  if (!c || !c->recording || !c->was_answered) return "";
   return impl_->pathFor(call);
 }
 void LibreTelephony::setCallerDigitHandler(std::function<void(const std::string&, char)> fn) {

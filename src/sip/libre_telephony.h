@@ -11,8 +11,8 @@
 //    kept up between customers);
 //  - the bridge: RTP relayed between a customer leg and a caller leg inside
 //    this process (own SSRC/seq/ts per leg, µ-law <-> A-law transcoding);
-//  - the safe-harbor prompt (and a 2 s safety net: an answered customer that
-//    is neither bridged nor prompted nor hung up gets the prompt);
+//  - the safe-harbor prompt (and a safety net: an answered customer that is
+//    neither bridged nor prompted nor hung up 3 s after answer gets the prompt);
 //  - recordings (both parties, stereo WAV: left customer, right caller).
 // Events go to the TelephonyListener, always posted on the loop (never
 // re-entrantly from a command). Every method: loop thread only.
@@ -45,7 +45,7 @@ struct LibreTelephonyConfig {
   Millis options_interval{10000};
   Millis options_timeout{2000};
   std::string safe_harbor_wav;          // default prompt (campaigns may override)
-  Millis safe_harbor_deadline{2000};    // the safety net after answer
+  Millis safe_harbor_deadline{3000};    // safety net after answer (the runtime's grace is 2 s)
   std::string recordings_dir;           // "" = recordings off
   bool loopback_only = true;            // refuse SDP media outside 127/8
   // Password of a caller's SIP account (user name == caller_ref); nullopt = unknown.

@@ -103,7 +103,7 @@ class Driver : public core::TelephonyListener {
       core::OriginateRequest r;
       r.call_id = CallId(++placed_);
       r.campaign_id = CampaignId(1);
-      r.to_e164 = "+1555" + std::to_string(1000000 + placed_);
+      r.to_e164 = a_.has("to") ? a_.str("to") : "+1555" + std::to_string(1000000 + placed_);
       r.caller_id = "+15550000001";
       r.caller_id_name = "Clearline Test";
       r.ring_timeout = Millis(15000);
