@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# ccache keys on paths relative to the checkout, so clones in other folders share hits.
+export CCACHE_BASEDIR="$PWD"
 if [[ -f web/package.json ]]; then (cd web && npm run build --silent); fi
 cmake --preset release >/dev/null
 cmake --build --preset release
