@@ -5,6 +5,18 @@
 
 namespace clearline::core {
 
+AuditEvent makeAuditEvent(TimePoint at, const Actor& actor, std::string action,
+                          std::string object_type, std::string object_id, Json payload) {
+  AuditEvent e;
+  e.at = at;
+  e.actor = actor.id;
+  e.action = std::move(action);
+  e.object_type = std::move(object_type);
+  e.object_id = std::move(object_id);
+  e.payload = std::move(payload);
+  return e;
+}
+
 std::string canonicalEventText(const AuditEvent& e) {
   Json j{{"seq", e.seq},
          {"at", formatIsoUtc(e.at)},

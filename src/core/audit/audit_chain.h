@@ -37,6 +37,10 @@ struct AuditEvent {
   std::string hash;         // hex
 };
 
+// An unsealed event (seq and hashes are filled when it is appended).
+AuditEvent makeAuditEvent(TimePoint at, const Actor& actor, std::string action,
+                          std::string object_type, std::string object_id, Json payload);
+
 // The bytes that are hashed (without prev_hash and hash).
 std::string canonicalEventText(const AuditEvent& e);
 // SHA-256 hex of prev_hash || canonicalEventText(e).

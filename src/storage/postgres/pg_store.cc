@@ -118,14 +118,9 @@ Result<AuditEvent> PgStore::appendInTxn(AuditEvent e) {
 
 Status PgStore::audit(const core::Actor& actor, std::string action, std::string type, std::string id,
                       Json payload) {
-  AuditEvent e;
-  e.at = clock_.now();
-  e.actor = actor.id;
-  e.action = std::move(action);
-  e.object_type = std::move(type);
-  e.object_id = std::move(id);
-  e.payload = std::move(payload);
-  return appendInTxn(std::move(e)).status();
+  return appendInTxn(core::makeAuditEvent(clock_.now(), actor, std::move(action), std::move(type),
+                                          std::move(id), std::move(payload)))
+      .status();
 }
 
 Result<AuditEvent> PgStore::append(AuditEvent e) {

@@ -32,14 +32,10 @@ Result<AuditEvent> appendAudit(SqliteDb& db, AuditEvent e) {
 
 Status audit(SqliteDb& db, const Clock& clock, const core::Actor& actor, std::string action,
              std::string object_type, std::string object_id, Json payload) {
-  AuditEvent e;
-  e.at = clock.now();
-  e.actor = actor.id;
-  e.action = std::move(action);
-  e.object_type = std::move(object_type);
-  e.object_id = std::move(object_id);
-  e.payload = std::move(payload);
-  return appendAudit(db, std::move(e)).status();
+  return appendAudit(db, core::makeAuditEvent(clock.now(), actor, std::move(action),
+                                              std::move(object_type), std::move(object_id),
+                                              std::move(payload)))
+      .status();
 }
 
 Result<AuditEvent> SqliteAuditLog::append(AuditEvent e) {
