@@ -7,7 +7,7 @@ namespace {
 
 // The sets of ids a principal reaches (by the newest version of each record).
 struct Scope {
-  std::set<std::string> entities, engagements, engagements_read, sites, callers, vettings, sanctions;
+  std::set<std::string> entities, entities_read, engagements, engagements_read, sites, callers, vettings, sanctions;
   std::set<std::string> policies, overrides;
 };
 
@@ -66,6 +66,18 @@ Scope scopeOf(const Registry& reg, const Principal& who) {
   forLatest<Site>(reg, RecordKind::kSite, [&](const Site& site) {
     if (s.entities.count(site.operator_entity_id)) s.sites.insert(site.id);
   });
+  // Facility authorities of sites in scope (and their corporate parents) are
+  // part of the picture: the campaign may edit them, a vendor only read them.
+  forLatest<Site>(reg, RecordKind::kSite, [&](const Site& site) {
+    if (!s.sites.count(site.id) || site.facility_authority_entity_id.empty()) return;
+    std::string id = site.facility_authority_entity_id;
+    for (int hops = 0; !id.empty() && hops < 16; ++hops) {
+      (who.kind == Principal::Kind::kCampaign ? s.entities : s.entities_read).insert(id);
+      auto* l = reg.latest(RecordKind::kEntity, id);
+      auto e = l ? parseEntity(l->data) : Result<Entity>(Status::notFound(id));
+      id = e.isOk() ? e->parent_entity_id : "";
+    }
+  });
   forLatest<Caller>(reg, RecordKind::kCaller, [&](const Caller& c) {
     if (s.sites.count(c.site_id) && s.engagements.count(c.engagement_id)) s.callers.insert(c.ref);
     else if (who.kind == Principal::Kind::kVendor && s.sites.count(c.site_id) && who.entity_id.size() &&
@@ -90,7 +102,8 @@ Scope scopeOf(const Registry& reg, const Principal& who) {
 bool inScope(const Scope& s, const Principal& who, const RecordRef& rec, AccessMode mode) {
   const bool vendor = who.kind == Principal::Kind::kVendor;
   switch (rec.kind) {
-    case RecordKind::kEntity: return s.entities.count(rec.id) > 0;
+    case RecordKind::kEntity:
+      return s.entities.count(rec.id) > 0 || (mode == AccessMode::kRead && s.entities_read.count(rec.id) > 0);
     case RecordKind::kEngagement:
       return s.engagements.count(rec.id) > 0 || (mode == AccessMode::kRead && s.engagements_read.count(rec.id) > 0);
     case RecordKind::kSite: return s.sites.count(rec.id) > 0;

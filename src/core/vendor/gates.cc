@@ -163,8 +163,8 @@ GateEvaluation evaluateGates(const Registry& reg, CampaignId campaign, const std
         if (en.effective_to && t >= *en.effective_to)
           fail(1, "engagement " + en.id + " ended " + formatIsoUtc(*en.effective_to)), g1 = false;
         if (en.terminated) fail(1, "engagement " + en.id + " is terminated"), g1 = false;
-        if (!reg.entity(en.agent_entity_id, t, &w))
-          fail(1, "entity " + en.agent_entity_id + " is not registered at " + formatIsoUtc(t)), g1 = false;
+        if (auto* ent = reg.entity(en.agent_entity_id, t, &w)) used.use(ent->meta);
+        else fail(1, "entity " + en.agent_entity_id + " is not registered at " + formatIsoUtc(t)), g1 = false;
       }
       d.tier = static_cast<int>(path.size());
       if (!path.empty() && path.front()->rec.campaign_id != campaign.value) {
