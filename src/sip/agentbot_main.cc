@@ -67,7 +67,8 @@ class Bots {
     std::string prefix = a_.str("prefix", "caller");
     std::string reg = a_.str("registrar", "127.0.0.1:5060");
     registrar_uri_ = "sip:" + reg;
-    for (int i = 1; i <= n; i++) {
+    int first = static_cast<int>(a_.num("start", 1));
+    for (int i = first; i < first + n; i++) {
       auto b = std::make_unique<Bot>();
       b->user = prefix + std::to_string(i);
       b->password = a_.str("password", "secret");

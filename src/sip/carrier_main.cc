@@ -50,7 +50,7 @@ struct Call {
   std::string call_ref, to, outcome;
   struct sipsess* sess = nullptr;
   std::unique_ptr<MediaLeg> media;
-  bool answered = false, early = false, finished = false;
+  bool answered = false, early = false, finished = false, established = false;
   int final_status = 0;
   int64_t t_invite = 0, t_answer = 0;
   double ring_ms = 0, talk_ms = 0;
@@ -297,7 +297,7 @@ class Carrier {
     finish(c, "callee", true);
   }
 
-  static void onEstab(const struct sip_msg*, void*) {}
+  static void onEstab(const struct sip_msg*, void* arg) { static_cast<Call*>(arg)->established = true; }
 
   static void onClose(int, const struct sip_msg*, void* arg) {
     auto* c = static_cast<Call*>(arg);
@@ -324,6 +324,7 @@ class Carrier {
            {"to", c.to},
            {"outcome", c.outcome},
            {"answered", c.answered},
+           {"established", c.established},  // our 200 was ACKed
            {"sip_status", c.final_status},
            {"ring_ms", c.answered ? c.t_answer - c.t_invite : steadyMillis() - c.t_invite},
            {"talk_ms", c.answered ? steadyMillis() - c.t_answer : 0},

@@ -1,0 +1,114 @@
+// clearline dialer run: the SIP dialer on its own (LibreLoop + LibreTelephony
+// + one CampaignRuntime per active campaign + the store), without the HTTP
+// API. Used by the SIP end-to-end and fault tests, the benchmark and the
+// demo; `clearline serve` starts the same daemon::Dialer next to the API.
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/command.h"
+#include "daemon/dialer.h"
+
+namespace clearline::cli {
+namespace {
+
+volatile std::sig_atomic_t g_term = 0;
+
+int countFds() {
+  int n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    n++;
+  }
+  return n;
+}
+
+struct DialerCliOpts {
+  std::string callers_file, trunk, sip_listen, pacer, recordings;
+  double minutes = 0, knob = 0;
+  bool until_idle = false;
+  int64_t ring_timeout_s = 0;
+};
+
+void registerDialer(CLI::App& root, GlobalOptions& g) {
+  auto* cmd = root.add_subcommand("dialer", "The SIP dialer (real calls over the configured trunk)");
+  cmd->require_subcommand(1);
+  auto o = std::make_shared<DialerCliOpts>();
+  auto* run = cmd->add_subcommand("run", "Dial every active campaign over SIP until stopped");
+  addGlobalFlags(run, g);
+  run->add_option("--callers", o->callers_file, "File of caller SIP accounts (user:password lines); all are logged in");
+  run->add_option("--trunk", o->trunk, "Trunk host:port (default: [sip] trunk_host/trunk_port)");
+  run->add_option("--sip-listen", o->sip_listen, "SIP listen address (default: [sip] listen)");
+  run->add_option("--pacer", o->pacer, "Pacer name (default: [pacing] pacer)");
+  run->add_option("--knob", o->knob, "Pacer knob (e.g. the fixed-ratio c)");
+  run->add_option("--ring-timeout-s", o->ring_timeout_s, "Ring timeout (never below 15 s)");
+  run->add_option("--minutes", o->minutes, "Stop after this many minutes (0 = until SIGTERM/SIGINT)");
+  run->add_flag("--until-idle", o->until_idle, "Stop when nothing is left to dial now and no call is up");
+  run->callback([&g, o] {
+    auto ctx = openContext(g);
+    if (!ctx.isOk()) return (void)fail(g, ctx.status());
+    daemon::DialerOptions d = daemon::dialerOptionsFromConfig((*ctx)->config, (*ctx)->data_dir);
+    d.db_path = (*ctx)->store->db().path();
+    (*ctx)->store.reset();  // the dialer opens its own connection
+    if (!o->trunk.empty()) {
+      d.sip.trunk_host = o->trunk.substr(0, o->trunk.rfind(':'));
+      d.sip.trunk_port = static_cast<uint16_t>(std::atoi(o->trunk.substr(o->trunk.rfind(':') + 1).c_str()));
+    }
+    if (!o->sip_listen.empty()) {
+      d.sip.listen_ip = o->sip_listen.substr(0, o->sip_listen.rfind(':'));
+      d.sip.listen_port = static_cast<uint16_t>(std::atoi(o->sip_listen.substr(o->sip_listen.rfind(':') + 1).c_str()));
+    }
+    if (!o->pacer.empty()) d.pacer = o->pacer;
+    d.pacer_knob = o->knob;
+    if (o->ring_timeout_s > 0) d.ring_timeout = Millis(std::max<int64_t>(15, o->ring_timeout_s) * 1000);
+    if (!o->callers_file.empty()) {
+      auto creds = daemon::readCallerCredentials(o->callers_file);
+      if (!creds.isOk()) return (void)fail(g, creds.status());
+      d.caller_passwords = *creds;
+      for (auto& [u, p] : *creds) d.auto_login.push_back(u);
+    }
+    auto loop = sip::LibreLoop::create();
+    if (!loop.isOk()) return (void)fail(g, loop.status());
+    int fds_before = countFds();
+    SystemClock clock;
+    auto dialer = daemon::Dialer::create(**loop, clock, d);
+    if (!dialer.isOk()) return (void)fail(g, dialer.status());
+    Status st = (*dialer)->start();
+    if (!st.isOk()) return (void)fail(g, st);
+    std::signal(SIGTERM, [](int) { g_term = 1; });
+    auto& L = **loop;
+    auto t0 = std::chrono::steady_clock::now();
+    bool stopping = false;
+    std::function<void()> poll = [&] {
+      auto mins = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 60.0;
+      bool done = g_term || interrupted() || (o->minutes > 0 && mins >= o->minutes) ||
+                  (o->until_idle && mins > 0.05 && (*dialer)->idle());
+      if (done && !stopping) {
+        stopping = true;
+        (*dialer)->stop();
+        L.addTimer(Millis(800), [&] { L.stop(); });
+        return;
+      }
+      L.addTimer(Millis(100), poll);
+    };
+    L.addTimer(Millis(100), poll);
+    std::cerr << "clearline dialer: SIP on " << d.sip.listen_ip << ":" << (*dialer)->telephony().sipPort()
+              << ", trunk " << d.sip.trunk_host << ":" << d.sip.trunk_port << "\n";
+    L.run();
+    Json summary = (*dialer)->summary();
+    dialer->reset();
+    summary["fds_before_start"] = fds_before;
+    summary["fds_open_after_stop"] = countFds();
+    if (g.json) {
+      printJson(summary);
+    } else {
+      std::cout << summary.dump(2) << "\n";
+    }
+  });
+}
+
+const RegisterCommand kRegister(registerDialer);
+
+}  // namespace
+}  // namespace clearline::cli

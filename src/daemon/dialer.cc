@@ -1,0 +1,567 @@
+#include "daemon/dialer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unordered_map>
+
+#include "core/pacing/registry.h"
+#include "core/runtime/campaign_runtime.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace clearline::daemon {
+
+using core::HangupCause;
+using Kind = core::TelephonyEvent::Kind;
+
+DialerOptions dialerOptionsFromConfig(const Config& cfg, const std::string& data_dir) {
+  DialerOptions o;
+  o.data_dir = data_dir;
+  o.db_path = (std::filesystem::path(data_dir) / cfg.getString("store.sqlite_file")).string();
+  std::string listen = cfg.getString("sip.listen");
+  auto colon = listen.rfind(':');
+  o.sip.listen_ip = listen.substr(0, colon);
+  o.sip.listen_port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
+  o.sip.trunk_host = cfg.getString("sip.trunk_host");
+  o.sip.trunk_port = static_cast<uint16_t>(cfg.getInt("sip.trunk_port"));
+  o.sip.trunk_transport = cfg.getString("sip.trunk_transport");
+  o.sip.trunk_username = cfg.getString("sip.trunk_username");
+  o.sip.trunk_password = cfg.getString("sip.trunk_password");
+  o.sip.rtp_port_min = static_cast<uint16_t>(cfg.getInt("sip.rtp_port_min"));
+  o.sip.rtp_port_max = static_cast<uint16_t>(cfg.getInt("sip.rtp_port_max"));
+  o.sip.options_interval = Millis(cfg.getInt("sip.options_interval_s") * 1000);
+  o.ring_timeout = Millis(std::max<int64_t>(15, cfg.getInt("sip.ring_timeout_s")) * 1000);
+  o.sip.recordings_dir = (std::filesystem::path(data_dir) / "recordings").string();
+  o.pacer = cfg.getString("pacing.pacer");
+  o.tick = Millis(std::max<int64_t>(20, cfg.getInt("pacing.tick_ms")));
+  return o;
+}
+
+Result<std::map<std::string, std::string>> readCallerCredentials(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return Status::notFound("cannot read " + path);
+  std::map<std::string, std::string> m;
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto c = line.find(':');
+    if (c == std::string::npos || c == 0) return Status::invalidArgument("expected user:password", path);
+    m[line.substr(0, c)] = line.substr(c + 1);
+  }
+  return m;
+}
+
+namespace {
+
+// Until core/policy is wired here, every dial is allowed (the runtime still
+// checks the campaign state, the caller gate and the abandonment budget).
+class AllowAllAuthorizer final : public core::DialAuthorizer {
+ public:
+  core::Decision authorize(const core::DialAttempt&, TimePoint) override {
+    core::Decision d;
+    d.verdict = core::Verdict::kAllow;
+    d.reason = "no policy chain wired into the SIP dialer";
+    d.authorization_id = "dialer:allow-all";
+    return d;
+  }
+};
+
+std::string digitDisposition(char d) {
+  switch (d) {
+    case '1': return "contacted";
+    case '2': return "not_interested";
+    case '3': return "callback";
+    case '9': return "do_not_call";
+    default: return "contacted";
+  }
+}
+
+}  // namespace
+
+struct Dialer::Impl : core::TelephonyListener,
+                      core::CallRecordSink,
+                      core::AbandonmentLedger,
+                      core::CallIdSource {
+  sip::LibreLoop& loop;
+  const Clock& clock;
+  DialerOptions opt;
+  std::unique_ptr<storage::SqliteStore> store;
+  std::unique_ptr<sip::LibreTelephony> tel;
+  AllowAllAuthorizer authorizer;
+  core::AllowAllCallerGate gate;
+  core::NullEventSink null_events;
+  std::vector<std::unique_ptr<core::CampaignRuntime>> runtimes;
+  std::unordered_map<std::string, core::CampaignRuntime*> caller_runtime;
+  std::unordered_map<int64_t, std::vector<std::pair<int64_t, bool>>> ledger;  // campaign -> (at, abandoned)
+  int64_t next_call_id = 1;
+  uint64_t tick_timer = 0, login_timer = 0;
+  bool stopped = false;
+  core::Actor actor{"system:dialer"};
+  // summary counters
+  int64_t recovered_calls = 0, write_errors = 0, dispositions = 0, leads_loaded = 0;
+  std::unordered_map<int64_t, bool> dialing_marked;
+
+  Impl(sip::LibreLoop& l, const Clock& c, DialerOptions o) : loop(l), clock(c), opt(std::move(o)) {}
+
+  // ---------------------------------------------------------- CallIdSource
+  CallId next() override { return CallId(next_call_id++); }
+
+  // ---------------------------------------------------------- store writes
+  void check(const Status& s, const char* what) {
+    if (!s.isOk()) {
+      write_errors++;
+      spdlog::error("dialer: {} failed: {}", what, s.toString());
+    }
+  }
+
+  void onCallRecord(const core::CallRecord& r) override {
+    auto& db = store->db();
+    check(db.transaction([&]() -> Status {
+            ASSIGN_OR_RETURN(auto* s, db.cached(
+                "INSERT INTO calls (id, campaign_id, contact_id, phone_id, called_number, caller_id_number,"
+                " purpose_class, dial_mode, state, authorization_id, caller_ref, site_id, worker_category,"
+                " vetting_snapshot_hash, engagement_path, queued_at, dialed_at, answered_at, greeting_end_at,"
+                " bridged_at, ended_at, answered_by, abandoned, safe_harbor_played, hangup_cause, sip_status,"
+                " disposition, connect_to_agent_ms, ring_ms)"
+                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,"
+                "?25,?26,?27,?28,?29)"
+                " ON CONFLICT(id) DO UPDATE SET state=excluded.state, caller_ref=excluded.caller_ref,"
+                " site_id=excluded.site_id, worker_category=excluded.worker_category,"
+                " vetting_snapshot_hash=excluded.vetting_snapshot_hash, engagement_path=excluded.engagement_path,"
+                " dialed_at=excluded.dialed_at, answered_at=excluded.answered_at,"
+                " greeting_end_at=excluded.greeting_end_at, bridged_at=excluded.bridged_at,"
+                " ended_at=excluded.ended_at, answered_by=excluded.answered_by, abandoned=excluded.abandoned,"
+                " safe_harbor_played=excluded.safe_harbor_played, hangup_cause=excluded.hangup_cause,"
+                " sip_status=excluded.sip_status, disposition=excluded.disposition,"
+                " connect_to_agent_ms=excluded.connect_to_agent_ms, ring_ms=excluded.ring_ms"));
+            auto t = [](const std::optional<TimePoint>& p) -> std::optional<int64_t> {
+              if (!p) return std::nullopt;
+              return toEpochMillis(*p);
+            };
+            core::CampaignRuntime* rt = runtimeFor(r.campaign_id);
+            const core::Campaign* camp = rt ? &rt->options().campaign : nullptr;
+            s->bind(1, r.call_id.value).bind(2, r.campaign_id.value);
+            if (r.contact_id.valid()) s->bind(3, r.contact_id.value); else s->bindNull(3);
+            if (r.phone_id.valid()) s->bind(4, r.phone_id.value); else s->bindNull(4);
+            s->bind(5, r.called_number).bind(6, r.caller_id_number);
+            s->bind(7, camp ? std::string(core::toString(camp->purpose)) : std::string("unknown"));
+            s->bind(8, camp ? std::string(core::toString(camp->dial_mode)) : std::string("unknown"));
+            s->bind(9, std::string(core::toString(r.state))).bind(10, r.authorization_id);
+            s->bind(11, r.caller_ref).bind(12, r.site_id).bind(13, r.worker_category);
+            s->bind(14, r.vetting_snapshot_hash).bind(15, Json(r.engagement_path).dump());
+            s->bindOpt(16, t(r.queued_at)).bindOpt(17, t(r.dialed_at)).bindOpt(18, t(r.answered_at));
+            s->bindOpt(19, t(r.greeting_end_at)).bindOpt(20, t(r.bridged_at)).bindOpt(21, t(r.ended_at));
+            s->bind(22, r.answered_by).bind(23, r.abandoned ? 1 : 0).bind(24, r.safe_harbor_played ? 1 : 0);
+            if (r.hangup_cause) s->bind(25, std::string(core::toString(*r.hangup_cause))); else s->bindNull(25);
+            s->bind(26, r.sip_status);
+            if (r.disposition.empty()) s->bindNull(27); else s->bind(27, r.disposition);
+            if (r.bridged_at && r.answered_at) s->bind(28, (*r.bridged_at - *r.answered_at).count()); else s->bindNull(28);
+            if (r.answered_at && r.dialed_at) s->bind(29, (*r.answered_at - *r.dialed_at).count()); else s->bindNull(29);
+            RETURN_IF_ERROR(s->run());
+            if (r.contact_id.valid() && !dialing_marked[r.call_id.value] && r.dialed_at) {
+              dialing_marked[r.call_id.value] = true;
+              ASSIGN_OR_RETURN(auto* u, db.cached("UPDATE contacts SET status='in_progress' WHERE id=?1"));
+              u->bind(1, r.contact_id.value);
+              RETURN_IF_ERROR(u->run());
+            }
+            Json p{{"state", core::toString(r.state)}, {"campaign", r.campaign_id.value}};
+            if (r.hangup_cause) p["cause"] = core::toString(*r.hangup_cause);
+            if (r.sip_status) p["sip_status"] = r.sip_status;
+            if (!r.caller_ref.empty()) p["caller"] = r.caller_ref;
+            return storage::audit(db, clock, actor, "call.state", "call", r.call_id.str(), p);
+          }),
+          "call record");
+    if (r.hangup_cause) dialing_marked.erase(r.call_id.value);
+  }
+
+  void onLeadUpdate(const core::LeadUpdate& u) override {
+    auto& db = store->db();
+    check(db.transaction([&]() -> Status {
+            ASSIGN_OR_RETURN(auto* s, db.cached(
+                "UPDATE contacts SET status=?2, attempts=?3, next_attempt_at=?4, last_disposition=?5 WHERE id=?1"));
+            std::string status = u.final ? (u.disposition == "do_not_call" ? "dnc" : "done") : "new";
+            s->bind(1, u.contact_id.value).bind(2, status).bind(3, u.attempts);
+            if (u.next_attempt_at) s->bind(4, toEpochMillis(*u.next_attempt_at)); else s->bindNull(4);
+            s->bind(5, u.disposition);
+            RETURN_IF_ERROR(s->run());
+            if (u.callback_due) {
+              ASSIGN_OR_RETURN(auto* c, db.cached(
+                  "INSERT INTO callbacks (campaign_id, contact_id, due_at, created_at) VALUES (?1,?2,?3,?4)"));
+              c->bind(1, u.campaign_id.value).bind(2, u.contact_id.value).bind(3, toEpochMillis(*u.callback_due));
+              c->bind(4, toEpochMillis(clock.now()));
+              RETURN_IF_ERROR(c->run());
+            }
+            Json p{{"disposition", u.disposition}, {"call", u.last_call_id.value}, {"final", u.final},
+                   {"attempts", u.attempts}};
+            if (u.next_attempt_at) p["next_attempt_at"] = toEpochMillis(*u.next_attempt_at);
+            return storage::audit(db, clock, actor, "contact.attempt", "contact", u.contact_id.str(), p);
+          }),
+          "lead update");
+  }
+
+  // ---------------------------------------------------------- ledger
+  void recordLiveAnswer(CampaignId campaign, CallId call, TimePoint answered_at, bool abandoned,
+                        bool amd_false_positive) override {
+    auto& db = store->db();
+    check(db.transaction([&]() -> Status {
+            ASSIGN_OR_RETURN(auto* s, db.cached(
+                "INSERT OR REPLACE INTO abandonment_ledger (call_id, campaign_id, answered_at, abandoned,"
+                " amd_false_positive) VALUES (?1,?2,?3,?4,?5)"));
+            s->bind(1, call.value).bind(2, campaign.value).bind(3, toEpochMillis(answered_at));
+            s->bind(4, abandoned ? 1 : 0).bind(5, amd_false_positive ? 1 : 0);
+            RETURN_IF_ERROR(s->run());
+            return storage::audit(db, clock, actor, "ledger.live_answer", "call", call.str(),
+                                  Json{{"campaign", campaign.value}, {"abandoned", abandoned}});
+          }),
+          "ledger");
+    ledger[campaign.value].emplace_back(toEpochMillis(answered_at), abandoned || amd_false_positive);
+  }
+
+  core::AbandonmentBudget budget(CampaignId campaign, TimePoint now, double cap_pct) const override {
+    core::AbandonmentBudget b;
+    auto it = ledger.find(campaign.value);
+    int64_t t = toEpochMillis(now);
+    if (it != ledger.end()) {
+      for (auto& [at, ab] : it->second) {
+        if (t - at <= 30LL * 86400 * 1000) {
+          b.answered_30d++;
+          b.abandoned_30d += ab;
+        }
+        if (t - at <= 86400LL * 1000) {
+          b.answered_24h++;
+          b.abandoned_24h += ab;
+        }
+      }
+    }
+    b.rate_30d = b.answered_30d ? 100.0 * static_cast<double>(b.abandoned_30d) / static_cast<double>(b.answered_30d) : 0;
+    b.rate_24h = b.answered_24h ? 100.0 * static_cast<double>(b.abandoned_24h) / static_cast<double>(b.answered_24h) : 0;
+    auto remaining = [cap_pct](int64_t ans, int64_t ab) -> int64_t {
+      double cap = cap_pct / 100.0;
+      if (cap >= 1) return 1 << 30;
+      double k = (cap * static_cast<double>(ans) - static_cast<double>(ab)) / (1 - cap);
+      return k < 0 ? 0 : static_cast<int64_t>(k);
+    };
+    b.remaining_abandons = std::min(remaining(b.answered_30d, b.abandoned_30d), remaining(b.answered_24h, b.abandoned_24h));
+    return b;
+  }
+
+  // ---------------------------------------------------------- events
+  core::CampaignRuntime* runtimeFor(CampaignId id) {
+    for (auto& r : runtimes) {
+      if (r->options().campaign.id == id) return r.get();
+    }
+    return nullptr;
+  }
+
+  void onTelephonyEvent(const core::TelephonyEvent& ev) override {
+    if (ev.kind == Kind::kTrunkUp || ev.kind == Kind::kTrunkDown) {
+      for (auto& r : runtimes) r->onTelephonyEvent(ev);
+      return;
+    }
+    if (ev.kind == Kind::kCallerLegUp || ev.kind == Kind::kCallerLegDown) {
+      auto it = caller_runtime.find(ev.caller_ref);
+      if (it != caller_runtime.end()) it->second->onTelephonyEvent(ev);
+      return;
+    }
+    if (ev.kind == Kind::kEnded) {
+      std::string path = tel->recordingPath(ev.call_id);
+      if (!path.empty()) {
+        auto& db = store->db();
+        check(db.transaction([&]() -> Status {
+                ASSIGN_OR_RETURN(auto* s, db.cached("UPDATE calls SET recording_ref=?2 WHERE id=?1"));
+                s->bind(1, ev.call_id.value).bind(2, path);
+                RETURN_IF_ERROR(s->run());
+                return storage::audit(db, clock, actor, "call.recording", "call", ev.call_id.str(),
+                                      Json{{"path", path}});
+              }),
+              "recording ref");
+      }
+    }
+    for (auto& r : runtimes) {
+      if (r->ownsCall(ev.call_id)) {
+        r->onTelephonyEvent(ev);
+        return;
+      }
+    }
+  }
+
+  void onDigit(const std::string& ref, char d) {
+    auto it = caller_runtime.find(ref);
+    if (it == caller_runtime.end()) return;
+    core::CampaignRuntime& rt = *it->second;
+    TimePoint now = clock.now();
+    auto st = rt.callerState(ref);
+    if (!st) return;
+    if (d == '#' && *st == core::CallerState::kOnCall) {
+      (void)rt.hangupCaller(ref, now);
+    } else if (d >= '1' && d <= '9' && *st == core::CallerState::kWrapUp) {
+      core::WrapUp w;
+      w.disposition = digitDisposition(d);
+      w.final = d != '3';
+      if (d == '3') w.callback_due = now + Millis(3600 * 1000);
+      if (rt.wrapUp(ref, w, now).isOk()) dispositions++;
+    }
+  }
+
+  // ---------------------------------------------------------- start-up
+  Status recover() {
+    auto& db = store->db();
+    TimePoint now = clock.now();
+    return db.transaction([&]() -> Status {
+      ASSIGN_OR_RETURN(auto q, db.prepare(
+          "SELECT id, campaign_id, contact_id, answered_at, bridged_at FROM calls WHERE ended_at IS NULL"));
+      struct Open {
+        int64_t id, campaign, contact;
+        std::optional<int64_t> answered, bridged;
+      };
+      std::vector<Open> open;
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, q.step());
+        if (!row) break;
+        open.push_back({q.int64(0), q.int64(1), q.isNull(2) ? 0 : q.int64(2), q.optInt64(3), q.optInt64(4)});
+      }
+      for (const Open& o : open) {
+        ASSIGN_OR_RETURN(auto u, db.prepare(
+            "UPDATE calls SET state='ended', ended_at=?2, hangup_cause='system_restart',"
+            " disposition=COALESCE(disposition,'system_restart') WHERE id=?1"));
+        u.bind(1, o.id).bind(2, toEpochMillis(now));
+        RETURN_IF_ERROR(u.run());
+        bool abandoned = false;
+        if (o.answered) {
+          // A live answer the crash cut off: in the ledger, abandoned unless it was bridged.
+          abandoned = !o.bridged;
+          ASSIGN_OR_RETURN(auto l, db.prepare(
+              "INSERT OR IGNORE INTO abandonment_ledger (call_id, campaign_id, answered_at, abandoned)"
+              " VALUES (?1,?2,?3,?4)"));
+          l.bind(1, o.id).bind(2, o.campaign).bind(3, *o.answered).bind(4, abandoned ? 1 : 0);
+          RETURN_IF_ERROR(l.run());
+          if (abandoned) {
+            ASSIGN_OR_RETURN(auto a, db.prepare("UPDATE calls SET abandoned=1 WHERE id=?1"));
+            a.bind(1, o.id);
+            RETURN_IF_ERROR(a.run());
+          }
+        }
+        if (o.contact) {
+          ASSIGN_OR_RETURN(auto c, db.prepare(
+              "UPDATE contacts SET status='new', next_attempt_at=MAX(COALESCE(next_attempt_at,0),?2),"
+              " last_disposition=COALESCE(last_disposition,'system_restart') WHERE id=?1 AND status='in_progress'"));
+          c.bind(1, o.contact).bind(2, toEpochMillis(now + opt.recovery_recycle));
+          RETURN_IF_ERROR(c.run());
+        }
+        RETURN_IF_ERROR(storage::audit(db, clock, actor, "call.recovered", "call", std::to_string(o.id),
+                                       Json{{"cause", "system_restart"}, {"answered", o.answered.has_value()},
+                                            {"abandoned", abandoned}}));
+        recovered_calls++;
+      }
+      // Contacts marked in progress without an open call (killed between the two writes).
+      ASSIGN_OR_RETURN(auto c, db.prepare(
+          "UPDATE contacts SET status='new', next_attempt_at=MAX(COALESCE(next_attempt_at,0),?1)"
+          " WHERE status='in_progress'"));
+      c.bind(1, toEpochMillis(now + opt.recovery_recycle));
+      RETURN_IF_ERROR(c.run());
+      return Status::ok();
+    });
+  }
+
+  Status loadLedger() {
+    ASSIGN_OR_RETURN(auto q, store->db().prepare(
+        "SELECT campaign_id, answered_at, abandoned + amd_false_positive FROM abandonment_ledger"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      ledger[q.int64(0)].emplace_back(q.int64(1), q.int64(2) > 0);
+    }
+    return Status::ok();
+  }
+
+  Status loadCampaigns() {
+    ASSIGN_OR_RETURN(auto q, store->db().prepare("SELECT COALESCE(MAX(id),0) FROM calls"));
+    ASSIGN_OR_RETURN(bool row, q.step());
+    next_call_id = (row ? q.int64(0) : 0) + 1;
+    ASSIGN_OR_RETURN(auto campaigns, store->campaigns().listCampaigns(OrgId(0)));
+    TimePoint now = clock.now();
+    for (const core::Campaign& c : campaigns) {
+      if (c.state != core::CampaignState::kActive) continue;
+      core::RuntimeOptions ro;
+      ro.campaign = c;
+      ro.ring_timeout = opt.ring_timeout;
+      ro.detect_machine = false;  // no AMD on the SIP edge yet
+      ro.grace = opt.grace;
+      ro.grace_from = core::GraceReference::kAnswer;
+      core::RuntimePorts ports;
+      ports.telephony = tel.get();
+      ports.authorizer = &authorizer;
+      ports.ledger = this;
+      ports.gate = &gate;
+      ports.ids = this;
+      ports.events = opt.events ? opt.events : &null_events;
+      ports.records = this;
+      core::PacerSettings ps;
+      if (opt.pacer_knob > 0) ps.knob = opt.pacer_knob;
+      ps.agents = static_cast<int>(std::max<size_t>(1, opt.auto_login.size()));
+      auto pacer = core::makePacer(opt.pacer, ps);
+      if (!pacer.isOk()) pacer = core::makePacer("progressive", ps);
+      if (!pacer.isOk()) return pacer.status();
+      auto rt = std::make_unique<core::CampaignRuntime>(ro, ports, std::move(*pacer));
+      tel->setCampaignRecording(c.id, c.recording == core::RecordingPolicy::kAll       ? sip::RecordingMode::kAll
+                                      : c.recording == core::RecordingPolicy::kOnDemand ? sip::RecordingMode::kOnDemand
+                                                                                        : sip::RecordingMode::kNever);
+      auto prompt = std::filesystem::path(opt.data_dir) / "prompts" / ("campaign-" + c.id.str() + ".wav");
+      if (std::filesystem::exists(prompt)) tel->setCampaignPrompt(c.id, prompt.string());
+      ASSIGN_OR_RETURN(auto l, store->db().prepare(
+          "SELECT c.id, p.id, p.e164, c.priority, COALESCE(c.source_line, c.id), c.attempts,"
+          " COALESCE(c.next_attempt_at, 0), p.line_type, p.consent, c.state, c.zip"
+          " FROM contacts c JOIN phones p ON p.id = (SELECT id FROM phones WHERE contact_id = c.id"
+          "   ORDER BY priority, id LIMIT 1)"
+          " WHERE c.campaign_id = ?1 AND c.status = 'new' ORDER BY c.priority, c.id"));
+      l.bind(1, c.id.value);
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, l.step());
+        if (!more) break;
+        core::Lead lead;
+        lead.contact_id = ContactId(l.int64(0));
+        lead.phone_id = PhoneId(l.int64(1));
+        lead.e164 = l.text(2);
+        lead.priority = static_cast<int>(l.int64(3));
+        lead.order = l.int64(4);
+        lead.attempts = static_cast<int>(l.int64(5));
+        lead.not_before = fromEpochMillis(l.int64(6));
+        auto lt = core::parseLineType(l.text(7));
+        if (lt.isOk()) lead.line_type = *lt;
+        auto ct = core::parseConsentType(l.text(8));
+        if (ct.isOk()) lead.consent = *ct;
+        lead.state = l.text(9);
+        lead.zip = l.text(10);
+        rt->addLead(std::move(lead));
+        leads_loaded++;
+      }
+      rt->start(now);
+      spdlog::info("dialer: campaign {} active, {} leads", c.id.value, rt->leadsQueued());
+      runtimes.push_back(std::move(rt));
+    }
+    return Status::ok();
+  }
+
+  void tick() {
+    tick_timer = loop.addTimer(opt.tick, [this] {
+      tick_timer = 0;
+      if (stopped) return;
+      TimePoint now = clock.now();
+      for (auto& r : runtimes) r->tick(now);
+      tick();
+    });
+  }
+
+  void loginCallers() {
+    login_timer = loop.addTimer(Millis(200), [this] {
+      login_timer = 0;
+      if (stopped || runtimes.empty()) return;
+      TimePoint now = clock.now();
+      for (const std::string& ref : opt.auto_login) {
+        core::CampaignRuntime* rt = runtimes.front().get();
+        auto st = rt->callerState(ref);
+        if (st && *st != core::CallerState::kLoggedOut) continue;
+        if (!tel->callerRegistered(ref)) continue;
+        caller_runtime[ref] = rt;
+        Status s = rt->login(ref, now);
+        if (!s.isOk() && s.code() != StatusCode::kFailedPrecondition) {
+          spdlog::warn("dialer: login {}: {}", ref, s.toString());
+        }
+      }
+      loginCallers();
+    });
+  }
+};
+
+Dialer::Dialer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Dialer::~Dialer() {
+  if (impl_->tick_timer) impl_->loop.cancelTimer(impl_->tick_timer);
+  if (impl_->login_timer) impl_->loop.cancelTimer(impl_->login_timer);
+  impl_->runtimes.clear();
+  impl_->tel.reset();
+}
+
+Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock& clock, DialerOptions opt) {
+  auto impl = std::make_unique<Impl>(loop, clock, std::move(opt));
+  Impl* p = impl.get();
+  std::string db = p->opt.db_path.empty()
+                       ? (std::filesystem::path(p->opt.data_dir) / "clearline.db").string()
+                       : p->opt.db_path;
+  ASSIGN_OR_RETURN(p->store, storage::SqliteStore::open(db, clock));
+  auto creds = p->opt.caller_passwords;
+  p->opt.sip.caller_password = [creds](const std::string& u) -> std::optional<std::string> {
+    auto it = creds.find(u);
+    if (it == creds.end()) return std::nullopt;
+    return it->second;
+  };
+  ASSIGN_OR_RETURN(p->tel, sip::LibreTelephony::create(loop, clock, p->opt.sip, p));
+  p->tel->setCallerDigitHandler([p](const std::string& ref, char d) { p->onDigit(ref, d); });
+  return std::unique_ptr<Dialer>(new Dialer(std::move(impl)));
+}
+
+Status Dialer::start() {
+  RETURN_IF_ERROR(impl_->recover());
+  RETURN_IF_ERROR(impl_->loadLedger());
+  RETURN_IF_ERROR(impl_->loadCampaigns());
+  impl_->tick();
+  impl_->loginCallers();
+  return Status::ok();
+}
+
+void Dialer::stop() {
+  impl_->stopped = true;
+  TimePoint now = impl_->clock.now();
+  for (auto& r : impl_->runtimes) r->stop(now);
+  impl_->tel->shutdown();
+}
+
+bool Dialer::idle() const {
+  for (auto& r : impl_->runtimes) {
+    if (r->callsInFlight() > 0 || r->linesInUse() > 0) return false;
+    auto wake = r->nextWakeAt();
+    if (r->leadsQueued() > 0 && (!wake || *wake <= impl_->clock.now() + Millis(1000))) return false;
+  }
+  return true;
+}
+
+sip::LibreTelephony& Dialer::telephony() { return *impl_->tel; }
+
+Json Dialer::summary() const {
+  auto st = impl_->tel->stats();
+  int64_t dials = 0, answered = 0, bridged = 0, abandoned = 0, failed = 0;
+  for (auto& r : impl_->runtimes) {
+    const auto& c = r->counters();
+    dials += c.dials;
+    answered += c.answered;
+    bridged += c.bridged;
+    abandoned += c.abandoned;
+    failed += c.failed;
+  }
+  return Json{{"campaigns", impl_->runtimes.size()},
+              {"leads_loaded", impl_->leads_loaded},
+              {"calls_placed", st.calls_placed},
+              {"calls_answered", st.calls_answered},
+              {"calls_bridged", st.calls_bridged},
+              {"safe_harbor_played", st.safe_harbor_played},
+              {"safe_harbor_safety_net", st.safe_harbor_auto},
+              {"runtime_dials", dials},
+              {"runtime_answered", answered},
+              {"runtime_bridged", bridged},
+              {"abandoned", abandoned},
+              {"failed", failed},
+              {"trunk_refused", st.trunk_refused},
+              {"dispositions", impl_->dispositions},
+              {"recovered_calls", impl_->recovered_calls},
+              {"recordings_written", st.recordings_written},
+              {"rtp_relayed_to_caller", st.rtp_relayed_to_caller},
+              {"rtp_relayed_to_customer", st.rtp_relayed_to_customer},
+              {"registrations", st.registrations},
+              {"bad_registrations", st.bad_registrations},
+              {"write_errors", impl_->write_errors},
+              {"active_calls", st.active_calls},
+              {"caller_legs", st.caller_legs}};
+}
+
+}  // namespace clearline::daemon

@@ -1,0 +1,80 @@
+// Dialer: the live dialing engine over real SIP. Composes, on the LibreLoop
+// thread: LibreTelephony (src/sip), one CampaignRuntime per active campaign
+// (core/runtime), and the SQLite store (its own connection), which it writes
+// through the runtime's ports: CallRecordSink (calls + contacts rows),
+// AbandonmentLedger (abandonment_ledger rows, budget in memory) and the
+// CallIdSource (above the largest stored call id). Every write is one
+// transaction with its audit event, done synchronously on the loop (a few
+// hundred µs with WAL; see docs/sip.md), so an acknowledged disposition is on
+// disk before the next event is handled.
+//
+// Start-up recovery (after a crash or SIGKILL): calls left open are closed
+// with hangup_cause system_restart (answered-but-unbridged ones enter the
+// ledger as abandoned), and their contacts wait `recovery_recycle` before
+// they may be dialed again.
+//
+// Callers: the SIP accounts in `caller_passwords` (user name = caller_ref);
+// callers named in `auto_login` are logged in to the first active campaign as
+// soon as their phone registers. A caller keys '#' to hang up the customer
+// and a digit 1-9 to finish wrap-up (1 contacted, 2 not_interested,
+// 3 callback, 9 do_not_call).
+//
+// Threads: create(), start(), stop() and every callback run on the loop thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/json.h"
+#include "common/status.h"
+#include "core/ports/event_sink.h"
+#include "sip/libre_loop.h"
+#include "sip/libre_telephony.h"
+
+namespace clearline::daemon {
+
+struct DialerOptions {
+  std::string data_dir;
+  std::string db_path;                     // "" = data_dir/<store.sqlite_file>
+  sip::LibreTelephonyConfig sip;           // see dialerOptionsFromConfig
+  std::map<std::string, std::string> caller_passwords;
+  std::vector<std::string> auto_login;
+  std::string pacer = "progressive";
+  double pacer_knob = 0;                   // 0 = the pacer's default
+  Millis tick{100};
+  Millis grace{2000};
+  Millis ring_timeout{25000};
+  Millis recovery_recycle{10LL * 60 * 1000};
+  core::EventSink* events = nullptr;       // optional (the API's hub)
+};
+
+// Reads [sip] and [pacing] from the configuration.
+DialerOptions dialerOptionsFromConfig(const Config& cfg, const std::string& data_dir);
+// "user:password" lines (# comments) into a map.
+Result<std::map<std::string, std::string>> readCallerCredentials(const std::string& path);
+
+class Dialer {
+ public:
+  static Result<std::unique_ptr<Dialer>> create(sip::LibreLoop& loop, const Clock& clock,
+                                                DialerOptions opt);
+  ~Dialer();
+  // Recovers, loads active campaigns and their leads, starts ticking.
+  Status start();
+  // No new dials; ends calls in progress (BYE/CANCEL) and closes caller legs.
+  void stop();
+  bool idle() const;  // no leads ready or waiting, nothing in flight
+  Json summary() const;
+  sip::LibreTelephony& telephony();
+
+  struct Impl;
+
+ private:
+  explicit Dialer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace clearline::daemon
