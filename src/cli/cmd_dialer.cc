@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "daemon/dialer.h"
+#include "daemon/sip_demo.h"
 
 namespace clearline::cli {
 namespace {
@@ -109,6 +110,32 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
 }
 
 const RegisterCommand kRegister(registerDialer);
+
+// clearline dialer demo: the live part of `clearline demo` on its own (the
+// data dir must hold an active campaign with contacts).
+void registerDialerDemo(CLI::App& root, GlobalOptions& g) {
+  auto* dialer = root.get_subcommand("dialer");
+  auto* cmd = dialer->add_subcommand("demo", "Carrier simulator + caller bots + the dialer for M minutes");
+  addGlobalFlags(cmd, g);
+  auto minutes = std::make_shared<double>(1.0);
+  auto callers = std::make_shared<int>(10);
+  cmd->add_option("--minutes", *minutes, "How long to dial");
+  cmd->add_option("--callers", *callers, "Caller bots");
+  cmd->callback([&g, minutes, callers] {
+    auto ctx = openContext(g);
+    if (!ctx.isOk()) return (void)fail(g, ctx.status());
+    daemon::LiveDemoOptions o;
+    o.data_dir = (*ctx)->data_dir;
+    o.db_path = (*ctx)->store->db().path();
+    o.minutes = *minutes;
+    o.callers = *callers;
+    (*ctx)->store.reset();
+    auto r = daemon::runLiveSipDemo(o);
+    if (!r.isOk()) return (void)fail(g, r.status());
+    printJson(*r);
+  });
+}
+const RegisterCommand kRegisterDemo(registerDialerDemo);
 
 }  // namespace
 }  // namespace clearline::cli
