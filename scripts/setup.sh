@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libboost1.74-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   libspdlog-dev libfmt-dev libphonenumber-dev libicu-dev libhowardhinnant-date-dev tzdata
   libssl-dev libargon2-dev libgtest-dev libgmock-dev libbenchmark-dev
-  baresip-core espeak-ng sox chromium nodejs
+  baresip-core espeak-ng sox chromium nodejs wrk
 )
 
 missing=()

@@ -27,6 +27,18 @@ listen = "127.0.0.1:8080"
 web_root = ""           # folder of built web assets; empty = <install>/web/dist
 session_ttl_minutes = 720
 max_body_bytes = 10485760
+cookie_secure = false   # add "Secure" to the session cookie (set when served behind TLS)
+argon2_t_cost = 3       # Argon2id iterations for password hashes
+argon2_m_kib = 65536    # Argon2id memory in KiB (64 MiB; tests use less)
+login_max_failures = 5  # consecutive wrong passwords before the account locks
+lockout_minutes = 15    # how long a locked account stays locked
+login_per_minute = 20   # login attempts per client address a minute
+rate_limit_per_second = 50.0  # API requests per client address a second (0 = no limit)
+rate_limit_burst = 200.0      # requests a client may burst above the rate
+ws_idle_timeout_s = 75  # a WebSocket with no traffic (server pings it) for this long is closed
+wrap_up_seconds = 15    # after a disposition, the caller's wrap-up time before ready again
+simulate_calls = false  # connect ready callers to contacts with a simulated telephony port (demo/tests until SIP runs)
+simulate_connect_ms = 1500    # delay from ready to a simulated connect
 
 [sip]
 listen = "127.0.0.1:5060"

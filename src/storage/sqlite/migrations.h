@@ -22,6 +22,7 @@ struct Migration {
 // Per-module lists (schema_<module>.cc). Add yours to allMigrations().
 const std::vector<Migration>& coreMigrations();
 const std::vector<Migration>& vendorMigrations();
+const std::vector<Migration>& apiMigrations();
 const std::vector<Migration>& allMigrations();
 
 // Applies every pending migration in (module, version) order.

@@ -1,0 +1,693 @@
+#include "api/api_service.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/decode.h"
+#include "api/records.h"
+#include "common/log.h"
+#include "common/time_util.h"
+#include "core/campaign/campaign.h"
+
+namespace clearline::api {
+
+namespace {
+
+constexpr const char* kSessionCookie = "clearline_session";
+
+bool unsafeMethod(const std::string& m) { return m != "GET" && m != "HEAD" && m != "OPTIONS"; }
+
+std::vector<std::string> splitPath(const std::string& p) {
+  std::vector<std::string> out;
+  size_t pos = 1;
+  while (pos <= p.size()) {
+    size_t end = p.find('/', pos);
+    if (end == std::string::npos) end = p.size();
+    out.push_back(p.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+Result<int64_t> positiveId(const std::string& s, const std::string& field) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
+    return Status::invalidArgument(field + " must be a positive integer", field);
+  int64_t v = std::stoll(s);
+  if (v <= 0) return Status::invalidArgument(field + " must be a positive integer", field);
+  return v;
+}
+
+Result<Page> pageFrom(const HttpRequest& req) {
+  Page p;
+  if (auto it = req.query.find("limit"); it != req.query.end()) {
+    ASSIGN_OR_RETURN(int64_t l, positiveId(it->second, "limit"));
+    if (l > 500) return Status::invalidArgument("limit must be at most 500", "limit");
+    p.limit = static_cast<int>(l);
+  }
+  if (auto it = req.query.find("after"); it != req.query.end() && !it->second.empty()) {
+    if (it->second != "0") {
+      ASSIGN_OR_RETURN(p.after, positiveId(it->second, "after"));
+    }
+  }
+  return p;
+}
+
+Json principalJson(const Principal& p) {
+  return Json{{"id", p.user_id.value}, {"name", p.name}, {"role", toString(p.role)},
+              {"entity_id", p.entity_id}};
+}
+
+std::string contentTypeFor(const std::string& path) {
+  auto ends = [&](const char* s) {
+    std::string e(s);
+    return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
+  };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".png")) return "image/png";
+  if (ends(".json")) return "application/json";
+  if (ends(".ico")) return "image/x-icon";
+  return "application/octet-stream";
+}
+
+#define TRY_RESPONSE(expr)                                  \
+  do {                                                      \
+    Status cl_st_ = (expr);                                 \
+    if (!cl_st_.isOk()) return HttpResponse::error(cl_st_); \
+  } while (0)
+
+#define ASSIGN_OR_RESPOND(lhs, expr) ASSIGN_OR_RESPOND_IMPL(CL_CONCAT(cl_r_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RESPOND_IMPL(tmp, lhs, expr)            \
+  auto tmp = (expr);                                      \
+  if (!tmp.isOk()) return HttpResponse::error(tmp.status()); \
+  lhs = std::move(tmp).value()
+
+}  // namespace
+
+ApiOptions ApiOptions::fromConfig(const Config& config) {
+  ApiOptions o;
+  o.argon2.t_cost = static_cast<uint32_t>(config.getInt("server.argon2_t_cost"));
+  o.argon2.m_cost_kib = static_cast<uint32_t>(config.getInt("server.argon2_m_kib"));
+  o.lockout.max_failures = static_cast<int>(config.getInt("server.login_max_failures"));
+  o.lockout.lockout_ms = config.getInt("server.lockout_minutes") * 60000;
+  o.session_ttl = Millis(config.getInt("server.session_ttl_minutes") * 60000);
+  o.cookie_secure = config.getBool("server.cookie_secure");
+  o.max_body_bytes = static_cast<size_t>(config.getInt("server.max_body_bytes"));
+  o.rate_per_second = config.getDouble("server.rate_limit_per_second");
+  o.rate_burst = config.getDouble("server.rate_limit_burst");
+  o.login_per_minute = static_cast<int>(config.getInt("server.login_per_minute"));
+  o.web_root = config.getString("server.web_root");
+  return o;
+}
+
+const std::vector<Route>& ApiService::routes() {
+  using S = ApiService;
+  static const std::vector<Route> r = {
+      {"GET", "/healthz", Action::kPublic, "Liveness: the process answers", &S::healthz},
+      {"GET", "/readyz", Action::kPublic, "Readiness: the store is open and the loop runs", &S::readyz},
+      {"GET", "/metrics", Action::kPublic, "Prometheus metrics (clearline_*)", &S::metrics},
+      {"POST", "/api/v1/login", Action::kPublic, "Log in with name and password; sets the session cookie", &S::login},
+      {"POST", "/api/v1/logout", Action::kSelf, "End the session", &S::logout},
+      {"GET", "/api/v1/me", Action::kSelf, "Who am I, and the CSRF token for this session", &S::me},
+      {"POST", "/api/v1/tokens", Action::kSelf, "Create an API token for yourself (shown once)", &S::createToken},
+      {"GET", "/api/v1/events", Action::kSelf, "WebSocket: pushed DomainEvents; ?since=SEQ&epoch=E resumes", &S::events, true},
+      {"GET", "/api/v1/users", Action::kUserAdmin, "List users", &S::listUsers},
+      {"POST", "/api/v1/users", Action::kUserAdmin, "Create a user", &S::createUser},
+      {"GET", "/api/v1/campaigns", Action::kCampaignRead, "List campaigns (paginated)", &S::listCampaigns},
+      {"POST", "/api/v1/campaigns", Action::kCampaignWrite, "Create a campaign (Idempotency-Key honoured)", &S::createCampaign},
+      {"GET", "/api/v1/campaigns/{id}", Action::kCampaignRead, "One campaign", &S::getCampaign},
+      {"PATCH", "/api/v1/campaigns/{id}", Action::kCampaignWrite, "Change campaign fields", &S::updateCampaign},
+      {"POST", "/api/v1/campaigns/{id}/state", Action::kCampaignWrite, "Lifecycle: activate, pause, resume, finish", &S::changeCampaignState},
+      {"GET", "/api/v1/campaigns/{id}/dispositions", Action::kCampaignRead, "The campaign's dispositions", &S::campaignDispositions},
+      {"GET", "/api/v1/campaigns/{id}/contacts", Action::kContactRead, "Contacts (paginated)", &S::listContacts},
+      {"POST", "/api/v1/campaigns/{id}/contacts", Action::kContactWrite, "Add one contact (Idempotency-Key honoured)", &S::createContact},
+      {"GET", "/api/v1/contacts/{id}", Action::kContactRead, "One contact with its phones", &S::getContact},
+      {"GET", "/api/v1/campaigns/{id}/calls", Action::kReportRead, "Call records (paginated)", &S::listCalls},
+      {"GET", "/api/v1/calls/{id}", Action::kCallRead, "One call record with its survey answers", &S::getCall},
+      {"POST", "/api/v1/calls/{id}/disposition", Action::kDisposition, "Disposition, survey answers and callback for a call", &S::dispositionCall},
+      {"GET", "/api/v1/campaigns/{id}/survey-responses", Action::kReportRead, "Survey answers (paginated)", &S::listSurveyResponses},
+      {"GET", "/api/v1/campaigns/{id}/callbacks", Action::kReportRead, "Scheduled callbacks (paginated)", &S::listCallbacks},
+      {"GET", "/api/v1/campaigns/{id}/summary", Action::kReportRead, "Counts of contacts, dispositions and answers", &S::campaignSummary},
+      {"GET", "/api/v1/campaigns/{id}/live", Action::kReportRead, "Dashboard snapshot: callers, calls, ledger", &S::campaignLive},
+      {"GET", "/api/v1/audit/verify", Action::kAuditRead, "Verify the audit chain", &S::auditVerify},
+      {"GET", "/api/v1/audit/export", Action::kAuditRead, "The audit chain as JSON lines", &S::auditExport},
+      {"GET", "/api/v1/console", Action::kConsole, "The caller's console state", &S::consoleGet},
+      {"POST", "/api/v1/console/join", Action::kConsole, "Join a campaign at your site (gates decide)", &S::consoleJoin},
+      {"POST", "/api/v1/console/state", Action::kConsole, "Ready, paused (with reason) or logged out", &S::consoleState},
+      {"POST", "/api/v1/console/dial", Action::kConsole, "Human-initiated dial of the shown contact", &S::consoleDial},
+  };
+  return r;
+}
+
+const Route* ApiService::match(const std::string& method, const std::string& path,
+                               std::map<std::string, std::string>& params) {
+  auto segs = splitPath(path);
+  for (const Route& r : routes()) {
+    if (r.method != method) continue;
+    auto pat = splitPath(r.pattern);
+    if (pat.size() != segs.size()) continue;
+    std::map<std::string, std::string> p;
+    bool ok = true;
+    for (size_t i = 0; i < pat.size() && ok; ++i) {
+      if (pat[i].size() > 2 && pat[i].front() == '{' && pat[i].back() == '}') {
+        if (segs[i].empty()) ok = false;
+        else p[pat[i].substr(1, pat[i].size() - 2)] = segs[i];
+      } else if (pat[i] != segs[i]) {
+        ok = false;
+      }
+    }
+    if (ok) {
+      params = std::move(p);
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+ApiService::ApiService(ApiOptions options, storage::SqliteStore& store, const Clock& clock,
+                       Metrics& metrics, const EntityScope& scope, ConsolePort* console)
+    : opt_(std::move(options)), store_(store), clock_(clock), metrics_(metrics), scope_(scope),
+      console_(console), accounts_(store.db(), clock) {}
+
+bool ApiService::rateLimited(const std::string& key, double per_second, double burst) {
+  if (per_second <= 0) return false;
+  auto now = std::chrono::steady_clock::now();
+  auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst, now});
+  Bucket& b = it->second;
+  if (!fresh) {
+    double dt = std::chrono::duration<double>(now - b.last).count();
+    b.tokens = std::min(burst, b.tokens + dt * per_second);
+    b.last = now;
+  }
+  if (buckets_.size() > 100000) buckets_.clear();  // bounded memory under address floods
+  if (b.tokens < 1) return true;
+  b.tokens -= 1;
+  return false;
+}
+
+Result<Principal> ApiService::authenticate(const HttpRequest& req, bool* via_cookie, std::string* csrf) {
+  *via_cookie = false;
+  std::string auth = req.header("authorization");
+  if (auth.rfind("Bearer ", 0) == 0) return accounts_.lookupApiToken(auth.substr(7));
+  std::string cookie = req.cookie(kSessionCookie);
+  if (cookie.empty()) return Status::unauthenticated("log in first");
+  ASSIGN_OR_RETURN(auto pc, accounts_.lookupSession(cookie));
+  *via_cookie = true;
+  *csrf = pc.second;
+  return pc.first;
+}
+
+Result<Principal> ApiService::authenticateWebSocket(const HttpRequest& req) {
+  bool via_cookie = false;
+  std::string csrf;
+  ASSIGN_OR_RETURN(Principal p, authenticate(req, &via_cookie, &csrf));
+  if (via_cookie) {
+    // Cross-site WebSocket hijacking: a cookie-authenticated socket must come
+    // from a page of this origin.
+    std::string origin = req.header("origin");
+    std::string host = req.header("host");
+    if (!origin.empty()) {
+      auto pos = origin.find("://");
+      std::string oh = pos == std::string::npos ? origin : origin.substr(pos + 3);
+      if (oh != host) return Status::permissionDenied("WebSocket from another origin");
+    }
+  }
+  return p;
+}
+
+Status ApiService::allow(RequestCtx& c, const Target& t) {
+  return check(c.principal(), c.route->action, t, scope_);
+}
+
+core::Actor ApiService::actorOf(const RequestCtx& c) const {
+  if (!c.who) return core::Actor{"anonymous"};
+  return core::Actor{(c.who->via_token ? "api:token:" : "user:") + c.who->name};
+}
+
+HttpResponse ApiService::handle(const HttpRequest& req) {
+  auto started = std::chrono::steady_clock::now();
+  std::map<std::string, std::string> params;
+  const Route* route = match(req.method, req.path, params);
+  HttpResponse resp;
+  std::string route_name = route ? route->pattern : (req.path.rfind("/api/", 0) == 0 ? "unmatched" : "static");
+  if (rateLimited("req:" + req.remote, opt_.rate_per_second, opt_.rate_burst)) {
+    resp = HttpResponse::error(429, "resource_exhausted", "too many requests: slow down");
+    resp.headers.emplace_back("Retry-After", "1");
+  } else if (!route) {
+    if (req.path.rfind("/api/", 0) == 0) {
+      // Unknown API paths say 401 to strangers (nothing to probe), 404 to users.
+      bool via_cookie;
+      std::string csrf;
+      if (!authenticate(req, &via_cookie, &csrf).isOk()) resp = HttpResponse::error(Status::unauthenticated("log in first"));
+      else resp = HttpResponse::error(404, "not_found", "no such route: " + req.method + " " + req.path);
+    } else if (req.method == "GET" || req.method == "HEAD") {
+      resp = serveStatic(req);
+    } else {
+      resp = HttpResponse::error(405, "method_not_allowed", "method not allowed");
+    }
+  } else {
+    RequestCtx c{req, std::move(params), route, std::nullopt};
+    bool via_cookie = false;
+    std::string csrf;
+    auto who = authenticate(req, &via_cookie, &csrf);
+    if (who.isOk()) c.who = *who;
+    Status st = allow(c, Target{});
+    if (st.isOk() && via_cookie && unsafeMethod(req.method) && route->action != Action::kPublic) {
+      std::string sent = req.header("x-csrf-token");
+      if (sent.empty() || sent != csrf)
+        st = Status::permissionDenied("missing or wrong X-CSRF-Token header (reload the page)");
+    }
+    if (!st.isOk()) {
+      resp = HttpResponse::error(st);
+    } else if (route->websocket) {
+      resp = HttpResponse::error(426, "upgrade_required", "this route is a WebSocket");
+    } else {
+      resp = (this->*(route->handler))(c);
+    }
+  }
+  resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (route) resp.headers.emplace_back("Cache-Control", "no-store");
+  metrics_.countRequest(route_name, resp.status);
+  if (route && route->action != Action::kPublic) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_.observeStoreLatency(route->method + " " + route->pattern, secs);
+  }
+  return resp;
+}
+
+HttpResponse ApiService::serveStatic(const HttpRequest& req) {
+  if (opt_.web_root.empty()) return HttpResponse::error(404, "not_found", "no web assets configured");
+  std::string rel = req.path == "/" ? "index.html" : req.path.substr(1);
+  if (rel.find("..") != std::string::npos || rel.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") != std::string::npos)
+    return HttpResponse::error(404, "not_found", "no such file");
+  std::filesystem::path p = std::filesystem::path(opt_.web_root) / rel;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p, ec)) return HttpResponse::error(404, "not_found", "no such file");
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  HttpResponse r;
+  r.content_type = contentTypeFor(rel);
+  r.body = ss.str();
+  if (r.content_type.rfind("text/html", 0) == 0) {
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                           "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    r.headers.emplace_back("Cache-Control", "no-cache");
+  } else {
+    r.headers.emplace_back("Cache-Control", rel.rfind("assets/", 0) == 0 ? "max-age=31536000, immutable" : "no-cache");
+  }
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return r;
+}
+
+HttpResponse ApiService::idempotent(RequestCtx& c, const std::function<HttpResponse()>& fn) {
+  std::string key = c.req.header("idempotency-key");
+  if (key.empty() || !c.who) return fn();
+  if (key.size() > 200) return HttpResponse::error(Status::invalidArgument("Idempotency-Key is longer than 200 bytes", "Idempotency-Key"));
+  std::string route_key = c.req.method + " " + c.req.path;
+  auto& db = store_.db();
+  {
+    auto q = db.prepare("SELECT route, status, body FROM idempotency_keys WHERE user_id=? AND key=?");
+    if (!q.isOk()) return HttpResponse::error(q.status());
+    q->bind(1, c.who->user_id.value).bind(2, key);
+    auto row = q->step();
+    if (!row.isOk()) return HttpResponse::error(row.status());
+    if (*row) {
+      if (q->text(0) != route_key)
+        return HttpResponse::error(Status::failedPrecondition("this Idempotency-Key was used for another request", "Idempotency-Key"));
+      HttpResponse r;
+      r.status = static_cast<int>(q->int64(1));
+      r.body = q->text(2);
+      r.headers.emplace_back("Idempotent-Replayed", "true");
+      return r;
+    }
+  }
+  HttpResponse r = fn();
+  if (r.status < 500) {
+    auto ins = db.prepare("INSERT OR IGNORE INTO idempotency_keys(user_id, key, route, status, body, created_at) VALUES (?,?,?,?,?,?)");
+    if (ins.isOk()) {
+      ins->bind(1, c.who->user_id.value).bind(2, key).bind(3, route_key).bind(4, r.status).bind(5, r.body)
+          .bind(6, toEpochMillis(clock_.now()));
+      (void)ins->run();
+    }
+  }
+  return r;
+}
+
+// ---- health, metrics, session ------------------------------------------------
+
+HttpResponse ApiService::healthz(RequestCtx&) { return HttpResponse::json(200, Json{{"status", "ok"}}); }
+
+HttpResponse ApiService::readyz(RequestCtx&) {
+  auto s = store_.db().prepare("SELECT 1");
+  bool db_ok = s.isOk() && s->step().isOk();
+  bool ok = db_ok && ready_;
+  return HttpResponse::json(ok ? 200 : 503, Json{{"status", ok ? "ready" : "not ready"},
+                                                 {"store", db_ok}, {"loop", ready_}});
+}
+
+HttpResponse ApiService::metrics(RequestCtx&) {
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = metrics_.render();
+  return r;
+}
+
+HttpResponse ApiService::login(RequestCtx& c) {
+  if (rateLimited("login:" + c.req.remote, opt_.login_per_minute / 60.0, opt_.login_per_minute))
+    return HttpResponse::error(429, "resource_exhausted", "too many login attempts from this address: wait a minute");
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"name", FieldType::kString, true, 64},
+                                                         {"password", FieldType::kString, true, 1024}}));
+  auto p = accounts_.login(body["name"], body["password"], opt_.lockout);
+  if (!p.isOk()) {
+    // Log the name and address, never the password.
+    spdlog::info("login failed for '{}' from {}", body["name"].get<std::string>(), c.req.remote);
+    return HttpResponse::error(p.status());
+  }
+  ASSIGN_OR_RESPOND(Session s, accounts_.createSession(p->user_id, opt_.session_ttl));
+  HttpResponse r = HttpResponse::json(200, Json{{"user", principalJson(*p)}, {"csrf_token", s.csrf}});
+  std::string cookie = std::string(kSessionCookie) + "=" + s.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                       std::to_string(opt_.session_ttl.count() / 1000);
+  if (opt_.cookie_secure) cookie += "; Secure";
+  r.headers.emplace_back("Set-Cookie", cookie);
+  return r;
+}
+
+HttpResponse ApiService::logout(RequestCtx& c) {
+  std::string cookie = c.req.cookie(kSessionCookie);
+  if (!cookie.empty()) TRY_RESPONSE(accounts_.deleteSession(cookie));
+  if (console_ && c.who && c.who->role == Role::kCaller) (void)console_->setState(*c.who, "logged_out", "logout");
+  HttpResponse r = HttpResponse::json(200, Json{{"ok", true}});
+  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  return r;
+}
+
+HttpResponse ApiService::me(RequestCtx& c) {
+  Json j{{"user", principalJson(*c.who)}};
+  std::string cookie = c.req.cookie(kSessionCookie);
+  if (!cookie.empty()) {
+    auto s = accounts_.lookupSession(cookie);
+    if (s.isOk()) j["csrf_token"] = s->second;
+  }
+  return HttpResponse::json(200, j);
+}
+
+HttpResponse ApiService::createToken(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"name", FieldType::kString, true, 100}}));
+  ASSIGN_OR_RESPOND(std::string token, accounts_.createApiToken(c.who->user_id, body["name"], actorOf(c)));
+  return HttpResponse::json(201, Json{{"token", token}, {"name", body["name"]}});
+}
+
+HttpResponse ApiService::events(RequestCtx&) {
+  return HttpResponse::error(426, "upgrade_required", "connect with a WebSocket");
+}
+
+HttpResponse ApiService::listUsers(RequestCtx&) {
+  ASSIGN_OR_RESPOND(auto users, accounts_.listUsers());
+  Json items = Json::array();
+  for (auto& u : users) items.push_back(principalJson(u));
+  return HttpResponse::json(200, Json{{"items", items}, {"next_after", nullptr}});
+}
+
+HttpResponse ApiService::createUser(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"name", FieldType::kString, true, 64},
+                                                         {"role", FieldType::kString, true, 40},
+                                                         {"entity_id", FieldType::kString, false, 100},
+                                                         {"password", FieldType::kString, true, 1024}}));
+  return idempotent(c, [&] {
+    auto role = parseRole(body["role"].get<std::string>());
+    if (!role.isOk()) return HttpResponse::error(role.status());
+    auto p = accounts_.createUser(body["name"], *role, body.value("entity_id", ""), body["password"],
+                                  opt_.argon2, actorOf(c));
+    if (!p.isOk()) return HttpResponse::error(p.status());
+    return HttpResponse::json(201, principalJson(*p));
+  });
+}
+
+// ---- campaigns ----------------------------------------------------------------
+
+HttpResponse ApiService::listCampaigns(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
+  ASSIGN_OR_RESPOND(auto all, store_.campaigns().listCampaigns(OrgId()));
+  Json items = Json::array();
+  int64_t last = 0;
+  for (auto& camp : all) {
+    if (camp.id.value <= page.after) continue;
+    if (static_cast<int>(items.size()) >= page.limit) break;
+    items.push_back(core::toJson(camp));
+    last = camp.id.value;
+  }
+  Json out{{"items", items}};
+  out["next_after"] = static_cast<int>(items.size()) == page.limit ? Json(last) : Json(nullptr);
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::createCampaign(RequestCtx& c) {
+  // The campaign's own fields are checked by core::applyJson (unknown keys name themselves).
+  if (nestedTooDeep(c.req.body, 32)) return HttpResponse::error(Status::invalidArgument("the JSON body is nested too deeply"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"name", FieldType::kString, true, 200},
+                                                         {"purpose", FieldType::kString, true, 40},
+                                                         {"org_id", FieldType::kInt, false}},
+                                            /*allow_unknown=*/true));
+  return idempotent(c, [&]() -> HttpResponse {
+    auto purpose = core::parsePurposeClass(body["purpose"].get<std::string>());
+    if (!purpose.isOk()) return HttpResponse::error(Status::invalidArgument(purpose.status().message(), "purpose"));
+    core::Campaign camp = core::newCampaign(body["name"], *purpose);
+    Json rest = body;
+    rest.erase("name");
+    rest.erase("purpose");
+    int64_t org = body.value("org_id", int64_t{0});
+    rest.erase("org_id");
+    if (org == 0) {
+      auto orgs = store_.campaigns().listOrganisations();
+      if (!orgs.isOk()) return HttpResponse::error(orgs.status());
+      if (orgs->empty()) {
+        auto o = store_.campaigns().createOrganisation("Default organisation", actorOf(c));
+        if (!o.isOk()) return HttpResponse::error(o.status());
+        org = o->id.value;
+      } else {
+        org = orgs->front().id.value;
+      }
+    }
+    camp.org_id = OrgId(org);
+    if (Status st = core::applyJson(rest, camp); !st.isOk()) return HttpResponse::error(st);
+    auto created = store_.campaigns().createCampaign(camp, actorOf(c));
+    if (!created.isOk()) return HttpResponse::error(created.status());
+    return HttpResponse::json(201, core::toJson(*created));
+  });
+}
+
+HttpResponse ApiService::getCampaign(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  return HttpResponse::json(200, core::toJson(camp));
+}
+
+HttpResponse ApiService::updateCampaign(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  if (nestedTooDeep(c.req.body, 32)) return HttpResponse::error(Status::invalidArgument("the JSON body is nested too deeply"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {}, /*allow_unknown=*/true));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  TRY_RESPONSE(core::applyJson(body, camp));
+  ASSIGN_OR_RESPOND(auto updated, store_.campaigns().updateCampaign(camp, actorOf(c)));
+  return HttpResponse::json(200, core::toJson(updated));
+}
+
+HttpResponse ApiService::changeCampaignState(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"event", FieldType::kString, true, 20}}));
+  std::string ev = body["event"];
+  core::CampaignEvent e;
+  if (ev == "activate") e = core::CampaignEvent::kActivate;
+  else if (ev == "pause") e = core::CampaignEvent::kPause;
+  else if (ev == "resume") e = core::CampaignEvent::kResume;
+  else if (ev == "finish") e = core::CampaignEvent::kFinish;
+  else return HttpResponse::error(Status::invalidArgument("event must be activate, pause, resume or finish", "event"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().changeCampaignState(CampaignId(id), e, actorOf(c)));
+  return HttpResponse::json(200, core::toJson(camp));
+}
+
+HttpResponse ApiService::campaignDispositions(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  ASSIGN_OR_RESPOND(auto ds, dispositionsFor(store_.db(), camp.id));
+  Json items = Json::array();
+  for (auto& d : ds)
+    items.push_back(Json{{"code", d.code}, {"label", d.label}, {"final", d.final}, {"do_not_call", d.do_not_call}});
+  return HttpResponse::json(200, Json{{"items", items}, {"next_after", nullptr}});
+}
+
+// ---- contacts, calls, results -----------------------------------------------------
+
+HttpResponse ApiService::listContacts(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
+  ASSIGN_OR_RESPOND(Json out, api::listContacts(store_.db(), CampaignId(id), page));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::createContact(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"first_name", FieldType::kString, false, 200},
+                                                         {"last_name", FieldType::kString, false, 200},
+                                                         {"external_id", FieldType::kString, false, 100},
+                                                         {"city", FieldType::kString, false, 200},
+                                                         {"state", FieldType::kString, false, 20},
+                                                         {"zip", FieldType::kString, false, 20},
+                                                         {"timezone", FieldType::kString, false, 64},
+                                                         {"phone", FieldType::kString, true, 32}}));
+  return idempotent(c, [&] {
+    auto contact = api::createContact(store_.db(), clock_, CampaignId(id), body, actorOf(c));
+    if (!contact.isOk()) return HttpResponse::error(contact.status());
+    return HttpResponse::json(201, core::toJson(*contact));
+  });
+}
+
+HttpResponse ApiService::getContact(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto contact, api::getContact(store_.db(), ContactId(id)));
+  return HttpResponse::json(200, core::toJson(contact));
+}
+
+HttpResponse ApiService::listCalls(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
+  ASSIGN_OR_RESPOND(Json out, api::listCalls(store_.db(), CampaignId(id), page));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::getCall(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto owner, callOwner(store_.db(), CallId(id)));
+  TRY_RESPONSE(allow(c, Target{std::nullopt, owner.first}));
+  ASSIGN_OR_RESPOND(Json call, api::getCall(store_.db(), CallId(id)));
+  return HttpResponse::json(200, call);
+}
+
+HttpResponse ApiService::dispositionCall(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"code", FieldType::kString, true, 64},
+                                                         {"survey", FieldType::kObject, false, 100},
+                                                         {"callback_at", FieldType::kString, false, 40},
+                                                         {"callback_note", FieldType::kString, false, 1000},
+                                                         {"note", FieldType::kString, false, 2000}}));
+  ASSIGN_OR_RESPOND(auto owner, callOwner(store_.db(), CallId(id)));
+  TRY_RESPONSE(allow(c, Target{std::nullopt, owner.first}));
+  DispositionInput in;
+  in.code = body["code"];
+  if (body.contains("survey")) {
+    for (auto& [k, v] : body["survey"].items()) {
+      if (!v.is_string() || v.get_ref<const std::string&>().size() > 1000)
+        return HttpResponse::error(Status::invalidArgument("answers must be strings of at most 1000 bytes", "survey." + k));
+      in.survey.emplace_back(k, v.get<std::string>());
+    }
+  }
+  if (body.contains("callback_at")) {
+    auto t = parseIso(body["callback_at"].get<std::string>());
+    if (!t.isOk()) return HttpResponse::error(Status::invalidArgument(t.status().message(), "callback_at"));
+    in.callback_due = *t;
+    in.callback_note = body.value("callback_note", "");
+  }
+  in.note = body.value("note", "");
+  TRY_RESPONSE(recordDisposition(store_.db(), clock_, CallId(id), in, actorOf(c)));
+  if (console_ && !owner.first.empty()) (void)console_->dispositioned(owner.first, CallId(id));
+  ASSIGN_OR_RESPOND(Json call, api::getCall(store_.db(), CallId(id)));
+  return HttpResponse::json(200, call);
+}
+
+HttpResponse ApiService::listSurveyResponses(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
+  ASSIGN_OR_RESPOND(Json out, api::listSurveyResponses(store_.db(), CampaignId(id), page));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::listCallbacks(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
+  ASSIGN_OR_RESPOND(Json out, api::listCallbacks(store_.db(), CampaignId(id), page));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::campaignSummary(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  ASSIGN_OR_RESPOND(Json out, api::campaignSummary(store_.db(), camp.id));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::campaignLive(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  if (!console_) return HttpResponse::error(Status::unavailable("no live runtime in this process"));
+  ASSIGN_OR_RESPOND(Json out, console_->live(CampaignId(id)));
+  return HttpResponse::json(200, out);
+}
+
+// ---- audit --------------------------------------------------------------------------
+
+HttpResponse ApiService::auditVerify(RequestCtx&) {
+  core::AuditVerifier v;
+  Status st = store_.auditLog().scan(1, [&](const core::AuditEvent& e) { return v.next(e); });
+  Json j{{"ok", st.isOk()}, {"events", v.checked()}, {"head_hash", v.headHash()}};
+  if (!st.isOk()) j["error"] = st.message();
+  return HttpResponse::json(200, j);
+}
+
+HttpResponse ApiService::auditExport(RequestCtx&) {
+  HttpResponse r;
+  r.content_type = "application/x-ndjson";
+  Status st = store_.auditLog().scan(1, [&](const core::AuditEvent& e) {
+    r.body += canonicalJson(core::exportLine(e));
+    r.body += "\n";
+    return Status::ok();
+  });
+  if (!st.isOk()) return HttpResponse::error(st);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"audit.jsonl\"");
+  return r;
+}
+
+// ---- console ------------------------------------------------------------------------
+
+HttpResponse ApiService::consoleGet(RequestCtx& c) {
+  if (!console_) return HttpResponse::error(Status::unavailable("no live runtime in this process"));
+  ASSIGN_OR_RESPOND(Json out, console_->snapshot(*c.who));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::consoleJoin(RequestCtx& c) {
+  if (!console_) return HttpResponse::error(Status::unavailable("no live runtime in this process"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"campaign_id", FieldType::kInt, true}}));
+  int64_t id = body["campaign_id"];
+  if (id <= 0) return HttpResponse::error(Status::invalidArgument("campaign_id must be positive", "campaign_id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  ASSIGN_OR_RESPOND(Json out, console_->join(*c.who, camp.id));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::consoleState(RequestCtx& c) {
+  if (!console_) return HttpResponse::error(Status::unavailable("no live runtime in this process"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"state", FieldType::kString, true, 20},
+                                                         {"reason", FieldType::kString, false, 200}}));
+  std::string st = body["state"];
+  if (st != "ready" && st != "paused" && st != "logged_out")
+    return HttpResponse::error(Status::invalidArgument("state must be ready, paused or logged_out", "state"));
+  ASSIGN_OR_RESPOND(Json out, console_->setState(*c.who, st, body.value("reason", "")));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::consoleDial(RequestCtx& c) {
+  if (!console_) return HttpResponse::error(Status::unavailable("no live runtime in this process"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"contact_id", FieldType::kInt, true}}));
+  int64_t id = body["contact_id"];
+  if (id <= 0) return HttpResponse::error(Status::invalidArgument("contact_id must be positive", "contact_id"));
+  ASSIGN_OR_RESPOND(Json out, console_->dial(*c.who, ContactId(id)));
+  return HttpResponse::json(200, out);
+}
+
+}  // namespace clearline::api

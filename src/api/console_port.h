@@ -1,0 +1,35 @@
+// The live console seam: what the API asks of the signalling loop on a
+// caller's behalf. Implemented by the daemon (src/daemon/desk.h) on the loop;
+// every method is thread-safe (it posts to the loop and waits, bounded, for
+// the answer). Results are JSON snapshots; changes are also pushed as
+// DomainEvents ("caller.state", "screen_pop") to the WebSocket hub.
+#pragma once
+
+#include <string>
+
+#include "api/authz.h"
+#include "common/ids.h"
+#include "common/json.h"
+#include "common/status.h"
+
+namespace clearline::api {
+
+class ConsolePort {
+ public:
+  virtual ~ConsolePort() = default;
+  // Joins `campaign` at the caller's site: asks the vendor-chain gates; on
+  // refusal returns {"allowed":false,"reason":"…","gates":[…]} (not an error).
+  virtual Result<Json> join(const Principal& who, CampaignId campaign) = 0;
+  // state: "ready" | "paused" | "logged_out"; reason for pauses.
+  virtual Result<Json> setState(const Principal& who, const std::string& state, const std::string& reason) = 0;
+  // The caller's state, campaign, current call and screen pop, if any.
+  virtual Result<Json> snapshot(const Principal& who) = 0;
+  // Human-initiated / preview dialing: the caller pressed Call for `contact`.
+  virtual Result<Json> dial(const Principal& who, ContactId contact) = 0;
+  // The disposition of `call` is stored: the caller moves to wrap-up.
+  virtual Status dispositioned(const std::string& caller_ref, CallId call) = 0;
+  // Dashboard snapshot of one campaign (callers by state, calls, ledger …).
+  virtual Result<Json> live(CampaignId campaign) = 0;
+};
+
+}  // namespace clearline::api

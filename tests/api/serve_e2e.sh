@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# clearline serve end to end: health and metrics without login, 401 on every
+# other route, login + CSRF, a campaign and a contact over the API, a caller
+# taking a call from the simulated telephony port (until SIP/runtime land),
+# a disposition with a survey answer that the store shows, audit verify, and
+# a graceful SIGTERM shutdown.
+set -euo pipefail
+BIN=$1
+SRC=$2
+D=$(mktemp -d /tmp/clearline-api-e2e.XXXXXX)
+PID=""
+cleanup() { [[ -n "$PID" ]] && kill "$PID" 2>/dev/null || true; rm -rf "$D"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [[ -f $D/serve.log ]] && tail -20 "$D/serve.log" >&2; exit 1; }
+
+cat > "$D/clearline.toml" <<'TOML'
+[server]
+argon2_t_cost = 1
+argon2_m_kib = 1024
+simulate_calls = true
+simulate_connect_ms = 200
+wrap_up_seconds = 1
+TOML
+echo 'admin-password' | "$BIN" user create --name admin --role administrator --password-stdin --data-dir "$D" >/dev/null
+echo 'caller-password' | "$BIN" user create --name ann --role caller --entity site-1 --password-stdin --data-dir "$D" >/dev/null
+if echo 'short' | "$BIN" user create --name bob --role caller --password-stdin --data-dir "$D" 2>/dev/null; then
+  fail "a short password was accepted"
+fi
+
+"$BIN" serve --data-dir "$D" --listen 127.0.0.1:0 >"$D/serve.out" 2>"$D/serve.log" &
+PID=$!
+for _ in $(seq 100); do grep -q "listening on" "$D/serve.out" 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/.*listening on \(http[^ ]*\)/\1/p' "$D/serve.out")
+[[ -n "$URL" ]] || fail "serve did not print its address"
+URL=${URL%/}
+
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+[[ $(code "$URL/healthz") == 200 ]] || fail "/healthz"
+[[ $(code "$URL/readyz") == 200 ]] || fail "/readyz"
+curl -s "$URL/metrics" | grep -q '^clearline_loop_latency_seconds_count' || fail "/metrics lacks the loop latency histogram"
+
+# Every documented non-public route answers 401 without a session or token.
+n=0
+while read -r method path; do
+  p=${path//\{id\}/1}
+  c=$(code -X "$method" -H 'content-type: application/json' -d '{}' "$URL$p")
+  [[ $c == 401 ]] || fail "$method $path answered $c without login"
+  n=$((n + 1))
+done < <(awk '/^  \//{path=$1; sub(":$","",path)} /^    (get|post|patch|put|delete):/{m=toupper($1); sub(":$","",m)} /x-clearline-action:/{ if ($2 != "public") print m, path }' "$SRC/docs/api/openapi.yaml")
+[[ $n -gt 20 ]] || fail "only $n routes checked"
+
+# Log in as the administrator.
+curl -s -c "$D/admin.jar" -H 'content-type: application/json' -d '{"name":"admin","password":"wrong-password"}' "$URL/api/v1/login" | jq -e '.error.code == "unauthenticated"' >/dev/null || fail "wrong password not refused"
+LOGIN=$(curl -s -c "$D/admin.jar" -H 'content-type: application/json' -d '{"name":"admin","password":"admin-password"}' "$URL/api/v1/login")
+CSRF=$(jq -r .csrf_token <<<"$LOGIN")
+[[ ${#CSRF} == 64 ]] || fail "login: $LOGIN"
+grep -q clearline_session "$D/admin.jar" || fail "no session cookie"
+A=(-s -b "$D/admin.jar" -H 'content-type: application/json')
+[[ $(code -b "$D/admin.jar" -H 'content-type: application/json' -d '{"name":"X","purpose":"political"}' "$URL/api/v1/campaigns") == 403 ]] || fail "write without CSRF token accepted"
+CAMP=$(curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -H 'Idempotency-Key: e2e-1' -d '{"name":"GOTV","purpose":"political","script":{"text":"Hello {first_name}, this is a call about voting.","questions":[{"key":"support","text":"Will you vote?","choices":["yes","no","unsure"]}]}}' "$URL/api/v1/campaigns")
+CID=$(jq -r .id <<<"$CAMP")
+[[ $CID =~ ^[0-9]+$ ]] || fail "campaign create: $CAMP"
+AGAIN=$(curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -H 'Idempotency-Key: e2e-1' -d '{"name":"GOTV","purpose":"political"}' "$URL/api/v1/campaigns" | jq -r .id)
+[[ $AGAIN == "$CID" ]] || fail "idempotency key did not replay ($AGAIN vs $CID)"
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"first_name":"<script>alert(1)</script>","last_name":"Doe","phone":"+12025550123"}' "$URL/api/v1/campaigns/$CID/contacts" | jq -e '.id > 0' >/dev/null || fail "contact create"
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"phone":"12"}' "$URL/api/v1/campaigns/$CID/contacts" | jq -e '.error.field == "phone"' >/dev/null || fail "bad phone not named"
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"event":"activate"}' "$URL/api/v1/campaigns/$CID/state" | jq -e '.state == "active"' >/dev/null || fail "activate"
+[[ $(code -H 'content-type: application/json' --data-binary @<(head -c 11000000 /dev/zero | tr '\0' 'a') "$URL/api/v1/login") == 413 ]] || fail "an 11 MB body was not refused with 413"
+
+# The caller takes a call (simulated telephony port) and dispositions it.
+curl -s -c "$D/ann.jar" -H 'content-type: application/json' -d '{"name":"ann","password":"caller-password"}' "$URL/api/v1/login" >/dev/null
+C2=$(curl -s -b "$D/ann.jar" "$URL/api/v1/me" | jq -r .csrf_token)
+B=(-s -b "$D/ann.jar" -H 'content-type: application/json' -H "X-CSRF-Token: $C2")
+curl "${B[@]}" -d "{\"campaign_id\":$CID}" "$URL/api/v1/console/join" | jq -e '.allowed == true' >/dev/null || fail "join"
+curl "${B[@]}" -d '{"state":"paused"}' "$URL/api/v1/console/state" | jq -e '.error.field == "reason"' >/dev/null || fail "pause without reason accepted"
+curl "${B[@]}" -d '{"state":"ready"}' "$URL/api/v1/console/state" | jq -e '.state == "ready"' >/dev/null || fail "ready"
+CALL=""
+for _ in $(seq 50); do
+  CALL=$(curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -r '.call.call_id // empty')
+  [[ -n "$CALL" ]] && break
+  sleep 0.1
+done
+[[ -n "$CALL" ]] || fail "no simulated call reached the caller"
+curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -e '.call.contact.first_name == "<script>alert(1)</script>" and .call.script.questions[0].key == "support"' >/dev/null || fail "screen pop content"
+[[ $(code -b "$D/ann.jar" "$URL/api/v1/campaigns/$CID/contacts") == 403 ]] || fail "a caller listed contacts"
+curl "${B[@]}" -d '{"code":"support","survey":{"support":"maybe"}}' "$URL/api/v1/calls/$CALL/disposition" | jq -e '.error.field == "survey.support"' >/dev/null || fail "invalid survey answer accepted"
+curl "${B[@]}" -d '{"code":"support","survey":{"support":"yes"}}' "$URL/api/v1/calls/$CALL/disposition" | jq -e '.disposition == "support"' >/dev/null || fail "disposition"
+[[ $(sqlite3 "$D/clearline.db" "SELECT disposition FROM calls WHERE id=$CALL") == support ]] || fail "store lacks the disposition"
+[[ $(sqlite3 "$D/clearline.db" "SELECT answer FROM survey_responses WHERE call_id=$CALL AND question_key='support'") == yes ]] || fail "store lacks the survey answer"
+curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -e '.state == "wrap_up" or .state == "ready" or .state == "on_call"' >/dev/null || fail "state after disposition"
+
+# Audit: the API and the CLI agree the chain is intact.
+curl -s -b "$D/admin.jar" "$URL/api/v1/audit/verify" | jq -e '.ok == true and .events > 3' >/dev/null || fail "audit verify"
+curl -s -b "$D/admin.jar" "$URL/api/v1/audit/export" | head -1 | jq -e '.seq == 1' >/dev/null || fail "audit export"
+[[ $(code -b "$D/ann.jar" "$URL/api/v1/audit/verify") == 403 ]] || fail "a caller read the audit chain"
+
+# Graceful shutdown on SIGTERM.
+kill -TERM "$PID"
+rc=0
+wait "$PID" || rc=$?
+PID=""
+[[ $rc == 0 ]] || fail "serve exited with $rc after SIGTERM"
+"$BIN" audit verify --data-dir "$D" >/dev/null || fail "audit chain broken after shutdown"
+grep -q -e 'admin-password' -e 'caller-password' "$D/serve.log" && fail "a password reached the log"
+echo "PASS: api_serve_end_to_end"
