@@ -1,0 +1,241 @@
+// The caller console: pick a campaign at your site (the vendor-chain gates'
+// refusal shown in plain words), ready / pause with a reason, and on connect
+// the contact, the script (fields substituted) and the survey appear at once;
+// disposition (keys 1–9), survey answers, callback; wrap-up timer; ready.
+import { api, ApiError, User } from './api';
+import { announce, clear, h } from './dom';
+import { DomainEvent, EventStream } from './events';
+
+const PAUSE_REASONS = ['Break', 'Meeting', 'Training', 'Technical problem'];
+const STATE_WORDS: Record<string, string> = {
+  logged_out: 'Not signed in to a campaign',
+  paused: 'Paused',
+  ready: 'Ready — waiting for a call',
+  on_call: 'On a call',
+  wrap_up: 'Wrap-up',
+};
+
+interface Snapshot {
+  state: string; campaign_id: number | null; reason: string; since: string; site_id: string;
+  call: any | null; wrap_up_ends_at?: string;
+}
+
+export function substitute(text: string, contact: Record<string, any>): string {
+  return text.replace(/\{(\w+)\}/g, (m, key: string) => {
+    const v = contact[key] ?? contact.custom?.[key];
+    return v === undefined || v === null || v === '' ? m : String(v);
+  });
+}
+
+export class CallerConsole {
+  private snap: Snapshot | null = null;
+  private stream: EventStream;
+  private wrapTimer: number | undefined;
+  private root: HTMLElement;
+  private statusEl = h('div', { class: 'status', id: 'caller-status', role: 'status' });
+  private connEl = h('span', { class: 'conn', id: 'conn' }, 'connecting…');
+  private bodyEl = h('div', { id: 'console-body' });
+  private keyHandler = (e: KeyboardEvent) => this.onKey(e);
+
+  constructor(root: HTMLElement, private user: User) {
+    this.root = root;
+    this.stream = new EventStream((ev) => this.onEvent(ev), () => void this.sync(), (up) => {
+      this.connEl.textContent = up ? 'live' : 'reconnecting…';
+      this.connEl.className = up ? 'conn up' : 'conn down';
+    });
+  }
+
+  start(): void {
+    clear(this.root,
+      h('h1', {}, 'Caller console'),
+      h('p', { class: 'muted' }, `Signed in as ${this.user.name}`, this.user.entity_id ? ` at site ${this.user.entity_id}` : '', ' · ', this.connEl),
+      this.statusEl, this.bodyEl);
+    document.addEventListener('keydown', this.keyHandler);
+    this.stream.start();
+    void this.sync();
+  }
+
+  private async sync(): Promise<void> {
+    try {
+      this.snap = await api<Snapshot>('GET', '/api/v1/console');
+      this.render();
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  private onEvent(ev: DomainEvent): void {
+    if (ev.type === 'screen_pop') {
+      this.snap = { ...(this.snap ?? { state: 'on_call', campaign_id: null, reason: '', since: ev.at, site_id: '' }), call: ev.data };
+      return;  // the caller.state that follows renders it
+    }
+    if (ev.type === 'caller.state') {
+      const prevCall = this.snap?.call ?? null;
+      this.snap = ev.data as Snapshot;
+      if (!this.snap.call && prevCall && this.snap.state === 'on_call') this.snap.call = prevCall;
+      this.render();
+      announce(STATE_WORDS[this.snap.state] ?? this.snap.state);
+    }
+    if (ev.type === 'gate.refused') this.renderRefusal(ev.data);
+  }
+
+  private showError(e: unknown): void {
+    const msg = e instanceof ApiError ? e.message : String(e);
+    const box = h('div', { class: 'error', role: 'alert' }, msg);
+    this.bodyEl.prepend(box);
+  }
+
+  private render(): void {
+    const s = this.snap;
+    if (!s) return;
+    window.clearInterval(this.wrapTimer);
+    clear(this.statusEl,
+      h('span', { class: `badge state-${s.state}`, id: 'state-badge' }, STATE_WORDS[s.state] ?? s.state),
+      s.reason && s.state !== 'on_call' ? h('span', { class: 'muted' }, ` — ${s.reason}`) : null);
+    if (s.state === 'logged_out' || !s.campaign_id) { void this.renderPicker(); return; }
+    if (s.state === 'on_call' && s.call) { this.renderCall(s.call); return; }
+    const controls = h('div', { class: 'controls' });
+    if (s.state === 'paused' || s.state === 'wrap_up') {
+      controls.append(h('button', { class: 'primary', id: 'ready-btn', onclick: () => void this.setState('ready') }, s.state === 'wrap_up' ? 'Ready now' : 'Ready'));
+    }
+    if (s.state === 'ready' || s.state === 'wrap_up') controls.append(this.pauseControl());
+    controls.append(h('button', { class: 'secondary', onclick: () => void this.setState('logged_out') }, 'Leave campaign'));
+    const parts: Node[] = [controls];
+    if (s.state === 'wrap_up' && s.wrap_up_ends_at) {
+      const t = h('p', { class: 'timer', id: 'wrap-timer' });
+      const end = Date.parse(s.wrap_up_ends_at);
+      const tick = () => { t.textContent = `Wrap-up: ${Math.max(0, Math.ceil((end - Date.now()) / 1000))} s left, then you are ready again.`; };
+      tick();
+      this.wrapTimer = window.setInterval(tick, 1000);
+      parts.unshift(t);
+    }
+    if (s.state === 'ready') parts.unshift(h('p', { class: 'waiting' }, 'Waiting for the next call. The contact and the script will appear here.'));
+    clear(this.bodyEl, ...parts);
+    document.getElementById('ready-btn')?.focus();
+  }
+
+  private pauseControl(): HTMLElement {
+    const sel = h('select', { id: 'pause-reason', 'aria-label': 'Pause reason' }, ...PAUSE_REASONS.map((r) => h('option', { value: r }, r)));
+    return h('span', { class: 'pause' }, sel, h('button', { class: 'secondary', id: 'pause-btn', onclick: () => void this.setState('paused', sel.value) }, 'Pause'));
+  }
+
+  private async setState(state: string, reason = ''): Promise<void> {
+    try {
+      this.snap = await api<Snapshot>('POST', '/api/v1/console/state', reason ? { state, reason } : { state });
+      this.render();
+    } catch (e) { this.showError(e); }
+  }
+
+  private async renderPicker(): Promise<void> {
+    const list = await api<{ items: any[] }>('GET', '/api/v1/campaigns').catch(() => ({ items: [] }));
+    const active = list.items.filter((c) => c.state === 'active');
+    const sel = h('select', { id: 'campaign-select' }, ...active.map((c) => h('option', { value: String(c.id) }, c.name)));
+    const out = h('div', { id: 'join-result' });
+    const form = h('form', { class: 'card', id: 'join-form', onsubmit: (e: Event) => { e.preventDefault(); void this.join(Number(sel.value), out); } },
+      h('h2', {}, 'Choose a campaign'),
+      active.length ? h('label', { for: 'campaign-select' }, 'Campaign') : h('p', {}, 'No campaign is active right now.'),
+      active.length ? sel : null,
+      active.length ? h('button', { class: 'primary', type: 'submit', id: 'join-btn' }, 'Start calling') : null,
+      out);
+    clear(this.bodyEl, form);
+    sel.focus();
+  }
+
+  private async join(campaign: number, out: HTMLElement): Promise<void> {
+    try {
+      const r = await api<any>('POST', '/api/v1/console/join', { campaign_id: campaign });
+      if (!r.allowed) { this.renderRefusal(r, out); return; }
+      this.snap = r.console;
+      this.render();
+    } catch (e) { this.showError(e); }
+  }
+
+  private renderRefusal(r: any, into?: HTMLElement): void {
+    const target = into ?? document.getElementById('join-result') ?? this.bodyEl;
+    const failed = (r.gates ?? []).filter((g: any) => !g.passed);
+    clear(target, h('div', { class: 'refused', role: 'alert', id: 'refusal' },
+      h('h3', {}, 'You cannot take calls for this campaign from here'),
+      h('p', {}, r.reason || 'The campaign’s vendor policy does not allow calls from this site.'),
+      failed.length ? h('ul', {}, ...failed.map((g: any) => h('li', {}, `${g.gate}: ${g.detail}`))) : null,
+      h('p', { class: 'muted' }, 'Ask your site supervisor; nothing you do here can change this.')));
+  }
+
+  private renderCall(call: any): void {
+    const c = call.contact ?? {};
+    const name = [c.first_name, c.last_name].filter(Boolean).join(' ') || '(no name)';
+    const questions: any[] = call.script?.questions ?? [];
+    const dispositions: any[] = call.dispositions ?? [];
+    const form = h('form', { id: 'disposition-form', class: 'card', onsubmit: (e: Event) => { e.preventDefault(); void this.submit(form, call); } });
+    const survey = h('fieldset', { class: 'survey' }, h('legend', {}, 'Survey'));
+    questions.forEach((q, qi) => {
+      const id = `q-${qi}`;
+      if (q.choices && q.choices.length) {
+        const group = h('div', { role: 'radiogroup', 'aria-labelledby': `${id}-label`, class: 'choices' });
+        q.choices.forEach((ch: string, ci: number) => {
+          group.append(h('label', { class: 'choice' }, h('input', { type: 'radio', name: `survey:${q.key}`, value: ch, id: `${id}-${ci}` }), ` ${ch}`));
+        });
+        survey.append(h('div', { class: 'question' }, h('p', { id: `${id}-label`, class: 'qtext' }, substitute(q.text, c)), group));
+      } else {
+        survey.append(h('div', { class: 'question' }, h('label', { for: id, class: 'qtext' }, substitute(q.text, c)),
+          h('input', { type: 'text', id, name: `survey:${q.key}`, maxlength: 1000 })));
+      }
+    });
+    const disp = h('fieldset', { class: 'dispositions' }, h('legend', {}, 'Disposition (keys 1–9)'));
+    dispositions.forEach((d, i) => {
+      disp.append(h('label', { class: 'disp' }, h('input', { type: 'radio', name: 'disposition', value: d.code, id: `disp-${d.code}` }),
+        i < 9 ? h('kbd', {}, String(i + 1)) : null, ` ${d.label}`));
+    });
+    const cb = h('fieldset', { class: 'callback' }, h('legend', {}, 'Callback (optional)'),
+      h('label', { for: 'callback-at' }, 'When'), h('input', { type: 'datetime-local', id: 'callback-at', name: 'callback_at' }),
+      h('label', { for: 'callback-note' }, 'Note'), h('input', { type: 'text', id: 'callback-note', name: 'callback_note', maxlength: 1000 }));
+    const phone = call.called_number ? h('p', { class: 'phone' }, call.called_number) : null;
+    const where = [c.city, c.state].filter(Boolean).join(', ');
+    form.append(
+      h('section', { class: 'contact', 'aria-labelledby': 'contact-name' },
+        h('h2', { id: 'contact-name', tabindex: '-1' }, name), phone, where ? h('p', { class: 'muted' }, where) : null,
+        call.simulated ? h('p', { class: 'note' }, 'Simulated call (no telephony connected)') : null),
+      h('section', { class: 'script', 'aria-label': 'Script' }, h('h3', {}, 'Script'),
+        h('p', { id: 'script-text' }, substitute(call.script?.text ?? '', c)),
+        call.disclaimer ? h('p', { class: 'muted' }, call.disclaimer) : null),
+      ...(questions.length ? [survey] : []), disp, cb,
+      h('div', { class: 'controls' }, h('button', { type: 'submit', class: 'primary', id: 'save-disposition' }, 'Save and end call (Ctrl+Enter)')),
+      h('div', { id: 'form-error' }));
+    clear(this.bodyEl, form);
+    (document.getElementById('contact-name') as HTMLElement | null)?.focus();
+    announce(`Connected to ${name}`);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (this.snap?.state !== 'on_call') return;
+    const form = document.getElementById('disposition-form') as HTMLFormElement | null;
+    if (!form) return;
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); return; }
+    const t = e.target as HTMLElement;
+    if (t && (t.tagName === 'INPUT' && (t as HTMLInputElement).type === 'text' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return;
+    if (/^[1-9]$/.test(e.key)) {
+      const radios = form.querySelectorAll<HTMLInputElement>('input[name="disposition"]');
+      const r = radios[Number(e.key) - 1];
+      if (r) { r.checked = true; r.focus(); e.preventDefault(); }
+    }
+  }
+
+  private async submit(form: HTMLFormElement, call: any): Promise<void> {
+    const data = new FormData(form);
+    const code = String(data.get('disposition') ?? '');
+    const errBox = document.getElementById('form-error')!;
+    if (!code) { clear(errBox, h('p', { class: 'error', role: 'alert' }, 'Choose a disposition (keys 1–9).')); return; }
+    const survey: Record<string, string> = {};
+    for (const [k, v] of data.entries()) if (k.startsWith('survey:') && String(v) !== '') survey[k.slice(7)] = String(v);
+    const body: any = { code };
+    if (Object.keys(survey).length) body.survey = survey;
+    const when = String(data.get('callback_at') ?? '');
+    if (when) { body.callback_at = new Date(when).toISOString(); body.callback_note = String(data.get('callback_note') ?? ''); }
+    try {
+      await api('POST', `/api/v1/calls/${call.call_id}/disposition`, body);
+      announce('Saved');
+    } catch (e) {
+      const msg = e instanceof ApiError ? `${e.message}${e.field ? ` (${e.field})` : ''}` : String(e);
+      clear(errBox, h('p', { class: 'error', role: 'alert' }, msg));
+    }
+  }
+}

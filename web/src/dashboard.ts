@@ -1,0 +1,135 @@
+// The supervisor dashboard: per campaign, live by WebSocket (campaign.metrics,
+// caller.state, gate.refused): callers by state, calls, dial level, the
+// abandonment ledger against its caps, time-series charts (uPlot), alerts.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { api, User } from './api';
+import { clear, fmtTime, h } from './dom';
+import { DomainEvent, EventStream } from './events';
+
+interface Series { t: number[]; ready: number[]; onCall: number[]; wrap: number[]; paused: number[] }
+
+export class Dashboard {
+  private campaigns: any[] = [];
+  private selected = 0;
+  private stream: EventStream;
+  private callers = new Map<string, any>();
+  private series: Series = { t: [], ready: [], onCall: [], wrap: [], paused: [] };
+  private chart: uPlot | null = null;
+  private alerts: string[] = [];
+  private figures = h('div', { class: 'figures', id: 'figures' });
+  private callerTable = h('tbody', { id: 'caller-rows' });
+  private alertList = h('ul', { id: 'alerts', class: 'alerts', 'aria-live': 'polite' });
+  private chartBox = h('div', { id: 'chart', class: 'chart' });
+  private ledger: any = {};
+  private last: any = null;
+
+  constructor(private root: HTMLElement, private user: User) {
+    this.stream = new EventStream((ev) => this.onEvent(ev), () => void this.load(), () => {});
+  }
+
+  async start(): Promise<void> {
+    const list = await api<{ items: any[] }>('GET', '/api/v1/campaigns').catch(() => ({ items: [] }));
+    this.campaigns = list.items;
+    this.selected = this.campaigns.find((c) => c.state === 'active')?.id ?? this.campaigns[0]?.id ?? 0;
+    const sel = h('select', { id: 'dash-campaign', onchange: () => { this.selected = Number(sel.value); this.reset(); void this.load(); } },
+      ...this.campaigns.map((c) => h('option', { value: String(c.id), selected: c.id === this.selected }, `${c.name} (${c.state})`)));
+    clear(this.root,
+      h('h1', {}, 'Dashboard'),
+      this.campaigns.length ? h('p', {}, h('label', { for: 'dash-campaign' }, 'Campaign '), sel) : h('p', {}, 'No campaigns yet.'),
+      this.figures,
+      h('section', { class: 'card' }, h('h2', {}, 'Callers by state over time'), this.chartBox),
+      h('section', { class: 'card' }, h('h2', {}, 'Callers'),
+        h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Caller'), h('th', { scope: 'col' }, 'Site'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Since'))), this.callerTable)),
+      h('section', { class: 'card' }, h('h2', {}, 'Alerts'), this.alertList));
+    this.makeChart();
+    this.stream.start();
+    await this.load();
+  }
+
+  private reset(): void {
+    this.callers.clear();
+    this.series = { t: [], ready: [], onCall: [], wrap: [], paused: [] };
+    this.makeChart();
+  }
+
+  private makeChart(): void {
+    this.chart?.destroy();
+    const opts: uPlot.Options = {
+      width: 1100, height: 220,
+      series: [{}, { label: 'ready', stroke: '#1a7f37' }, { label: 'on call', stroke: '#0b5cad' }, { label: 'wrap-up', stroke: '#8250df' }, { label: 'paused', stroke: '#9a6700' }],
+      axes: [{}, { label: 'callers' }],
+      scales: { x: { time: true } },
+    };
+    clear(this.chartBox);
+    this.chart = new uPlot(opts, [this.series.t, this.series.ready, this.series.onCall, this.series.wrap, this.series.paused], this.chartBox);
+  }
+
+  private async load(): Promise<void> {
+    if (!this.selected) return;
+    try {
+      const live = await api<any>('GET', `/api/v1/campaigns/${this.selected}/live`);
+      this.callers.clear();
+      for (const c of live.callers ?? []) this.callers.set(c.caller_ref, c);
+      this.ledger = live.ledger ?? {};
+      this.last = { callers: live.callers_by_state, calls: live.calls, dial_level: live.dial_level, ledger: live.ledger };
+      this.renderFigures();
+      this.renderCallers();
+    } catch (e) {
+      clear(this.figures, h('p', { class: 'error', role: 'alert' }, String((e as Error).message ?? e)));
+    }
+  }
+
+  private onEvent(ev: DomainEvent): void {
+    if (String(ev.campaign_id) !== String(this.selected)) return;
+    if (ev.type === 'campaign.metrics') {
+      this.last = ev.data;
+      if (ev.data.ledger) this.ledger = ev.data.ledger;
+      const by = ev.data.callers ?? {};
+      const s = this.series;
+      s.t.push(Date.parse(ev.at) / 1000);
+      s.ready.push(by.ready ?? 0); s.onCall.push(by.on_call ?? 0); s.wrap.push(by.wrap_up ?? 0); s.paused.push(by.paused ?? 0);
+      if (s.t.length > 600) for (const k of Object.keys(s) as (keyof Series)[]) s[k].shift();
+      this.chart?.setData([s.t, s.ready, s.onCall, s.wrap, s.paused]);
+      this.renderFigures();
+    } else if (ev.type === 'caller.state') {
+      if (ev.data.state === 'logged_out') this.callers.delete(ev.caller_ref);
+      else this.callers.set(ev.caller_ref, ev.data);
+      this.renderCallers();
+    } else if (ev.type === 'gate.refused') {
+      this.alert(`${fmtTime(ev.at)} — gate refused ${ev.caller_ref}${ev.data.site_id ? ` at ${ev.data.site_id}` : ''}: ${ev.data.reason}`);
+    } else if (ev.type === 'alert') {
+      this.alert(`${fmtTime(ev.at)} — ${ev.data.message ?? JSON.stringify(ev.data)}`);
+    }
+  }
+
+  private alert(text: string): void {
+    this.alerts.unshift(text);
+    this.alerts = this.alerts.slice(0, 20);
+    clear(this.alertList, ...this.alerts.map((a) => h('li', {}, a)));
+  }
+
+  private renderFigures(): void {
+    const m = this.last ?? {};
+    const by = m.callers ?? {};
+    const calls = m.calls ?? {};
+    const l = this.ledger ?? {};
+    const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(2)} %` : '—');
+    const cap = this.campaigns.find((c) => c.id === this.selected)?.abandon_target_pct ?? 3;
+    const fig = (label: string, value: string | number, id: string) => h('div', { class: 'figure', id }, h('span', { class: 'value' }, String(value)), h('span', { class: 'label' }, label));
+    clear(this.figures,
+      fig('ready', by.ready ?? 0, 'fig-ready'), fig('on call', by.on_call ?? 0, 'fig-oncall'), fig('wrap-up', by.wrap_up ?? 0, 'fig-wrap'), fig('paused', by.paused ?? 0, 'fig-paused'),
+      fig('ringing', calls.ringing ?? 0, 'fig-ringing'), fig('connected', calls.connected ?? 0, 'fig-connected'),
+      fig('dial level', Number(m.dial_level ?? 0).toFixed(2), 'fig-dial'),
+      fig(`abandoned 24 h (cap ${cap} %)`, pct(l.abandoned_24h ?? 0, l.answered_24h ?? 0), 'fig-ab24'),
+      fig(`abandoned 30 d (cap ${cap} %)`, pct(l.abandoned_30d ?? 0, l.answered_30d ?? 0), 'fig-ab30'));
+  }
+
+  private renderCallers(): void {
+    const rows = [...this.callers.values()].sort((a, b) => String(a.caller_ref).localeCompare(String(b.caller_ref)));
+    clear(this.callerTable, ...rows.map((c) => h('tr', {}, h('td', {}, c.caller_ref), h('td', {}, c.site_id ?? ''),
+      h('td', {}, h('span', { class: `badge state-${c.state}` }, c.state.replace('_', ' '))), h('td', {}, fmtTime(c.since)))));
+    if (!rows.length) this.callerTable.append(h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No callers signed in.')));
+    void this.user;
+  }
+}

@@ -1,0 +1,74 @@
+// Entry point: who am I? → login form, or the page for my role
+// (caller → console; manager/admin/auditor → dashboard and admin; vendor supervisor → its sites).
+import './style.css';
+import { api, ApiError, setCsrf, User } from './api';
+import { clear, h } from './dom';
+import { CallerConsole } from './console';
+import { Dashboard } from './dashboard';
+
+const main = document.getElementById('main')!;
+const top = document.getElementById('top')!;
+
+function header(user: User | null): void {
+  const nav = h('nav', { 'aria-label': 'Main' });
+  if (user && user.role !== 'caller') {
+    nav.append(h('a', { href: '#/dashboard' }, 'Dashboard'));
+  }
+  clear(top, h('div', { class: 'brand' }, 'Clearline'), nav,
+    user ? h('div', { class: 'who' }, `${user.name} (${user.role.replace('_', ' ')})`, ' ',
+      h('button', { class: 'link', id: 'logout', onclick: () => void logout() }, 'Log out')) : null);
+}
+
+async function logout(): Promise<void> {
+  try { await api('POST', '/api/v1/logout'); } catch { /* already gone */ }
+  location.hash = '';
+  location.reload();
+}
+
+function loginForm(message = ''): void {
+  header(null);
+  const name = h('input', { id: 'login-name', name: 'name', autocomplete: 'username', required: true });
+  const pw = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const err = h('div', { id: 'login-error' }, message ? h('p', { class: 'error', role: 'alert' }, message) : null);
+  const form = h('form', { class: 'card login', id: 'login-form', onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      const r = await api<{ user: User; csrf_token: string }>('POST', '/api/v1/login', { name: name.value, password: pw.value });
+      setCsrf(r.csrf_token);
+      route(r.user);
+    } catch (ex) {
+      clear(err, h('p', { class: 'error', role: 'alert' }, ex instanceof ApiError ? ex.message : String(ex)));
+    }
+  } },
+  h('h1', {}, 'Sign in'),
+  h('label', { for: 'login-name' }, 'Name'), name,
+  h('label', { for: 'login-password' }, 'Password'), pw,
+  h('button', { type: 'submit', class: 'primary', id: 'login-submit' }, 'Sign in'), err);
+  clear(main, form);
+  name.focus();
+}
+
+let current: { user: User } | null = null;
+
+function route(user: User): void {
+  current = { user };
+  header(user);
+  if (user.role === 'caller') { new CallerConsole(main, user).start(); return; }
+  const hash = location.hash || '#/dashboard';
+  if (hash.startsWith('#/dashboard') || true) new Dashboard(main, user).start();
+}
+
+window.addEventListener('hashchange', () => { if (current) route(current.user); });
+
+async function boot(): Promise<void> {
+  try {
+    const me = await api<{ user: User; csrf_token?: string }>('GET', '/api/v1/me');
+    if (me.csrf_token) setCsrf(me.csrf_token);
+    route(me.user);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) loginForm();
+    else loginForm(String(e));
+  }
+}
+
+void boot();
