@@ -266,7 +266,13 @@ HttpResponse ApiService::handle(const HttpRequest& req) {
     } else if (route->websocket) {
       resp = HttpResponse::error(426, "upgrade_required", "this route is a WebSocket");
     } else {
-      resp = (this->*(route->handler))(c);
+      try {
+        resp = (this->*(route->handler))(c);
+      } catch (const std::exception& e) {
+        // A bug, not the client's fault: answer 500 without details, keep serving.
+        spdlog::error("handler {} {} threw: {}", route->method, route->pattern, e.what());
+        resp = HttpResponse::error(Status::internal("internal error"));
+      }
     }
   }
   resp.headers.emplace_back("X-Content-Type-Options", "nosniff");

@@ -31,6 +31,7 @@ mk carl caller caller-password site-prison
 mk vera vendor_supervisor vendor-password vendor-a
 mk otto vendor_supervisor vendor-password vendor-b
 TOKEN=$("$BIN" user token --name admin --data-dir "$D")
+BOB_TOKEN=$(mk bob caller caller-password site-a; "$BIN" user token --name bob --data-dir "$D")
 "$BIN" serve --data-dir "$D" --listen 127.0.0.1:0 --web-root "$SRC/web/dist" >"$D/serve.out" 2>"$D/serve.log" &
 PID=$!
 for _ in $(seq 100); do grep -q "listening on" "$D/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -43,4 +44,4 @@ curl "${A[@]}" -d '{"first_name":"Maria","last_name":"Lopez","city":"Oakland","s
 curl "${A[@]}" -d '{"event":"activate"}' "$URL/api/v1/campaigns/$CID/state" >/dev/null
 mkdir -p "$SRC/test-artifacts/browser"
 cd "$HERE"
-CLEARLINE_URL=$URL CLEARLINE_DB=$D/clearline.db CLEARLINE_CAMPAIGN=$CID ARTIFACTS=$SRC/test-artifacts/browser node "$SCRIPT"
+BOB_TOKEN=$BOB_TOKEN CLEARLINE_URL=$URL CLEARLINE_DB=$D/clearline.db CLEARLINE_CAMPAIGN=$CID ARTIFACTS=$SRC/test-artifacts/browser node "$SCRIPT"

@@ -55,6 +55,8 @@ export class CallerConsole {
     void this.sync();
   }
 
+  stop(): void { this.stream.stop(); document.removeEventListener('keydown', this.keyHandler); window.clearInterval(this.wrapTimer); }
+
   private async sync(): Promise<void> {
     try {
       this.snap = await api<Snapshot>('GET', '/api/v1/console');

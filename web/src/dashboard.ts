@@ -47,6 +47,8 @@ export class Dashboard {
     await this.load();
   }
 
+  stop(): void { this.stream.stop(); this.chart?.destroy(); }
+
   private reset(): void {
     this.callers.clear();
     this.series = { t: [], ready: [], onCall: [], wrap: [], paused: [] };

@@ -5,6 +5,7 @@ import { api, ApiError, setCsrf, User } from './api';
 import { clear, h } from './dom';
 import { CallerConsole } from './console';
 import { Dashboard } from './dashboard';
+import { AdminPage } from './admin';
 
 const main = document.getElementById('main')!;
 const top = document.getElementById('top')!;
@@ -12,7 +13,7 @@ const top = document.getElementById('top')!;
 function header(user: User | null): void {
   const nav = h('nav', { 'aria-label': 'Main' });
   if (user && user.role !== 'caller') {
-    nav.append(h('a', { href: '#/dashboard' }, 'Dashboard'));
+    nav.append(h('a', { href: '#/dashboard' }, 'Dashboard'), h('a', { href: '#/admin' }, 'Admin'));
   }
   clear(top, h('div', { class: 'brand' }, 'Clearline'), nav,
     user ? h('div', { class: 'who' }, `${user.name} (${user.role.replace('_', ' ')})`, ' ',
@@ -49,13 +50,16 @@ function loginForm(message = ''): void {
 }
 
 let current: { user: User } | null = null;
+let page: { stop?: () => void } | null = null;
 
 function route(user: User): void {
   current = { user };
+  page?.stop?.();
   header(user);
-  if (user.role === 'caller') { new CallerConsole(main, user).start(); return; }
+  if (user.role === 'caller') { const c = new CallerConsole(main, user); page = c; c.start(); return; }
   const hash = location.hash || '#/dashboard';
-  if (hash.startsWith('#/dashboard') || true) new Dashboard(main, user).start();
+  if (hash.startsWith('#/admin')) { const a = new AdminPage(main, user); page = a; void a.start(); }
+  else { const d = new Dashboard(main, user); page = d; void d.start(); }
 }
 
 window.addEventListener('hashchange', () => { if (current) route(current.user); });

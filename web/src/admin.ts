@@ -1,0 +1,126 @@
+// Admin pages (managers and administrators): campaign set-up with a script
+// and survey editor and a live preview, the campaign list with its lifecycle,
+// adding contacts, and the audit-chain status. Auditors see the read-only parts.
+import { api, ApiError, User } from './api';
+import { clear, h } from './dom';
+import { substitute } from './console';
+
+const PURPOSES = ['political', 'survey', 'charitable_by_charity', 'charitable_by_telemarketer', 'informational', 'commercial'];
+const MODES = ['preview', 'progressive', 'predictive', 'human_initiated'];
+
+function field(label: string, input: HTMLElement, hint = ''): HTMLElement {
+  return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, hint ? h('small', { class: 'muted' }, hint) : null);
+}
+
+// "key | question text | choice, choice" per line → questions.
+export function parseQuestions(text: string): { key: string; text: string; choices: string[] }[] {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+    const [key, q, choices] = l.split('|').map((s) => s.trim());
+    return { key: key ?? '', text: q ?? '', choices: choices ? choices.split(',').map((c) => c.trim()).filter(Boolean) : [] };
+  });
+}
+
+export class AdminPage {
+  constructor(private root: HTMLElement, private user: User) {}
+
+  stop(): void {}
+
+  async start(): Promise<void> {
+    const canWrite = this.user.role === 'administrator' || this.user.role === 'campaign_manager';
+    clear(this.root, h('h1', {}, 'Administration'),
+      h('section', { class: 'card', id: 'audit-status' }, h('h2', {}, 'Audit chain'), h('p', {}, 'Checking…')),
+      h('section', { class: 'card', id: 'campaign-list' }, h('h2', {}, 'Campaigns'), h('p', {}, 'Loading…')),
+      canWrite ? this.campaignForm() : null);
+    await Promise.all([this.audit(), this.list(canWrite)]);
+  }
+
+  private async audit(): Promise<void> {
+    const box = document.getElementById('audit-status')!;
+    try {
+      const a = await api<any>('GET', '/api/v1/audit/verify');
+      clear(box, h('h2', {}, 'Audit chain'),
+        a.ok ? h('p', { class: 'ok', id: 'audit-ok' }, `Intact: ${a.events} events, head ${String(a.head_hash).slice(0, 16)}…`)
+             : h('p', { class: 'error', role: 'alert' }, `BROKEN: ${a.error}`),
+        h('p', {}, h('a', { href: '/api/v1/audit/export', download: 'audit.jsonl' }, 'Download the chain (JSON lines) to verify it yourself')));
+    } catch (e) {
+      clear(box, h('h2', {}, 'Audit chain'), h('p', { class: 'muted' }, e instanceof ApiError ? e.message : String(e)));
+    }
+  }
+
+  private async list(canWrite: boolean): Promise<void> {
+    const box = document.getElementById('campaign-list')!;
+    const r = await api<{ items: any[] }>('GET', '/api/v1/campaigns?limit=200');
+    const rows = r.items.map((c) => {
+      const actions = h('td', {});
+      if (canWrite) {
+        const ev = c.state === 'draft' ? ['activate'] : c.state === 'active' ? ['pause', 'finish'] : c.state === 'paused' ? ['resume', 'finish'] : [];
+        for (const e of ev) actions.append(h('button', { class: 'secondary small', id: `c${c.id}-${e}`, onclick: async () => {
+          try { await api('POST', `/api/v1/campaigns/${c.id}/state`, { event: e }); await this.list(canWrite); } catch (ex) { alert(String((ex as Error).message)); }
+        } }, e));
+      }
+      return h('tr', {}, h('td', {}, String(c.id)), h('td', {}, c.name), h('td', {}, c.purpose), h('td', {}, c.dial_mode),
+        h('td', {}, h('span', { class: `badge cstate-${c.state}` }, c.state)), actions);
+    });
+    clear(box, h('h2', {}, 'Campaigns'), r.items.length ? h('table', { class: 'callers' },
+      h('thead', {}, h('tr', {}, ...['Id', 'Name', 'Purpose', 'Dial mode', 'State', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...rows)) : h('p', {}, 'No campaigns yet.'));
+  }
+
+  private campaignForm(): HTMLElement {
+    const id = (s: string) => `cf-${s}`;
+    const name = h('input', { id: id('name'), required: true, maxlength: 200 });
+    const purpose = h('select', { id: id('purpose') }, ...PURPOSES.map((p) => h('option', { value: p }, p.replace(/_/g, ' '))));
+    const mode = h('select', { id: id('mode') }, ...MODES.map((p) => h('option', { value: p }, p.replace(/_/g, ' '))));
+    const callerId = h('input', { id: id('caller-id'), placeholder: '+12025550100' });
+    const callback = h('input', { id: id('callback'), placeholder: '+12025550101' });
+    const start = h('input', { id: id('start'), type: 'time', value: '09:00' });
+    const end = h('input', { id: id('end'), type: 'time', value: '20:00' });
+    const safe = h('textarea', { id: id('safe-harbor'), rows: 2 }) as HTMLTextAreaElement;
+    const disclaimer = h('input', { id: id('disclaimer'), placeholder: 'Paid for by …' });
+    const script = h('textarea', { id: id('script'), rows: 4 }, 'Hi {first_name}, this is a volunteer with … Can we count on your vote?') as HTMLTextAreaElement;
+    const questions = h('textarea', { id: id('questions'), rows: 3 }, 'vote | Will you vote on Tuesday? | yes, no, unsure') as HTMLTextAreaElement;
+    const maxAttempts = h('input', { id: id('max-attempts'), type: 'number', min: 1, max: 20, value: 3 });
+    const preview = h('div', { class: 'preview', id: 'script-preview', 'aria-live': 'polite' });
+    const sample = { first_name: 'Maria', last_name: 'Lopez', city: 'Oakland', state: 'CA' };
+    const renderPreview = () => {
+      const qs = parseQuestions(questions.value);
+      clear(preview, h('h3', {}, 'Preview (sample contact Maria Lopez)'), h('p', { class: 'script-preview' }, substitute(script.value, sample)),
+        h('ol', {}, ...qs.map((q) => h('li', {}, substitute(q.text, sample), q.choices.length ? ` — ${q.choices.join(' / ')}` : ' — free text'))));
+    };
+    script.addEventListener('input', renderPreview);
+    questions.addEventListener('input', renderPreview);
+    renderPreview();
+    const out = h('div', { id: 'campaign-form-result' });
+    const form = h('form', { class: 'card campaign-form', id: 'campaign-form', onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const body: any = {
+        name: name.value, purpose: purpose.value, dial_mode: mode.value,
+        schedule: { start: start.value, end: end.value },
+        script: { text: script.value, questions: parseQuestions(questions.value) },
+        max_attempts_per_contact: Number(maxAttempts.value),
+      };
+      if (callerId.value) body.caller_id = callerId.value;
+      if (callback.value) body.callback_number = callback.value;
+      if (safe.value) body.safe_harbor_message = safe.value;
+      if (disclaimer.value) body.disclaimer = disclaimer.value;
+      try {
+        const c = await api<any>('POST', '/api/v1/campaigns', body);
+        clear(out, h('p', { class: 'ok', role: 'status' }, `Created campaign ${c.id} (${c.state}).`));
+        await this.list(true);
+      } catch (ex) {
+        const err = ex as ApiError;
+        clear(out, h('p', { class: 'error', role: 'alert' }, `${err.message}${err.field ? ` (field: ${err.field})` : ''}`));
+      }
+    } },
+    h('h2', {}, 'New campaign'),
+    h('div', { class: 'grid2' },
+      h('div', {}, field('Name', name), field('Purpose', purpose), field('Dial mode', mode, 'human initiated: the caller presses Call for each number'),
+        field('Caller ID (E.164)', callerId), field('Callback number (E.164)', callback, 'takes do-not-call requests'),
+        h('div', { class: 'field' }, h('span', { class: 'label' }, 'Calling hours (callee’s local time)'), h('div', { class: 'row' }, start, ' to ', end)),
+        field('Safe-harbor message', safe, 'played when no caller is free within 2 s'), field('Disclaimer', disclaimer), field('Max attempts per contact', maxAttempts)),
+      h('div', {}, field('Script', script, 'Fields: {first_name} {last_name} {city} {state} and any list column'),
+        field('Survey questions', questions, 'one a line: key | question | choice, choice (no choices = free text)'), preview)),
+    h('button', { type: 'submit', class: 'primary', id: 'create-campaign' }, 'Create campaign'), out);
+    return form;
+  }
+}
