@@ -102,6 +102,9 @@ struct PacerInput {
   double cap_pct = 3.0;        // the legal cap (percent)
   AbandonmentBudget budget;    // from the ledger, both legal windows
   Millis grace{2000};          // the grace the runtime honours
+  // The part of the grace left once a callee becomes routable (after the AMD
+  // verdict): what a caller freeing late can still use.
+  Millis routable_grace{0};
   bool amd = false;            // answering-machine detection on
   const PacingHistory* history = nullptr;
 };

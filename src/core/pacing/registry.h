@@ -26,6 +26,7 @@ struct PacerSettings {
   double mean_resolution_s = 15;  // dial → resolution (Markov scenarios)
   double alpha_pct = 3.0;       // abandonment target for planners
   double grace_s = 0.0;
+  bool markov = false;          // the scenario is the Markov validation model
 };
 
 struct PacerInfo {

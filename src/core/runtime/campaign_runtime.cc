@@ -201,7 +201,7 @@ Status CampaignRuntime::logout(const std::string& ref, TimePoint now) {
       moveCaller(slot, CallerEvent::kLogout, now);
       setLoggedIn(slot, false);
       ports_.telephony->closeCallerLeg(ref);
-      if (opts_.pace_on_events) pace(now);
+      requestPace(now);
       return Status::ok();
   }
   return Status::ok();
@@ -215,7 +215,7 @@ Status CampaignRuntime::pause(const std::string& ref, const std::string& reason,
     removeReady(slot);
     k.pause_reason = reason;
     moveCaller(slot, CallerEvent::kPause, now);
-    if (opts_.pace_on_events) pace(now);
+    requestPace(now);
     return Status::ok();
   }
   if (k.state == CallerState::kReserved || k.state == CallerState::kOnCall ||
@@ -262,14 +262,14 @@ Status CampaignRuntime::wrapUp(const std::string& ref, const WrapUp& w, TimePoin
     moveCaller(slot, CallerEvent::kLogout, now);
     setLoggedIn(slot, false);
     ports_.telephony->closeCallerLeg(ref);
-    if (opts_.pace_on_events) pace(now);
+    requestPace(now);
     return Status::ok();
   }
   std::string reason = w.pause_reason ? *w.pause_reason : k.pause_reason;
   if (!reason.empty()) {
     k.pause_reason = reason;
     moveCaller(slot, CallerEvent::kPause, now);
-    if (opts_.pace_on_events) pace(now);
+    requestPace(now);
     return Status::ok();
   }
   moveCaller(slot, CallerEvent::kWrapDone, now);
@@ -290,7 +290,7 @@ Status CampaignRuntime::hangupCaller(const std::string& ref, TimePoint) {
 void CampaignRuntime::callerReady(int slot, TimePoint now) {
   ready_.push_back(slot);
   routeWaiting(now);
-  if (opts_.pace_on_events) pace(now);
+  requestPace(now);
 }
 
 // ---------------------------------------------------------------- telephony
@@ -335,11 +335,11 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
           finishLead(cs, "contacted", nullptr, now);
         }
       }
-      if (opts_.pace_on_events) pace(now);
+      requestPace(now);
       return;
     }
     case K::kTrunkUp:
-      if (opts_.pace_on_events) pace(now);
+      requestPace(now);
       return;
     case K::kTrunkDown:
       return;
@@ -374,7 +374,7 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
         resolveDial(slot, DialOutcome::kMachine, now);
         moveCall(slot, CallEvent::kMachineDetected, now);
         ports_.telephony->hangup(c.id, HangupCause::kNormal);
-        if (opts_.pace_on_events) pace(now);
+        requestPace(now);
       }
       return;
     case K::kBridged: {
@@ -432,7 +432,7 @@ void CampaignRuntime::onRoutable(int slot, TimePoint now) {
       waiting_.push_back(slot);
     }
   }
-  if (opts_.pace_on_events) pace(now);
+  requestPace(now);
 }
 
 bool CampaignRuntime::tryRoute(int slot, TimePoint now) {
@@ -597,7 +597,7 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
   lines_in_use_--;
   locks_->unlock(c.lead.e164);
   if (keep_for_wrap) {
-    if (opts_.pace_on_events) pace(now);
+    requestPace(now);
     return;  // finishLead runs at wrap-up
   }
   if (network_retry) {
@@ -615,7 +615,7 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
   } else {
     finishLead(slot, disposition, nullptr, now);
   }
-  if (opts_.pace_on_events) pace(now);
+  requestPace(now);
 }
 
 void CampaignRuntime::finishLead(int slot, const std::string& disposition, const WrapUp* w,
@@ -681,8 +681,20 @@ void CampaignRuntime::refreshBudget(TimePoint now, bool force) {
   budget_valid_ = true;
 }
 
+void CampaignRuntime::requestPace(TimePoint now) {
+  if (!opts_.pace_on_events || stopped_) return;
+  if (!has_paced_ || now - last_pace_ >= opts_.min_pace_interval) {
+    pace(now);
+  } else if (!pace_due_) {
+    pace_due_ = last_pace_ + opts_.min_pace_interval;
+  }
+}
+
 void CampaignRuntime::pace(TimePoint now) {
   if (stopped_ || in_pace_) return;
+  last_pace_ = now;
+  has_paced_ = true;
+  pace_due_.reset();
   DialMode mode = opts_.campaign.dial_mode;
   if (mode == DialMode::kPreview || mode == DialMode::kHumanInitiated) return;
   if (!ports_.telephony->trunkUp()) return;
@@ -712,6 +724,13 @@ void CampaignRuntime::pace(TimePoint now) {
   in.cap_pct = opts_.cap_pct;
   in.budget = budget_;
   in.grace = opts_.grace;
+  {
+    // Typical greeting 1.2 s and AMD's 0.8 s of silence after it.
+    Millis used{0};
+    if (opts_.detect_machine)
+      used = opts_.grace_from == GraceReference::kGreetingEnd ? Millis(800) : Millis(2000);
+    in.routable_grace = std::max(Millis(0), opts_.grace - used);
+  }
   in.amd = opts_.detect_machine;
   in.history = &history_;
   PacerDecision d = pacer_->decide(in);
@@ -820,6 +839,7 @@ void CampaignRuntime::tick(TimePoint now) {
 
 std::optional<TimePoint> CampaignRuntime::nextWakeAt() const {
   std::optional<TimePoint> t = pacer_wake_;
+  if (pace_due_ && (!t || *pace_due_ < *t)) t = pace_due_;
   for (int slot : waiting_) {
     TimePoint d = calls_[slot].deadline;
     if (!t || d < *t) t = d;

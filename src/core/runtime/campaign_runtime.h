@@ -62,7 +62,8 @@ struct RuntimeOptions {
   GraceReference grace_from = GraceReference::kGreetingEnd;
   int line_cap = 0;                 // calls holding a line at once; 0 = unlimited
   double cap_pct = 3.0;             // legal abandonment cap handed to the pacer
-  bool pace_on_events = true;       // also ask the pacer right after state changes
+  bool pace_on_events = true;       // also ask the pacer right after state changes,
+  Millis min_pace_interval{50};     // but at most once per this interval (then at nextWakeAt)
   Millis budget_refresh{1000};      // how often to re-read the ledger budget
   Millis metrics_every{5000};       // campaign.metrics period (0 = never)
   bool publish_call_events = true;  // call.state per transition (the simulator turns it off)
@@ -205,6 +206,7 @@ class CampaignRuntime final : public TelephonyListener {
   bool moveCaller(int slot, CallerEvent ev, TimePoint now);
 
   void pace(TimePoint now);
+  void requestPace(TimePoint now);
   bool dialOne(TimePoint now);
   void onAnswered(int slot, const TelephonyEvent& ev);
   void onRoutable(int slot, TimePoint now);
@@ -256,6 +258,9 @@ class CampaignRuntime final : public TelephonyListener {
   TimePoint budget_at_{};
   bool budget_valid_ = false;
   std::optional<TimePoint> pacer_wake_;
+  std::optional<TimePoint> pace_due_;
+  TimePoint last_pace_{};
+  bool has_paced_ = false;
   TimePoint last_metrics_{};
   bool stopped_ = false;
   bool in_pace_ = false;

@@ -1,0 +1,179 @@
+// clearline simulate: run a scenario through the simulator with one or more
+// pacers and print occupancy, talk-utilisation, abandonment, the worst legal
+// window and contacts per caller-hour, averaged over seeds with 95% intervals.
+//
+//   clearline simulate --scenario FILE.toml --pacer NAME[,NAME…|all] [--seeds N]
+//                      [--target-abandonment PCT] [--json]
+//   clearline simulate --list-pacers [--json]
+//
+// With --target-abandonment, every pacer that has a knob is first tuned by
+// bisection on separate tuning seeds to that realised abandonment, then
+// evaluated on the held-out seeds 1..N (docs/simulator.md).
+#include <unistd.h>
+
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command.h"
+#include "sim/experiment.h"
+
+namespace clearline::cli {
+namespace {
+
+struct SimOpts {
+  std::string scenario;
+  std::string pacer;
+  int seeds = 30;
+  double target = -1;
+  bool list = false;
+  int tune_seeds = 8;
+  int tune_iterations = 10;
+};
+
+std::vector<std::string> splitComma(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool on) : on_(on) {}
+  void show(const std::string& label, int done, int total) {
+    if (!on_ || total <= 0) return;
+    int width = 30;
+    int fill = done * width / total;
+    std::fprintf(stderr, "\r%-28.28s [%s%s] %d/%d", label.c_str(), std::string(static_cast<size_t>(fill), '#').c_str(),
+                 std::string(static_cast<size_t>(width - fill), '.').c_str(), done, total);
+    std::fflush(stderr);
+  }
+  void done() {
+    if (on_) std::fprintf(stderr, "\r%80s\r", "");
+  }
+
+ private:
+  bool on_;
+};
+
+std::string cell(const sim::Summary& s, int prec) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(prec) << s.mean << " ±" << std::setprecision(prec) << s.half_width;
+  return os.str();
+}
+
+void registerSimulate(CLI::App& root, GlobalOptions& g) {
+  auto* cmd = root.add_subcommand("simulate", "Predict occupancy and abandonment per pacer before going live");
+  auto o = std::make_shared<SimOpts>();
+  addGlobalFlags(cmd, g);
+  cmd->add_option("--scenario", o->scenario, "Scenario file (TOML; docs/simulator.md)");
+  cmd->add_option("--pacer", o->pacer, "Pacer name(s), comma-separated, or 'all'");
+  cmd->add_option("--seeds", o->seeds, "Replications (held-out seeds 1..N)")->capture_default_str();
+  cmd->add_option("--target-abandonment", o->target,
+                  "Tune each knob to this realised abandonment (percent) first");
+  cmd->add_option("--tune-seeds", o->tune_seeds, "Seeds used for tuning")->capture_default_str();
+  cmd->add_option("--tune-iterations", o->tune_iterations, "Bisection steps")->capture_default_str();
+  cmd->add_flag("--list-pacers", o->list, "List the pacers and exit");
+  cmd->callback([&g, o] {
+    if (o->list) {
+      auto cat = sim::simPacerCatalog();
+      if (g.json) {
+        Json arr = Json::array();
+        for (const auto& p : cat)
+          arr.push_back(Json{{"name", p.name}, {"description", p.description}, {"tunable", p.tunable},
+                             {"markov_only", p.markov_only}, {"sim_only", p.sim_only}});
+        printJson(Json{{"pacers", arr}});
+      } else {
+        for (const auto& p : cat)
+          std::cout << std::left << std::setw(16) << p.name << p.description
+                    << (p.tunable ? " [tunable]" : "") << (p.markov_only ? " [Markov scenarios]" : "")
+                    << (p.sim_only ? " [simulator only]" : "") << "\n";
+      }
+      return;
+    }
+    if (o->scenario.empty()) return (void)fail(g, Status::invalidArgument("--scenario FILE is required", "scenario"));
+    if (o->pacer.empty()) return (void)fail(g, Status::invalidArgument("--pacer NAME is required", "pacer"));
+    if (o->seeds < 1 || o->seeds > 10000) return (void)fail(g, Status::invalidArgument("--seeds must be 1..10000", "seeds"));
+    auto sc = sim::loadScenario(o->scenario);
+    if (!sc.isOk()) return (void)fail(g, sc.status());
+    std::vector<std::string> names;
+    if (o->pacer == "all") {
+      for (const auto& p : sim::simPacerCatalog())
+        if (!p.markov_only || sc->markov) names.push_back(p.name);
+    } else {
+      names = splitComma(o->pacer);
+    }
+    ProgressBar bar(isatty(2) != 0);
+    Json runs = Json::array();
+    std::vector<sim::PacerRuns> results;
+    std::vector<std::optional<sim::TuneResult>> tunes;
+    for (const auto& name : names) {
+      if (interrupted()) return (void)fail(g, Status::cancelled("interrupted"));
+      std::optional<double> knob;
+      std::optional<sim::TuneResult> tune;
+      std::optional<double> target;
+      if (o->target >= 0) {
+        target = o->target;
+        auto t = sim::tuneKnob(*sc, name, o->target, 100001, o->tune_seeds, o->tune_iterations,
+                               [&](int d, int n) { bar.show("tuning " + name, d, n); });
+        if (!t.isOk()) return (void)fail(g, t.status());
+        tune = *t;
+        auto probe = sim::makeScenarioPacer(name, *sc, std::nullopt);
+        if (probe.isOk() && (*probe)->hasKnob()) knob = t->knob;
+      }
+      auto pr = sim::runSeeds(*sc, name, knob, 1, o->seeds,
+                              [&](int d, int n) { bar.show(name, d, n); }, target);
+      if (!pr.isOk()) {
+        bar.done();
+        return (void)fail(g, pr.status());
+      }
+      results.push_back(std::move(*pr));
+      tunes.push_back(tune);
+    }
+    bar.done();
+    if (g.json) {
+      for (size_t i = 0; i < results.size(); ++i) {
+        Json j = sim::toJson(results[i], sc->cap_pct);
+        if (tunes[i]) j["tuning"] = Json{{"target_pct", o->target}, {"achieved_pct", tunes[i]->achieved_pct},
+                                        {"runs", tunes[i]->runs}};
+        runs.push_back(j);
+      }
+      Json out = Json{{"scenario", sc->name},
+                      {"seeds", o->seeds},
+                      {"units", Json{{"occupancy", "percent"}, {"talk_utilisation", "percent"},
+                                     {"abandonment", "percent"}, {"worst_window_abandonment", "percent"},
+                                     {"contacts_per_agent_hour", "contacts per logged-in caller-hour"}}},
+                      {"window", sc->jurisdiction == "UK" ? "calendar day" : "campaign / 30 days"},
+                      {"ceiling_talk_utilisation", 100.0 * sc->ceilingTalkUtilisation()},
+                      {"runs", runs}};
+      if (o->target >= 0) out["target_abandonment"] = o->target;
+      printJson(out);
+      return;
+    }
+    std::cout << "scenario " << sc->name << "  (" << o->seeds << " seeds, 95% intervals; ceiling talk-utilisation "
+              << std::fixed << std::setprecision(1) << 100.0 * sc->ceilingTalkUtilisation() << "%)\n";
+    std::cout << std::left << std::setw(16) << "pacer" << std::setw(10) << "knob" << std::setw(16) << "occupancy %"
+              << std::setw(16) << "talk-util %" << std::setw(16) << "abandon %" << std::setw(16)
+              << "worst window %" << std::setw(16) << "contacts/h" << "over cap\n";
+    for (const auto& r : results) {
+      std::ostringstream k;
+      if (r.knob) k << std::setprecision(3) << *r.knob;
+      else k << "-";
+      std::cout << std::left << std::setw(16) << r.pacer << std::setw(10) << k.str() << std::setw(16)
+                << cell(r.of("occupancy"), 1) << std::setw(16) << cell(r.of("talk_utilisation"), 1)
+                << std::setw(16) << cell(r.of("abandonment"), 2) << std::setw(16)
+                << cell(r.of("worst_window_abandonment"), 2) << std::setw(16)
+                << cell(r.of("contacts_per_agent_hour"), 1) << r.overCap(sc->cap_pct) << "/" << r.runs.size()
+                << "\n";
+    }
+  });
+}
+
+const RegisterCommand kRegister(registerSimulate);
+
+}  // namespace
+}  // namespace clearline::cli

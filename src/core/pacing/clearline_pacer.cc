@@ -1,0 +1,248 @@
+#include "core/pacing/clearline_pacer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace clearline::core {
+
+namespace {
+constexpr double kForgetAge = 3000;   // dial records kept at full weight (≈ half-life)
+constexpr double kForgetHandle = 800;
+constexpr int kExactTerms = 120;
+
+double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+}  // namespace
+
+ClearlinePacer::ClearlinePacer(const PacerSettings& s) : theta_(0.12), s_(s) {
+  if (s.knob) theta_ = *s.knob;
+  // Weak priors until the campaign's own outcomes arrive: dials resolve like
+  // an exponential with the planning mean, talk and wrap split the planned
+  // handle 80/20, exponentially.
+  const double prior_dials = 30, prior_handles = 6;
+  double res = std::max(1.0, s.mean_resolution_s);
+  for (int b = 0; b < kAgeBins; ++b) {
+    double t0 = b * 0.5, t1 = t0 + 0.5;
+    double mass = std::exp(-t0 / res) - std::exp(-t1 / res);
+    age_all_[b] += prior_dials * mass;
+    age_live_[b] += prior_dials * mass * s.live_rate;
+  }
+  age_all_[kAgeBins] += prior_dials * std::exp(-kAgeBins * 0.5 / res);
+  age_w_ = prior_dials;
+  double talk_mean = std::max(5.0, 0.8 * s.mean_handle_s), wrap_mean = std::max(1.0, 0.2 * s.mean_handle_s);
+  for (int b = 0; b < kTalkBins; ++b)
+    talk_[b] += prior_handles * (std::exp(-b / talk_mean) - std::exp(-(b + 1) / talk_mean));
+  for (int b = 0; b < kWrapBins; ++b)
+    wrap_[b] += prior_handles * (std::exp(-b * 0.5 / wrap_mean) - std::exp(-(b + 1) * 0.5 / wrap_mean));
+  talk_w_ = wrap_w_ = prior_handles;
+}
+
+void ClearlinePacer::learn(const PacingHistory& h) {
+  for (int64_t i = std::max(dial_cursor_, h.dials.begin()); i < h.dials.end(); ++i) {
+    const DialRecord& d = h.dials.at(i);
+    int b = std::min(kAgeBins, static_cast<int>(d.age.count() / 500));
+    age_all_[b] += 1;
+    if (d.outcome == DialOutcome::kLive) age_live_[b] += 1;
+    age_w_ += 1;
+    if (age_w_ > 2 * kForgetAge) {
+      for (auto& x : age_all_) x *= 0.5;
+      for (auto& x : age_live_) x *= 0.5;
+      age_w_ *= 0.5;
+    }
+    dirty_ = true;
+  }
+  dial_cursor_ = h.dials.end();
+  for (int64_t i = std::max(handle_cursor_, h.handles.begin()); i < h.handles.end(); ++i) {
+    const HandleRecord& r = h.handles.at(i);
+    talk_[std::min(kTalkBins, static_cast<int>(r.talk.count() / 1000))] += 1;
+    wrap_[std::min(kWrapBins, static_cast<int>(r.wrap.count() / 500))] += 1;
+    talk_w_ += 1;
+    wrap_w_ += 1;
+    if (talk_w_ > 2 * kForgetHandle) {
+      for (auto& x : talk_) x *= 0.5;
+      for (auto& x : wrap_) x *= 0.5;
+      talk_w_ *= 0.5;
+      wrap_w_ *= 0.5;
+    }
+    dirty_ = true;
+  }
+  handle_cursor_ = h.handles.end();
+}
+
+void ClearlinePacer::rebuild() {
+  cum_live_[0] = cum_all_[0] = 0;
+  for (int b = 0; b <= kAgeBins; ++b) {
+    cum_live_[b + 1] = cum_live_[b] + age_live_[b];
+    cum_all_[b + 1] = cum_all_[b] + age_all_[b];
+  }
+  cum_talk_[0] = 0;
+  for (int b = 0; b <= kTalkBins; ++b) cum_talk_[b + 1] = cum_talk_[b] + talk_[b];
+  cum_wrap_[0] = 0;
+  for (int b = 0; b <= kWrapBins; ++b) cum_wrap_[b + 1] = cum_wrap_[b] + wrap_[b];
+  // Wrap quantiles (1/6, 1/2, 5/6) for the talk → release convolution.
+  const double qs[3] = {1.0 / 6, 0.5, 5.0 / 6};
+  double tot = cum_wrap_[kWrapBins + 1];
+  for (int i = 0; i < 3; ++i) {
+    int b = 0;
+    while (b < kWrapBins && cum_wrap_[b + 1] < qs[i] * tot) ++b;
+    wrap_q_[static_cast<size_t>(i)] = (b + 0.5) * 0.5;
+  }
+  // Horizons: quartiles of the routable-answer age among live dials.
+  double live_tot = cum_live_[kAgeBins + 1];
+  const double hq[kHorizons] = {0.25, 0.5, 0.75};
+  for (int i = 0; i < kHorizons; ++i) {
+    int b = 0;
+    while (b < kAgeBins && cum_live_[b + 1] < hq[i] * live_tot) ++b;
+    horizon_[static_cast<size_t>(i)] = (b + 0.5) * 0.5;
+  }
+  dirty_ = false;
+}
+
+namespace {
+// Piecewise-linear cumulative lookup on bins of width w.
+template <size_t N>
+double cumAt(const std::array<double, N>& cum, double x, double w) {
+  if (x <= 0) return 0;
+  double pos = x / w;
+  size_t i = static_cast<size_t>(pos);
+  if (i + 1 >= N) return cum[N - 1];
+  double f = pos - static_cast<double>(i);
+  return cum[i] + f * (cum[i + 1] - cum[i]);
+}
+}  // namespace
+
+double ClearlinePacer::liveWithin(double a, double h) const {
+  double total = cum_all_[kAgeBins + 1];
+  double left = total - cumAt(cum_all_, a, 0.5);
+  if (left <= 1e-9) return 0;
+  double live = cumAt(cum_live_, a + h, 0.5) - cumAt(cum_live_, a, 0.5);
+  return std::clamp(live / left, 0.0, 1.0);
+}
+
+double ClearlinePacer::talkCdf(double t) const {
+  return cumAt(cum_talk_, t, 1.0) / cum_talk_[kTalkBins + 1];
+}
+double ClearlinePacer::wrapCdf(double t) const {
+  return cumAt(cum_wrap_, t, 0.5) / cum_wrap_[kWrapBins + 1];
+}
+
+double ClearlinePacer::releaseWithin(const CallerView& c, double t) const {
+  if (c.state == CallerState::kWrapUp) {
+    double w0 = static_cast<double>(c.in_state.count()) / 1000.0;
+    double surv = 1.0 - wrapCdf(w0);
+    if (surv < 1e-6) return 1.0 - std::exp(-t / 10.0);
+    return std::clamp((wrapCdf(w0 + t) - wrapCdf(w0)) / surv, 0.0, 1.0);
+  }
+  double e = c.state == CallerState::kOnCall ? static_cast<double>(c.talk_elapsed.count()) / 1000.0 : 0.0;
+  double surv = 1.0 - talkCdf(e);
+  if (surv < 1e-6) return std::clamp(t / (t + 60.0), 0.0, 1.0);
+  double p = 0;
+  for (double w : wrap_q_) p += std::max(0.0, talkCdf(e + t - w) - talkCdf(e));
+  return std::clamp(p / 3.0 / surv, 0.0, 1.0);
+}
+
+void ClearlinePacer::addTerm(Dist& d, double q, int sign) const {
+  if (q <= 0) return;
+  if (!d.exact) {
+    d.mean += sign * q;
+    d.var += q * (1 - q);
+    return;
+  }
+  // Convolve a Bernoulli(q) step of +1 / −1.
+  if (sign > 0) {
+    d.p.push_back(0.0);
+    for (size_t i = d.p.size() - 1; i > 0; --i) d.p[i] = d.p[i] * (1 - q) + d.p[i - 1] * q;
+    d.p[0] *= (1 - q);
+  } else {
+    d.p.insert(d.p.begin(), 0.0);
+    d.offset += 1;
+    for (size_t i = 0; i + 1 < d.p.size(); ++i) d.p[i] = d.p[i] * (1 - q) + d.p[i + 1] * q;
+    d.p.back() *= (1 - q);
+  }
+}
+
+double ClearlinePacer::abandonProbability(int h) const {
+  const Dist& d = dist_[static_cast<size_t>(h)];
+  if (!d.exact) {
+    double sd = std::sqrt(std::max(d.var, 1e-9));
+    return normalCdf((0.5 - d.mean) / sd);  // P(free − demand ≤ 0)
+  }
+  double p = 0;
+  for (int i = 0; i <= d.offset && i < static_cast<int>(d.p.size()); ++i) p += d.p[static_cast<size_t>(i)];
+  return p;
+}
+
+PacerDecision ClearlinePacer::decide(const PacerInput& in) {
+  PacerDecision out;
+  if (in.history) learn(*in.history);
+  if (dirty_) rebuild();
+  CallerCounts cc = countCallers(in.callers);
+  if (cc.active() <= 0) return out;
+
+  // Budget: shrink θ as the realised rate in the legal window nears the target.
+  const AbandonmentBudget& b = in.budget;
+  double aim = std::min(in.target_pct, 0.9 * in.cap_pct);
+  double rate = 0;
+  int64_t answered = 0;
+  if (b.answered_30d >= 30) {
+    rate = b.rate_30d;
+    answered = b.answered_30d;
+  }
+  if (b.answered_24h >= 30 && b.rate_24h > rate) {
+    rate = b.rate_24h;
+    answered = b.answered_24h;
+  }
+  double theta = theta_;
+  if (answered < 30) {
+    theta *= 0.5;  // cold start: little evidence yet
+  } else {
+    double m = std::exp(2.0 * (aim - rate) / std::max(aim, 0.1));
+    theta *= std::clamp(m, 0.25, 2.0);
+    if (rate >= 0.95 * in.cap_pct) theta *= 0.1;
+  }
+
+  const double grace = static_cast<double>(in.routable_grace.count()) / 1000.0;
+  const int busy_terms = cc.busy();
+  const int flight = static_cast<int>(in.in_flight.size());
+  const bool exact = busy_terms + flight < kExactTerms;
+  for (int h = 0; h < kHorizons; ++h) {
+    Dist& d = dist_[static_cast<size_t>(h)];
+    d.exact = exact;
+    d.mean = cc.ready - in.answered_waiting;
+    d.var = 0;
+    if (exact) {
+      // The certain part: ready callers minus callees already waiting.
+      // Representation: p[i] = P(free − demand = i − offset).
+      int base = cc.ready - in.answered_waiting;
+      if (base >= 0) {
+        d.offset = 0;
+        d.p.assign(static_cast<size_t>(base) + 1, 0.0);
+        d.p[static_cast<size_t>(base)] = 1.0;
+      } else {
+        d.offset = -base;
+        d.p.assign(1, 1.0);
+      }
+    }
+    double horizon = horizon_[static_cast<size_t>(h)];
+    for (const auto& c : in.callers)
+      if (isBusy(c.state)) addTerm(d, releaseWithin(c, horizon + grace), +1);
+    for (const auto& f : in.in_flight)
+      addTerm(d, liveWithin(static_cast<double>(f.age.count()) / 1000.0, horizon), -1);
+  }
+
+  int cap = 5 * cc.active() + 10;
+  if (in.line_cap > 0) cap = std::min(cap, in.line_cap - in.lines_in_use);
+  int n = 0;
+  while (n < cap) {
+    double pab = 0;
+    for (int h = 0; h < kHorizons; ++h) pab += abandonProbability(h);
+    pab /= kHorizons;
+    if (pab > theta) break;
+    ++n;
+    for (int h = 0; h < kHorizons; ++h)
+      addTerm(dist_[static_cast<size_t>(h)], liveWithin(0.0, horizon_[static_cast<size_t>(h)]), -1);
+  }
+  out.dial = n;
+  return out;
+}
+
+}  // namespace clearline::core

@@ -1,0 +1,84 @@
+// Our pacer ("clearline"): dial while the next dial's chance of meeting no
+// free caller stays under a threshold θ.
+//
+// It uses what the simpler pacers ignore:
+//  - elapsed talk / wrap time of every busy caller against the learned talk and
+//    wrap distributions (a caller 3 minutes into a call is about to free; one
+//    10 s in is not), giving each caller's probability of freeing in time;
+//  - the answer hazard by dial age: each dial in flight gets its probability of
+//    turning into a routable answer within the horizon given how long it has
+//    already rung (a 20 s-old dial is mostly a no-answer);
+//  - the grace actually left after AMD;
+//  - the remaining abandonment budget over the legal window: θ shrinks as the
+//    realised rate nears the target and collapses near the cap; cold starts
+//    are cautious;
+//  - small-team caution: below ~120 random terms the free-minus-demand count is
+//    computed exactly (Poisson-binomial convolution), not by a normal
+//    approximation, so five callers are not treated like five hundred.
+// Distributions are learned online from the outcome history with exponential
+// forgetting, so a drifting contact rate or callers logging out move the
+// estimates within minutes.
+//
+// Knob: θ (probability). Owned by core/pacing; single-threaded.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "core/pacing/pacer.h"
+#include "core/pacing/registry.h"
+
+namespace clearline::core {
+
+class ClearlinePacer final : public Pacer {
+ public:
+  explicit ClearlinePacer(const PacerSettings& s);
+  std::string_view name() const override { return "clearline"; }
+  PacerDecision decide(const PacerInput& in) override;
+  bool hasKnob() const override { return true; }
+  void setKnob(double v) override { theta_ = v; }
+  double knob() const override { return theta_; }
+  std::pair<double, double> knobRange() const override { return {0.0, 0.6}; }
+
+ private:
+  static constexpr int kAgeBins = 240;     // 0.5 s bins: dial age up to 120 s
+  static constexpr int kTalkBins = 1200;   // 1 s bins: talk up to 20 min
+  static constexpr int kWrapBins = 480;    // 0.5 s bins: wrap up to 4 min
+  static constexpr int kHorizons = 3;
+
+  void learn(const PacingHistory& h);
+  void rebuild();
+  double liveWithin(double age_s, double h_s) const;  // P(routable in (a, a+h] | unresolved at a)
+  double releaseWithin(const CallerView& c, double t_s) const;
+  double talkCdf(double t) const;
+  double wrapCdf(double t) const;
+  double abandonProbability(int h) const;  // for the next marginal dial, horizon h
+
+  double theta_;
+  PacerSettings s_;
+  // learned histograms (weights with forgetting)
+  std::array<double, kAgeBins + 1> age_live_{}, age_all_{};
+  std::array<double, kTalkBins + 1> talk_{};
+  std::array<double, kWrapBins + 1> wrap_{};
+  double age_w_ = 0, talk_w_ = 0, wrap_w_ = 0;
+  // derived
+  std::array<double, kAgeBins + 2> cum_live_{}, cum_all_{};
+  std::array<double, kTalkBins + 2> cum_talk_{};
+  std::array<double, kWrapBins + 2> cum_wrap_{};
+  std::array<double, 3> wrap_q_{};
+  std::array<double, kHorizons> horizon_{};
+  bool dirty_ = true;
+  int64_t dial_cursor_ = 0, handle_cursor_ = 0;
+  // per-decision scratch: distribution of (free − demand) per horizon
+  struct Dist {
+    bool exact = true;
+    int offset = 0;                // index of value 0
+    std::vector<double> p;         // exact distribution
+    double mean = 0, var = 0;      // normal approximation
+  };
+  std::array<Dist, kHorizons> dist_;
+  void addTerm(Dist& d, double prob, int sign) const;
+};
+
+}  // namespace clearline::core

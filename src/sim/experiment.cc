@@ -1,0 +1,161 @@
+#include "sim/experiment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace clearline::sim {
+
+double tQuantile975(int dof) {
+  static const double kT[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+                              2.262, 2.228,  2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110,
+                              2.101, 2.093,  2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+                              2.052, 2.048,  2.045, 2.042};
+  if (dof <= 0) return 0;
+  if (dof <= 30) return kT[dof];
+  if (dof <= 60) return 2.000 + (2.042 - 2.000) * (60.0 - dof) / 30.0;
+  return 1.96;
+}
+
+Summary summarize(const std::vector<double>& xs) {
+  Summary s;
+  if (xs.empty()) return s;
+  double sum = 0;
+  for (double x : xs) sum += x;
+  s.mean = sum / static_cast<double>(xs.size());
+  if (xs.size() < 2) return s;
+  double ss = 0;
+  for (double x : xs) ss += (x - s.mean) * (x - s.mean);
+  double sd = std::sqrt(ss / static_cast<double>(xs.size() - 1));
+  s.half_width = tQuantile975(static_cast<int>(xs.size()) - 1) * sd / std::sqrt(static_cast<double>(xs.size()));
+  return s;
+}
+
+const std::vector<std::string>& metricNames() {
+  static const std::vector<std::string> kNames = {
+      "occupancy", "talk_utilisation", "abandonment", "worst_window_abandonment",
+      "contacts_per_agent_hour", "occupancy_steady", "worst_hour_abandonment",
+      "dials_per_contact", "wait_mean_s", "wait_p90_s", "mean_lines", "peak_lines",
+      "amd_fp_abandonment", "pacing_abandonment"};
+  return kNames;
+}
+
+double metric(const RunResult& r, const std::string& n) {
+  auto pct = [&](int64_t x) {
+    return r.live_answers ? 100.0 * static_cast<double>(x) / static_cast<double>(r.live_answers) : 0.0;
+  };
+  if (n == "occupancy") return 100.0 * r.occupancy;
+  if (n == "occupancy_steady") return 100.0 * r.occupancy_steady;
+  if (n == "talk_utilisation") return 100.0 * r.talk_utilisation;
+  if (n == "abandonment") return r.abandonment_pct;
+  if (n == "worst_window_abandonment") return r.worst_window_abandonment_pct;
+  if (n == "worst_hour_abandonment") return r.worst_hour_abandonment_pct;
+  if (n == "contacts_per_agent_hour") return r.contacts_per_agent_hour;
+  if (n == "dials_per_contact") return r.dials_per_contact;
+  if (n == "wait_mean_s") return r.wait_mean_s;
+  if (n == "wait_p90_s") return r.wait_p90_s;
+  if (n == "mean_lines") return r.mean_lines;
+  if (n == "peak_lines") return r.peak_lines;
+  if (n == "amd_fp_abandonment") return pct(r.amd_fp_abandoned);
+  if (n == "pacing_abandonment") return pct(r.pacing_abandoned);
+  return 0;
+}
+
+Summary PacerRuns::of(const std::string& m) const {
+  std::vector<double> xs;
+  xs.reserve(runs.size());
+  for (const auto& r : runs) xs.push_back(metric(r, m));
+  return summarize(xs);
+}
+
+int PacerRuns::overCap(double cap_pct) const {
+  int n = 0;
+  for (const auto& r : runs) n += r.worst_window_abandonment_pct > cap_pct + 1e-9;
+  return n;
+}
+
+int64_t PacerRuns::events() const {
+  int64_t e = 0;
+  for (const auto& r : runs) e += r.events;
+  return e;
+}
+
+Result<PacerRuns> runSeeds(const Scenario& sc, const std::string& pacer, std::optional<double> knob,
+                           uint64_t first_seed, int n, const Progress& progress,
+                           std::optional<double> target_pct) {
+  PacerRuns out;
+  out.pacer = pacer;
+  out.knob = knob;
+  for (int i = 0; i < n; ++i) {
+    RunOptions o;
+    o.seed = first_seed + static_cast<uint64_t>(i);
+    o.pacer = pacer;
+    o.knob = knob;
+    o.target_pct = target_pct;
+    ASSIGN_OR_RETURN(RunResult r, runOnce(sc, o));
+    out.seeds.push_back(o.seed);
+    out.runs.push_back(std::move(r));
+    if (progress) progress(i + 1, n);
+  }
+  return out;
+}
+
+Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double target_pct,
+                            uint64_t first_seed, int n_seeds, int iterations,
+                            const Progress& progress) {
+  ASSIGN_OR_RETURN(auto probe, makeScenarioPacer(pacer, sc, std::nullopt));
+  TuneResult tr;
+  if (!probe->hasKnob()) {
+    tr.knob = probe->knob();
+    return tr;
+  }
+  auto [lo, hi] = probe->knobRange();
+  auto eval = [&](double k) -> Result<double> {
+    ASSIGN_OR_RETURN(PacerRuns pr, runSeeds(sc, pacer, k, first_seed, n_seeds, {}, target_pct));
+    tr.runs += n_seeds;
+    return pr.of("abandonment").mean;
+  };
+  // The least aggressive end must meet the target; otherwise it is the answer.
+  ASSIGN_OR_RETURN(double a_lo, eval(lo));
+  if (progress) progress(1, iterations + 1);
+  tr.knob = lo;
+  tr.achieved_pct = a_lo;
+  if (a_lo > target_pct) return tr;
+  for (int i = 0; i < iterations; ++i) {
+    double mid = 0.5 * (lo + hi);
+    ASSIGN_OR_RETURN(double a, eval(mid));
+    if (a <= target_pct) {
+      lo = mid;
+      tr.knob = mid;
+      tr.achieved_pct = a;
+    } else {
+      hi = mid;
+    }
+    if (progress) progress(i + 2, iterations + 1);
+  }
+  return tr;
+}
+
+Summary pairedDifference(const PacerRuns& a, const PacerRuns& b, const std::string& m) {
+  std::vector<double> d;
+  size_t n = std::min(a.runs.size(), b.runs.size());
+  for (size_t i = 0; i < n; ++i) d.push_back(metric(a.runs[i], m) - metric(b.runs[i], m));
+  return summarize(d);
+}
+
+Json toJson(const Summary& s) {
+  return Json{{"mean", s.mean}, {"ci95_low", s.lo()}, {"ci95_high", s.hi()}, {"half_width", s.half_width}};
+}
+
+Json toJson(const PacerRuns& r, double cap_pct) {
+  Json j = Json::object();
+  j["pacer"] = r.pacer;
+  j["knob"] = r.knob ? Json(*r.knob) : Json(nullptr);
+  j["seeds"] = r.runs.size();
+  for (const auto& m : metricNames()) j[m] = toJson(r.of(m));
+  j["replications_over_cap"] = r.overCap(cap_pct);
+  j["events"] = r.events();
+  return j;
+}
+
+}  // namespace clearline::sim

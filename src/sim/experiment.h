@@ -1,0 +1,70 @@
+// Experiments over many replications: summary statistics with 95% intervals,
+// paired differences (common random numbers), and knob tuning by bisection on
+// tuning seeds (evaluation then uses held-out seeds). Used by
+// `clearline simulate` and the pacing benchmark (bench/pacing).
+// Single-threaded; value types.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/status.h"
+#include "sim/scenario.h"
+#include "sim/simulator.h"
+
+namespace clearline::sim {
+
+struct Summary {
+  double mean = 0, half_width = 0;  // 95% interval = mean ± half_width (Student t)
+  double lo() const { return mean - half_width; }
+  double hi() const { return mean + half_width; }
+};
+Summary summarize(const std::vector<double>& xs);
+double tQuantile975(int dof);
+
+// Metric extractors by name (percent for rates): occupancy, talk_utilisation,
+// abandonment, worst_window_abandonment, worst_hour_abandonment,
+// contacts_per_agent_hour, occupancy_steady, dials_per_contact, wait_mean_s …
+const std::vector<std::string>& metricNames();
+double metric(const RunResult& r, const std::string& name);
+
+struct PacerRuns {
+  std::string pacer;
+  std::optional<double> knob;      // the knob used (tuned or given)
+  std::vector<uint64_t> seeds;
+  std::vector<RunResult> runs;
+  Summary of(const std::string& metric_name) const;
+  // Share of replications whose worst legal window exceeded the cap.
+  int overCap(double cap_pct) const;
+  int64_t events() const;
+};
+
+using Progress = std::function<void(int done, int total)>;
+
+// Runs `pacer` on seeds [first, first+n).
+Result<PacerRuns> runSeeds(const Scenario& sc, const std::string& pacer, std::optional<double> knob,
+                           uint64_t first_seed, int n, const Progress& progress = {},
+                           std::optional<double> target_pct = std::nullopt);
+
+struct TuneResult {
+  double knob = 0;
+  double achieved_pct = 0;  // mean abandonment on the tuning seeds
+  int runs = 0;
+};
+// Bisection on the pacer's knob so that mean realised abandonment on the
+// tuning seeds meets target_pct from below (the most aggressive knob not
+// exceeding it). Pacers without a knob return their default.
+Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double target_pct,
+                            uint64_t first_seed, int n_seeds, int iterations,
+                            const Progress& progress = {});
+
+// Paired difference a − b of a metric over common seeds.
+Summary pairedDifference(const PacerRuns& a, const PacerRuns& b, const std::string& metric_name);
+
+Json toJson(const Summary& s);
+Json toJson(const PacerRuns& r, double cap_pct);
+
+}  // namespace clearline::sim

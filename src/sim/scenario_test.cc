@@ -1,0 +1,135 @@
+#include "sim/scenario.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "sim/simulator.h"
+
+namespace clearline::sim {
+namespace {
+
+std::string scenarioPath(const std::string& name) {
+  return std::string(CLEARLINE_SOURCE_DIR) + "/data/scenarios/" + name + ".toml";
+}
+
+TEST(ScenarioTest, EveryShippedScenarioLoads) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(CLEARLINE_SOURCE_DIR) + "/data/scenarios")) {
+    if (e.path().extension() != ".toml") continue;
+    auto sc = loadScenario(e.path().string());
+    ASSERT_TRUE(sc.isOk()) << sc.status().toString();
+    EXPECT_EQ(sc->name + ".toml", e.path().filename().string());
+    n++;
+  }
+  EXPECT_GE(n, 11);  // the §7.4 scenarios
+}
+
+TEST(ScenarioTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
+  auto a = parseScenario("name = \"x\"\nagnets = 3\n", "t.toml");
+  ASSERT_FALSE(a.isOk());
+  EXPECT_NE(a.status().message().find("agnets"), std::string::npos);
+  auto b = parseScenario("name = \"x\"\n[outcomes]\nhuman = 0.5\nmachine = 0.1\nno_answer = 0.1\nbusy = 0.1\n", "t.toml");
+  ASSERT_FALSE(b.isOk());
+  EXPECT_NE(b.status().message().find("outcomes"), std::string::npos);
+  auto c = parseScenario("name = \"x\"\n[times]\nring_timeout_s = 10\n", "t.toml");
+  ASSERT_FALSE(c.isOk());
+  auto d = parseScenario("name = \"x\"\n[times]\ntalk = { dist = \"lognormal\", mean = 10 }\n", "t.toml");
+  ASSERT_FALSE(d.isOk());
+  auto e = parseScenario("name = [\n", "t.toml");
+  ASSERT_FALSE(e.isOk());
+}
+
+TEST(ScenarioTest, DistributionsHaveTheirMeans) {
+  Rng r(7);
+  Dist ln = Dist::logNormalMeanCv(120, 0.8);
+  double sum = 0;
+  for (int i = 0; i < 200000; ++i) sum += ln.sample(r);
+  EXPECT_NEAR(sum / 200000, 120, 2.0);
+  EXPECT_NEAR(ln.mean(), 120, 1e-9);
+  Dist med = Dist::logNormalMedianP90(8, 15);
+  int below = 0;
+  for (int i = 0; i < 100000; ++i) below += med.sample(r) < 15;
+  EXPECT_NEAR(below / 100000.0, 0.9, 0.01);
+}
+
+TEST(ScenarioTest, CeilingMatchesTheWorkedExample) {
+  // pacing.md §3.2: p_h 8 %, p_m 25 %, S 85 s, W 20 s, FN 15 %, FP 4 %, machine 10 s → 77.4 %.
+  Scenario s;
+  s.p_human = 0.08;
+  s.p_machine = 0.25;
+  s.talk = Dist::constant(85);
+  s.wrap = Dist::constant(20);
+  s.amd_fn = 0.15;
+  s.amd_fp = 0.04;
+  s.machine_talk = Dist::constant(10);
+  s.machine_wrap = Dist::constant(0);
+  EXPECT_NEAR(s.ceilingTalkUtilisation(), 0.774, 0.001);
+  s.amd = false;
+  EXPECT_NEAR(s.ceilingTalkUtilisation(), 0.624, 0.001);
+}
+
+TEST(SimulatorTest, SameSeedSameResultAndRulesHold) {
+  auto sc = loadScenario(scenarioPath("small-bank"));
+  ASSERT_TRUE(sc.isOk());
+  sc->shift_hours = 1;
+  RunOptions o;
+  o.seed = 3;
+  o.pacer = "fixed-ratio";
+  o.knob = 3.0;
+  auto a = runOnce(*sc, o);
+  auto b = runOnce(*sc, o);
+  ASSERT_TRUE(a.isOk() && b.isOk());
+  EXPECT_EQ(a->dials, b->dials);
+  EXPECT_EQ(a->abandoned, b->abandoned);
+  EXPECT_GT(a->dials, 100);
+  EXPECT_GT(a->contacts, 10);
+  EXPECT_EQ(a->early_cancel_attempts, 0);
+  EXPECT_EQ(a->line_cap_violations, 0);
+  EXPECT_LE(a->peak_lines, sc->effectiveLineCap());
+  EXPECT_GT(a->occupancy, 0.2);
+  EXPECT_LT(a->talk_utilisation, a->occupancy);
+  // AMD false positives are counted as abandoned.
+  EXPECT_GE(a->abandoned, a->amd_fp_abandoned);
+}
+
+TEST(SimulatorTest, AmdFalsePositivesCountEvenForProgressive) {
+  auto sc = loadScenario(scenarioPath("small-bank"));
+  ASSERT_TRUE(sc.isOk());
+  sc->shift_hours = 2;
+  sc->amd_fp = 0.5;  // exaggerated so the effect is certain
+  RunOptions o;
+  o.seed = 5;
+  o.pacer = "progressive";
+  auto r = runOnce(*sc, o);
+  ASSERT_TRUE(r.isOk());
+  EXPECT_GT(r->amd_fp_abandoned, 0);
+  EXPECT_GT(r->abandonment_pct, 20.0);
+}
+
+TEST(SimulatorTest, LineCapHoldsUnderAnAggressivePacer) {
+  auto sc = loadScenario(scenarioPath("lowline"));
+  ASSERT_TRUE(sc.isOk());
+  sc->shift_hours = 0.5;
+  RunOptions o;
+  o.seed = 2;
+  o.pacer = "fixed-ratio";
+  o.knob = 20;
+  auto r = runOnce(*sc, o);
+  ASSERT_TRUE(r.isOk());
+  EXPECT_EQ(r->peak_lines, sc->effectiveLineCap());
+  EXPECT_EQ(r->line_cap_violations, 0);
+}
+
+TEST(SimulatorTest, UnknownPacerAndCmdpOutsideMarkovAreErrors) {
+  auto sc = loadScenario(scenarioPath("small-bank"));
+  ASSERT_TRUE(sc.isOk());
+  RunOptions o;
+  o.pacer = "nope";
+  EXPECT_FALSE(runOnce(*sc, o).isOk());
+  o.pacer = "cmdp";
+  EXPECT_FALSE(runOnce(*sc, o).isOk());
+}
+
+}  // namespace
+}  // namespace clearline::sim
