@@ -26,3 +26,40 @@ function(clearline_area_library name dir)
     gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
   endif()
 endfunction()
+
+# Fuzzing (docs/import.md "Fuzzing"). Under the `fuzz` preset (clang-14,
+# CLEARLINE_FUZZ=ON) every Clearline library is compiled with coverage
+# instrumentation and each clearline_fuzz_target() is a libFuzzer binary in
+# ${CMAKE_BINARY_DIR}/fuzz/; scripts/test.sh builds `clearline_fuzz_all` and
+# runs each for a bounded time. In every other build the same target is a
+# replay binary (fuzz target + cmake/fuzz_replay_main.cc) that CTest runs
+# over the seed corpus tests/fuzz/corpus/<name>/, so the seeds also run under
+# ASan+UBSan in the normal suite.
+option(CLEARLINE_FUZZ "Build libFuzzer targets (clang only; the fuzz preset)" OFF)
+if(CLEARLINE_FUZZ)
+  target_compile_options(clearline_options INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(clearline_options INTERFACE -fsanitize=address,undefined)
+endif()
+if(NOT TARGET clearline_fuzz_all)
+  add_custom_target(clearline_fuzz_all)
+endif()
+
+# clearline_fuzz_target(NAME FILE [DEPS...])
+function(clearline_fuzz_target name file)
+  set(corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  if(CLEARLINE_FUZZ)
+    add_executable(${name} ${file})
+    target_link_libraries(${name} PRIVATE clearline_options ${ARGN})
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+    add_dependencies(clearline_fuzz_all ${name})
+  else()
+    add_executable(${name} ${file} ${PROJECT_SOURCE_DIR}/cmake/fuzz_replay_main.cc)
+    target_link_libraries(${name} PRIVATE clearline_options ${ARGN})
+    if(EXISTS ${corpus})
+      add_test(NAME fuzz_replay.${name} COMMAND ${name} ${corpus})
+      set_tests_properties(fuzz_replay.${name} PROPERTIES LABELS fuzz)
+    endif()
+  endif()
+endfunction()

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libspdlog-dev libfmt-dev libphonenumber-dev libicu-dev libhowardhinnant-date-dev tzdata
   libssl-dev libargon2-dev libgtest-dev libgmock-dev libbenchmark-dev
   baresip-core espeak-ng sox chromium nodejs wrk
+  clang clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -21,6 +21,7 @@ busy_timeout_ms = 5000
 default_region = "US"   # region for numbers written without a country code (ISO 3166 alpha-2)
 dedupe_scope = "campaign" # list | campaign | organisation
 batch_rows = 5000       # rows a transaction; resumable imports commit after each batch
+extra_area_codes = "645,350" # NANP area codes newer than libphonenumber's metadata, accepted as valid
 
 [server]
 listen = "127.0.0.1:8080"

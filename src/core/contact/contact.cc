@@ -45,9 +45,11 @@ Json toJson(const Contact& c) {
   for (auto& p : c.phones) {
     Json jp{{"id", p.id.value},         {"e164", p.e164},
             {"raw", p.raw},             {"label", p.label},
-            {"line_type", toString(p.line_type)}, {"consent", toString(p.consent)},
+            {"line_type", toString(p.line_type)}, {"number_type", p.number_type},
+            {"consent", toString(p.consent)},
             {"priority", p.priority}};
     if (p.consent_at) jp["consent_at"] = toEpochMillis(*p.consent_at);
+    if (!p.consent_source.empty()) jp["consent_source"] = p.consent_source;
     if (p.consent_revoked_at) jp["consent_revoked_at"] = toEpochMillis(*p.consent_revoked_at);
     phones.push_back(std::move(jp));
   }

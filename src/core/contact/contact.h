@@ -28,6 +28,7 @@ struct Phone {
   std::string raw;            // as written in the source file
   std::string label;          // "home", "cell", "phone2" …: the source column
   LineType line_type = LineType::kUnknown;
+  std::string number_type;    // libphonenumber's type ("FIXED_LINE_OR_MOBILE", "MOBILE" …)
   ConsentType consent = ConsentType::kNone;
   std::optional<TimePoint> consent_at;
   std::string consent_source;  // where the consent was captured (form, event …)

@@ -6,7 +6,9 @@ const std::vector<Migration>& allMigrations() {
   static const std::vector<Migration> all = [] {
     std::vector<Migration> v;
     // One line per module; keep core first (others reference its tables).
-    for (auto* list : {&coreMigrations(), &vendorMigrations(), &apiMigrations()}) v.insert(v.end(), list->begin(), list->end());
+    for (auto* list : {&coreMigrations(), &vendorMigrations(), &apiMigrations(), &importMigrations()}) {
+      v.insert(v.end(), list->begin(), list->end());
+    }
     return v;
   }();
   return all;

@@ -1,0 +1,43 @@
+// `clearline demo`: the README's main job, in phases. Phase 1 (cmd_demo.cc,
+// owner: import) creates a sample organisation and campaign, generates a
+// realistic list and imports it. Later phases (the live dialer, the dashboard)
+// register themselves from their own cmd_demo_*.cc with a RegisterDemoPhase and
+// run after it, in `order`, sharing the DemoRun (the campaign id, the options,
+// the JSON summary they add their part to).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "cli/command.h"
+
+namespace clearline::cli {
+
+struct DemoOptions {
+  bool headless = false;  // no browser/dashboard, print progress only
+  double minutes = 2.0;   // how long live phases run
+  int64_t rows = 5000;    // rows in the generated list
+};
+
+struct DemoRun {
+  const GlobalOptions& g;
+  Context& ctx;
+  DemoOptions opts;
+  OrgId org;
+  CampaignId campaign;
+  std::string list_file;
+  Json summary = Json::object();  // printed with --json; each phase adds its key
+  std::vector<std::string> lines; // printed without --json
+};
+
+struct DemoPhase {
+  int order;          // phase 1 (setup + import) is 100; later phases use larger numbers
+  std::string name;
+  std::function<Status(DemoRun&)> run;
+};
+
+struct RegisterDemoPhase {
+  explicit RegisterDemoPhase(DemoPhase p);
+};
+
+}  // namespace clearline::cli

@@ -1,0 +1,99 @@
+// Store port for contact lists, contacts and list imports (owner: import).
+//
+// Implemented by src/storage/sqlite/sqlite_contact_store.h (PostgreSQL next).
+// An import is resumable with visible state (docs/import.md): the importer
+// works in batches; each batch's contacts, the import's counters and its
+// resume point commit together in one transaction with an `import.progress`
+// audit event, so the stored state always says exactly which rows are in.
+// Thread-safety: an instance is used by one thread at a time.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/json.h"
+#include "common/status.h"
+#include "core/audit/audit_chain.h"
+#include "core/contact/contact.h"
+
+namespace clearline::core {
+
+enum class DedupeScope { kList, kCampaign, kOrganisation };
+std::string_view toString(DedupeScope s);
+Result<DedupeScope> parseDedupeScope(std::string_view s);
+
+// running → committed | failed | cancelled; failed/cancelled → running (resume).
+enum class ImportState { kRunning, kCommitted, kFailed, kCancelled };
+std::string_view toString(ImportState s);
+Result<ImportState> parseImportState(std::string_view s);
+
+struct ImportCounts {
+  int64_t read = 0;        // records read (blank lines are not records)
+  int64_t imported = 0;    // contacts created
+  int64_t duplicates = 0;  // records whose every valid phone was already in scope
+  int64_t rejected = 0;    // records refused, each with a line in the rejects file
+  int64_t phones_imported = 0;
+  int64_t phones_invalid = 0;    // extra numbers dropped from imported rows (kept as custom fields)
+  int64_t phones_duplicate = 0;  // numbers already in scope, not stored twice
+  Json toJson() const;
+};
+
+struct ImportRecord {
+  ImportId id;
+  CampaignId campaign_id;
+  ListId list_id;
+  OrgId org_id;
+  std::string list_name;
+  std::string file;
+  std::string file_sha256;
+  int64_t file_size = 0;
+  Json options = Json::object();  // mapping, region, dedupe, delimiter …
+  ImportState state = ImportState::kRunning;
+  ImportCounts counts;
+  int64_t resume_offset = 0;   // byte offset of the first record not yet committed
+  int64_t resume_line = 0;     // its physical line
+  int64_t rejects_offset = 0;  // bytes of the rejects file that belong to committed batches
+  std::string rejects_file;
+  std::string error;
+  TimePoint started_at;
+  std::optional<TimePoint> finished_at;
+  Json toJson() const;
+};
+
+class ContactStore {
+ public:
+  virtual ~ContactStore() = default;
+
+  // Creates the contact list (named list_name) and the import row (state
+  // running) with an `import.start` audit event. Fills id, list_id, org_id.
+  virtual Result<ImportRecord> startImport(ImportRecord r, const Actor& actor) = 0;
+  virtual Result<ImportRecord> getImport(ImportId id) = 0;
+  virtual Result<std::vector<ImportRecord>> listImports(CampaignId campaign /* 0 = all */) = 0;
+  // failed/cancelled/running → running, with an `import.resume` audit event.
+  virtual Result<ImportRecord> resumeImport(ImportId id, const Actor& actor) = 0;
+
+  // Runs fn in one transaction (a batch); rolls back if fn fails.
+  virtual Status batch(const std::function<Status()>& fn) = 0;
+  // Inside a batch: whether e164 is already held by a contact in the scope of `r`.
+  virtual Result<bool> phoneInScope(const ImportRecord& r, DedupeScope scope, std::string_view e164) = 0;
+  // Inside a batch: stores the contact and its phones (ids filled in).
+  virtual Status addContact(const ImportRecord& r, Contact& c) = 0;
+  // Inside a batch: stores r's counters and resume point, appends `import.progress`.
+  virtual Status saveProgress(const ImportRecord& r, const Actor& actor) = 0;
+  // Sets r.state (and error, finished_at) with `import.finish` (committed) or
+  // `import.fail` / `import.cancel`; inside a batch or in its own transaction.
+  virtual Status finishImport(ImportRecord& r, ImportState state, const std::string& error,
+                              const Actor& actor) = 0;
+
+  virtual Result<std::vector<Contact>> listContacts(CampaignId campaign /* 0 = all */, int64_t after_id,
+                                                    int limit) = 0;
+  virtual Result<Contact> getContact(ContactId id) = 0;
+  virtual Result<int64_t> countContacts(CampaignId campaign /* 0 = all */) = 0;
+};
+
+}  // namespace clearline::core

@@ -1,0 +1,252 @@
+#include "import/importer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "storage/sqlite/sqlite_contact_store.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace clearline::import {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ImporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("clearline_importer_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto s = storage::SqliteStore::open(":memory:", clock_);
+    ASSERT_TRUE(s.isOk()) << s.status().toString();
+    store_ = std::move(s).value();
+    contacts_ = std::make_unique<storage::SqliteContactStore>(store_->db(), clock_);
+    auto org = store_->campaigns().createOrganisation("Org", actor_);
+    ASSERT_TRUE(org.isOk());
+    org_ = org->id;
+    campaign_ = newCampaign("C1");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CampaignId newCampaign(const std::string& name) {
+    auto c = core::newCampaign(name, core::PurposeClass::kPolitical);
+    c.org_id = org_;
+    auto created = store_->campaigns().createCampaign(c, actor_);
+    EXPECT_TRUE(created.isOk()) << created.status().toString();
+    return created->id;
+  }
+
+  std::string write(const std::string& name, const std::string& text) {
+    auto p = (dir_ / name).string();
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+
+  ImportOptions opts(const std::string& file, CampaignId c = {}) {
+    ImportOptions o;
+    o.file = file;
+    o.campaign = c.valid() ? c : campaign_;
+    o.rejects_dir = (dir_ / "rejects").string();
+    o.batch_rows = 3;
+    return o;
+  }
+
+  int64_t count(const std::string& sql) {
+    auto s = store_->db().prepare(sql);
+    EXPECT_TRUE(s.isOk());
+    EXPECT_TRUE(*s->step());
+    return s->int64(0);
+  }
+
+  std::string slurp(const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  void expectAuditIntact() {
+    core::AuditVerifier v;
+    Status st = store_->auditLog().scan(1, [&](const core::AuditEvent& e) { return v.next(e); });
+    EXPECT_TRUE(st.isOk()) << st.toString();
+  }
+
+  fs::path dir_;
+  ManualClock clock_{fromEpochMillis(1'700'000'000'000)};
+  core::Actor actor_{"test"};
+  std::unique_ptr<storage::SqliteStore> store_;
+  std::unique_ptr<storage::SqliteContactStore> contacts_;
+  OrgId org_;
+  CampaignId campaign_;
+};
+
+const char* kList =
+    "voter_id,first_name,last_name,phone,cell_phone\n"
+    "1,Ann,Lee,(305) 234-5678,\n"
+    "2,Bob,Ray,813-555-CALL,(813) 234-9999\n"
+    "3,Cy,Do,555-1234,\n"
+    "4,Di,Ng,305.234.5678,\n"
+    "5,Ed,Mo,,\n"
+    "6,Fa,Re,\"(212) 234-1111\",+1 212 234 2222\n"
+    "7,Ga,Ti,212 234 3333\n";
+
+TEST_F(ImporterTest, CountsAddUpAndEveryRejectIsExplained) {
+  auto out = runImport(*contacts_, actor_, opts(write("l.csv", kList)), {});
+  ASSERT_TRUE(out.isOk()) << out.status().toString();
+  ASSERT_TRUE(out->status.isOk()) << out->status.toString();
+  const auto& c = out->record.counts;
+  EXPECT_EQ(c.read, 7);
+  EXPECT_EQ(c.imported, 3);    // 1, 2 (cell only), 6
+  EXPECT_EQ(c.duplicates, 1);  // 4 = 1
+  EXPECT_EQ(c.rejected, 3);    // 3 too short, 5 no phone, 7 ragged
+  EXPECT_EQ(c.read, c.imported + c.duplicates + c.rejected);
+  EXPECT_EQ(out->record.state, core::ImportState::kCommitted);
+  EXPECT_EQ(count("SELECT count(*) FROM contacts"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM phones"), 4);
+  std::string rejects = slurp(out->record.rejects_file);
+  EXPECT_NE(rejects.find("line,column,reason,raw\n"), std::string::npos);
+  EXPECT_NE(rejects.find("4,phone,too short"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find("6,phone,no phone number"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find("8,cell_phone,\"ragged row"), std::string::npos) << rejects;
+  // Contact 2 keeps its bad home number as a custom field.
+  auto bob = contacts_->getContact(ContactId(2));
+  ASSERT_TRUE(bob.isOk());
+  ASSERT_EQ(bob->phones.size(), 1u);
+  EXPECT_EQ(bob->phones[0].line_type, core::LineType::kWireless);
+  EXPECT_NE(bob->custom["phone"].find("contains letters"), std::string::npos);
+  expectAuditIntact();
+}
+
+TEST_F(ImporterTest, DedupeScopes) {
+  const char* list = "phone\n(305) 234-5678\n";
+  ASSERT_TRUE(runImport(*contacts_, actor_, opts(write("a.csv", list)), {}).isOk());
+  // Same campaign, campaign scope: duplicate.
+  auto again = runImport(*contacts_, actor_, opts(write("b.csv", list)), {});
+  EXPECT_EQ(again->record.counts.duplicates, 1);
+  // List scope: a new list, so it is imported.
+  auto o = opts(write("c.csv", list));
+  o.dedupe = core::DedupeScope::kList;
+  auto by_list = runImport(*contacts_, actor_, o, {});
+  EXPECT_EQ(by_list->record.counts.imported, 1);
+  // Another campaign of the same organisation: organisation scope finds it.
+  CampaignId c2 = newCampaign("C2");
+  auto o2 = opts(write("d.csv", list), c2);
+  o2.dedupe = core::DedupeScope::kOrganisation;
+  EXPECT_EQ(runImport(*contacts_, actor_, o2, {})->record.counts.duplicates, 1);
+  auto o3 = opts(write("e.csv", list), c2);
+  o3.dedupe = core::DedupeScope::kCampaign;
+  EXPECT_EQ(runImport(*contacts_, actor_, o3, {})->record.counts.imported, 1);
+}
+
+TEST_F(ImporterTest, BadFilesStoreNothing) {
+  for (auto [name, text, needle] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"empty.csv", "", ":1: the file is empty"},
+           {"header.csv", "phone,name\n", ":1: header only"},
+           {"nophone.csv", "name\nAnn\n", "missing required column"},
+           {"semi.csv", "name;phone;city\nA;3052345678;X\n", "wrong delimiter"},
+           {"ambig.csv", "phone,zip,postal_code\n1,2,3\n", "ambiguous"}}) {
+    auto out = runImport(*contacts_, actor_, opts(write(name, text)), {});
+    ASSERT_FALSE(out.isOk()) << name;
+    EXPECT_NE(out.status().message().find(needle), std::string::npos) << out.status().message();
+    EXPECT_NE(out.status().message().find(name + ":1"), std::string::npos) << out.status().message();
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM imports"), 0);
+  auto wrong_map = opts(write("m.csv", "phone\n3052345678\n"));
+  wrong_map.map_overrides = {"cell=phone"};
+  EXPECT_FALSE(runImport(*contacts_, actor_, wrong_map, {}).isOk());
+  auto auto_delim = opts(write("semi2.csv", "name;phone\nA;3052345678\n"));
+  auto_delim.delimiter = "auto";
+  auto ok = runImport(*contacts_, actor_, auto_delim, {});
+  ASSERT_TRUE(ok.isOk()) << ok.status().toString();
+  EXPECT_EQ(ok->record.counts.imported, 1);
+}
+
+TEST_F(ImporterTest, CancelRollsBackTheOpenBatchAndResumeFinishes) {
+  std::string text = "phone,first_name\n";
+  for (int i = 0; i < 20; ++i) text += "(305) 234-" + std::to_string(1000 + i) + ",N" + std::to_string(i) + "\n";
+  text += "bad,row\n";
+  std::string file = write("big.csv", text);
+  int polls = 0;
+  ImportHooks hooks;
+  hooks.cancelled = [&] { return ++polls > 8; };  // stops inside the third batch
+  auto first = runImport(*contacts_, actor_, opts(file), hooks);
+  ASSERT_TRUE(first.isOk());
+  EXPECT_EQ(first->status.code(), StatusCode::kCancelled);
+  EXPECT_EQ(first->record.state, core::ImportState::kCancelled);
+  EXPECT_EQ(first->record.counts.read, 6);  // two committed batches of 3
+  EXPECT_EQ(first->record.resume_line, 8);
+  EXPECT_EQ(count("SELECT count(*) FROM contacts"), 6);
+  EXPECT_EQ(count("SELECT count(*) FROM dialable_contacts"), 0);  // not committed: not dialled
+  auto stored = contacts_->getImport(first->record.id);
+  EXPECT_EQ(stored->state, core::ImportState::kCancelled);
+  EXPECT_EQ(stored->counts.read, 6);
+  expectAuditIntact();
+
+  auto o = opts(file);
+  o.resume = first->record.id;
+  auto second = runImport(*contacts_, actor_, o, {});
+  ASSERT_TRUE(second.isOk()) << second.status().toString();
+  ASSERT_TRUE(second->status.isOk()) << second->status.toString();
+  const auto& c = second->record.counts;
+  EXPECT_EQ(c.read, 21);
+  EXPECT_EQ(c.imported, 20);
+  EXPECT_EQ(c.rejected, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM contacts"), 20);
+  EXPECT_EQ(count("SELECT count(*) FROM dialable_contacts"), 20);
+  std::string rejects = slurp(second->record.rejects_file);
+  EXPECT_EQ(std::count(rejects.begin(), rejects.end(), '\n'), 2) << rejects;  // header + 1
+  EXPECT_NE(rejects.find("22,phone,"), std::string::npos) << rejects;
+  expectAuditIntact();
+  // A committed import cannot be resumed; a different file cannot resume it either.
+  EXPECT_FALSE(runImport(*contacts_, actor_, o, {}).isOk());
+}
+
+TEST_F(ImporterTest, ReadErrorStopsWithVisibleStateAndResumes) {
+  std::string text = "phone\n";
+  for (int i = 0; i < 30; ++i) text += "(212) 234-" + std::to_string(1000 + i) + "\n";
+  std::string file = write("r.csv", text);
+  auto o = opts(file);
+  o.fault_spec = "read_error_at=200";
+  auto first = runImport(*contacts_, actor_, o, {});
+  ASSERT_TRUE(first.isOk());
+  EXPECT_EQ(first->status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(first->record.state, core::ImportState::kFailed);
+  EXPECT_NE(first->status.message().find("resume with"), std::string::npos);
+  const auto& c = first->record.counts;
+  EXPECT_EQ(c.read, c.imported + c.duplicates + c.rejected);
+  EXPECT_EQ(count("SELECT count(*) FROM contacts"), c.imported);
+  auto r = opts(file);
+  r.resume = first->record.id;
+  auto second = runImport(*contacts_, actor_, r, {});
+  ASSERT_TRUE(second.isOk());
+  EXPECT_TRUE(second->status.isOk()) << second->status.toString();
+  EXPECT_EQ(second->record.counts.imported, 30);
+  EXPECT_EQ(count("SELECT count(*) FROM contacts"), 30);
+  expectAuditIntact();
+}
+
+TEST_F(ImporterTest, LineTypeConsentAndCountryCodeColumns) {
+  auto out = runImport(*contacts_, actor_,
+                       opts(write("c.csv",
+                                  "phone_code,phone_number,line_type,consent,consent_date,consent_source\n"
+                                  "1,3052345678,landline,yes,2024-05-01,web form\n"
+                                  "44,20 7946 0000,,,,\n"
+                                  "1,2122345678,fax,,,\n")),
+                       {});
+  ASSERT_TRUE(out.isOk());
+  EXPECT_EQ(out->record.counts.imported, 1);
+  EXPECT_EQ(out->record.counts.rejected, 2);  // +44 not allowed; "fax" is no line type
+  auto c = contacts_->getContact(ContactId(1));
+  ASSERT_TRUE(c.isOk());
+  EXPECT_EQ(c->phones[0].line_type, core::LineType::kLandline);
+  EXPECT_EQ(c->phones[0].consent, core::ConsentType::kExpress);
+  EXPECT_TRUE(c->phones[0].consent_at.has_value());
+  EXPECT_EQ(c->phones[0].consent_source, "web form");
+}
+
+}  // namespace
+}  // namespace clearline::import
