@@ -17,6 +17,7 @@ struct DemoOptions {
   bool headless = false;  // no browser/dashboard, print progress only
   double minutes = 2.0;   // how long live phases run
   int64_t rows = 5000;    // rows in the generated list
+  bool import_only = false;  // --import-only: run phase 1 (order <= 100) only
 };
 
 struct DemoRun {

@@ -413,13 +413,13 @@ case "$CASE" in
     check_consistent ;;
   demo)
     rm -rf "$DATA"
-    "$CL" demo --data-dir "$DATA" --json >"$WORK/demo.json" 2>"$WORK/err.txt" || { cat "$WORK/err.txt"; fail "demo failed"; }
+    "$CL" demo --data-dir "$DATA" --import-only --json >"$WORK/demo.json" 2>"$WORK/err.txt" || { cat "$WORK/err.txt"; fail "demo failed"; }
     jq -e '.import.read == .import.imported + .import.duplicates + .import.rejected' "$WORK/demo.json" >/dev/null ||
       fail "demo counts: $(cat "$WORK/demo.json")"
     jq -e '.import.read >= 5000 and .import.rejected > 0 and .import.duplicates > 0 and .audit.ok' "$WORK/demo.json" >/dev/null ||
       fail "demo summary: $(cat "$WORK/demo.json")"
     [[ -f $(jq -r .import.rejects_file "$WORK/demo.json") ]] || fail "demo rejects file"
-    "$CL" demo --data-dir "$DATA" --headless --minutes 1 >"$WORK/demo.txt" 2>&1 || fail "demo again"
+    "$CL" demo --data-dir "$DATA" --import-only --headless --minutes 1 >"$WORK/demo.txt" 2>&1 || fail "demo again"
     grep -q "audit chain" "$WORK/demo.txt" || fail "demo text: $(cat "$WORK/demo.txt")"
     check_consistent ;;
   *) fail "unknown case" ;;
