@@ -384,4 +384,12 @@ Result<std::vector<CallStat>> SqliteVendorStore::callStats(CampaignId campaign, 
   return out;
 }
 
+Result<bool> refreshGate(SqliteVendorStore& store, core::vendor::VendorCallerGate& gate) {
+  ASSIGN_OR_RETURN(uint64_t gen, store.generation());
+  if (gen == gate.registry().generation()) return false;
+  ASSIGN_OR_RETURN(auto reg, store.loadRegistry());
+  gate.setRegistry(std::move(reg));
+  return true;
+}
+
 }  // namespace clearline::storage

@@ -23,6 +23,7 @@
 #include "core/vendor/access.h"
 #include "core/vendor/import_doc.h"
 #include "core/vendor/registry.h"
+#include "core/vendor/vendor_gate.h"
 #include "storage/sqlite/sqlite_db.h"
 
 namespace clearline::storage {
@@ -101,5 +102,11 @@ class SqliteVendorStore {
   const Clock& clock_;
   std::string data_dir_;
 };
+
+// Keeps a gate on the store's current registry. Call it on every loop tick (or
+// before a batch of routings): it reads one row unless something changed, and
+// reloads the registry when the generation moved (a write from any process).
+// Returns true when it reloaded.
+Result<bool> refreshGate(SqliteVendorStore& store, core::vendor::VendorCallerGate& gate);
 
 }  // namespace clearline::storage
