@@ -14,7 +14,6 @@ GateContext VendorCallerGate::context() const {
 void VendorCallerGate::setRegistry(std::shared_ptr<const Registry> registry) {
   registry_ = std::move(registry);
   ++generation_;
-  cache_.clear();
 }
 
 GateDecision VendorCallerGate::checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now) {
@@ -32,25 +31,39 @@ GateDecision VendorCallerGate::checkRouting(CampaignId campaign, const std::stri
   return routingDecision(campaign, caller_ref, now);
 }
 
-const GateDecision& VendorCallerGate::routingDecision(CampaignId campaign, const std::string& caller_ref,
-                                                      TimePoint now) {
+VendorCallerGate::Entry* VendorCallerGate::handle(CampaignId campaign, const std::string& caller_ref) {
   CallerMap& callers = cache_[campaign.value];
   auto it = callers.find(std::string_view(caller_ref));
-  if (it != callers.end()) {
-    Entry& e = it->second;
-    if (e.generation == generation_ && e.window.since <= now && now < e.window.until) {
-      ++stats_.hits;
-      return e.decision;
-    }
-  } else {
+  if (it == callers.end()) {
     it = callers.emplace(caller_ref, Entry{}).first;
+    it->second.campaign = campaign;
+    it->second.caller_ref = caller_ref;
   }
+  return &it->second;
+}
+
+const GateDecision& VendorCallerGate::routingDecision(CampaignId campaign, const std::string& caller_ref,
+                                                      TimePoint now) {
+  return routingDecision(handle(campaign, caller_ref), now);
+}
+
+const GateDecision& VendorCallerGate::routingDecision(Entry* e, TimePoint now) {
+  if (e->generation == generation_ && e->window.since <= now && now < e->window.until) {
+    ++stats_.hits;
+    return e->decision;
+  }
+  return refresh(*e, now);
+}
+
+const GateDecision& VendorCallerGate::refresh(Entry& e, TimePoint now) {
   ++stats_.misses;
-  GateEvaluation ev = evaluateGates(*registry_, campaign, caller_ref, now, context());
-  // A G10 hook's answer may change at any time: never cache across calls then.
+  GateEvaluation ev = evaluateGates(*registry_, e.campaign, e.caller_ref, now, context());
+  // A G10 hook's answer may change at any time: never cache across instants then.
   if (hook_) ev.window = Window{now, now + Millis(1)};
-  it->second = Entry{generation_, ev.window, std::move(ev.decision)};
-  return it->second.decision;
+  e.generation = generation_;
+  e.window = ev.window;
+  e.decision = std::move(ev.decision);
+  return e.decision;
 }
 
 }  // namespace clearline::core::vendor

@@ -34,7 +34,16 @@ class VendorCallerGate final : public CallerGate {
   // The routing decision without a copy: valid until the next call on this gate.
   const GateDecision& routingDecision(CampaignId campaign, const std::string& caller_ref, TimePoint now);
 
-  // Installs a new registry snapshot (after any change in the store); every cached decision is stale.
+  // The hot path: a stable handle for one (campaign, caller), taken once (at
+  // login); routingDecision(handle, now) then costs two comparisons on a hit —
+  // no hashing, no lookup. Handles stay valid for the gate's lifetime (across
+  // setRegistry: staleness is by generation, entries are never freed).
+  struct Entry;
+  Entry* handle(CampaignId campaign, const std::string& caller_ref);
+  const GateDecision& routingDecision(Entry* handle, TimePoint now);
+
+  // Installs a new registry snapshot (after any change in the store); every
+  // cached decision is stale from now on (entries are kept, so handles stay valid).
   void setRegistry(std::shared_ptr<const Registry> registry);
   void setComplianceHook(ComplianceHook hook) {
     hook_ = std::move(hook);
@@ -49,11 +58,16 @@ class VendorCallerGate final : public CallerGate {
   Stats stats() const { return stats_; }
 
  private:
+public:
   struct Entry {
-    uint64_t generation = 0;
+    uint64_t generation = 0;  // 0: never computed
     Window window;
+    CampaignId campaign;
+    std::string caller_ref;
     GateDecision decision;
   };
+
+ private:
   struct StringHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -61,6 +75,7 @@ class VendorCallerGate final : public CallerGate {
   using CallerMap = std::unordered_map<std::string, Entry, StringHash, std::equal_to<>>;
 
   GateContext context() const;
+  const GateDecision& refresh(Entry& e, TimePoint now);
 
   std::shared_ptr<const Registry> registry_;
   ComplianceHook hook_;

@@ -186,6 +186,22 @@ TEST(VendorCallerGate, CachesAndInvalidatesOnChangeAndOnExpiry) {
   EXPECT_FALSE(gate(d, "G1").passed);
 }
 
+TEST(VendorCallerGate, HandlesSurviveRegistryChanges) {
+  auto reg = example();
+  VendorCallerGate g(reg);
+  auto* h = g.handle(CampaignId(1), "caller-dc-01");
+  EXPECT_TRUE(g.routingDecision(h, kDec10).allowed);
+  EXPECT_TRUE(g.routingDecision(h, kDec10 + Millis(5)).allowed);
+  EXPECT_EQ(g.stats().hits, 1u);
+  Json site = reg->latest(RecordKind::kSite, "site-prime-dc")->data;
+  site["site_type"] = "correctional_facility";
+  g.setRegistry(withVersion(*reg, RecordKind::kSite, "site-prime-dc", site, at("2019-12-09T00:00:00Z")));
+  const GateDecision& d = g.routingDecision(h, kDec10);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_FALSE(gate(d, "G4").passed);
+  EXPECT_EQ(g.handle(CampaignId(1), "caller-dc-01"), h);
+}
+
 TEST(VendorStructure, RejectsCyclesAndDatesOutsideParent) {
   auto reg = example();
   // Dates outside the parent's.
