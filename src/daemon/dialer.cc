@@ -364,6 +364,36 @@ struct Dialer::Impl : core::TelephonyListener,
     });
   }
 
+  void saveRegistration(const std::string& user, const std::string& contact, int64_t expires) {
+    auto& db = store->db();
+    check(db.transaction([&]() -> Status {
+            if (expires == 0) {
+              ASSIGN_OR_RETURN(auto* d, db.cached("DELETE FROM sip_registrations WHERE caller_ref=?1"));
+              d->bind(1, user);
+              return d->run();
+            }
+            ASSIGN_OR_RETURN(auto* s, db.cached(
+                "INSERT INTO sip_registrations (caller_ref, contact, expires_at, updated_at) VALUES (?1,?2,?3,?4)"
+                " ON CONFLICT(caller_ref) DO UPDATE SET contact=excluded.contact, expires_at=excluded.expires_at,"
+                " updated_at=excluded.updated_at"));
+            s->bind(1, user).bind(2, contact).bind(3, expires).bind(4, toEpochMillis(clock.now()));
+            return s->run();
+          }),
+          "registration");
+  }
+
+  Status loadRegistrations() {
+    ASSIGN_OR_RETURN(auto q, store->db().prepare(
+        "SELECT caller_ref, contact, expires_at FROM sip_registrations WHERE expires_at > ?1"));
+    q.bind(1, toEpochMillis(clock.now()));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      tel->restoreRegistration(q.text(0), q.text(1), q.int64(2));
+    }
+    return Status::ok();
+  }
+
   Status loadLedger() {
     ASSIGN_OR_RETURN(auto q, store->db().prepare(
         "SELECT campaign_id, answered_at, abandoned + amd_false_positive FROM abandonment_ledger"));
@@ -496,6 +526,9 @@ Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock
     if (it == creds.end()) return std::nullopt;
     return it->second;
   };
+  p->opt.sip.on_registration = [p](const std::string& user, const std::string& contact, int64_t expires) {
+    p->saveRegistration(user, contact, expires);
+  };
   ASSIGN_OR_RETURN(p->tel, sip::LibreTelephony::create(loop, clock, p->opt.sip, p));
   p->tel->setCallerDigitHandler([p](const std::string& ref, char d) { p->onDigit(ref, d); });
   return std::unique_ptr<Dialer>(new Dialer(std::move(impl)));
@@ -504,6 +537,7 @@ Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock
 Status Dialer::start() {
   RETURN_IF_ERROR(impl_->recover());
   RETURN_IF_ERROR(impl_->loadLedger());
+  RETURN_IF_ERROR(impl_->loadRegistrations());
   RETURN_IF_ERROR(impl_->loadCampaigns());
   impl_->tick();
   impl_->loginCallers();

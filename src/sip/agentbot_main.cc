@@ -147,8 +147,16 @@ class Bots {
     }
     Bot& b = *it->second;
     if (b.sess) {
-      stack_->reply(m, 486, "Busy Here");
-      return;
+      // A new login call while the old leg is still up: Clearline restarted
+      // (or lost the leg). The old dialog is dead; take the new one.
+      b.sess = static_cast<struct sipsess*>(mem_deref(b.sess));
+      if (b.media) {
+        b.rx_total += b.media->rx_packets;
+        b.tx_total += b.media->tx_packets;
+      }
+      b.media.reset();
+      b.answered = b.talking = b.in_customer = false;
+      b.leg_drops++;
     }
     auto media = MediaLeg::create("127.0.0.1", 40000, 49999);
     if (!media.isOk()) {

@@ -467,19 +467,16 @@ struct LibreTelephony::Impl {
     std::string uri = (lt != std::string::npos && gt != std::string::npos && gt > lt)
                           ? contact.substr(lt + 1, gt - lt - 1)
                           : contact.substr(0, contact.find(';'));
-    if (uri.empty() || contact == "*") {
+    if (uri.empty() || contact == "*" || expires <= 0) {
       regs.erase(user);
-      stack->reply(msg, 200, "OK");
-      return;
-    }
-    if (expires <= 0) {
-      regs.erase(user);
+      if (cfg.on_registration) cfg.on_registration(user, "", 0);
       stack->reply(msg, 200, "OK");
       return;
     }
     expires = std::min<int64_t>(expires, 3600);
     regs[user] = Registration{uri, steadyMillis() + expires * 1000};
     st.registrations++;
+    if (cfg.on_registration) cfg.on_registration(user, uri, toEpochMillis(clock.now()) + expires * 1000);
     stack->reply(msg, 200, "OK", "Contact: <" + uri + ">;expires=" + std::to_string(expires) + "\r\n");
   }
 
@@ -770,6 +767,11 @@ void LibreTelephony::setCallerDigitHandler(std::function<void(const std::string&
 bool LibreTelephony::callerRegistered(const std::string& ref) const {
   auto it = impl_->regs.find(ref);
   return it != impl_->regs.end() && it->second.expires_at >= steadyMillis();
+}
+void LibreTelephony::restoreRegistration(const std::string& ref, const std::string& contact, int64_t expires_at) {
+  int64_t left = expires_at - toEpochMillis(impl_->clock.now());
+  if (left <= 0 || contact.empty()) return;
+  impl_->regs[ref] = Registration{contact, steadyMillis() + left};
 }
 void LibreTelephony::shutdown() { impl_->shutdown(); }
 uint16_t LibreTelephony::sipPort() const { return impl_->stack->port(); }

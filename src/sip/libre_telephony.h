@@ -50,6 +50,9 @@ struct LibreTelephonyConfig {
   bool loopback_only = true;            // refuse SDP media outside 127/8
   // Password of a caller's SIP account (user name == caller_ref); nullopt = unknown.
   std::function<std::optional<std::string>(const std::string&)> caller_password;
+  // Told about every accepted REGISTER (expires_at: epoch ms; 0 = removed), so
+  // the owner can persist registrations across restarts.
+  std::function<void(const std::string& user, const std::string& contact, int64_t expires_at)> on_registration;
 };
 
 struct TelephonyStats {
@@ -84,6 +87,8 @@ class LibreTelephony final : public core::Telephony {
   // DTMF digits a caller keys on their open leg (e.g. '#' = end the call).
   void setCallerDigitHandler(std::function<void(const std::string& caller_ref, char digit)> fn);
   bool callerRegistered(const std::string& caller_ref) const;
+  // Restores a stored registration (after a restart); expires_at: epoch ms.
+  void restoreRegistration(const std::string& caller_ref, const std::string& contact, int64_t expires_at);
   // Ends every call and caller leg (BYE/CANCEL); keep the loop running ~0.5 s after.
   void shutdown();
   uint16_t sipPort() const;

@@ -6,7 +6,8 @@ const std::vector<Migration>& allMigrations() {
   static const std::vector<Migration> all = [] {
     std::vector<Migration> v;
     // One line per module; keep core first (others reference its tables).
-    for (auto* list : {&coreMigrations(), &vendorMigrations(), &apiMigrations(), &importMigrations()}) {
+    for (auto* list : {&coreMigrations(), &vendorMigrations(), &apiMigrations(), &importMigrations(),
+                       &sipMigrations()}) {
       v.insert(v.end(), list->begin(), list->end());
     }
     return v;
