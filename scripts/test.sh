@@ -13,3 +13,29 @@ cmake --build --preset asan
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --preset asan "$@"
+
+# Fuzzing (docs/import.md): build only the libFuzzer targets (clang-14, ASan+UBSan)
+# and run each for a bounded time from its seed corpus; a crash fails the suite.
+# CLEARLINE_FUZZ_SECONDS=15 runs it. The default is 0 (skipped) until one full run of
+# the fuzz preset (every area's *_fuzz.cc built with clang-14) has passed; then
+# make 15 the default.
+FUZZ_SECONDS=${CLEARLINE_FUZZ_SECONDS:-0}
+if ((FUZZ_SECONDS > 0)); then
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz
+  for bin in build/fuzz/fuzz/*; do
+    [[ -f $bin && -x $bin ]] || continue
+    name=$(basename "$bin")
+    scratch=$(mktemp -d)
+    echo "fuzz: $name for ${FUZZ_SECONDS}s"
+    if ! "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="build/fuzz/$name-" "$scratch" "tests/fuzz/corpus/$name" >"build/fuzz/$name.log" 2>&1; then
+      tail -n 60 "build/fuzz/$name.log"
+      echo "fuzz: $name found a crash; the input is in build/fuzz/$name-*" >&2
+      rm -rf "$scratch"
+      exit 1
+    fi
+    grep -E "^#[0-9]+[[:space:]]+DONE" "build/fuzz/$name.log" | tail -n 1 || true
+    rm -rf "$scratch"
+  done
+fi

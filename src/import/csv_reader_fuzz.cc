@@ -44,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       StringSource again(line + "\n");
       CsvOptions o2;
       o2.delimiter = delim;
+      o2.buffer_bytes = 256;
       CsvReader r2(again, o2);
       CsvRecord back;
       auto got = r2.next(back);
