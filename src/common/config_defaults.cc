@@ -53,6 +53,12 @@ rtp_port_min = 20000
 rtp_port_max = 29999
 options_interval_s = 10
 
+[policy]
+rules_dir = ""          # rule tables (*.toml); empty = DATA_DIR/rules if present, else the shipped data/rules
+registry_dir = ""       # DNC registry snapshots; empty = DATA_DIR/dnc
+retention_years = 5     # call and consent records are kept this long (R7: TSR 2024, 5 years)
+geocode_area_codes = true # fill area code → state candidates from libphonenumber's offline geocoder
+
 [pacing]
 pacer = "clearline"     # see `clearline simulate --list-pacers`
 tick_ms = 250

@@ -11,4 +11,14 @@ std::string_view toString(Verdict v) {
   return "deny";
 }
 
+std::string_view toString(RndStatus r) {
+  switch (r) {
+    case RndStatus::kNotQueried: return "not_queried";
+    case RndStatus::kNo: return "no";
+    case RndStatus::kYes: return "yes";
+    case RndStatus::kNoData: return "no_data";
+  }
+  return "not_queried";
+}
+
 }  // namespace clearline::core

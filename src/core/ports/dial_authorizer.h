@@ -18,6 +18,10 @@ namespace clearline::core {
 enum class Verdict { kAllow, kDeny, kDefer };
 std::string_view toString(Verdict v);
 
+// Reassigned Numbers Database answer for a consented number (R16).
+enum class RndStatus { kNotQueried, kNo, kYes, kNoData };
+std::string_view toString(RndStatus r);
+
 struct DialAttempt {
   CampaignId campaign_id;
   OrgId org_id;
@@ -33,6 +37,29 @@ struct DialAttempt {
   std::optional<TimePoint> consent_revoked_at;
   std::string state;                   // contact's address state, if known
   std::string zip;
+  // Added by policy (all optional; defaults keep older callers correct):
+  // candidate states from outside the core (area-code geocoder, last known
+  // location), two-letter codes; unioned with state/zip and the NPA table.
+  std::vector<std::string> candidate_states;
+  RndStatus rnd = RndStatus::kNotQueried;        // R16
+  std::optional<TimePoint> rnd_checked_at;
+  std::optional<TimePoint> ebr_expires_at;       // established business relationship (R8)
+};
+
+// What happened on a dial, told back to the authorizer so that frequency caps
+// and repeat rules (S9, R12, U5) see it. The runtime calls noteDial() once the
+// attempt has ended.
+struct DialOutcome {
+  CampaignId campaign_id;
+  OrgId org_id;
+  std::string subject_key;
+  std::string e164;
+  TimePoint at;                    // when the dial started
+  bool prerecorded = false;
+  bool live_answered = false;
+  bool abandoned = false;          // live answer, no caller within 2 s (R2)
+  bool machine = false;            // answering-machine detection hit (U5)
+  std::string disposition;         // for recycle delays
 };
 
 struct Decision {
@@ -49,6 +76,8 @@ class DialAuthorizer {
  public:
   virtual ~DialAuthorizer() = default;
   virtual Decision authorize(const DialAttempt& attempt, TimePoint now) = 0;
+  // Optional feedback for caps and repeat rules; the default ignores it.
+  virtual void noteDial(const DialOutcome& /*outcome*/) {}
 };
 
 // Abandonment ledger (R2–R4, U1–U2): live-answered calls and whether each was

@@ -7,7 +7,7 @@ const std::vector<Migration>& allMigrations() {
     std::vector<Migration> v;
     // One line per module; keep core first (others reference its tables).
     for (auto* list : {&coreMigrations(), &vendorMigrations(), &apiMigrations(), &importMigrations(),
-                       &sipMigrations()}) {
+                       &sipMigrations(), &policyMigrations()}) {
       v.insert(v.end(), list->begin(), list->end());
     }
     return v;

@@ -25,6 +25,7 @@ const std::vector<Migration>& vendorMigrations();
 const std::vector<Migration>& apiMigrations();
 const std::vector<Migration>& importMigrations();
 const std::vector<Migration>& sipMigrations();
+const std::vector<Migration>& policyMigrations();
 const std::vector<Migration>& allMigrations();
 
 // Applies every pending migration in (module, version) order.

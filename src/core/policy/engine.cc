@@ -1,0 +1,338 @@
+#include "core/policy/engine.h"
+
+#include <algorithm>
+
+#include "common/time_util.h"
+
+namespace clearline::core::policy {
+
+namespace {
+
+const RuleVersion& inputRule() {
+  static const RuleVersion r = [] {
+    RuleVersion v;
+    v.id = "P0";
+    v.version = 1;
+    v.jurisdiction = "platform";
+    v.citation = "compliance.md §0.4 (fail closed): malformed or impossible input is never dialed";
+    sealRuleVersion(v);
+    return v;
+  }();
+  return r;
+}
+
+bool jurisdictionApplies(const std::string& j, bool us, bool uk) {
+  if (j == "UK") return uk;
+  if (j == "US" || j.rfind("US-", 0) == 0) return us;
+  return false;
+}
+
+std::string hhmm(int minute) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
+  return buf;
+}
+
+}  // namespace
+
+CampaignProfile profileFromCampaign(const Campaign& c) {
+  CampaignProfile p;
+  p.id = c.id;
+  p.org = c.org_id;
+  p.purpose = c.purpose;
+  p.subject_key = c.subject_key;
+  p.jurisdictions = c.jurisdictions.empty() ? std::vector<std::string>{"US"} : c.jurisdictions;
+  p.schedule = c.schedule;
+  p.recycle_rules = c.recycle_rules;
+  p.max_attempts_per_contact = c.max_attempts_per_contact;
+  p.safe_harbor_message = c.safe_harbor_message;
+  p.callback_number = c.callback_number;
+  p.abandon_target_pct = c.abandon_target_pct;
+  return p;
+}
+
+CampaignProfile defaultProfile(PurposeClass purpose, bool uk) {
+  CampaignProfile p;
+  p.purpose = purpose;
+  p.jurisdictions = {uk ? "UK" : "US"};
+  // A default profile stands for a properly configured campaign (R4 settings present).
+  p.safe_harbor_message = "default";
+  p.callback_number = "default";
+  return p;
+}
+
+PolicyEngine::PolicyEngine(PolicyData& data, std::string tag) : data_(data), tag_(std::move(tag)) {}
+PolicyEngine::~PolicyEngine() = default;
+
+Status PolicyEngine::configure() {
+  if (!data_.rules) return Status::failedPrecondition("policy engine has no rule book");
+  state_zones_.assign(64, {});
+  for (int i = 0; i < 64; ++i) {
+    if (i >= stateCount() && i != kUkRegion) continue;
+    for (const auto& name : stateZones(i)) {
+      ASSIGN_OR_RETURN(ZoneRef z, findZone(name));
+      state_zones_[static_cast<size_t>(i)].push_back(z);
+    }
+  }
+  groups_.clear();
+  for (const auto& row : data_.rules->rows()) {
+    const RuleRegistration* reg = findRule(row.id);
+    if (!reg) return Status::invalidArgument(row.source + ": unknown rule id '" + row.id + "'", row.source);
+    if (!reg->factory) continue;  // documented, not a dial-time rule
+    auto rule = reg->factory();
+    Status st = rule->configure(row.params);
+    if (!st.isOk()) return Status::invalidArgument(row.source + ": rule " + row.id + ": " + st.message(), row.source);
+    auto g = std::find_if(groups_.begin(), groups_.end(),
+                          [&](const Group& x) { return x.id == row.id && x.jurisdiction == row.jurisdiction; });
+    if (g == groups_.end()) {
+      groups_.push_back(Group{row.id, row.jurisdiction, rule->phase(), {}});
+      g = groups_.end() - 1;
+    }
+    g->versions.push_back(Versioned{&row, std::move(rule)});
+  }
+  for (auto& g : groups_) {
+    std::sort(g.versions.begin(), g.versions.end(), [](const Versioned& a, const Versioned& b) {
+      if (a.version->effective_from != b.version->effective_from)
+        return a.version->effective_from > b.version->effective_from;
+      return a.version->version > b.version->version;
+    });
+  }
+  std::stable_sort(groups_.begin(), groups_.end(), [](const Group& a, const Group& b) { return a.phase < b.phase; });
+  return Status::ok();
+}
+
+void PolicyEngine::setCampaign(const CampaignProfile& p) {
+  CampaignEntry e;
+  e.profile = p;
+  if (p.schedule) {
+    uint8_t mask = 0;
+    for (int d : p.schedule->weekdays)
+      if (d >= 0 && d <= 6) mask = static_cast<uint8_t>(mask | (1u << d));
+    e.schedule = std::make_unique<FixedDayPolicy>(DayWindow{p.schedule->start_minute, p.schedule->end_minute}, mask);
+  }
+  campaigns_[p.id] = std::move(e);
+}
+
+const PolicyEngine::CampaignEntry& PolicyEngine::entryFor(const DialAttempt& a, bool uk) {
+  if (a.campaign_id.valid()) {
+    auto it = campaigns_.find(a.campaign_id);
+    if (it != campaigns_.end()) return it->second;
+  }
+  int key = static_cast<int>(a.purpose) + (uk ? 100 : 0);
+  auto it = defaults_.find(key);
+  if (it == defaults_.end()) {
+    CampaignEntry e;
+    e.profile = defaultProfile(a.purpose, uk);
+    it = defaults_.emplace(key, std::move(e)).first;
+  }
+  return it->second;
+}
+
+Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
+  auto num = parsePolicyNumber(a.e164);
+  bool uk = num && num->country == 44;
+  const CampaignEntry& ce = entryFor(a, uk);
+  Decision d = evaluate(a, now, ce, true);
+  if (d.verdict == Verdict::kDeny && d.route_to_mode) {
+    // Would a human-initiated (live, not prerecorded) dial be allowed? Report that.
+    DialAttempt b = a;
+    b.mode = *d.route_to_mode;
+    b.prerecorded = false;
+    Decision r = evaluate(b, now, ce, false);
+    auto merge = [&](const std::vector<std::string>& more) {
+      for (const auto& id : more)
+        if (std::find(d.rules.begin(), d.rules.end(), id) == d.rules.end()) d.rules.push_back(id);
+    };
+    if (r.verdict == Verdict::kDefer) {
+      merge(r.rules);
+      d.verdict = Verdict::kDefer;
+      d.until = r.until;
+      d.reason += "; in " + std::string(toString(*d.route_to_mode)) + " mode: " + r.reason;
+    } else if (r.verdict == Verdict::kDeny) {
+      merge(r.rules);
+      d.route_to_mode.reset();
+      d.reason += "; a " + std::string(toString(b.mode)) + " dial is not allowed either: " + r.reason;
+    }
+    rec_.verdict = d.verdict;
+    rec_.rules = d.rules;
+    rec_.reason = d.reason;
+    rec_.until = d.until;
+    rec_.route_to_mode = d.route_to_mode;
+  }
+  if (sink_) sink_->record(rec_);
+  return d;
+}
+
+Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const CampaignEntry& ce, bool record) {
+  const CampaignProfile& prof = ce.profile;
+  denials_.clear();
+  windows_.clear();
+  zones_.clear();
+  Decision d;
+  if (record) {
+    rec_.id = tag_ + "-" + std::to_string(++seq_);
+    rec_.at = now;
+    rec_.campaign = a.campaign_id;
+    rec_.contact = a.contact_id;
+    rec_.e164 = a.e164;
+    rec_.purpose = a.purpose;
+    rec_.mode = a.mode;
+    rec_.prerecorded = a.prerecorded;
+    rec_.line_type = a.line_type;
+    rec_.consent = a.consent;
+    rec_.rnd = a.rnd;
+    rec_.book = data_.rules;
+    rec_.evaluated.clear();
+    rec_.locations.clear();
+    rec_.registry_snapshot.clear();
+    rec_.until.reset();
+    rec_.route_to_mode.reset();
+    d.authorization_id = rec_.id;
+  }
+  auto finish = [&](Decision& out) -> Decision {
+    if (record) {
+      rec_.verdict = out.verdict;
+      rec_.rules = out.rules;
+      rec_.reason = out.reason;
+      rec_.until = out.until;
+      rec_.route_to_mode = out.route_to_mode;
+    }
+    return out;
+  };
+  auto inputDeny = [&](std::string why, const char* rule_id = "P0") {
+    d.verdict = Verdict::kDeny;
+    d.rules = {rule_id};
+    d.reason = std::move(why);
+    if (record) rec_.evaluated.push_back(&inputRule());
+    return finish(d);
+  };
+
+  auto num = parsePolicyNumber(a.e164);
+  if (!num) return inputDeny("'" + a.e164 + "' is not an E.164 number (+ and 8–15 digits; NANP NPA/NXX must start with 2–9)");
+  bool us = num->country == 1, uk = num->country == 44;
+  if (!us && !uk) return inputDeny("numbers outside NANP (+1) and the UK (+44) have no rules here: not dialed");
+  bool prof_us = false, prof_uk = false;
+  for (const auto& j : prof.jurisdictions) {
+    if (j == "UK") prof_uk = true;
+    if (j == "US" || j.rfind("US-", 0) == 0) prof_us = true;
+  }
+  if ((us && !prof_us) || (uk && !prof_uk))
+    return inputDeny(std::string("the number is in ") + (us ? "the US" : "the UK") +
+                     ", outside the campaign's jurisdictions");
+
+  // Candidate locations (compliance.md §0.3): every source, unioned.
+  StateSet states = 0;
+  if (uk) {
+    states = StateSet{1} << kUkRegion;
+  } else {
+    for (const auto& s : a.candidate_states) {
+      int i = stateIndex(s);
+      if (i < 0) return inputDeny("candidate location '" + s + "' is not a US state or territory code");
+      states |= StateSet{1} << i;
+    }
+    if (data_.npa.loaded && num->npa >= 0 && num->npa < 1000) states |= data_.npa.states[static_cast<size_t>(num->npa)];
+    if (!a.state.empty()) {
+      int i = stateIndex(a.state);
+      if (i < 0) return inputDeny("contact state '" + a.state + "' is not a US state or territory code");
+      states |= StateSet{1} << i;
+    }
+    if (!a.zip.empty()) {
+      int i = stateFromZip(a.zip);
+      if (i == -1) return inputDeny("contact ZIP '" + a.zip + "' is malformed (expected 12345 or 12345-6789)");
+      if (i == -2) return inputDeny("contact ZIP '" + a.zip + "' has a 3-digit prefix no state uses");
+      states |= StateSet{1} << i;
+    }
+    if (states == 0) {
+      return inputDeny("callee location unknown (no area-code location, state or ZIP): fail closed, not dialed",
+                       "R1");
+    }
+  }
+  if (record) rec_.locations = stateCodes(states);
+  for (int i = 0; i < 64; ++i) {
+    if (!((states >> i) & 1)) continue;
+    for (ZoneRef z : state_zones_[static_cast<size_t>(i)])
+      if (std::find(zones_.begin(), zones_.end(), z) == zones_.end()) zones_.push_back(z);
+  }
+  if (zones_.empty()) return inputDeny("no time zone known for the callee's location", "R1");
+
+  EvalContext ctx{a, now, prof, data_, *num, states, uk, state_zones_, zones_, a.consent, false, false,
+                  isAutodialed(a.mode), isTelemarketing(a.purpose), denials_, windows_, now, {}, {}};
+  for (const auto& g : groups_) {
+    if (!jurisdictionApplies(g.jurisdiction, us, uk)) continue;
+    const Versioned* v = nullptr;
+    for (const auto& x : g.versions)
+      if (x.version->effective_from <= now) {
+        v = &x;
+        break;
+      }
+    if (!v) continue;
+    if (record) rec_.evaluated.push_back(v->version);
+    v->rule->evaluate(ctx, *v->version);
+  }
+  if (record && data_.us_registry && us) rec_.registry_snapshot = data_.us_registry->id;
+  if (ce.schedule) {
+    for (ZoneRef z : zones_) windows_.push_back(WindowConstraint{z, ce.schedule.get(), nullptr, "schedule"});
+  }
+
+  auto ruleId = [](const RuleVersion* r) { return r ? r->id : std::string("schedule"); };
+  auto addRule = [&](const std::string& id) {
+    if (std::find(d.rules.begin(), d.rules.end(), id) == d.rules.end()) d.rules.push_back(id);
+  };
+
+  if (!denials_.empty()) {
+    d.verdict = Verdict::kDeny;
+    bool all_routed = true;
+    std::optional<DialMode> route;
+    for (const auto& f : denials_) {
+      addRule(ruleId(f.rule));
+      if (f.also_r14) addRule("R14");
+      if (!d.reason.empty()) d.reason += "; ";
+      d.reason += ruleId(f.rule) + ": " + f.reason;
+      if (!f.route) {
+        all_routed = false;
+      } else if (!route || (*f.route == DialMode::kHumanInitiated)) {
+        route = f.route;
+      }
+    }
+    if (all_routed) d.route_to_mode = route;
+    return finish(d);
+  }
+
+  // Windows and not-before instants (caps): the earliest instant satisfying all.
+  std::vector<const WindowConstraint*> violated;
+  for (const auto& c : windows_)
+    if (!allowedAt(c, now, zone_cache_)) violated.push_back(&c);
+  if (violated.empty() && ctx.not_before <= now) {
+    d.verdict = Verdict::kAllow;
+    d.reason = "allowed";
+    return finish(d);
+  }
+  auto t = solveWindows(windows_, std::max(now, ctx.not_before), zone_cache_);
+  for (const auto* r : ctx.not_before_rules) addRule(r->id);
+  for (const auto* c : violated) addRule(c->rule ? c->rule->id : std::string(c->label));
+  if (!t) {
+    d.verdict = Verdict::kDeny;
+    d.reason = "no instant in the next 14 days satisfies every calling window for the candidate locations";
+    return finish(d);
+  }
+  d.verdict = Verdict::kDefer;
+  d.until = *t;
+  if (!violated.empty()) {
+    const WindowConstraint& c = *violated.front();
+    int off = zone_cache_.offsetMinutes(c.zone, now);
+    int64_t lm = floorDiv(toEpochMillis(now), 60'000) + off;
+    int64_t day = floorDiv(lm, 1440);
+    DayWindow w = c.policy->window(day, weekdayFromDays(day));
+    d.reason = "outside the calling window: " + std::string(c.rule ? c.rule->id : c.label) + " allows " +
+               (w.open() ? formatDayWindow(w) : std::string("no calls")) + " today in " + zoneName(c.zone) +
+               " (local time there " + hhmm(static_cast<int>(lm - day * 1440)) + ")";
+  }
+  if (ctx.not_before > now) {
+    if (!d.reason.empty()) d.reason += "; ";
+    d.reason += ctx.not_before_reason;
+  }
+  d.reason += "; next allowed " + formatIsoUtc(*t);
+  return finish(d);
+}
+
+}  // namespace clearline::core::policy

@@ -1,0 +1,123 @@
+// The policy engine: core::DialAuthorizer implemented as a chain of versioned
+// rules (compliance.md rule index). authorize() returns Allow, Deny{rules,
+// reason[, route_to_mode]} or Defer{until, rules}, and emits an
+// AuthorizationRecord naming every rule version it evaluated (the store keeps
+// it; the call record references its id). Fail closed: unknown location,
+// malformed number, missing or stale registry → deny or defer, never allow.
+//
+// Pure: the data it needs (rule book, registry snapshot, internal lists, call
+// history, NPA → state table, ledger) is handed in by adapters (src/policy_data,
+// src/storage). Owner: policy. Not thread-safe: one engine per dialing thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/policy/call_history.h"
+#include "core/policy/dnc_registry.h"
+#include "core/policy/internal_dnc.h"
+#include "core/policy/rule_book.h"
+#include "core/policy/rules/rule.h"
+#include "core/policy/us_geo.h"
+#include "core/policy/windows.h"
+#include "core/ports/dial_authorizer.h"
+
+namespace clearline::core::policy {
+
+struct PolicyData {
+  std::shared_ptr<const RuleBook> rules;
+  std::shared_ptr<const RegistrySnapshot> us_registry;  // FTC national registry (R8)
+  std::shared_ptr<const RegistrySnapshot> tps;          // UK TPS (U7)
+  NpaTable npa;                                         // area code → states (geocoder)
+  InternalDnc internal_dnc;                             // R10 / U7 own lists
+  CallHistory history;                                  // S9, R12, U5
+  const AbandonmentLedger* ledger = nullptr;            // R3 / U2
+};
+
+struct AuthorizationRecord {
+  std::string id;
+  TimePoint at;
+  CampaignId campaign;
+  ContactId contact;
+  std::string e164;
+  PurposeClass purpose = PurposeClass::kPolitical;
+  DialMode mode = DialMode::kPreview;
+  bool prerecorded = false;
+  LineType line_type = LineType::kUnknown;
+  ConsentType consent = ConsentType::kNone;
+  RndStatus rnd = RndStatus::kNotQueried;
+  Verdict verdict = Verdict::kDeny;
+  std::vector<std::string> rules;
+  std::string reason;
+  std::optional<TimePoint> until;
+  std::optional<DialMode> route_to_mode;
+  std::vector<std::string> locations;  // candidate states ("FL", "UK")
+  std::string registry_snapshot;       // id of the registry copy consulted, if any
+  std::shared_ptr<const RuleBook> book;
+  std::vector<const RuleVersion*> evaluated;  // every rule version evaluated (refs via book)
+};
+
+class AuthorizationSink {
+ public:
+  virtual ~AuthorizationSink() = default;
+  virtual void record(const AuthorizationRecord& r) = 0;
+};
+
+CampaignProfile profileFromCampaign(const Campaign& c);
+// The default for `clearline check` without --campaign: US federal + states (UK for +44).
+CampaignProfile defaultProfile(PurposeClass p, bool uk);
+
+class PolicyEngine final : public DialAuthorizer {
+ public:
+  // `tag` prefixes authorization ids (unique per process start; the adapter picks it).
+  PolicyEngine(PolicyData& data, std::string tag);
+  ~PolicyEngine() override;
+  // Instantiates the book's rules (and checks every state's zones exist).
+  Status configure();
+
+  void setCampaign(const CampaignProfile& p);
+  void setSink(AuthorizationSink* sink) { sink_ = sink; }
+
+  Decision authorize(const DialAttempt& attempt, TimePoint now) override;
+  void noteDial(const DialOutcome& outcome) override { data_.history.add(outcome); }
+
+  const AuthorizationRecord& lastRecord() const { return rec_; }
+  PolicyData& data() { return data_; }
+
+ private:
+  struct Versioned {
+    const RuleVersion* version;
+    std::unique_ptr<Rule> rule;
+  };
+  struct Group {
+    std::string id;
+    std::string jurisdiction;
+    int phase = 1;
+    std::vector<Versioned> versions;  // effective_from descending
+  };
+  struct CampaignEntry {
+    CampaignProfile profile;
+    std::unique_ptr<FixedDayPolicy> schedule;
+  };
+  Decision evaluate(const DialAttempt& a, TimePoint now, const CampaignEntry& ce, bool record);
+  const CampaignEntry& entryFor(const DialAttempt& a, bool uk);
+
+  PolicyData& data_;
+  std::string tag_;
+  uint64_t seq_ = 0;
+  std::vector<Group> groups_;
+  std::vector<std::vector<ZoneRef>> state_zones_;  // index = state (64 slots)
+  std::unordered_map<CampaignId, CampaignEntry> campaigns_;
+  std::unordered_map<int, CampaignEntry> defaults_;  // by purpose (+100 for UK)
+  ZoneCache zone_cache_;
+  AuthorizationSink* sink_ = nullptr;
+  AuthorizationRecord rec_;
+  // Scratch reused across calls.
+  std::vector<Finding> denials_;
+  std::vector<WindowConstraint> windows_;
+  std::vector<ZoneRef> zones_;
+};
+
+}  // namespace clearline::core::policy

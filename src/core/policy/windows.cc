@@ -1,0 +1,95 @@
+#include "core/policy/windows.h"
+
+#include <cstdio>
+
+namespace clearline::core::policy {
+
+std::optional<DayWindow> parseDayWindow(const std::string& s) {
+  if (s.empty() || s == "closed") return DayWindow{0, 0};
+  int h1, m1, h2, m2;
+  char tail;
+  if (std::sscanf(s.c_str(), "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) != 4) return std::nullopt;
+  if (s.size() != 11 || h1 < 0 || h1 > 24 || m1 < 0 || m1 > 59 || h2 < 0 || h2 > 24 || m2 < 0 ||
+      m2 > 59)
+    return std::nullopt;
+  DayWindow w{h1 * 60 + m1, h2 * 60 + m2};
+  if (w.end > 24 * 60 || w.start > 24 * 60 || w.start >= w.end) return std::nullopt;
+  return w;
+}
+
+std::string formatDayWindow(DayWindow w) {
+  if (!w.open()) return "closed";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02d:%02d-%02d:%02d", w.start / 60, w.start % 60, w.end / 60,
+                w.end % 60);
+  return buf;
+}
+
+int ZoneCache::offsetMinutes(ZoneRef z, TimePoint t) {
+  for (auto& e : entries_) {
+    if (e.zone == z) {
+      if (t >= e.span.begin && t < e.span.end) return e.span.offset_minutes;
+      e.span = zoneOffsetAt(z, t);
+      return e.span.offset_minutes;
+    }
+  }
+  entries_.push_back({z, zoneOffsetAt(z, t)});
+  return entries_.back().span.offset_minutes;
+}
+
+namespace {
+constexpr int64_t kMsPerMin = 60'000;
+struct Local {
+  int64_t days;
+  int minute;
+};
+Local localOf(ZoneRef z, TimePoint t, ZoneCache& cache) {
+  int64_t utc_min = floorDiv(toEpochMillis(t), kMsPerMin);
+  int64_t lm = utc_min + cache.offsetMinutes(z, t);
+  int64_t d = floorDiv(lm, 1440);
+  return {d, static_cast<int>(lm - d * 1440)};
+}
+}  // namespace
+
+bool allowedAt(const WindowConstraint& c, TimePoint t, ZoneCache& cache) {
+  Local l = localOf(c.zone, t, cache);
+  DayWindow w = c.policy->window(l.days, weekdayFromDays(l.days));
+  return l.minute >= w.start && l.minute < w.end;
+}
+
+std::optional<TimePoint> nextAllowed(const WindowConstraint& c, TimePoint t, ZoneCache& cache,
+                                     int horizon_days) {
+  if (allowedAt(c, t, cache)) return t;
+  Local l = localOf(c.zone, t, cache);
+  for (int64_t d = l.days; d <= l.days + horizon_days; ++d) {
+    DayWindow w = c.policy->window(d, weekdayFromDays(d));
+    if (!w.open()) continue;
+    if (d == l.days && l.minute >= w.start) continue;  // today's window is over
+    TimePoint cand = localToUtc(c.zone, d * 1440 + w.start);
+    if (cand <= t) continue;
+    // A DST gap can move the start; accept it only if it is really inside the window.
+    if (allowedAt(c, cand, cache)) return cand;
+    TimePoint later = cand + Millis(kMsPerMin);
+    if (allowedAt(c, later, cache)) return later;
+  }
+  return std::nullopt;
+}
+
+std::optional<TimePoint> solveWindows(const std::vector<WindowConstraint>& cs, TimePoint t,
+                                      ZoneCache& cache, int horizon_days) {
+  const TimePoint limit = t + std::chrono::hours(24 * horizon_days);
+  for (int iter = 0; iter < 256 && t <= limit; ++iter) {
+    bool moved = false;
+    for (const auto& c : cs) {
+      if (allowedAt(c, t, cache)) continue;
+      auto n = nextAllowed(c, t, cache, horizon_days);
+      if (!n) return std::nullopt;
+      t = *n;
+      moved = true;
+    }
+    if (!moved) return t;
+  }
+  return std::nullopt;
+}
+
+}  // namespace clearline::core::policy
