@@ -319,7 +319,7 @@ TEST(PolicyTable, S9_FrequencyCapsAt24HourEdge) {
   a.subject_key = "election-2026";
   a.line_type = LineType::kLandline;
   for (int i = 0; i < 3; ++i) {
-    core::DialOutcome o;
+    core::CompletedDial o;
     o.campaign_id = CampaignId(i == 0 ? 6 : 5);  // same subject, another campaign
     o.subject_key = "election-2026";
     o.e164 = a.e164;
@@ -344,7 +344,7 @@ TEST(PolicyTable, R12_PoliticalPrerecordedCapThreePer30Days) {
   a.prerecorded = true;
   a.line_type = LineType::kLandline;
   for (int i = 0; i < 3; ++i) {
-    core::DialOutcome o;
+    core::CompletedDial o;
     o.e164 = a.e164;
     o.prerecorded = true;
     o.campaign_id = CampaignId(100 + i);
@@ -393,7 +393,7 @@ TEST(PolicyTable, U5_U7_UkRepeatRulesAndTps) {
   a.e164 = "+442079460001";
   EXPECT_EQ(f.engine->authorize(a, now).verdict, Verdict::kDeny);
   a.e164 = "+442079460000";
-  core::DialOutcome o;
+  core::CompletedDial o;
   o.e164 = a.e164;
   o.at = now - std::chrono::hours(71);
   o.live_answered = o.abandoned = true;

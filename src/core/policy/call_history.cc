@@ -6,7 +6,7 @@
 
 namespace clearline::core::policy {
 
-void CallHistory::add(const DialOutcome& o) {
+void CallHistory::add(const CompletedDial& o) {
   auto n = parsePolicyNumber(o.e164);
   if (!n) return;
   auto& v = by_number_[n->key];

@@ -29,7 +29,7 @@ struct HistoryEntry {
 class CallHistory {
  public:
   static constexpr Millis kKeep = std::chrono::hours(24 * 31);
-  void add(const DialOutcome& o);
+  void add(const CompletedDial& o);
   // Entries for this number, oldest first (empty if none).
   const std::vector<HistoryEntry>& forNumber(uint64_t key) const;
   // Drops entries older than now - kKeep.

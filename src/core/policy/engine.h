@@ -81,7 +81,7 @@ class PolicyEngine final : public DialAuthorizer {
   void setSink(AuthorizationSink* sink) { sink_ = sink; }
 
   Decision authorize(const DialAttempt& attempt, TimePoint now) override;
-  void noteDial(const DialOutcome& outcome) override { data_.history.add(outcome); }
+  void noteDial(const CompletedDial& outcome) override { data_.history.add(outcome); }
 
   const AuthorizationRecord& lastRecord() const { return rec_; }
   PolicyData& data() { return data_; }

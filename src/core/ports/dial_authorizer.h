@@ -49,7 +49,7 @@ struct DialAttempt {
 // What happened on a dial, told back to the authorizer so that frequency caps
 // and repeat rules (S9, R12, U5) see it. The runtime calls noteDial() once the
 // attempt has ended.
-struct DialOutcome {
+struct CompletedDial {
   CampaignId campaign_id;
   OrgId org_id;
   std::string subject_key;
@@ -77,7 +77,7 @@ class DialAuthorizer {
   virtual ~DialAuthorizer() = default;
   virtual Decision authorize(const DialAttempt& attempt, TimePoint now) = 0;
   // Optional feedback for caps and repeat rules; the default ignores it.
-  virtual void noteDial(const DialOutcome& /*outcome*/) {}
+  virtual void noteDial(const CompletedDial& /*outcome*/) {}
 };
 
 // Abandonment ledger (R2–R4, U1–U2): live-answered calls and whether each was

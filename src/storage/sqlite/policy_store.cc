@@ -166,7 +166,7 @@ Status SqlitePolicyStore::loadHistory(cp::CallHistory& out, TimePoint now) {
   for (;;) {
     ASSIGN_OR_RETURN(bool row, s.step());
     if (!row) break;
-    core::DialOutcome o;
+    core::CompletedDial o;
     o.e164 = s.text(0);
     o.campaign_id = CampaignId(s.int64(1));
     o.org_id = OrgId(s.int64(2));
