@@ -19,9 +19,9 @@
 
 using namespace clearline;
 namespace cp = clearline::core::policy;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
-static double secs(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+static double secs(SteadyClock::time_point a, SteadyClock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
 // Prefixes of a "realistic" registry: `npas` area codes × 792 exchanges (NXX 200–999 without N11).
 static std::vector<uint64_t> prefixes(int npas, std::mt19937_64& rng) {
@@ -52,19 +52,19 @@ static std::vector<uint64_t> generate(const std::vector<uint64_t>& pref, uint64_
 static void registryBench(const char* label, int npas, uint64_t target) {
   std::mt19937_64 rng(42);
   auto pref = prefixes(npas, rng);
-  auto t0 = Clock::now();
+  auto t0 = SteadyClock::now();
   auto keys = generate(pref, target, rng);
-  auto t1 = Clock::now();
+  auto t1 = SteadyClock::now();
   auto ix = cp::RegistryIndex::build(keys);
-  auto t2 = Clock::now();
+  auto t2 = SteadyClock::now();
   if (!ix.isOk()) {
     std::printf("build failed: %s\n", ix.status().toString().c_str());
     return;
   }
   std::string bytes = ix->serialize();
-  auto t3 = Clock::now();
+  auto t3 = SteadyClock::now();
   auto back = cp::RegistryIndex::deserialize(bytes);
-  auto t4 = Clock::now();
+  auto t4 = SteadyClock::now();
   bytes.clear();
   bytes.shrink_to_fit();
   // Queries: half hits (random registered numbers), half random numbers in the same prefixes.
@@ -72,13 +72,13 @@ static void registryBench(const char* label, int npas, uint64_t target) {
   std::vector<uint64_t> q(Q);
   for (size_t i = 0; i < Q; ++i)
     q[i] = (i & 1) ? keys[rng() % keys.size()] : pref[rng() % pref.size()] * 10000 + rng() % 10000;
-  auto t5 = Clock::now();
+  auto t5 = SteadyClock::now();
   uint64_t hits_ix = 0;
   for (uint64_t k : q) hits_ix += back->contains(k);
-  auto t6 = Clock::now();
+  auto t6 = SteadyClock::now();
   uint64_t hits_arr = 0;
   for (uint64_t k : q) hits_arr += std::binary_search(keys.begin(), keys.end(), k);
-  auto t7 = Clock::now();
+  auto t7 = SteadyClock::now();
   double n = static_cast<double>(keys.size());
   double ix_bpn = static_cast<double>(back->bytes()) / n;
   double block_bpn = static_cast<double>(back->bytes() - 4'000'004) / n;
@@ -172,14 +172,14 @@ static void decisionBench() {
     }
   }
   uint64_t counts[3] = {0, 0, 0};
-  auto t0 = Clock::now();
+  auto t0 = SteadyClock::now();
   for (size_t i = 0; i < N; ++i) {
     const auto& a = attempts[i & 4095];
     TimePoint now = base + std::chrono::seconds(static_cast<int64_t>(i % 43200));  // 09:00–21:00 Eastern
     auto d = engine.authorize(a, now);
     counts[static_cast<int>(d.verdict)]++;
   }
-  auto t1 = Clock::now();
+  auto t1 = SteadyClock::now();
   std::printf("\n### Decisions\n\n| mix | decisions | seconds | decisions/s (1 core) | allow / deny / defer |\n|---|---|---|---|---|\n");
   std::printf("| 4 campaigns (political predictive + preview, commercial progressive, survey predictive), 18 area codes incl. two-zone states, 50%% wireless, 1M-number registry, 10k internal DNC, 5%% with history, 09:00–21:00 ET | %zu | %.2f | %.2f M | %llu / %llu / %llu |\n",
               N, secs(t0, t1), static_cast<double>(N) / secs(t0, t1) / 1e6,
