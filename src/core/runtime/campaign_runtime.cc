@@ -537,6 +537,7 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
   std::string disposition;
   bool keep_for_wrap = false;
   bool network_retry = false;
+  int ready_after = -1;
   if (isInFlight(c.state)) {
     removeInFlight(slot);
     counters_.failed++;
@@ -574,7 +575,8 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
       int ks = c.caller;
       c.caller = -1;
       callers_[ks].call = -1;
-      if (moveCaller(ks, CallerEvent::kRelease, now)) callerReady(ks, now);
+      // callerReady() may dial and grow calls_: run it after this call is finished.
+      if (moveCaller(ks, CallerEvent::kRelease, now)) ready_after = ks;
     }
     disposition = "no_answer";
   } else if (c.state == CallState::kBridged) {
@@ -615,6 +617,7 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
   } else {
     finishLead(slot, disposition, nullptr, now);
   }
+  if (ready_after >= 0) callerReady(ready_after, now);
   requestPace(now);
 }
 

@@ -412,5 +412,24 @@ TEST(CampaignRuntimeTest, ZeroGraceAbandonsAtOnceAndUk72hHoldsTheLead) {
   EXPECT_GE(*u.next_attempt_at, at(9000) + Millis(72LL * 3600 * 1000));
 }
 
+// Regression: the callee hanging up while the bridge is in progress frees the
+// caller, who may trigger new dials that grow the call table; the ended call
+// must not be touched through a stale reference afterwards.
+TEST(CampaignRuntimeTest, CalleeGoneDuringBridgeFreesTheCallerSafely) {
+  Rig r;
+  for (int i = 0; i < 40; ++i) r.rt->addLead(lead("+155500001" + std::to_string(10 + i), i));
+  r.loginReady("alice", 0);
+  CallId id = r.tel.originated[0].call_id;
+  r.ev(K::kAnswered, id, 5000);
+  r.ev(K::kHuman, id, 6000);
+  ASSERT_EQ(*r.rt->callerState("alice"), CallerState::kReserved);
+  r.ev(K::kEnded, id, 6100);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReady);
+  EXPECT_FALSE(r.rt->callState(id).has_value());
+  EXPECT_EQ(r.tel.originated.size(), 2u);  // progressive dials again for the freed caller
+  EXPECT_EQ(r.ledger.answered, 1);
+  EXPECT_EQ(r.ledger.abandoned, 0);
+}
+
 }  // namespace
 }  // namespace clearline::core
