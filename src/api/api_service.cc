@@ -10,6 +10,9 @@
 #include "common/log.h"
 #include "common/time_util.h"
 #include "core/campaign/campaign.h"
+#include "core/vendor/access.h"
+#include "core/vendor/disclosure.h"
+#include "storage/sqlite/vendor_store.h"
 
 namespace clearline::api {
 
@@ -139,6 +142,9 @@ const std::vector<Route>& ApiService::routes() {
       {"POST", "/api/v1/console/join", Action::kConsole, "Join a campaign at your site (gates decide)", &S::consoleJoin},
       {"POST", "/api/v1/console/state", Action::kConsole, "Ready, paused (with reason) or logged out", &S::consoleState},
       {"POST", "/api/v1/console/dial", Action::kConsole, "Human-initiated dial of the shown contact", &S::consoleDial},
+      {"GET", "/api/v1/vendor/records", Action::kVendorRead, "Vendor-chain records you may see (?kind=site …)", &S::vendorRecords},
+      {"GET", "/api/v1/vendor/records/{kind}/{rid}", Action::kVendorRead, "One vendor-chain record with its versions", &S::vendorRecord},
+      {"GET", "/api/v1/campaigns/{id}/disclosure", Action::kReportRead, "Vendor-chain disclosure report (?from=YYYY-MM-DD&to=YYYY-MM-DD)", &S::campaignDisclosure},
   };
   return r;
 }
@@ -694,6 +700,121 @@ HttpResponse ApiService::consoleDial(RequestCtx& c) {
   if (id <= 0) return HttpResponse::error(Status::invalidArgument("contact_id must be positive", "contact_id"));
   ASSIGN_OR_RESPOND(Json out, console_->dial(*c.who, ContactId(id)));
   return HttpResponse::json(200, out);
+}
+
+}  // namespace clearline::api
+
+namespace clearline::api {
+
+namespace {
+namespace v = core::vendor;
+
+// The vendor chain's principal for an API user: vendor supervisors are scoped
+// to their entity; managers, administrators and auditors see the whole registry.
+std::optional<v::Principal> vendorPrincipal(const Principal& p) {
+  if (p.role == Role::kVendorSupervisor) return v::Principal::vendor(p.entity_id);
+  return std::nullopt;
+}
+
+Json versionJson(const v::RecordVersion& r) {
+  return Json{{"kind", v::toString(r.kind)}, {"id", r.id}, {"version", r.version},
+              {"valid_from", formatIsoUtc(r.valid_from)},
+              {"valid_to", r.valid_to ? Json(formatIsoUtc(*r.valid_to)) : Json(nullptr)},
+              {"record_hash", r.record_hash}, {"data", r.data}};
+}
+}  // namespace
+
+HttpResponse ApiService::vendorRecords(RequestCtx& c) {
+  storage::SqliteVendorStore vs(store_.db(), clock_, opt_.data_dir);
+  ASSIGN_OR_RESPOND(auto reg, vs.loadRegistry());
+  std::optional<v::RecordKind> only;
+  if (auto it = c.req.query.find("kind"); it != c.req.query.end()) {
+    auto k = v::parseRecordKind(it->second);
+    if (!k.isOk()) return HttpResponse::error(Status::invalidArgument(k.status().message(), "kind"));
+    only = *k;
+  }
+  Json items = Json::array();
+  auto vp = vendorPrincipal(*c.who);
+  auto add = [&](v::RecordKind kind, const std::string& id) {
+    if (only && *only != kind) return;
+    if (const auto* latest = reg->latest(kind, id)) items.push_back(versionJson(*latest));
+  };
+  if (vp) {
+    for (auto& ref : v::visibleRecords(*reg, *vp)) add(ref.kind, ref.id);
+  } else {
+    for (auto kind : v::kAllKinds)
+      for (auto& id : reg->ids(kind)) add(kind, id);
+  }
+  return HttpResponse::json(200, Json{{"items", items}, {"next_after", nullptr}, {"generation", reg->generation()}});
+}
+
+HttpResponse ApiService::vendorRecord(RequestCtx& c) {
+  auto kind = v::parseRecordKind(c.params["kind"]);
+  if (!kind.isOk()) return HttpResponse::error(Status::invalidArgument(kind.status().message(), "kind"));
+  storage::SqliteVendorStore vs(store_.db(), clock_, opt_.data_dir);
+  ASSIGN_OR_RESPOND(auto reg, vs.loadRegistry());
+  const std::string& id = c.params["rid"];
+  // Record-level boundary: the vendor chain's access function. Another
+  // vendor's record answers exactly like a record that does not exist.
+  auto vp = vendorPrincipal(*c.who);
+  auto versions = reg->versions(*kind, id);
+  if (versions.empty() || (vp && !v::canAccess(*reg, *vp, v::RecordRef{*kind, id}, v::AccessMode::kRead)))
+    return HttpResponse::error(Status::notFound("no " + std::string(v::toString(*kind)) + " '" + id + "' that you may see", "id"));
+  Json all = Json::array();
+  for (auto* ver : versions) all.push_back(versionJson(*ver));
+  Json out = versionJson(*versions.back());
+  out["versions"] = all;
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::campaignDisclosure(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  TimePoint now = clock_.now();
+  TimePoint from = now - std::chrono::hours(24 * 365 * 10), to = now + std::chrono::hours(24);
+  if (auto it = c.req.query.find("from"); it != c.req.query.end()) {
+    auto t = parseDateUtc(it->second);
+    if (!t.isOk()) return HttpResponse::error(Status::invalidArgument(t.status().message(), "from"));
+    from = *t;
+  }
+  if (auto it = c.req.query.find("to"); it != c.req.query.end()) {
+    auto t = parseDateUtc(it->second);
+    if (!t.isOk()) return HttpResponse::error(Status::invalidArgument(t.status().message(), "to"));
+    to = *t + std::chrono::hours(24);
+  }
+  storage::SqliteVendorStore vs(store_.db(), clock_, opt_.data_dir);
+  ASSIGN_OR_RESPOND(auto reg, vs.loadRegistry());
+  v::DisclosureInputs in;
+  in.campaign_id = id;
+  in.campaign_name = camp.name;
+  in.from = from;
+  in.to = to;
+  in.generated_at = now;
+  ASSIGN_OR_RESPOND(auto log, vs.gateLog(CampaignId(id), from, to));
+  for (auto& r : log) {
+    if (r.allowed) {
+      if (r.kind == "login") in.allowed_logins.push_back({r.site_id, r.caller_ref});
+      continue;
+    }
+    v::DisclosureInputs::Refusal x;
+    x.at = r.at;
+    x.caller_ref = r.caller_ref;
+    x.site_id = r.site_id;
+    x.kind = r.kind;
+    x.reason = r.reason;
+    x.tier = r.tier;
+    if (r.failed_gates.is_array())
+      for (auto& f : r.failed_gates)
+        if (f.is_string()) x.failed_gates.push_back(f.get<std::string>());
+    in.refusals.push_back(x);
+  }
+  ASSIGN_OR_RESPOND(auto stats, vs.callStats(CampaignId(id), from, to));
+  for (auto& s : stats) in.calls.push_back({s.site_id, s.caller_ref, s.calls, s.seconds});
+  core::AuditVerifier verifier;
+  TRY_RESPONSE(store_.auditLog().scan(1, [&](const core::AuditEvent& e) { return verifier.next(e); }));
+  in.audit_head_seq = verifier.checked();
+  in.audit_head_hash = verifier.headHash();
+  return HttpResponse::json(200, v::buildDisclosure(*reg, in));
 }
 
 }  // namespace clearline::api

@@ -35,6 +35,7 @@ struct ApiOptions {
   double rate_burst = 200;
   int login_per_minute = 20;        // per remote address
   std::string web_root;             // folder with index.html; "" = no web assets
+  std::string data_dir;             // the vendor store's evidence folder lives here
 
   // Reads the [server] section of the configuration.
   static ApiOptions fromConfig(const Config& config);
@@ -122,6 +123,9 @@ class ApiService {
   HttpResponse consoleJoin(RequestCtx&);
   HttpResponse consoleState(RequestCtx&);
   HttpResponse consoleDial(RequestCtx&);
+  HttpResponse vendorRecords(RequestCtx&);
+  HttpResponse vendorRecord(RequestCtx&);
+  HttpResponse campaignDisclosure(RequestCtx&);
 
   ApiOptions opt_;
   storage::SqliteStore& store_;

@@ -5,6 +5,11 @@
 
 #include "api/api_service.h"
 #include "api/records.h"
+#include "core/vendor/import_doc.h"
+#include "storage/sqlite/vendor_store.h"
+
+#include <fstream>
+#include <sstream>
 
 namespace clearline::api {
 namespace {
@@ -55,8 +60,9 @@ class AuthzMatrix : public ::testing::Test {
                     const std::string& body = "{}") {
     HttpRequest r;
     r.method = method;
-    r.path = path;
     r.target = path;
+    r.path = path.substr(0, path.find('?'));
+    if (path.find('?') != std::string::npos) r.query = parseQuery(path.substr(path.find('?') + 1));
     r.body = body;
     r.remote = "127.0.0.1";
     if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
@@ -133,6 +139,37 @@ TEST_F(AuthzMatrix, VendorSupervisorIsScopedToItsSubtree) {
   EXPECT_FALSE(authorize(&v, Action::kVendorWrite, Target{"vendor-b", {}}, scope_).allowed);
   EXPECT_FALSE(authorize(&v, Action::kContactRead, Target{}, scope_).allowed);
   EXPECT_FALSE(authorize(&v, Action::kAuditRead, Target{}, scope_).allowed);
+}
+
+// The 2019 chain: ProCom's supervisor asks for the prime vendor's site and
+// for its own, by id; the prime's supervisor sees its subcontractor's site.
+TEST_F(AuthzMatrix, VendorSupervisorCannotOpenAnotherVendorsRecordsById) {
+  std::ifstream in(std::string(CLEARLINE_SOURCE_DIR) + "/data/examples/2019-case.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto doc = core::vendor::decodeImportDocument(ss.str(), 1);
+  ASSERT_TRUE(doc.isOk()) << doc.status().toString();
+  storage::SqliteVendorStore vs(store_->db(), clock_, "/tmp");
+  auto imported = vs.importChain(*doc, std::string(CLEARLINE_SOURCE_DIR) + "/data/examples", core::Actor{"test"});
+  ASSERT_TRUE(imported.isOk()) << imported.status().toString();
+  AccountStore acc(store_->db(), clock_);
+  Argon2Params cheap{1, 1024, 1};
+  auto procom = acc.createUser("procom-sup", Role::kVendorSupervisor, "procom", "password123", cheap, core::Actor{"t"});
+  auto prime = acc.createUser("prime-sup", Role::kVendorSupervisor, "prime-vendor", "password123", cheap, core::Actor{"t"});
+  std::string procom_token = *acc.createApiToken(procom->user_id, "t", core::Actor{"t"});
+  std::string prime_token = *acc.createApiToken(prime->user_id, "t", core::Actor{"t"});
+  EXPECT_EQ(send("GET", "/api/v1/vendor/records/site/site-prime-dc", procom_token).status, 404);
+  EXPECT_EQ(send("GET", "/api/v1/vendor/records/entity/prime-vendor", procom_token).status, 404);
+  EXPECT_EQ(send("GET", "/api/v1/vendor/records/site/site-eddie-warrior", procom_token).status, 200);
+  EXPECT_EQ(send("GET", "/api/v1/vendor/records/site/site-eddie-warrior", prime_token).status, 200);
+  EXPECT_EQ(send("GET", "/api/v1/vendor/records/site/site-prime-dc", tokens_[Role::kAuditor]).status, 200);
+  EXPECT_EQ(send("GET", "/api/v1/vendor/records/site/site-prime-dc", tokens_[Role::kCaller]).status, 403);
+  Json listed = Json::parse(send("GET", "/api/v1/vendor/records?kind=site", procom_token).body);
+  for (auto& item : listed["items"]) EXPECT_NE(item["id"], "site-prime-dc");
+  EXPECT_EQ(listed["items"].size(), 2u);
+  HttpResponse disc = send("GET", "/api/v1/campaigns/1/disclosure", tokens_[Role::kCampaignManager]);
+  EXPECT_EQ(disc.status, 200) << disc.body;
+  EXPECT_EQ(send("GET", "/api/v1/campaigns/1/disclosure", procom_token).status, 403);
 }
 
 TEST_F(AuthzMatrix, AuditorIsReadOnly) {

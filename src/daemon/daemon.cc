@@ -15,7 +15,9 @@
 #include "common/event_loop.h"
 #include "common/log.h"
 #include "core/ports/caller_gate.h"
+#include "daemon/chain_gate.h"
 #include "daemon/desk.h"
+#include "storage/sqlite/vendor_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace clearline::daemon {
@@ -75,7 +77,10 @@ Status runDaemon(const DaemonOptions& opt) {
   api::FlatEntityScope scope;  // the vendor chain's subtree function replaces this when wired
   api::WsHub hub(scope, &metrics);
   FanoutSink sink(hub, metrics);
-  core::AllowAllCallerGate gate;  // the vendor chain's gates replace this when wired
+  // The vendor chain's gates over the registry; refreshed when the store's generation moves.
+  storage::SqliteVendorStore worker_vendor(worker_store->db(), clock, opt.data_dir);
+  ASSIGN_OR_RETURN(auto registry, worker_vendor.loadRegistry());
+  ChainGate gate(registry);
 
   StdEventLoop loop;
   StdEventLoop worker;
@@ -83,10 +88,12 @@ Status runDaemon(const DaemonOptions& opt) {
   dopt.simulate_calls = cfg.getBool("server.simulate_calls");
   dopt.simulate_connect = Millis(cfg.getInt("server.simulate_connect_ms"));
   dopt.wrap_up = Millis(cfg.getInt("server.wrap_up_seconds") * 1000);
+  dopt.data_dir = opt.data_dir;
   Desk desk(dopt, loop, worker, *worker_store, gate, sink, clock);
 
   api::ApiOptions aopt = api::ApiOptions::fromConfig(cfg);
   aopt.web_root = findWebRoot(opt.web_root.empty() ? aopt.web_root : opt.web_root);
+  aopt.data_dir = opt.data_dir;
   api::ApiService service(aopt, *api_store, clock, metrics, scope, &desk);
 
   std::string listen = opt.listen.empty() ? cfg.getString("server.listen") : opt.listen;
@@ -101,6 +108,22 @@ Status runDaemon(const DaemonOptions& opt) {
   std::thread loop_thread([&] { loop.run(); });
   std::thread worker_thread([&] { worker.run(); });
   loop.post([&] { desk.start(); });
+  // Registry refresh: every 2 s the worker compares the store's generation with
+  // the gate's and, when it moved, loads a new snapshot for the loop.
+  std::function<void()> refresh;
+  refresh = [&] {
+    uint64_t have = gate.generation();
+    worker.post([&, have] {
+      auto g = worker_vendor.generation();
+      if (!g.isOk() || *g == have) return;
+      auto reg = worker_vendor.loadRegistry();
+      if (!reg.isOk()) return;
+      std::shared_ptr<const core::vendor::Registry> snapshot = *reg;
+      loop.post([&gate, snapshot] { gate.setRegistry(snapshot); });
+    });
+    loop.addTimer(Millis(2000), refresh);
+  };
+  loop.post([&] { loop.addTimer(Millis(2000), refresh); });
 
   // Loop latency probe: post a stamp every 100 ms, measure how late it runs.
   std::atomic<bool> probing{true};

@@ -31,6 +31,7 @@ struct DeskOptions {
   Millis simulate_connect{1500};
   Millis wrap_up{15000};
   Millis metrics_interval{1000};
+  std::string data_dir;  // the vendor store's folder (gate decisions are logged there)
 };
 
 class Desk final : public api::ConsolePort {
@@ -71,6 +72,9 @@ class Desk final : public api::ConsolePort {
   void connectNext(const std::string& ref, uint64_t generation);
   void publishMetrics();
   void publish(std::string type, CampaignId campaign, const std::string& caller_ref, Json data);
+  // Worker thread: appends a gate decision to the vendor store's log (disclosure report).
+  void logGate(CampaignId campaign, const std::string& caller_ref, const std::string& kind,
+               const core::GateDecision& d);
 
   DeskOptions opt_;
   EventLoop& loop_;

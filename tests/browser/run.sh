@@ -42,6 +42,13 @@ CID=$(curl "${A[@]}" -d '{"name":"Get out the vote","purpose":"political","discl
 curl "${A[@]}" -d '{"first_name":"<script>window.__pwned=1</script>","last_name":"<b>Doe</b>","city":"Fresno","state":"CA","phone":"+15595550123"}' "$URL/api/v1/campaigns/$CID/contacts" >/dev/null
 curl "${A[@]}" -d '{"first_name":"Maria","last_name":"Lopez","city":"Oakland","state":"CA","phone":"+15105550199"}' "$URL/api/v1/campaigns/$CID/contacts" >/dev/null
 curl "${A[@]}" -d '{"event":"activate"}' "$URL/api/v1/campaigns/$CID/state" >/dev/null
+if [[ "${IMPORT_2019:-0}" == 1 ]]; then
+  # The 2019 case (data/examples/2019-case.json) as campaign 1's vendor chain.
+  "$BIN" vendor import "$SRC/data/examples/2019-case.json" --data-dir "$D" --json >/dev/null
+  mk caller-ew-01 caller caller-password site-eddie-warrior
+  mk procom-sup vendor_supervisor vendor-password procom
+  sleep 2.5  # the daemon picks up the new registry generation within 2 s
+fi
 mkdir -p "$SRC/test-artifacts/browser"
 cd "$HERE"
 BOB_TOKEN=$BOB_TOKEN CLEARLINE_URL=$URL CLEARLINE_DB=$D/clearline.db CLEARLINE_CAMPAIGN=$CID ARTIFACTS=$SRC/test-artifacts/browser node "$SCRIPT"

@@ -6,6 +6,7 @@ import { clear, h } from './dom';
 import { CallerConsole } from './console';
 import { Dashboard } from './dashboard';
 import { AdminPage } from './admin';
+import { DisclosurePage, VendorPage } from './vendor';
 
 const main = document.getElementById('main')!;
 const top = document.getElementById('top')!;
@@ -13,7 +14,8 @@ const top = document.getElementById('top')!;
 function header(user: User | null): void {
   const nav = h('nav', { 'aria-label': 'Main' });
   if (user && user.role !== 'caller') {
-    nav.append(h('a', { href: '#/dashboard' }, 'Dashboard'), h('a', { href: '#/admin' }, 'Admin'));
+    if (user.role !== 'vendor_supervisor') nav.append(h('a', { href: '#/dashboard' }, 'Dashboard'), h('a', { href: '#/admin' }, 'Admin'), h('a', { href: '#/disclosure' }, 'Disclosure'));
+    nav.append(h('a', { href: '#/vendor' }, 'Vendor registry'));
   }
   clear(top, h('div', { class: 'brand' }, 'Clearline'), nav,
     user ? h('div', { class: 'who' }, `${user.name} (${user.role.replace('_', ' ')})`, ' ',
@@ -57,8 +59,11 @@ function route(user: User): void {
   page?.stop?.();
   header(user);
   if (user.role === 'caller') { const c = new CallerConsole(main, user); page = c; c.start(); return; }
-  const hash = location.hash || '#/dashboard';
-  if (hash.startsWith('#/admin')) { const a = new AdminPage(main, user); page = a; void a.start(); }
+  const hash = location.hash || (user.role === 'vendor_supervisor' ? '#/vendor' : '#/dashboard');
+  if (hash.startsWith('#/vendor')) { const v = new VendorPage(main, user, hash.split('/').slice(2)); page = v; void v.start(); }
+  else if (user.role === 'vendor_supervisor') { location.hash = '#/vendor'; }
+  else if (hash.startsWith('#/disclosure')) { const d = new DisclosurePage(main); page = d; void d.start(); }
+  else if (hash.startsWith('#/admin')) { const a = new AdminPage(main, user); page = a; void a.start(); }
   else { const d = new Dashboard(main, user); page = d; void d.start(); }
 }
 
