@@ -32,10 +32,14 @@ CID=$(curl "${A[@]}" -d '{"name":"Bench","purpose":"political"}' "$URL/api/v1/ca
 curl "${A[@]}" -d '{"event":"activate"}' "$URL/api/v1/campaigns/$CID/state" >/dev/null
 for i in $(seq 1 200); do curl "${A[@]}" -d "{\"first_name\":\"F$i\",\"phone\":\"+1202555$(printf %04d $i)\"}" "$URL/api/v1/campaigns/$CID/contacts" >/dev/null; done
 
-loop_quantiles() {  # p50 p99 of clearline_loop_latency_seconds from the buckets (upper bounds)
-  curl -s "$URL/metrics" | awk -F'[{}" ]+' '/^clearline_loop_latency_seconds_bucket/ {le[n]=$3; c[n]=$NF; n++} END {total=c[n-1]; p50="";p99=""; for(i=0;i<n;i++){ if(p50=="" && c[i]>=0.5*total) p50=le[i]; if(p99=="" && c[i]>=0.99*total) p99=le[i]} print "count=" total, "p50<=" p50 "s", "p99<=" p99 "s"}'
+# Loop latency over an interval: the difference of two snapshots of the
+# clearline_loop_latency_seconds buckets, as p50/p99 upper bounds.
+snap() { curl -s "$URL/metrics" | awk -F'[{}" ]+' '/^clearline_loop_latency_seconds_bucket/ {print $3, $NF}' > "$D/$1"; }
+loop_quantiles() {  # loop_quantiles BEFORE AFTER
+  paste "$D/$1" "$D/$2" | awk '{le[n]=$1; c[n]=$4-$2; n++} END {total=c[n-1]; p50="";p99=""; for(i=0;i<n;i++){ if(p50=="" && c[i]>=0.5*total) p50=le[i]; if(p99=="" && c[i]>=0.99*total) p99=le[i]} print "samples=" total, "p50<=" p50 "s", "p99<=" p99 "s"}'
 }
-echo "## loop latency before load: $(loop_quantiles)"
+snap s0; sleep 10; snap s1
+echo "## loop latency, idle 10 s: $(loop_quantiles s0 s1)"
 
 # N caller accounts and their tokens (via the API: cheap Argon2 parameters above).
 : > "$D/tokens"
@@ -45,16 +49,21 @@ for i in $(seq 1 "$N"); do
 done
 wait
 "$BIN" user list --json --data-dir "$D" >/dev/null
-for i in $(seq 1 "$N"); do echo "c$i $("$BIN" user token --name "c$i" --data-dir "$D")"; done > "$D/tokens"
+export BIN D
+seq 1 "$N" | xargs -P4 -I{} bash -c 'echo "c{} $("$BIN" user token --name "c{}" --data-dir "$D")"' > "$D/tokens"
 
 echo "## push latency, $N consoles"
+snap s2
 CAMPAIGN=$CID node --experimental-websocket bench/api/ws_load.mjs "$URL" "$D/tokens" "$N" 20
-echo "## loop latency after push load: $(loop_quantiles)"
+snap s3
+echo "## loop latency during push load: $(loop_quantiles s2 s3)"
 
+snap s4
 echo "## wrk: GET /api/v1/campaigns/$CID (hot read, token auth)"
 wrk -t2 -c64 -d15s --latency -H "Authorization: Bearer $TOKEN" "$URL/api/v1/campaigns/$CID" | sed -n '1,20p'
 echo "## wrk: GET /api/v1/campaigns/$CID/contacts?limit=50"
 wrk -t2 -c64 -d15s --latency -H "Authorization: Bearer $TOKEN" "$URL/api/v1/campaigns/$CID/contacts?limit=50" | sed -n '1,20p'
 echo "## wrk: GET /healthz"
 wrk -t2 -c64 -d10s --latency "$URL/healthz" | sed -n '1,20p'
-echo "## loop latency after wrk load: $(loop_quantiles)"
+snap s5
+echo "## loop latency during wrk load: $(loop_quantiles s4 s5)"
