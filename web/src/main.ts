@@ -23,6 +23,10 @@ function header(user: User | null): void {
 }
 
 async function logout(): Promise<void> {
+  // Forget the user first: the hash change below must not re-route with a dead session.
+  current = null;
+  page?.stop?.();
+  page = null;
   try { await api('POST', '/api/v1/logout'); } catch { /* already gone */ }
   location.hash = '';
   location.reload();
