@@ -91,7 +91,8 @@ curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -e '.state == "wrap_up" or .s
 
 # Audit: the API and the CLI agree the chain is intact.
 curl -s -b "$D/admin.jar" "$URL/api/v1/audit/verify" | jq -e '.ok == true and .events > 3' >/dev/null || fail "audit verify"
-curl -s -b "$D/admin.jar" "$URL/api/v1/audit/export" | head -1 | jq -e '.seq == 1' >/dev/null || fail "audit export"
+curl -s -b "$D/admin.jar" -o "$D/audit.jsonl" "$URL/api/v1/audit/export"
+head -1 "$D/audit.jsonl" | jq -e '.seq == 1' >/dev/null || fail "audit export"
 [[ $(code -b "$D/ann.jar" "$URL/api/v1/audit/verify") == 403 ]] || fail "a caller read the audit chain"
 
 # Graceful shutdown on SIGTERM.
