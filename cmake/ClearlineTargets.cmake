@@ -30,6 +30,9 @@ function(clearline_area_library name dir)
   if(tests)
     add_executable(${name}_tests ${tests})
     target_link_libraries(${name}_tests PRIVATE ${name} ${ARG_TEST_DEPS} GTest::gmock GTest::gtest_main)
+    # Tests find data files (data/, docs/) through this, never through __FILE__
+    # (ccache's CCACHE_BASEDIR makes __FILE__ relative to the build folder).
+    target_compile_definitions(${name}_tests PRIVATE CLEARLINE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
   endif()
 endfunction()

@@ -16,7 +16,7 @@ namespace clearline::core::vendor {
 namespace {
 
 std::string exampleText() {
-  auto p = std::filesystem::path(__FILE__).parent_path() / "../../../data/examples/2019-case.json";
+  auto p = std::filesystem::path(CLEARLINE_SOURCE_DIR) / "data/examples/2019-case.json";
   std::ifstream in(p);
   std::stringstream s;
   s << in.rdbuf();
