@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# clearline simulate: --list-pacers, a JSON run with the promised fields, tuning,
+# table output, and errors with their exit codes.
+set -euo pipefail
+BIN=$1
+SCEN=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+$BIN simulate --list-pacers --json > "$T/list.json"
+for p in progressive fixed-ratio erlang vicidial-hard-limit vicidial-tapered vicidial-average aimd impact cmdp clearline oracle; do
+  jq -e --arg p "$p" '.pacers | map(.name) | index($p) != null' "$T/list.json" > /dev/null || fail "pacer $p not listed"
+done
+$BIN simulate --list-pacers | grep -q '^clearline' || fail "table list"
+
+# A short Markov scenario so the test stays fast.
+sed -e 's/^shift_hours = .*/shift_hours = 1/' "$SCEN/markov-10.toml" > "$T/m10.toml"
+$BIN simulate --scenario "$T/m10.toml" --pacer progressive,clearline --seeds 3 --json > "$T/run.json"
+jq -e '.runs | length == 2' "$T/run.json" > /dev/null || fail "two runs"
+for f in occupancy talk_utilisation abandonment worst_window_abandonment contacts_per_agent_hour; do
+  jq -e --arg f "$f" '.runs[] | .[$f] | (.mean | type == "number") and (.ci95_low <= .mean) and (.ci95_high >= .mean)' \
+    "$T/run.json" > /dev/null || fail "field $f"
+done
+# Progressive never abandons with zero grace and sits near 32 % occupancy.
+jq -e '.runs[0].pacer == "progressive" and .runs[0].abandonment.mean == 0 and .runs[0].occupancy.mean > 25 and .runs[0].occupancy.mean < 40' \
+  "$T/run.json" > /dev/null || fail "progressive numbers: $(jq -c '.runs[0].occupancy' "$T/run.json")"
+# The predictive pacer keeps callers busier than progressive.
+jq -e '.runs[1].occupancy.mean > .runs[0].occupancy.mean + 10' "$T/run.json" > /dev/null || fail "clearline not ahead"
+
+# Tuning to a target abandonment reports the tuning and the knob.
+$BIN simulate --scenario "$T/m10.toml" --pacer fixed-ratio --seeds 2 --target-abandonment 3 \
+  --tune-seeds 2 --tune-iterations 3 --json > "$T/tuned.json"
+jq -e '.runs[0].knob | type == "number"' "$T/tuned.json" > /dev/null || fail "tuned knob"
+jq -e '.runs[0].tuning.target_pct == 3' "$T/tuned.json" > /dev/null || fail "tuning block"
+
+# Table output.
+$BIN simulate --scenario "$T/m10.toml" --pacer progressive --seeds 2 | grep -q 'progressive' || fail "table"
+
+# Errors: unknown pacer, missing scenario, bad scenario key.
+set +e
+$BIN simulate --scenario "$T/m10.toml" --pacer nope --seeds 1 --json > "$T/err.json" 2>/dev/null
+rc=$?
+set -e
+[ "$rc" -ne 0 ] || fail "unknown pacer accepted"
+jq -e '.error.message | test("unknown pacer")' "$T/err.json" > /dev/null || fail "unknown pacer message"
+printf 'name = "x"\nagnets = 3\n' > "$T/bad.toml"
+set +e
+$BIN simulate --scenario "$T/bad.toml" --pacer progressive --json > "$T/err2.json" 2>/dev/null
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || [ "$rc" -eq 1 ] || fail "bad scenario exit $rc"
+jq -e '.error.message | test("agnets")' "$T/err2.json" > /dev/null || fail "bad key not named"
+echo "simulate_cli ok"
