@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
     a.tune_iterations = 3;
     a.frontier_seeds = 1;
     a.scenarios = {"markov-10", "small-bank"};
+    a.pacers = {"progressive", "fixed-ratio", "vicidial-average", "cmdp", "clearline", "oracle"};
   }
   std::filesystem::create_directories(a.out);
   using Clock = std::chrono::steady_clock;
