@@ -20,6 +20,7 @@ Status runLivePhase(DemoRun& d) {
     }
   }
   daemon::LiveDemoOptions o;
+  o.config = d.ctx.config;
   o.data_dir = d.ctx.data_dir;
   o.db_path = d.ctx.store->db().path();
   o.minutes = d.opts.minutes;

@@ -25,8 +25,23 @@ int countFds() {
   return n;
 }
 
+// The system clock moved by a fixed offset (`--clock-offset-s`): lets the
+// loopback tests run the real compliance policy (calling windows included) at
+// a stated instant instead of whatever hour the suite happens to run.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(Millis off) : off_(off) {}
+  TimePoint now() const override { return SystemClock().now() + off_; }
+
+ private:
+  Millis off_;
+};
+
+bool loopbackHost(const std::string& h) { return h == "127.0.0.1" || h == "localhost" || h == "::1"; }
+
 struct DialerCliOpts {
   std::string callers_file, trunk, sip_listen, pacer, recordings;
+  int64_t clock_offset_s = 0;
   double minutes = 0, knob = 0;
   bool until_idle = false;
   int64_t ring_timeout_s = 0;
@@ -46,6 +61,9 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
   run->add_option("--ring-timeout-s", o->ring_timeout_s, "Ring timeout (never below 15 s)");
   run->add_option("--minutes", o->minutes, "Stop after this many minutes (0 = until SIGTERM/SIGINT)");
   run->add_flag("--until-idle", o->until_idle, "Stop when nothing is left to dial now and no call is up");
+  run->add_option("--clock-offset-s", o->clock_offset_s,
+                  "Tests only: run the dialer's clock this many seconds ahead of (or behind) the system "
+                  "clock; refused unless the trunk is on loopback");
   run->callback([&g, o] {
     auto ctx = openContext(g);
     if (!ctx.isOk()) return (void)fail(g, ctx.status());
@@ -71,8 +89,16 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
     }
     auto loop = sip::LibreLoop::create();
     if (!loop.isOk()) return (void)fail(g, loop.status());
+    if (o->clock_offset_s != 0 && !(loopbackHost(d.sip.trunk_host) && loopbackHost(d.sip.listen_ip))) {
+      return (void)fail(g, Status::invalidArgument("--clock-offset-s is only for tests on loopback (trunk and SIP listen "
+                                                   "address must be 127.0.0.1)",
+                                                   "clock-offset-s"));
+    }
     int fds_before = countFds();
-    SystemClock clock;
+    OffsetClock clock(Millis(o->clock_offset_s * 1000));
+    if (o->clock_offset_s != 0) {
+      std::cerr << "clearline dialer: TEST CLOCK, " << o->clock_offset_s << " s from the system clock\n";
+    }
     auto dialer = daemon::Dialer::create(**loop, clock, d);
     if (!dialer.isOk()) return (void)fail(g, dialer.status());
     Status st = (*dialer)->start();
@@ -100,6 +126,7 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
     Json summary = (*dialer)->summary();
     dialer->reset();
     summary["fds_before_start"] = fds_before;
+    if (o->clock_offset_s != 0) summary["clock_offset_s"] = o->clock_offset_s;
     summary["fds_open_after_stop"] = countFds();
     if (g.json) {
       printJson(summary);
@@ -125,6 +152,7 @@ void registerDialerDemo(CLI::App& root, GlobalOptions& g) {
     auto ctx = openContext(g);
     if (!ctx.isOk()) return (void)fail(g, ctx.status());
     daemon::LiveDemoOptions o;
+    o.config = (*ctx)->config;
     o.data_dir = (*ctx)->data_dir;
     o.db_path = (*ctx)->store->db().path();
     o.minutes = *minutes;

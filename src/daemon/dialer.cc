@@ -7,7 +7,9 @@
 #include <unordered_map>
 
 #include "core/pacing/registry.h"
+#include "core/policy/engine.h"
 #include "core/runtime/campaign_runtime.h"
+#include "policy_data/policy_service.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace clearline::daemon {
@@ -33,6 +35,7 @@ DialerOptions dialerOptionsFromConfig(const Config& cfg, const std::string& data
   o.sip.options_interval = Millis(cfg.getInt("sip.options_interval_s") * 1000);
   o.ring_timeout = Millis(std::max<int64_t>(15, cfg.getInt("sip.ring_timeout_s")) * 1000);
   o.sip.recordings_dir = (std::filesystem::path(data_dir) / "recordings").string();
+  o.config = cfg;
   o.pacer = cfg.getString("pacing.pacer");
   o.tick = Millis(std::max<int64_t>(20, cfg.getInt("pacing.tick_ms")));
   return o;
@@ -54,17 +57,44 @@ Result<std::map<std::string, std::string>> readCallerCredentials(const std::stri
 
 namespace {
 
-// Until core/policy is wired here, every dial is allowed (the runtime still
-// checks the campaign state, the caller gate and the abandonment budget).
-class AllowAllAuthorizer final : public core::DialAuthorizer {
+// Stores every authorization record through the policy store (same SQLite
+// connection as the dialer's writes) and remembers whether the last one failed.
+class RecordingSink final : public core::policy::AuthorizationSink {
  public:
-  core::Decision authorize(const core::DialAttempt&, TimePoint) override {
-    core::Decision d;
-    d.verdict = core::Verdict::kAllow;
-    d.reason = "no policy chain wired into the SIP dialer";
-    d.authorization_id = "dialer:allow-all";
+  storage::SqlitePolicyStore* store = nullptr;
+  Status last;
+  void record(const core::policy::AuthorizationRecord& r) override { last = store->saveAuthorization(r); }
+};
+
+// The DialAuthorizer the runtimes use: the real PolicyEngine (rule chain of
+// data/rules or the configured rules dir) with the geocoder's candidate
+// states added to each attempt. Fail-closed: a decision whose authorization
+// record could not be stored is never an allow (it defers a minute, P0).
+class PolicyAuthorizer final : public core::DialAuthorizer {
+ public:
+  policy_data::PolicyRuntime* policy = nullptr;
+  RecordingSink sink;
+  int64_t allowed = 0, denied = 0, deferred = 0, unrecorded = 0;
+
+  core::Decision authorize(const core::DialAttempt& a, TimePoint now) override {
+    core::DialAttempt b = a;
+    if (policy->geocoder) b.candidate_states = policy->geocoder->statesFor(a.e164);
+    sink.last = Status::ok();
+    core::Decision d = policy->engine->authorize(b, now);
+    if (!sink.last.isOk()) {
+      unrecorded++;
+      spdlog::error("dialer: authorization record {} not stored: {}", d.authorization_id, sink.last.toString());
+      core::Decision f;
+      f.verdict = core::Verdict::kDefer;
+      f.rules = {"P0"};
+      f.reason = "the authorization record could not be stored; not dialed (fail-closed)";
+      f.until = now + Millis(60000);
+      return f;
+    }
+    (d.verdict == core::Verdict::kAllow ? allowed : d.verdict == core::Verdict::kDefer ? deferred : denied)++;
     return d;
   }
+  void noteDial(const core::CompletedDial& o) override { policy->engine->noteDial(o); }
 };
 
 std::string digitDisposition(char d) {
@@ -88,7 +118,8 @@ struct Dialer::Impl : core::TelephonyListener,
   DialerOptions opt;
   std::unique_ptr<storage::SqliteStore> store;
   std::unique_ptr<sip::LibreTelephony> tel;
-  AllowAllAuthorizer authorizer;
+  std::unique_ptr<policy_data::PolicyRuntime> policy;
+  PolicyAuthorizer authorizer;
   core::AllowAllCallerGate gate;
   core::NullEventSink null_events;
   std::vector<std::unique_ptr<core::CampaignRuntime>> runtimes;
@@ -413,6 +444,9 @@ struct Dialer::Impl : core::TelephonyListener,
     TimePoint now = clock.now();
     for (const core::Campaign& c : campaigns) {
       if (c.state != core::CampaignState::kActive) continue;
+      // The engine keeps one profile per campaign id (jurisdictions, schedule,
+      // recycle rules, R4 settings); every attempt names its campaign.
+      policy->engine->setCampaign(core::policy::profileFromCampaign(c));
       core::RuntimeOptions ro;
       ro.campaign = c;
       ro.ring_timeout = opt.ring_timeout;
@@ -520,6 +554,19 @@ Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock
                        ? (std::filesystem::path(p->opt.data_dir) / "clearline.db").string()
                        : p->opt.db_path;
   ASSIGN_OR_RETURN(p->store, storage::SqliteStore::open(db, clock));
+  // Compliance at dial time (fail-closed): no rule book, no dialing.
+  auto policy = policy_data::openPolicy(p->store->db(), clock, p->opt.config, p->opt.data_dir, clock.now());
+  if (!policy.isOk()) {
+    return Status(policy.status().code(),
+                  "dialer: cannot open the compliance policy, refusing to dial: " + policy.status().message(),
+                  policy.status().field());
+  }
+  p->policy = std::move(*policy);
+  p->authorizer.policy = p->policy.get();
+  p->authorizer.sink.store = p->policy->store.get();
+  p->policy->engine->setSink(&p->authorizer.sink);
+  // R3/U2 read the dialer's own ledger (kept current as calls are answered).
+  p->policy->data.ledger = p;
   auto creds = p->opt.caller_passwords;
   p->opt.sip.caller_password = [creds](const std::string& u) -> std::optional<std::string> {
     auto it = creds.find(u);
@@ -564,7 +611,7 @@ sip::LibreTelephony& Dialer::telephony() { return *impl_->tel; }
 
 Json Dialer::summary() const {
   auto st = impl_->tel->stats();
-  int64_t dials = 0, answered = 0, bridged = 0, abandoned = 0, failed = 0;
+  int64_t dials = 0, answered = 0, bridged = 0, abandoned = 0, failed = 0, routed = 0;
   for (auto& r : impl_->runtimes) {
     const auto& c = r->counters();
     dials += c.dials;
@@ -572,6 +619,7 @@ Json Dialer::summary() const {
     bridged += c.bridged;
     abandoned += c.abandoned;
     failed += c.failed;
+    routed += c.routed;
   }
   return Json{{"campaigns", impl_->runtimes.size()},
               {"leads_loaded", impl_->leads_loaded},
@@ -587,6 +635,11 @@ Json Dialer::summary() const {
               {"failed", failed},
               {"trunk_refused", st.trunk_refused},
               {"dispositions", impl_->dispositions},
+              {"policy_allowed", impl_->authorizer.allowed},
+              {"policy_denied", impl_->authorizer.denied},
+              {"policy_deferred", impl_->authorizer.deferred},
+              {"policy_unrecorded", impl_->authorizer.unrecorded},
+              {"leads_routed", routed},
               {"recovered_calls", impl_->recovered_calls},
               {"recordings_written", st.recordings_written},
               {"rtp_relayed_to_caller", st.rtp_relayed_to_caller},

@@ -8,6 +8,14 @@
 // hundred µs with WAL; see docs/sip.md), so an acknowledged disposition is on
 // disk before the next event is handled.
 //
+// Compliance (issue 3): every lead is authorized at the moment it would be
+// dialed by the PolicyEngine that policy_data::openPolicy assembles from the
+// configuration (rule book, registry snapshots, internal DNC lists, call
+// history, the area-code geocoder) on the dialer's SQLite connection; each
+// decision's authorization record is stored (table authorizations) before the
+// dial, and the calls row references its id. If the policy cannot be opened,
+// create() fails: there is no allow-all fallback.
+//
 // Start-up recovery (after a crash or SIGKILL): calls left open are closed
 // with hangup_cause system_restart (answered-but-unbridged ones enter the
 // ledger as abandoned), and their contacts wait `recovery_recycle` before
@@ -38,6 +46,10 @@
 namespace clearline::daemon {
 
 struct DialerOptions {
+  // [policy] (rules dir, registry dir, geocoder) is read from here: the
+  // Dialer opens the compliance policy on its own connection and refuses to
+  // start when it cannot (fail-closed).
+  Config config = Config::defaults();
   std::string data_dir;
   std::string db_path;                     // "" = data_dir/<store.sqlite_file>
   sip::LibreTelephonyConfig sip;           // see dialerOptionsFromConfig

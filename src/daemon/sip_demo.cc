@@ -107,6 +107,7 @@ Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
       return loop.status();
     }
     DialerOptions d;
+    d.config = opt.config;
     d.data_dir = opt.data_dir;
     d.db_path = opt.db_path;
     d.sip.listen_port = sip_port;

@@ -9,12 +9,14 @@
 
 #include <string>
 
+#include "common/config.h"
 #include "common/json.h"
 #include "common/status.h"
 
 namespace clearline::daemon {
 
 struct LiveDemoOptions {
+  Config config = Config::defaults();  // [policy] for the dialer's compliance engine
   std::string data_dir;
   std::string db_path;      // the SQLite file
   double minutes = 2.0;

@@ -1,6 +1,14 @@
 # Shared by the SIP end-to-end tests: creates an active predictive campaign
-# with N contacts (one phone each) in data dir D. Usage:
+# with N contacts (one landline phone each, New York numbers +1212555NNNN) in
+# data dir D. Usage:
 #   setup_campaign CLEARLINE_BIN DATA_DIR N RECORDING(never|all|on_demand)
+# Sets CAMPAIGN_ID and CLOCK_OFFSET_S.
+#
+# The dialer authorizes every dial with the real compliance policy (calling
+# windows included), so the tests must not depend on the hour they run at: the
+# dialer runs with `--clock-offset-s` (loopback trunks only), its clock moved
+# to the next weekday 10:00 New York time at which `clearline check` says this
+# campaign may call a New York landline. Nothing in the policy is switched off.
 setup_campaign() {
   local cl=$1 d=$2 n=$3 rec=$4
   cat > "$d/settings.json" <<JSON
@@ -18,9 +26,29 @@ JSON
     echo "INSERT INTO contact_lists (id, campaign_id, name, created_at) VALUES (1, $id, 'e2e', 0);"
     for i in $(seq 1 "$n"); do
       echo "INSERT INTO contacts (id, campaign_id, list_id, first_name, source_line) VALUES ($i, $id, 1, 'C$i', $i);"
-      echo "INSERT INTO phones (contact_id, campaign_id, org_id, e164, raw, label) VALUES ($i, $id, $org, '+1555$(printf %07d "$i")', '$i', 'mobile');"
+      echo "INSERT INTO phones (contact_id, campaign_id, org_id, e164, raw, label, line_type) VALUES ($i, $id, $org, '+1212555$(printf %04d "$i")', '$i', 'home', 'landline');"
     done
     echo "COMMIT;"
   } | sqlite3 "$d/clearline.db"
   CAMPAIGN_ID=$id
+  CLOCK_OFFSET_S=$(legal_clock_offset "$cl" "$d" "$id" +12125550001)
+}
+
+# Seconds from now to the next weekday 10:00 America/New_York at which the
+# policy allows campaign CAMPAIGN to dial NUMBER (a landline) predictively.
+legal_clock_offset() {
+  local cl=$1 d=$2 campaign=$3 number=$4 k day at t
+  for k in $(seq 1 21); do
+    day=$(TZ=America/New_York date -d "+$k day" +%F)
+    [[ $(TZ=America/New_York date -d "$day" +%u) -le 5 ]] || continue
+    t=$(TZ=America/New_York date -d "$day 10:00" +%s)
+    at=$(TZ=America/New_York date -d "@$t" +%Y-%m-%dT%H:%M:%S%:z)
+    if "$cl" check --number "$number" --at "$at" --purpose political --mode predictive --line-type landline \
+         --campaign "$campaign" --data-dir "$d" --json 2>/dev/null | jq -e '.verdict == "allow"' > /dev/null; then
+      echo $((t - $(date +%s)))
+      return 0
+    fi
+  done
+  echo "no legal weekday 10:00 for $number in 3 weeks" >&2
+  return 1
 }

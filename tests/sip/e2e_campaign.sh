@@ -30,7 +30,7 @@ for i in $(seq 1 10); do
     --talk-mean-ms 1500 --wrap-ms 300 --seed $i --stats "$W/bot$i.json" > "$W/bot$i.log" 2>&1 & PIDS+=($!)
 done
 "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
-  --sip-listen 127.0.0.1:$SP --pacer fixed-ratio --knob 2.5 --until-idle > "$W/summary.json" 2> "$W/dialer.log" \
+  --sip-listen 127.0.0.1:$SP --pacer fixed-ratio --knob 2.5 --until-idle --clock-offset-s "$CLOCK_OFFSET_S" > "$W/summary.json" 2> "$W/dialer.log" \
   || fail "dialer failed"
 S="$W/summary.json"
 echo "dialer: $(jq -c '{calls_placed,calls_answered,calls_bridged,abandoned,safe_harbor_played,dispositions,recordings_written,fds_open_after_stop}' "$S")"

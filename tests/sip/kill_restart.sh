@@ -30,7 +30,7 @@ done
 run_dialer() {  # log-suffix extra-args...
   local n=$1; shift
   exec "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
-    --sip-listen 127.0.0.1:$SP --pacer fixed-ratio --knob 2 "$@" > "$W/dialer$n.json" 2> "$W/dialer$n.log"
+    --sip-listen 127.0.0.1:$SP --pacer fixed-ratio --knob 2 --clock-offset-s "$CLOCK_OFFSET_S" "$@" > "$W/dialer$n.json" 2> "$W/dialer$n.log"
 }
 DISP=$W/dispositions.before
 for k in $(seq 1 "$KILLS"); do

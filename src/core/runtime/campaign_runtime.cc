@@ -10,6 +10,7 @@ constexpr Millis kMinRing{15000};     // R5: never cancel a ringing call before 
 constexpr Millis kGreetingAllowance{1500};  // wait for the greeting end before using answer time
 constexpr Millis kLockRetry{30000};   // number busy in another attempt: try again later
 constexpr Millis kNetworkRetry{60000};
+constexpr Millis kModeFallbackHold{10000};  // predictive → progressive fallback (R3/U2) lasts this long
 constexpr int kMaxPopsPerDial = 64;
 
 bool isUk(const std::vector<std::string>& js) {
@@ -651,6 +652,21 @@ void CampaignRuntime::finishLead(int slot, const std::string& disposition, const
   }
   u.final = !next.has_value();
   u.next_attempt_at = next;
+  {
+    // Feedback for the policy's caps and repeat rules (S9, R12, U5).
+    CompletedDial o;
+    o.campaign_id = opts_.campaign.id;
+    o.org_id = opts_.campaign.org_id;
+    o.subject_key = opts_.campaign.subject_key;
+    o.e164 = lead.e164;
+    o.at = c.dialed_at;
+    o.prerecorded = attempt_.prerecorded;
+    o.live_answered = c.routable;
+    o.abandoned = c.abandoned;
+    o.machine = c.answered_by == "machine";
+    o.disposition = disposition;
+    ports_.authorizer->noteDial(o);
+  }
   if (ports_.records) {
     emitRecord(slot);
     ports_.records->onLeadUpdate(u);
@@ -698,7 +714,7 @@ void CampaignRuntime::pace(TimePoint now) {
   last_pace_ = now;
   has_paced_ = true;
   pace_due_.reset();
-  DialMode mode = opts_.campaign.dial_mode;
+  DialMode mode = dialMode(now);
   if (mode == DialMode::kPreview || mode == DialMode::kHumanInitiated) return;
   if (!ports_.telephony->trunkUp()) return;
   in_pace_ = true;
@@ -750,6 +766,12 @@ void CampaignRuntime::pace(TimePoint now) {
   in_pace_ = false;
 }
 
+DialMode CampaignRuntime::dialMode(TimePoint now) const {
+  if (opts_.campaign.dial_mode == DialMode::kPredictive && progressive_until_ && now < *progressive_until_)
+    return DialMode::kProgressive;
+  return opts_.campaign.dial_mode;
+}
+
 bool CampaignRuntime::dialOne(TimePoint now) {
   for (int tries = 0; tries < kMaxPopsPerDial; ++tries) {
     auto lead = queue_.popReady(now);
@@ -777,7 +799,38 @@ bool CampaignRuntime::dialOne(TimePoint now) {
     attempt_.consent_revoked_at = lead->consent_revoked_at;
     attempt_.state = lead->state;
     attempt_.zip = lead->zip;
+    attempt_.mode = dialMode(now);
     Decision d = ports_.authorizer->authorize(attempt_, now);
+    bool can_fall_back = d.route_to_mode && *d.route_to_mode == DialMode::kProgressive &&
+                         attempt_.mode == DialMode::kPredictive;
+    if (d.verdict == Verdict::kDeny && can_fall_back) {
+      // R3/U2: the abandonment budget is spent, a 1:1 dial would be allowed.
+      // The campaign dials progressive for a while (pace() and the next
+      // authorizations use that mode); the lead goes back, ready now. This
+      // round of dials ends: its count was computed for predictive.
+      locks_->unlock(lead->e164);
+      counters_.mode_fallbacks++;
+      progressive_until_ = now + kModeFallbackHold;
+      queue_.add(std::move(*lead));
+      return false;
+    }
+    if (d.verdict != Verdict::kAllow && d.route_to_mode && !can_fall_back) {
+      // The policy forbids this campaign's (autodialed) mode for this lead but
+      // would allow a dial in another mode (R11: wireless/unknown line without
+      // consent → human-initiated), now or at `until`. This runtime never dials
+      // in that mode, so the lead leaves the autodial queue for the routed
+      // queue (a human-initiated console takes it from there); it is not a
+      // final outcome for the contact.
+      locks_->unlock(lead->e164);
+      counters_.routed++;
+      lead->not_before = d.until ? *d.until : now;
+      LeadUpdate u{opts_.campaign.id, lead->contact_id, lead->phone_id, CallId(),
+                   "route_to_" + std::string(toString(*d.route_to_mode)), lead->attempts,
+                   false, lead->not_before, std::nullopt};
+      if (ports_.records) ports_.records->onLeadUpdate(u);
+      routed_.push_back(RoutedLead{std::move(*lead), *d.route_to_mode, d.until, d.authorization_id});
+      continue;
+    }
     if (d.verdict != Verdict::kAllow) {
       locks_->unlock(lead->e164);
       LeadUpdate u{opts_.campaign.id, lead->contact_id, lead->phone_id, CallId(),

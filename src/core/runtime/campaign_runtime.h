@@ -4,7 +4,10 @@
 // It owns the campaign's lead queue, callers and calls, runs the call and
 // caller state machines (call_state.h, caller_state.h), asks the pacer how
 // many to dial, asks the DialAuthorizer about every lead at the moment it
-// would be dialed, locks the number organisation-wide while the attempt is in
+// would be dialed (deny: the lead is done; defer: back in the queue until the
+// decision's `until`; route_to_mode progressive on a predictive campaign: the
+// campaign dials 1:1 for kModeFallbackHold and the lead goes back; route to a
+// mode the runtime does not dial, e.g. human_initiated: routedLeads()), locks the number organisation-wide while the attempt is in
 // progress, routes answered callees to the longest-idle ready caller after
 // CallerGate::checkRouting, plays the safe-harbor prompt when no caller is free
 // within the grace, records every live answer in the AbandonmentLedger,
@@ -29,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -109,6 +113,17 @@ struct RuntimeCounters {
   int64_t dials = 0, denied = 0, deferred = 0, locked_skips = 0;
   int64_t answered = 0, live = 0, bridged = 0, abandoned = 0, machine = 0, failed = 0;
   int64_t early_cancel_attempts = 0;
+  int64_t routed = 0;          // leads the policy routed to a mode this runtime does not dial (R11)
+  int64_t mode_fallbacks = 0;  // predictive → progressive fallbacks the policy asked for (R3/U2)
+};
+
+// A lead the policy would not let this campaign autodial but would allow in
+// another mode (DialAuthorizer Decision::route_to_mode), from `until` if set.
+struct RoutedLead {
+  Lead lead;
+  DialMode mode = DialMode::kHumanInitiated;
+  std::optional<TimePoint> until;
+  std::string authorization_id;  // the decision that routed it
 };
 
 struct CallerSnapshot {
@@ -129,6 +144,10 @@ class CampaignRuntime final : public TelephonyListener {
   // ---- leads ----
   void addLead(Lead lead);
   size_t leadsQueued() const { return queue_.size(); }
+  // Leads routed out of the autodial queue to a human-initiated (or other)
+  // mode, oldest first; a console that dials in that mode takes them.
+  const std::vector<RoutedLead>& routedLeads() const { return routed_; }
+  std::vector<RoutedLead> takeRoutedLeads() { return std::exchange(routed_, {}); }
 
   // ---- callers (from the API) ----
   // Checks the gate, then opens the caller's phone leg; the caller becomes
@@ -208,6 +227,8 @@ class CampaignRuntime final : public TelephonyListener {
   void pace(TimePoint now);
   void requestPace(TimePoint now);
   bool dialOne(TimePoint now);
+  // The campaign's dial mode, or progressive while a policy fallback holds.
+  DialMode dialMode(TimePoint now) const;
   void onAnswered(int slot, const TelephonyEvent& ev);
   void onRoutable(int slot, TimePoint now);
   void onEnded(int slot, const TelephonyEvent& ev);
@@ -239,6 +260,7 @@ class CampaignRuntime final : public TelephonyListener {
   NumberLocks* locks_;
   RecyclePolicy recycle_;
   LeadQueue queue_;
+  std::vector<RoutedLead> routed_;
   DialAttempt attempt_;  // template reused for every authorization
 
   std::vector<Call> calls_;
@@ -257,6 +279,7 @@ class CampaignRuntime final : public TelephonyListener {
   AbandonmentBudget budget_;
   TimePoint budget_at_{};
   bool budget_valid_ = false;
+  std::optional<TimePoint> progressive_until_;  // predictive falls back to 1:1 until then
   std::optional<TimePoint> pacer_wake_;
   std::optional<TimePoint> pace_due_;
   TimePoint last_pace_{};

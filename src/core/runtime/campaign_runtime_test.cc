@@ -29,6 +29,8 @@ struct FakeTelephony : Telephony {
 
 struct FakeAuthorizer : DialAuthorizer {
   std::map<std::string, Verdict> verdicts;  // by e164; default allow
+  std::map<std::string, DialMode> routes;   // by e164: route_to_mode on a non-allow verdict
+  std::vector<CompletedDial> noted;
   int asked = 0;
   Decision authorize(const DialAttempt& a, TimePoint now) override {
     asked++;
@@ -36,9 +38,11 @@ struct FakeAuthorizer : DialAuthorizer {
     auto it = verdicts.find(a.e164);
     d.verdict = it == verdicts.end() ? Verdict::kAllow : it->second;
     if (d.verdict == Verdict::kDefer) d.until = now + Millis(60000);
+    if (auto r = routes.find(a.e164); r != routes.end() && d.verdict != Verdict::kAllow) d.route_to_mode = r->second;
     d.authorization_id = "auth-" + a.e164;
     return d;
   }
+  void noteDial(const CompletedDial& o) override { noted.push_back(o); }
 };
 
 struct FakeLedger : AbandonmentLedger {
@@ -321,6 +325,121 @@ TEST(CampaignRuntimeTest, ComplianceDecisionForEveryLeadAtDialTime) {
   EXPECT_EQ(r.rt->counters().denied, 1);
   EXPECT_EQ(r.rt->counters().deferred, 1);
   EXPECT_EQ(*r.rt->nextWakeAt(), at(60000));  // the deferred lead comes back
+}
+
+// R11: a lead the policy will not let an autodialer call but would let a
+// human-initiated dial call (now, or from `until`) is neither dialed nor
+// dropped: it leaves the autodial queue for the routed queue, non-final.
+TEST(CampaignRuntimeTest, RouteToModeDecisionRequeuesTheLeadForThatMode) {
+  Rig r(std::make_unique<FixedRatioPacer>(3.0));
+  r.auth.verdicts["+15550000001"] = Verdict::kDeny;
+  r.auth.routes["+15550000001"] = DialMode::kHumanInitiated;
+  r.auth.verdicts["+15550000002"] = Verdict::kDefer;
+  r.auth.routes["+15550000002"] = DialMode::kHumanInitiated;
+  for (int i = 1; i <= 3; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  ASSERT_EQ(r.tel.originated.size(), 1u);
+  EXPECT_EQ(r.tel.originated[0].to_e164, "+15550000003");
+  EXPECT_EQ(r.rt->counters().routed, 2);
+  EXPECT_EQ(r.rt->counters().denied, 0);
+  EXPECT_EQ(r.rt->leadsQueued(), 0u);  // the autodialer will not ask again
+  ASSERT_EQ(r.rt->routedLeads().size(), 2u);
+  EXPECT_EQ(r.rt->routedLeads()[0].lead.e164, "+15550000001");
+  EXPECT_EQ(r.rt->routedLeads()[0].mode, DialMode::kHumanInitiated);
+  EXPECT_FALSE(r.rt->routedLeads()[0].until.has_value());
+  EXPECT_EQ(r.rt->routedLeads()[1].until, at(60000));
+  EXPECT_EQ(r.rt->routedLeads()[1].lead.not_before, at(60000));
+  EXPECT_EQ(r.rt->routedLeads()[1].authorization_id, "auth-+15550000002");
+  ASSERT_EQ(r.records.leads.size(), 2u);
+  for (const auto& u : r.records.leads) {
+    EXPECT_FALSE(u.final);
+    EXPECT_EQ(u.disposition, "route_to_human_initiated");
+  }
+  EXPECT_EQ(r.records.leads[1].next_attempt_at, at(60000));
+  auto taken = r.rt->takeRoutedLeads();
+  EXPECT_EQ(taken.size(), 2u);
+  EXPECT_TRUE(r.rt->routedLeads().empty());
+}
+
+// R3: the abandonment budget is spent, so the policy denies predictive dials
+// and routes them to progressive: the campaign dials 1:1 (authorized as
+// progressive) for a while instead of dropping the leads.
+TEST(CampaignRuntimeTest, ProgressiveFallbackWhenPolicyRoutesPredictiveToProgressive) {
+  struct BudgetSpent : DialAuthorizer {
+    std::vector<DialMode> modes;
+    Decision authorize(const DialAttempt& a, TimePoint) override {
+      modes.push_back(a.mode);
+      Decision d;
+      d.authorization_id = "auth-" + std::to_string(modes.size());
+      if (a.mode == DialMode::kPredictive) {
+        d.verdict = Verdict::kDeny;
+        d.rules = {"R3"};
+        d.route_to_mode = DialMode::kProgressive;
+      } else {
+        d.verdict = Verdict::kAllow;
+      }
+      return d;
+    }
+  } spent;
+  Rig r(std::make_unique<FixedRatioPacer>(3.0));
+  RuntimeOptions o = r.rt->options();
+  RuntimePorts p;
+  p.telephony = &r.tel;
+  p.authorizer = &spent;
+  p.ledger = &r.ledger;
+  p.gate = &r.gate;
+  p.ids = &r.ids;
+  p.records = &r.records;
+  r.rt = std::make_unique<CampaignRuntime>(o, p, std::make_unique<FixedRatioPacer>(3.0));
+  for (int i = 1; i <= 5; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  r.rt->tick(at(100));
+  // One ready caller: 1:1, not 3:1; the denied lead was not dropped.
+  ASSERT_EQ(r.tel.originated.size(), 1u);
+  EXPECT_EQ(r.tel.originated[0].to_e164, "+15550000001");
+  ASSERT_GE(spent.modes.size(), 2u);
+  EXPECT_EQ(spent.modes[0], DialMode::kPredictive);
+  EXPECT_EQ(spent.modes[1], DialMode::kProgressive);
+  EXPECT_EQ(r.rt->counters().mode_fallbacks, 1);
+  EXPECT_EQ(r.rt->counters().denied, 0);
+  EXPECT_EQ(r.rt->leadsQueued(), 4u);
+  EXPECT_TRUE(r.rt->routedLeads().empty());
+  // After the hold, predictive is asked for again.
+  r.tel.up = true;
+  size_t asked = spent.modes.size();
+  CallId id = r.tel.originated[0].call_id;
+  r.ev(K::kEnded, id, 20000, HangupCause::kNoAnswer);
+  ASSERT_GT(spent.modes.size(), asked);
+  EXPECT_EQ(spent.modes[asked], DialMode::kPredictive);
+}
+
+// Every finished attempt is told back to the authorizer (caps, repeat rules).
+TEST(CampaignRuntimeTest, NoteDialAfterEveryFinishedAttempt) {
+  Rig r;
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  ASSERT_EQ(r.tel.originated.size(), 1u);
+  CallId id = r.tel.originated[0].call_id;
+  r.ev(K::kRinging, id, 1000);
+  r.ev(K::kAnswered, id, 8000);
+  r.ev(K::kGreetingEnded, id, 9000);
+  r.ev(K::kHuman, id, 9800);
+  r.ev(K::kBridged, id, 9800);
+  r.ev(K::kEnded, id, 30000);
+  EXPECT_TRUE(r.auth.noted.empty());  // not before the disposition
+  WrapUp w;
+  w.disposition = "contacted";
+  w.final = true;
+  ASSERT_TRUE(r.rt->wrapUp("alice", w, at(31000)).isOk());
+  ASSERT_EQ(r.auth.noted.size(), 1u);
+  const CompletedDial& o = r.auth.noted[0];
+  EXPECT_EQ(o.e164, "+15550000001");
+  EXPECT_EQ(o.campaign_id, CampaignId(1));
+  EXPECT_EQ(o.at, at(0));
+  EXPECT_TRUE(o.live_answered);
+  EXPECT_FALSE(o.abandoned);
+  EXPECT_FALSE(o.machine);
+  EXPECT_EQ(o.disposition, "contacted");
 }
 
 TEST(CampaignRuntimeTest, NeverTwoAttemptsOnOneNumberAcrossCampaigns) {
