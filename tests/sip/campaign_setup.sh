@@ -35,16 +35,19 @@ JSON
 }
 
 # Seconds from now to the next weekday 10:00 America/New_York at which the
-# policy allows campaign CAMPAIGN to dial NUMBER (a landline) predictively.
+# policy allows campaign CAMPAIGN (or, when "", the default political profile)
+# to dial NUMBER (a landline) predictively.
 legal_clock_offset() {
   local cl=$1 d=$2 campaign=$3 number=$4 k day at t
+  local camp=()
+  [[ -z $campaign ]] || camp=(--campaign "$campaign")
   for k in $(seq 1 21); do
     day=$(TZ=America/New_York date -d "+$k day" +%F)
     [[ $(TZ=America/New_York date -d "$day" +%u) -le 5 ]] || continue
     t=$(TZ=America/New_York date -d "$day 10:00" +%s)
     at=$(TZ=America/New_York date -d "@$t" +%Y-%m-%dT%H:%M:%S%:z)
     if "$cl" check --number "$number" --at "$at" --purpose political --mode predictive --line-type landline \
-         --campaign "$campaign" --data-dir "$d" --json 2>/dev/null | jq -e '.verdict == "allow"' > /dev/null; then
+         "${camp[@]}" --data-dir "$d" --json 2>/dev/null | jq -e '.verdict == "allow"' > /dev/null; then
       echo $((t - $(date +%s)))
       return 0
     fi
