@@ -115,6 +115,9 @@ void registerDemo(CLI::App& root, GlobalOptions& g) {
   cmd->add_option("--minutes", o->minutes, "How long the live phases run")->capture_default_str();
   cmd->add_option("--rows", o->rows, "Rows in the generated list")->capture_default_str();
   cmd->add_flag("--import-only", o->import_only, "Run phase 1 only (organisation, campaign, list import)");
+  cmd->add_option("--clock-offset-s", o->clock_offset_s,
+                  "Tests only: the live phases (all on loopback) run their clock this many seconds from the "
+                  "system clock, e.g. to dial within calling hours");
   cmd->callback([&g, o] {
     auto ctx = openContext(g);
     if (!ctx.isOk()) return (void)fail(g, ctx.status());

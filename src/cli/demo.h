@@ -18,6 +18,7 @@ struct DemoOptions {
   double minutes = 2.0;   // how long live phases run
   int64_t rows = 5000;    // rows in the generated list
   bool import_only = false;  // --import-only: run phase 1 (order <= 100) only
+  int64_t clock_offset_s = 0;  // tests: live phases run their clock this far from the system clock (loopback only)
 };
 
 struct DemoRun {

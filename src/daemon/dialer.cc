@@ -4,13 +4,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <unordered_map>
 
 #include "core/pacing/registry.h"
 #include "core/policy/engine.h"
 #include "core/runtime/campaign_runtime.h"
+#include "daemon/chain_gate.h"
 #include "policy_data/policy_service.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/vendor_store.h"
 
 namespace clearline::daemon {
 
@@ -112,7 +115,8 @@ std::string digitDisposition(char d) {
 struct Dialer::Impl : core::TelephonyListener,
                       core::CallRecordSink,
                       core::AbandonmentLedger,
-                      core::CallIdSource {
+                      core::CallIdSource,
+                      core::CallerGate {
   sip::LibreLoop& loop;
   const Clock& clock;
   DialerOptions opt;
@@ -120,7 +124,14 @@ struct Dialer::Impl : core::TelephonyListener,
   std::unique_ptr<sip::LibreTelephony> tel;
   std::unique_ptr<policy_data::PolicyRuntime> policy;
   PolicyAuthorizer authorizer;
-  core::AllowAllCallerGate gate;
+  // Vendor chain (issue 4): the API daemon's ChainGate over the store's
+  // registry, reloaded when the store's generation moves.
+  std::unique_ptr<storage::SqliteVendorStore> vendor;
+  std::unique_ptr<ChainGate> chain;
+  std::unordered_map<std::string, uint64_t> login_refused;  // caller → registry generation refused at
+  std::set<std::string> callers_refused;                     // distinct callers refused at login
+  int64_t login_refusals = 0, routing_refusals = 0, gate_log_errors = 0;
+  TimePoint last_registry_check{};
   core::NullEventSink null_events;
   std::vector<std::unique_ptr<core::CampaignRuntime>> runtimes;
   std::unordered_map<std::string, core::CampaignRuntime*> caller_runtime;
@@ -157,9 +168,15 @@ struct Dialer::Impl : core::TelephonyListener,
                 " disposition, connect_to_agent_ms, ring_ms)"
                 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,"
                 "?25,?26,?27,?28,?29)"
-                " ON CONFLICT(id) DO UPDATE SET state=excluded.state, caller_ref=excluded.caller_ref,"
-                " site_id=excluded.site_id, worker_category=excluded.worker_category,"
-                " vetting_snapshot_hash=excluded.vetting_snapshot_hash, engagement_path=excluded.engagement_path,"
+                // The caller and the chain, once on the row, stay: a later record of the same
+                // call without a caller (its leg went down first) must not erase provenance.
+                " ON CONFLICT(id) DO UPDATE SET state=excluded.state,"
+                " caller_ref=COALESCE(NULLIF(excluded.caller_ref,''), calls.caller_ref),"
+                " site_id=COALESCE(NULLIF(excluded.site_id,''), calls.site_id),"
+                " worker_category=COALESCE(NULLIF(excluded.worker_category,''), calls.worker_category),"
+                " vetting_snapshot_hash=COALESCE(NULLIF(excluded.vetting_snapshot_hash,''), calls.vetting_snapshot_hash),"
+                " engagement_path=CASE WHEN excluded.engagement_path IN ('', '[]') THEN calls.engagement_path"
+                " ELSE excluded.engagement_path END,"
                 " dialed_at=excluded.dialed_at, answered_at=excluded.answered_at,"
                 " greeting_end_at=excluded.greeting_end_at, bridged_at=excluded.bridged_at,"
                 " ended_at=excluded.ended_at, answered_by=excluded.answered_by, abandoned=excluded.abandoned,"
@@ -275,6 +292,67 @@ struct Dialer::Impl : core::TelephonyListener,
     };
     b.remaining_abandons = std::min(remaining(b.answered_30d, b.abandoned_30d), remaining(b.answered_24h, b.abandoned_24h));
     return b;
+  }
+
+  // ---------------------------------------------------------- vendor chain gate
+  // Every decision for a campaign with a chain is recorded (vendor_gate_log +
+  // audit) at login; at routing, refusals are recorded and an allowed decision
+  // stores its provenance snapshot (the call row carries its hash).
+  void logGate(CampaignId campaign, const std::string& ref, TimePoint now, const char* kind,
+               const core::GateDecision& d) {
+    if (d.gates.empty()) return;  // no vendor chain for this campaign
+    Status st = vendor->recordGateDecision(campaign, ref, now, kind, d, actor);
+    if (!st.isOk()) {
+      gate_log_errors++;
+      spdlog::error("dialer: gate decision not recorded: {}", st.toString());
+    }
+  }
+
+  core::GateDecision checkLogin(CampaignId campaign, const std::string& ref, TimePoint now) override {
+    core::GateDecision d = chain->checkLogin(campaign, ref, now);
+    logGate(campaign, ref, now, "login", d);
+    if (!d.allowed) {
+      login_refusals++;
+      callers_refused.insert(ref);
+      login_refused[ref] = chain->generation();
+      spdlog::warn("dialer: caller {} refused at login to campaign {}: {}", ref, campaign.value, d.reason);
+    }
+    return d;
+  }
+
+  core::GateDecision checkRouting(CampaignId campaign, const std::string& ref, TimePoint now) override {
+    core::GateDecision d = chain->checkRouting(campaign, ref, now);
+    if (!d.allowed) {
+      routing_refusals++;
+      logGate(campaign, ref, now, "routing", d);
+      spdlog::warn("dialer: caller {} refused at routing on campaign {}: {}", ref, campaign.value, d.reason);
+    } else if (!d.vetting_snapshot_hash.empty()) {
+      Status st = vendor->saveSnapshot(d);
+      if (!st.isOk()) {
+        // Fail-closed: a call must not carry provenance that cannot be resolved.
+        gate_log_errors++;
+        core::GateDecision no = d;
+        no.allowed = false;
+        no.reason = "provenance snapshot could not be stored: " + st.message();
+        return no;
+      }
+    }
+    return d;
+  }
+
+  // A chain change anywhere takes effect at the next login or routing.
+  void refreshRegistry(TimePoint now) {
+    if (now - last_registry_check < Millis(1000)) return;
+    last_registry_check = now;
+    auto g = vendor->generation();
+    if (!g.isOk() || *g == chain->generation()) return;
+    auto reg = vendor->loadRegistry();
+    if (!reg.isOk()) {
+      spdlog::error("dialer: vendor registry reload failed: {}", reg.status().toString());
+      return;
+    }
+    chain->setRegistry(*reg);
+    spdlog::info("dialer: vendor registry reloaded (generation {})", chain->generation());
   }
 
   // ---------------------------------------------------------- events
@@ -457,7 +535,7 @@ struct Dialer::Impl : core::TelephonyListener,
       ports.telephony = tel.get();
       ports.authorizer = &authorizer;
       ports.ledger = this;
-      ports.gate = &gate;
+      ports.gate = this;
       ports.ids = this;
       ports.events = opt.events ? opt.events : &null_events;
       ports.records = this;
@@ -512,6 +590,7 @@ struct Dialer::Impl : core::TelephonyListener,
       tick_timer = 0;
       if (stopped) return;
       TimePoint now = clock.now();
+      refreshRegistry(now);
       for (auto& r : runtimes) r->tick(now);
       tick();
     });
@@ -527,9 +606,13 @@ struct Dialer::Impl : core::TelephonyListener,
         auto st = rt->callerState(ref);
         if (st && *st != core::CallerState::kLoggedOut) continue;
         if (!tel->callerRegistered(ref)) continue;
+        // A refused caller is asked again only after the chain changed.
+        if (auto rf = login_refused.find(ref); rf != login_refused.end() && rf->second == chain->generation()) continue;
         caller_runtime[ref] = rt;
         Status s = rt->login(ref, now);
-        if (!s.isOk() && s.code() != StatusCode::kFailedPrecondition) {
+        if (s.code() == StatusCode::kPermissionDenied) {
+          caller_runtime.erase(ref);  // not logged in: no leg is opened
+        } else if (!s.isOk() && s.code() != StatusCode::kFailedPrecondition) {
           spdlog::warn("dialer: login {}: {}", ref, s.toString());
         }
       }
@@ -567,6 +650,10 @@ Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock
   p->policy->engine->setSink(&p->authorizer.sink);
   // R3/U2 read the dialer's own ledger (kept current as calls are answered).
   p->policy->data.ledger = p;
+  // The vendor chain's gates (G1–G10) over the store's registry.
+  p->vendor = std::make_unique<storage::SqliteVendorStore>(p->store->db(), clock, p->opt.data_dir);
+  ASSIGN_OR_RETURN(auto registry, p->vendor->loadRegistry());
+  p->chain = std::make_unique<ChainGate>(registry);
   auto creds = p->opt.caller_passwords;
   p->opt.sip.caller_password = [creds](const std::string& u) -> std::optional<std::string> {
     auto it = creds.find(u);
@@ -640,6 +727,10 @@ Json Dialer::summary() const {
               {"policy_deferred", impl_->authorizer.deferred},
               {"policy_unrecorded", impl_->authorizer.unrecorded},
               {"leads_routed", routed},
+              {"callers_refused", impl_->callers_refused.size()},
+              {"login_refusals", impl_->login_refusals},
+              {"routing_refusals", impl_->routing_refusals},
+              {"gate_log_errors", impl_->gate_log_errors},
               {"recovered_calls", impl_->recovered_calls},
               {"recordings_written", st.recordings_written},
               {"rtp_relayed_to_caller", st.rtp_relayed_to_caller},

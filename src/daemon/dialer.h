@@ -21,6 +21,16 @@
 // ledger as abandoned), and their contacts wait `recovery_recycle` before
 // they may be dialed again.
 //
+// Vendor chain (issue 4): the CallerGate is daemon::ChainGate (the same as
+// `clearline serve`) over the store's vendor registry, reloaded within a
+// second when the store's generation moves. Login: a refused caller is not
+// logged in (no leg is opened) and is asked again only after the chain
+// changed; every login decision for a campaign with a chain is recorded
+// (vendor_gate_log + audit). Routing: the runtime asks at every routing; a
+// refusal is recorded and pauses that caller; an allowed decision stores its
+// provenance snapshot and its site, worker category, engagement path and
+// snapshot hash go on the call row.
+//
 // Callers: the SIP accounts in `caller_passwords` (user name = caller_ref);
 // callers named in `auto_login` are logged in to the first active campaign as
 // soon as their phone registers. A caller keys '#' to hang up the customer

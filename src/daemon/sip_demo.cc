@@ -77,6 +77,16 @@ void stopChild(pid_t pid) {
   ::waitpid(pid, nullptr, 0);
 }
 
+// The system clock moved by a fixed offset (tests; the demo is loopback-only).
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(Millis off) : off_(off) {}
+  TimePoint now() const override { return SystemClock().now() + off_; }
+
+ private:
+  Millis off_;
+};
+
 }  // namespace
 
 Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
@@ -120,7 +130,7 @@ Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
       d.caller_passwords[ref] = "demo-secret";
       d.auto_login.push_back(ref);
     }
-    SystemClock clock;
+    OffsetClock clock(opt.clock_offset);
     auto dialer = Dialer::create(**loop, clock, d);
     Status st = dialer.isOk() ? (*dialer)->start() : dialer.status();
     if (!st.isOk()) {
@@ -147,11 +157,24 @@ Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
       "SELECT COUNT(*), COALESCE(SUM(abandoned),0), COALESCE(SUM(safe_harbor_played),0),"
       " COALESCE(SUM(bridged_at IS NOT NULL),0) FROM calls"));
   ASSIGN_OR_RETURN(bool row, q.step());
+  // Calls bridged to a caller at a correctional, detention or work-release site (must be 0).
+  ASSIGN_OR_RETURN(auto cq, store->db().prepare(
+      "SELECT COUNT(*) FROM calls c WHERE c.site_id <> '' AND c.site_id IN (SELECT id FROM vendor_records"
+      " WHERE kind='site' AND json_extract(data,'$.site_type') IN"
+      " ('correctional_facility','detention_center','work_release_center'))"));
+  ASSIGN_OR_RETURN(bool crow, cq.step());
+  int64_t restricted = crow ? cq.int64(0) : 0;
   Json out{{"calls_placed", summary.value("calls_placed", 0)},
            {"calls_bridged", row ? q.int64(3) : 0},
            {"abandoned", row ? q.int64(1) : 0},
            {"safe_harbor_played", row ? q.int64(2) : 0},
-           {"callers_refused", 0},  // the vendor-chain gate is not wired into the dialer yet
+           {"callers_refused", summary.value("callers_refused", 0)},
+           {"routing_refusals", summary.value("routing_refusals", 0)},
+           {"calls_at_restricted_sites", restricted},
+           {"policy_allowed", summary.value("policy_allowed", 0)},
+           {"policy_denied", summary.value("policy_denied", 0)},
+           {"policy_deferred", summary.value("policy_deferred", 0)},
+           {"leads_routed", summary.value("leads_routed", 0)},
            {"audit_ok", audit.isOk()},
            {"audit_events", v.checked()},
            {"calls_answered", summary.value("calls_answered", 0)},

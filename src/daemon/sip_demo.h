@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/json.h"
 #include "common/status.h"
@@ -24,6 +25,7 @@ struct LiveDemoOptions {
   std::string tools_dir;    // where clearline-carrier / clearline-agentbot are; "" = next to this binary
   uint64_t seed = 2026;
   double time_scale = 0.25; // carrier time compression (ring, talk)
+  Millis clock_offset{0};   // tests: the dialer's clock runs this far from the system clock (loopback only)
 };
 
 Result<Json> runLiveSipDemo(const LiveDemoOptions& opt);
