@@ -688,6 +688,13 @@ void Dialer::stop() {
 bool Dialer::idle() const {
   for (auto& r : impl_->runtimes) {
     if (r->callsInFlight() > 0 || r->linesInUse() > 0) return false;
+    // A caller still on a call or in wrap-up will be ready for the leads that
+    // are ready now (nextWakeAt only names waiting leads).
+    for (const auto& k : r->callers()) {
+      if (k.state == core::CallerState::kReserved || k.state == core::CallerState::kOnCall ||
+          k.state == core::CallerState::kWrapUp)
+        return false;
+    }
     auto wake = r->nextWakeAt();
     if (r->leadsQueued() > 0 && (!wake || *wake <= impl_->clock.now() + Millis(1000))) return false;
   }

@@ -88,7 +88,8 @@ class Dialer {
   Status start();
   // No new dials; ends calls in progress (BYE/CANCEL) and closes caller legs.
   void stop();
-  bool idle() const;  // no leads ready or waiting, nothing in flight
+  // Nothing in flight, no caller on a call or in wrap-up, no lead due within 1 s.
+  bool idle() const;
   Json summary() const;
   sip::LibreTelephony& telephony();
 

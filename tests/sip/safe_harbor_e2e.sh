@@ -38,6 +38,9 @@ for p in "${PIDS[@]:1}"; do kill -TERM "$p" 2>/dev/null || true; done
 sleep 1; kill -TERM $CARRIER; wait $CARRIER || true
 
 [[ $(jq .write_errors "$S") == 0 ]] || fail "store write errors"
+# --until-idle waits for the busy caller: every contact was dialed and has an outcome.
+[[ $(q "SELECT COUNT(*) FROM contacts WHERE last_disposition IS NULL OR status='in_progress'") == 0 ]] \
+  || fail "contacts never dialed: $(q "SELECT id FROM contacts WHERE last_disposition IS NULL")"
 ab=$(q "SELECT COUNT(*) FROM calls WHERE abandoned=1")
 [[ $ab -gt 0 && $(jq .abandoned "$S") -gt 0 ]] || fail "no call was abandoned: the test tested nothing ($(cat "$S"))"
 [[ $(q "SELECT COUNT(*) FROM calls c LEFT JOIN abandonment_ledger l ON l.call_id=c.id WHERE c.abandoned=1 AND (l.call_id IS NULL OR l.abandoned<>1)") == 0 ]] \

@@ -811,6 +811,7 @@ bool CampaignRuntime::dialOne(TimePoint now) {
       locks_->unlock(lead->e164);
       counters_.mode_fallbacks++;
       progressive_until_ = now + kModeFallbackHold;
+      pace_due_ = now + opts_.min_pace_interval;  // pace again soon, in progressive mode
       queue_.add(std::move(*lead));
       return false;
     }
