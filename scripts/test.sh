@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# ccache keys on paths relative to the checkout, so clones in other folders share hits.
-export CCACHE_BASEDIR="$PWD"
+# ccache keys on paths relative to the checkout, so clones in other folders share hits
+# (NOHASHDIR: with -g, ccache would otherwise also key on the clone's folder).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 if [[ -f web/package.json ]]; then (cd web && npm run build --silent); fi
 cmake --preset asan
 cmake --build --preset asan
