@@ -9,6 +9,24 @@
 # dialer runs with `--clock-offset-s` (loopback trunks only), its clock moved
 # to the next weekday 10:00 New York time at which `clearline check` says this
 # campaign may call a New York landline. Nothing in the policy is switched off.
+
+# sip_test_workdir TAG: a scratch folder W (removed on exit unless KEEP is set)
+# with the data dir D and its database DB; PIDS (children killed on exit),
+# fail MSG (prints the logs in W, exits 1), free_port, q SQL (on DB).
+sip_test_workdir() {
+  # Defined here, not at file level: other scripts source this file after
+  # defining their own cleanup/fail.
+  cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; [[ -n ${KEEP:-} ]] || rm -rf "$W"; }
+  fail() { echo "FAIL: $*" >&2; for f in "$W"/*.log; do echo "== $f"; tail -15 "$f"; done >&2; exit 1; }
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+  q() { sqlite3 -batch -noheader "$DB" "$1"; }
+  W=$(mktemp -d "/tmp/$1.XXXXXX")
+  PIDS=()
+  trap cleanup EXIT
+  D="$W/data"; mkdir -p "$D"
+  DB="$D/clearline.db"
+}
+
 setup_campaign() {
   local cl=$1 d=$2 n=$3 rec=$4
   cat > "$d/settings.json" <<JSON

@@ -10,18 +10,10 @@
 # Usage: chain_change_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
 set -euo pipefail
 CL=$1; BIN=$2
-W=$(mktemp -d /tmp/cl-sip-chain.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; [[ -n ${KEEP:-} ]] || rm -rf "$W"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; for f in "$W"/*.log; do echo "== $f"; tail -15 "$f"; done >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-D="$W/data"; mkdir -p "$D"
-DB="$D/clearline.db"
-q() { sqlite3 -batch -noheader "$DB" "$1"; }
+source "$(dirname "$0")/campaign_setup.sh"
+sip_test_workdir cl-sip-chain
 EXAMPLES="$(cd "$(dirname "$0")/../../data/examples" && pwd)"
 
-source "$(dirname "$0")/campaign_setup.sh"
 setup_campaign "$CL" "$D" 60 never
 # The 2019 chain for this campaign, its dates moved so that 2019-12-10 is the dialer's day.
 DAYS=$(( ($(date +%s) + CLOCK_OFFSET_S - $(date -u -d 2019-12-10 +%s)) / 86400 ))

@@ -10,17 +10,9 @@
 # Usage: safe_harbor_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
 set -euo pipefail
 CL=$1; BIN=$2
-W=$(mktemp -d /tmp/cl-sip-sh.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; [[ -n ${KEEP:-} ]] || rm -rf "$W"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; for f in "$W"/*.log; do echo "== $f"; tail -15 "$f"; done >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-D="$W/data"; mkdir -p "$D"
-DB="$D/clearline.db"
-q() { sqlite3 -batch -noheader "$DB" "$1"; }
-
 source "$(dirname "$0")/campaign_setup.sh"
+sip_test_workdir cl-sip-sh
+
 setup_campaign "$CL" "$D" 8 never
 TP=$(free_port); SP=$(free_port)
 echo "caller1:pw1" > "$W/callers.txt"
