@@ -130,7 +130,7 @@ struct Dialer::Impl : core::TelephonyListener,
   std::unique_ptr<ChainGate> chain;
   std::unordered_map<std::string, uint64_t> login_refused;  // caller → registry generation refused at
   std::set<std::string> callers_refused;                     // distinct callers refused at login
-  int64_t login_refusals = 0, routing_refusals = 0, gate_log_errors = 0;
+  int64_t login_refusals = 0, routing_refusals = 0, readmissions = 0, gate_log_errors = 0;
   TimePoint last_registry_check{};
   core::NullEventSink null_events;
   std::vector<std::unique_ptr<core::CampaignRuntime>> runtimes;
@@ -353,6 +353,12 @@ struct Dialer::Impl : core::TelephonyListener,
     }
     chain->setRegistry(*reg);
     spdlog::info("dialer: vendor registry reloaded (generation {})", chain->generation());
+    // A chain put right lets the callers its routing gate paused work again.
+    for (auto& r : runtimes) {
+      int n = r->readmitGatePaused(now);
+      readmissions += n;
+      if (n > 0) spdlog::info("dialer: {} caller(s) readmitted on campaign {}", n, r->options().campaign.id.value);
+    }
   }
 
   // ---------------------------------------------------------- events
@@ -737,6 +743,7 @@ Json Dialer::summary() const {
               {"callers_refused", impl_->callers_refused.size()},
               {"login_refusals", impl_->login_refusals},
               {"routing_refusals", impl_->routing_refusals},
+              {"readmissions", impl_->readmissions},
               {"gate_log_errors", impl_->gate_log_errors},
               {"recovered_calls", impl_->recovered_calls},
               {"recordings_written", st.recordings_written},

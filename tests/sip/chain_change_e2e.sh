@@ -6,7 +6,9 @@
 # a correctional facility (`clearline vendor site update`, another process).
 # Checks: calls bridged before the change carry the chain (site, worker
 # category, engagement path, snapshot); a routing refusal naming G4 is
-# recorded for the callers; no call is bridged after the change took effect.
+# recorded for the callers; no call is bridged while the site is a prison.
+# Then the site is put right (a third version, commercial office again): the
+# paused callers are readmitted without a restart and calls are bridged again.
 # Usage: chain_change_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
 set -euo pipefail
 CL=$1; BIN=$2
@@ -36,7 +38,7 @@ for i in 1 2; do
     --talk-mean-ms 1000 --wrap-ms 200 --seed $i > "$W/bot$i.log" 2>&1 & PIDS+=($!)
 done
 "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
-  --sip-listen 127.0.0.1:$SP --pacer progressive --minutes 0.5 --clock-offset-s "$CLOCK_OFFSET_S" \
+  --sip-listen 127.0.0.1:$SP --pacer progressive --minutes 0.75 --clock-offset-s "$CLOCK_OFFSET_S" \
   > "$W/summary.json" 2> "$W/dialer.log" & DIALER=$!; PIDS+=($DIALER)
 for _ in $(seq 1 150); do
   [[ $(q "SELECT COUNT(*) FROM calls WHERE bridged_at IS NOT NULL AND ended_at IS NOT NULL" 2>/dev/null || echo 0) -ge 2 ]] && break
@@ -50,16 +52,31 @@ AT=$(date -u -d "@$CHANGE_S" +%Y-%m-%dT%H:%M:%SZ)
   | jq '.data | .site_type = "correctional_facility" | .facility_authority_entity_id = "ok-doc"' > "$W/site.json"
 "$CL" vendor site update --file "$W/site.json" --valid-from "$AT" --data-dir "$D" --json > "$W/site-update.json" \
   || fail "site update: $(cat "$W/site-update.json")"
+# Wait until the gate has refused the callers at routing, then put the site right.
+for _ in $(seq 1 150); do
+  [[ $(q "SELECT COUNT(*) FROM vendor_gate_log WHERE kind='routing' AND allowed=0" 2>/dev/null || echo 0) -ge 1 ]] && break
+  sleep 0.2
+done
+sleep 2
+REVERT_S=$(( $(date +%s) + CLOCK_OFFSET_S ))
+AT2=$(date -u -d "@$REVERT_S" +%Y-%m-%dT%H:%M:%SZ)
+jq '.site_type = "commercial_office" | del(.facility_authority_entity_id)' "$W/site.json" > "$W/site2.json"
+"$CL" vendor site update --file "$W/site2.json" --valid-from "$AT2" --data-dir "$D" --json > "$W/site-revert.json" \
+  || fail "site revert: $(cat "$W/site-revert.json")"
 wait $DIALER || fail "dialer failed"
 S="$W/summary.json"
-echo "dialer: $(jq -c '{calls_placed,calls_bridged,routing_refusals,callers_refused}' "$S")"
+echo "dialer: $(jq -c '{calls_placed,calls_bridged,routing_refusals,readmissions,callers_refused}' "$S")"
 for p in "${PIDS[@]:1}"; do kill -TERM "$p" 2>/dev/null || true; done
 sleep 1; kill -TERM $CARRIER; wait $CARRIER || true
 
 CHANGE_MS=$((CHANGE_S * 1000))
 # Registry reload is within a second of the write; allow 2 s for a routing already under way.
-late=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at > $CHANGE_MS + 2000")
-[[ $late == 0 ]] || fail "$late calls bridged after the site became a correctional facility"
+REVERT_MS=$((REVERT_S * 1000))
+late=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at > $CHANGE_MS + 2000 AND bridged_at < $REVERT_MS")
+[[ $late == 0 ]] || fail "$late calls bridged while the site was a correctional facility"
+again=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at > $REVERT_MS")
+[[ $again -ge 1 ]] || fail "no call bridged after the site was put right (callers not readmitted)"
+[[ $(jq .readmissions "$S") -ge 1 ]] || fail "summary: no readmission"
 [[ $(q "SELECT COUNT(*) FROM vendor_gate_log WHERE kind='routing' AND allowed=0 AND failed_gates LIKE '%G4%'") -ge 1 ]] \
   || fail "no routing refusal (G4) recorded after the change"
 [[ $(jq .routing_refusals "$S") -ge 1 ]] || fail "summary: no routing refusal"
@@ -67,4 +84,4 @@ bad=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at IS NOT NULL AND NOT (site_i
          AND engagement_path='[\"eng-prime\"]' AND vetting_snapshot_hash IN (SELECT hash FROM vendor_snapshots))")
 [[ $bad == 0 ]] || fail "$bad bridged calls without their chain"
 "$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify"
-echo "chain change ok: $(q "SELECT COUNT(*) FROM calls WHERE bridged_at IS NOT NULL") bridged before the change, none after; routing refusal G4 recorded"
+echo "chain change ok: $(q "SELECT COUNT(*) FROM calls WHERE bridged_at < $CHANGE_MS + 2000") bridged before the change took effect, none while a prison, $again after it was put right; routing refusal G4 recorded"

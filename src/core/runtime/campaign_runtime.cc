@@ -174,6 +174,7 @@ Status CampaignRuntime::login(const std::string& ref, TimePoint now) {
   k.leg_pending = true;
   k.logout_pending = false;
   k.pause_reason.clear();
+  k.gate_paused = false;
   k.since = now;
   ports_.telephony->openCallerLeg(ref);
   return Status::ok();
@@ -240,9 +241,34 @@ Status CampaignRuntime::unpause(const std::string& ref, TimePoint now) {
     return Status::failedPrecondition("caller " + ref + " is not paused", "caller_ref");
   }
   k.pause_reason.clear();
+  k.gate_paused = false;
   moveCaller(slot, CallerEvent::kUnpause, now);
   callerReady(slot, now);
   return Status::ok();
+}
+
+int CampaignRuntime::readmitGatePaused(TimePoint now) {
+  int readmitted = 0;
+  for (size_t slot = 0; slot < callers_.size(); ++slot) {
+    Caller& k = callers_[slot];
+    if (k.state != CallerState::kPaused || !k.gate_paused) continue;
+    GateDecision g = ports_.gate->checkRouting(opts_.campaign.id, k.ref, now);
+    if (!g.allowed) {
+      k.pause_reason = "gate: " + g.reason;
+      continue;
+    }
+    if (ports_.events) {
+      DomainEvent ev{"gate.readmitted", opts_.campaign.id.str(), k.ref, Json::object(), now};
+      ev.data["previous_reason"] = k.pause_reason;
+      ports_.events->publish(ev);
+    }
+    k.pause_reason.clear();
+    k.gate_paused = false;
+    moveCaller(static_cast<int>(slot), CallerEvent::kUnpause, now);
+    callerReady(static_cast<int>(slot), now);
+    readmitted++;
+  }
+  return readmitted;
 }
 
 Status CampaignRuntime::wrapUp(const std::string& ref, const WrapUp& w, TimePoint now) {
@@ -451,6 +477,7 @@ bool CampaignRuntime::tryRoute(int slot, TimePoint now) {
         ports_.events->publish(ev);
       }
       k.pause_reason = "gate: " + g.reason;
+      k.gate_paused = true;
       moveCaller(ks, CallerEvent::kPause, now);
       continue;
     }

@@ -157,6 +157,11 @@ class CampaignRuntime final : public TelephonyListener {
   Status logout(const std::string& caller_ref, TimePoint now);
   Status pause(const std::string& caller_ref, const std::string& reason, TimePoint now);
   Status unpause(const std::string& caller_ref, TimePoint now);
+  // Callers the routing gate paused are asked again (CallerGate::checkRouting);
+  // those the chain now allows become ready ("gate.readmitted"). The driver
+  // calls this when the vendor chain changed, so that a chain put right takes
+  // effect without a restart, as a chain gone wrong does. Returns how many.
+  int readmitGatePaused(TimePoint now);
   // Ends wrap-up with a disposition (the caller must be in wrap_up).
   Status wrapUp(const std::string& caller_ref, const WrapUp& w, TimePoint now);
   // The caller hangs up the customer (bridged calls only).
@@ -212,6 +217,7 @@ class CampaignRuntime final : public TelephonyListener {
     CallerState state = CallerState::kLoggedOut;
     TimePoint since{};
     std::string pause_reason;
+    bool gate_paused = false;  // paused by a routing refusal (readmitGatePaused)
     bool leg_pending = false;
     bool logout_pending = false;
     int call = -1;  // call slot

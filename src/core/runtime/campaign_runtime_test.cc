@@ -476,6 +476,45 @@ TEST(CampaignRuntimeTest, GateRefusalAtRoutingPausesThatCallerAndTriesTheNext) {
   EXPECT_EQ(r.events.count("gate.refused"), 1);
 }
 
+TEST(CampaignRuntimeTest, GatePausedCallerIsReadmittedWhenTheChainAllowsAgain) {
+  Rig r(std::make_unique<ProgressivePacer>());
+  r.gate.deny = "alice";
+  r.rt->addLead(lead("+15550000001", 1));
+  r.rt->addLead(lead("+15550000002", 2));
+  r.rt->addLead(lead("+15550000003", 3));
+  r.loginReady("alice", 0);
+  r.loginReady("bob", 1);
+  CallId first = r.tel.originated[0].call_id;
+  r.ev(K::kAnswered, first, 5000);
+  r.ev(K::kHuman, first, 6000);
+  ASSERT_EQ(*r.rt->callerState("alice"), CallerState::kPaused);
+  // Still refused: stays paused, with the gate's reason.
+  EXPECT_EQ(r.rt->readmitGatePaused(at(7000)), 0);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kPaused);
+  // A caller who paused themself is not the gate's to readmit.
+  ASSERT_EQ(*r.rt->callerState("bob"), CallerState::kReserved);
+  // The chain is put right: alice is ready again and takes the next answered call.
+  r.gate.deny = "";
+  EXPECT_EQ(r.rt->readmitGatePaused(at(8000)), 1);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReady);
+  EXPECT_EQ(r.events.count("gate.readmitted"), 1);
+  EXPECT_EQ(r.rt->readmitGatePaused(at(8500)), 0);
+  CallId next = r.tel.originated.back().call_id;
+  ASSERT_NE(next.value, first.value);
+  r.ev(K::kAnswered, next, 9000);
+  r.ev(K::kHuman, next, 9500);
+  ASSERT_EQ(r.tel.bridges.size(), 2u);
+  EXPECT_EQ(r.tel.bridges[1].second, "alice");
+}
+
+TEST(CampaignRuntimeTest, SelfPausedCallerIsNotReadmittedByTheGate) {
+  Rig r(std::make_unique<ProgressivePacer>());
+  r.loginReady("alice", 0);
+  ASSERT_TRUE(r.rt->pause("alice", "lunch", at(1000)).isOk());
+  EXPECT_EQ(r.rt->readmitGatePaused(at(2000)), 0);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kPaused);
+}
+
 TEST(CampaignRuntimeTest, LogoutDuringCallWaitsForWrapUp) {
   Rig r;
   r.rt->addLead(lead("+15550000001", 1));
