@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   std::vector<int64_t> sizes = {1000000, 5000000};
   std::string out_path = std::string(CLEARLINE_SOURCE_DIR) + "/docs/bench/import.md";
   std::string base = fs::temp_directory_path().string();
+  bool keep = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--rows" && i + 1 < argc) {
@@ -94,8 +95,11 @@ int main(int argc, char** argv) {
       out_path = argv[++i];
     } else if (a == "--dir" && i + 1 < argc) {
       base = argv[++i];
+    } else if (a == "--keep") {
+      keep = true;
     } else {
-      std::cerr << "usage: import_bench [--rows N,M] [--out FILE|-] [--dir DIR]\n";
+      std::cerr << "usage: import_bench [--rows N,M] [--out FILE|-] [--dir DIR] [--keep]\n"
+                   "  --keep  leave the generated lists and data directories (to profile an import)\n";
       return 2;
     }
   }
@@ -145,10 +149,14 @@ int main(int argc, char** argv) {
     std::error_code ec;
     r.db_mib = static_cast<double>(fs::file_size(data / "clearline.db", ec)) / (1 << 20);
     runs.push_back(r);
-    fs::remove(list, ec);
-    fs::remove_all(data, ec);
+    if (keep) {
+      std::cerr << "kept " << list.string() << " and " << data.string() << "\n";
+    } else {
+      fs::remove(list, ec);
+      fs::remove_all(data, ec);
+    }
   }
-  fs::remove_all(work);
+  if (!keep) fs::remove_all(work);
 
   std::ostringstream md;
   struct utsname u {};

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "api/decode.h"
+#include "api/exports.h"
 #include "api/records.h"
 #include "common/log.h"
 #include "common/time_util.h"
@@ -132,6 +133,8 @@ const std::vector<Route>& ApiService::routes() {
       {"GET", "/api/v1/campaigns/{id}/calls", Action::kReportRead, "Call records (paginated)", &S::listCalls},
       {"GET", "/api/v1/calls/{id}", Action::kCallRead, "One call record with its survey answers", &S::getCall},
       {"POST", "/api/v1/calls/{id}/disposition", Action::kDisposition, "Disposition, survey answers and callback for a call", &S::dispositionCall},
+      {"GET", "/api/v1/campaigns/{id}/exports/calls.csv", Action::kReportRead, "Call records with survey answers as CSV (?from=&to=)", &S::exportCalls},
+      {"GET", "/api/v1/campaigns/{id}/exports/productivity.csv", Action::kReportRead, "Productivity per caller or site as CSV (?by=caller|site&from=&to=)", &S::exportProductivity},
       {"GET", "/api/v1/campaigns/{id}/survey-responses", Action::kReportRead, "Survey answers (paginated)", &S::listSurveyResponses},
       {"GET", "/api/v1/campaigns/{id}/callbacks", Action::kReportRead, "Scheduled callbacks (paginated)", &S::listCallbacks},
       {"GET", "/api/v1/campaigns/{id}/summary", Action::kReportRead, "Counts of contacts, dispositions and answers", &S::campaignSummary},
@@ -572,6 +575,52 @@ HttpResponse ApiService::listCalls(RequestCtx& c) {
   ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
   ASSIGN_OR_RESPOND(Json out, api::listCalls(store_.db(), CampaignId(id), page));
   return HttpResponse::json(200, out);
+}
+
+namespace {
+// A CSV download: text/csv with a file name the browser saves it under. The
+// body is built in memory (the export streams; the HTTP layer sends one body).
+HttpResponse csvDownload(const std::string& filename, std::string body) {
+  HttpResponse r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  r.body = std::move(body);
+  return r;
+}
+
+std::string queryOr(const HttpRequest& req, const char* key, const char* dflt = "") {
+  auto it = req.query.find(key);
+  return it == req.query.end() ? dflt : it->second;
+}
+}  // namespace
+
+HttpResponse ApiService::exportCalls(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  (void)camp;
+  ASSIGN_OR_RESPOND(ExportRange range, parseExportRange(queryOr(c.req, "from"), queryOr(c.req, "to")));
+  std::string body;
+  TRY_RESPONSE(writeCallsCsv(store_.db(), CampaignId(id), range, [&](std::string_view piece) {
+    body.append(piece);
+    return Status::ok();
+  }));
+  return csvDownload("campaign-" + std::to_string(id) + "-calls.csv", std::move(body));
+}
+
+HttpResponse ApiService::exportProductivity(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  (void)camp;
+  ASSIGN_OR_RESPOND(ProductivityBy by, parseProductivityBy(queryOr(c.req, "by", "caller")));
+  ASSIGN_OR_RESPOND(ExportRange range, parseExportRange(queryOr(c.req, "from"), queryOr(c.req, "to")));
+  std::string body;
+  TRY_RESPONSE(writeProductivityCsv(store_.db(), CampaignId(id), range, by, [&](std::string_view piece) {
+    body.append(piece);
+    return Status::ok();
+  }));
+  return csvDownload("campaign-" + std::to_string(id) + "-productivity-by-" +
+                         (by == ProductivityBy::kSite ? "site" : "caller") + ".csv",
+                     std::move(body));
 }
 
 HttpResponse ApiService::getCall(RequestCtx& c) {

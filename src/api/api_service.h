@@ -111,6 +111,8 @@ class ApiService {
   HttpResponse createContact(RequestCtx&);
   HttpResponse getContact(RequestCtx&);
   HttpResponse listCalls(RequestCtx&);
+  HttpResponse exportCalls(RequestCtx&);
+  HttpResponse exportProductivity(RequestCtx&);
   HttpResponse getCall(RequestCtx&);
   HttpResponse dispositionCall(RequestCtx&);
   HttpResponse listSurveyResponses(RequestCtx&);

@@ -89,6 +89,37 @@ curl "${B[@]}" -d '{"code":"support","survey":{"support":"yes"}}' "$URL/api/v1/c
 [[ $(sqlite3 "$D/clearline.db" "SELECT answer FROM survey_responses WHERE call_id=$CALL AND question_key='support'") == yes ]] || fail "store lacks the survey answer"
 curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -e '.state == "wrap_up" or .state == "ready" or .state == "on_call"' >/dev/null || fail "state after disposition"
 
+# CSV exports (issue 8 §3): the call with its voter id, disposition and survey
+# answer in its own column; productivity per caller; the caller may not export.
+H=$(curl -s -b "$D/admin.jar" -D - -o "$D/calls.csv" "$URL/api/v1/campaigns/$CID/exports/calls.csv")
+grep -qi '^content-type: text/csv' <<<"$H" || fail "calls.csv content type: $H"
+grep -qi "^content-disposition: attachment; filename=\"campaign-$CID-calls.csv\"" <<<"$H" || fail "calls.csv file name: $H"
+python3 - "$D/calls.csv" "$CALL" <<'PY' || fail "calls.csv content"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+row = [r for r in rows if r['call_id'] == sys.argv[2]]
+assert len(row) == 1, f"call {sys.argv[2]} not exported once: {len(row)}"
+r = row[0]
+assert r['q:support'] == 'yes', r
+assert r['disposition'] == 'support', r
+assert r['first_name'] == '<script>alert(1)</script>', r
+assert r['phone'].startswith('+1'), r
+PY
+N=$(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM calls WHERE campaign_id=$CID")
+ROWS=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], newline=""))))' "$D/calls.csv")
+[[ $ROWS -ge 1 && $ROWS -le $N ]] || fail "calls.csv has $ROWS rows, the store $N calls"
+REF=$(sqlite3 "$D/clearline.db" "SELECT caller_ref FROM calls WHERE id=$CALL")
+curl -s -b "$D/admin.jar" -o "$D/prod.csv" "$URL/api/v1/campaigns/$CID/exports/productivity.csv?by=caller"
+python3 - "$D/prod.csv" "$REF" <<'PY' || fail "productivity.csv content"
+import csv, sys
+rows = {r['caller']: r for r in csv.DictReader(open(sys.argv[1], newline=''))}
+assert sys.argv[2] in rows, rows
+assert int(rows[sys.argv[2]]['calls']) >= 1 and int(rows[sys.argv[2]]['dispositioned']) >= 1, rows
+PY
+[[ $(code -b "$D/ann.jar" "$URL/api/v1/campaigns/$CID/exports/calls.csv") == 403 ]] || fail "a caller exported call records"
+curl -s -b "$D/admin.jar" "$URL/api/v1/campaigns/$CID/exports/calls.csv?from=yesterday" | jq -e '.error.field == "from"' >/dev/null || fail "bad from accepted"
+curl -s -b "$D/admin.jar" "$URL/api/v1/campaigns/$CID/exports/productivity.csv?by=team" | jq -e '.error.field == "by"' >/dev/null || fail "bad by accepted"
+
 # Audit: the API and the CLI agree the chain is intact.
 curl -s -b "$D/admin.jar" "$URL/api/v1/audit/verify" | jq -e '.ok == true and .events > 3' >/dev/null || fail "audit verify"
 curl -s -b "$D/admin.jar" -o "$D/audit.jsonl" "$URL/api/v1/audit/export"
@@ -102,5 +133,11 @@ wait "$PID" || rc=$?
 PID=""
 [[ $rc == 0 ]] || fail "serve exited with $rc after SIGTERM"
 "$BIN" audit verify --data-dir "$D" >/dev/null || fail "audit chain broken after shutdown"
+# The CLI writes the same rows from the same store.
+"$BIN" export calls --campaign "$CID" --data-dir "$D" > "$D/cli-calls.csv" || fail "clearline export calls"
+grep -F "$(grep "^$CALL," "$D/calls.csv")" "$D/cli-calls.csv" >/dev/null || fail "the CLI's row for call $CALL differs from the API's"
+"$BIN" export productivity --campaign "$CID" --by site --data-dir "$D" | head -1 | grep -q '^site_id,callers,calls,connected' || fail "clearline export productivity --by site header"
+if "$BIN" export calls --campaign "$CID" --from 2026-13-01 --data-dir "$D" 2>"$D/err.txt"; then fail "bad --from accepted"; fi
+grep -q "from" "$D/err.txt" || fail "bad --from error does not name the field: $(cat "$D/err.txt")"
 grep -q -e 'admin-password' -e 'caller-password' "$D/serve.log" && fail "a password reached the log"
 echo "PASS: api_serve_end_to_end"

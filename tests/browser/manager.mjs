@@ -2,9 +2,11 @@
 // preview, a bad caller ID refused with its field named), activates it, and
 // watches the dashboard update live (pushed over the WebSocket) when a caller
 // joins and goes ready. The audit chain shows as intact.
+import { readFileSync } from 'node:fs';
 import { browser, check, login } from './lib.mjs';
 
 const URL = process.env.CLEARLINE_URL, ART = process.env.ARTIFACTS, BOB = process.env.BOB_TOKEN;
+const asAdmin = (path, body) => fetch(URL + path, { method: 'POST', headers: { Authorization: `Bearer ${process.env.ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
 const asBob = (path, body) => fetch(URL + path, { method: 'POST', headers: { Authorization: `Bearer ${BOB}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
 
 const { ctx, close } = await browser();
@@ -42,6 +44,11 @@ try {
   await page.waitForSelector('#dash-campaign');
   await page.selectOption('#dash-campaign', String(id));
   await page.waitForSelector('#caller-rows');
+  // Two contacts for the new campaign, so that the caller takes calls on it.
+  for (const [first, phone] of [['Ada', '+15595550140'], ['Ben', '+15595550141']]) {
+    const c = await asAdmin(`/api/v1/campaigns/${id}/contacts`, { first_name: first, last_name: 'Test', state: 'CA', phone });
+    check(c.id > 0, `contact ${first} added to the new campaign`);
+  }
   // A caller joins and goes ready: the dashboard shows it without a reload.
   const j = await asBob('/api/v1/console/join', { campaign_id: id });
   check(j.allowed === true, 'the caller joins the campaign');
@@ -53,6 +60,18 @@ try {
   check(true, 'campaign.metrics moves the figures');
   await page.waitForTimeout(2500);  // a few metric points for the chart
   await page.screenshot({ path: `${ART}/11-dashboard-live.png`, fullPage: true });
+  // Per-site productivity and the CSV downloads (issue 8 §3): the simulated
+  // calls bob took at site-a show in the site table; the calls download is a
+  // CSV whose rows are those calls.
+  await page.waitForFunction(() => [...document.querySelectorAll('#site-rows tr')].some((tr) => tr.textContent.includes('site-a')
+    && Number(tr.children[2]?.textContent) >= 1), null, { timeout: 20000 });
+  check(true, 'the per-site table shows site-a with its calls');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-calls')]);
+  check(download.suggestedFilename() === `campaign-${id}-calls.csv`, `the calls download is named campaign-${id}-calls.csv (${download.suggestedFilename()})`);
+  const csv = readFileSync(await download.path(), 'utf8').split('\r\n').filter((l) => l);
+  check(csv[0].startsWith('call_id,voter_id,contact_id,first_name'), `the CSV starts with its header (${csv[0].slice(0, 60)})`);
+  check(csv.length >= 2 && csv.slice(1).some((l) => l.includes(',bob,site-a,')), 'the CSV has bob\'s calls at site-a');
+  await page.locator('#reports').screenshot({ path: `${ART}/12-dashboard-per-site-and-exports.png` });
   check(errors.length === 0, `no page errors (${errors.join('; ')})`);
 } finally {
   await close();

@@ -51,4 +51,4 @@ if [[ "${IMPORT_2019:-0}" == 1 ]]; then
 fi
 mkdir -p "$SRC/test-artifacts/browser"
 cd "$HERE"
-BOB_TOKEN=$BOB_TOKEN CLEARLINE_URL=$URL CLEARLINE_DB=$D/clearline.db CLEARLINE_CAMPAIGN=$CID ARTIFACTS=$SRC/test-artifacts/browser node "$SCRIPT"
+ADMIN_TOKEN=$TOKEN BOB_TOKEN=$BOB_TOKEN CLEARLINE_URL=$URL CLEARLINE_DB=$D/clearline.db CLEARLINE_CAMPAIGN=$CID ARTIFACTS=$SRC/test-artifacts/browser node "$SCRIPT"

@@ -1,6 +1,7 @@
 // The supervisor dashboard: per campaign, live by WebSocket (campaign.metrics,
 // caller.state, gate.refused): callers by state, calls, dial level, the
-// abandonment ledger against its caps, time-series charts (uPlot), alerts.
+// abandonment ledger against its caps, time-series charts (uPlot), alerts;
+// per-site productivity (from the productivity export) and CSV downloads.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api, User } from './api';
@@ -21,6 +22,9 @@ export class Dashboard {
   private callerTable = h('tbody', { id: 'caller-rows' });
   private alertList = h('ul', { id: 'alerts', class: 'alerts', 'aria-live': 'polite' });
   private chartBox = h('div', { id: 'chart', class: 'chart' });
+  private siteTable = h('tbody', { id: 'site-rows' });
+  private downloads = h('p', { id: 'downloads', class: 'downloads' });
+  private metricsSeen = 0;
   private ledger: any = {};
   private last: any = null;
 
@@ -41,7 +45,10 @@ export class Dashboard {
       h('section', { class: 'card' }, h('h2', {}, 'Callers by state over time'), this.chartBox),
       h('section', { class: 'card' }, h('h2', {}, 'Callers'),
         h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Caller'), h('th', { scope: 'col' }, 'Site'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Since'))), this.callerTable)),
-      h('section', { class: 'card' }, h('h2', {}, 'Alerts'), this.alertList));
+      h('section', { class: 'card' }, h('h2', {}, 'Alerts'), this.alertList),
+      h('section', { class: 'card', id: 'reports' }, h('h2', {}, 'Per site'),
+        h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Site', 'Callers', 'Calls', 'Connected', 'Talk (min)', 'Avg talk (s)', 'Connected / hour'].map((t) => h('th', { scope: 'col' }, t)))), this.siteTable),
+        h('h2', {}, 'Exports (CSV)'), this.downloads));
     this.makeChart();
     this.stream.start();
     await this.load();
@@ -77,6 +84,8 @@ export class Dashboard {
       this.last = { callers: live.callers_by_state, calls: live.calls, dial_level: live.dial_level, ledger: live.ledger };
       this.renderFigures();
       this.renderCallers();
+      this.renderDownloads();
+      await this.loadSites();
     } catch (e) {
       clear(this.figures, h('p', { class: 'error', role: 'alert' }, String((e as Error).message ?? e)));
     }
@@ -94,6 +103,7 @@ export class Dashboard {
       if (s.t.length > 600) for (const k of Object.keys(s) as (keyof Series)[]) s[k].shift();
       this.chart?.setData([s.t, s.ready, s.onCall, s.wrap, s.paused]);
       this.renderFigures();
+      if (++this.metricsSeen % 10 === 0) void this.loadSites().catch(() => {});
     } else if (ev.type === 'caller.state') {
       if (ev.data.state === 'logged_out') this.callers.delete(ev.caller_ref);
       else this.callers.set(ev.caller_ref, ev.data);
@@ -127,6 +137,27 @@ export class Dashboard {
       fig(`abandoned 30 d (cap ${cap} %)`, pct(l.abandoned_30d ?? 0, l.answered_30d ?? 0), 'fig-ab30'));
   }
 
+  private renderDownloads(): void {
+    const base = `/api/v1/campaigns/${this.selected}/exports`;
+    const link = (href: string, text: string, id: string) => h('a', { href, download: '', id, class: 'button' }, text);
+    clear(this.downloads,
+      link(`${base}/calls.csv`, 'Call records and survey answers', 'dl-calls'), ' ',
+      link(`${base}/productivity.csv?by=caller`, 'Productivity per caller', 'dl-callers'), ' ',
+      link(`${base}/productivity.csv?by=site`, 'Productivity per site', 'dl-sites'));
+  }
+
+  // The per-site table reads the same CSV the "per site" download gives.
+  private async loadSites(): Promise<void> {
+    const res = await fetch(`/api/v1/campaigns/${this.selected}/exports/productivity.csv?by=site`, { credentials: 'same-origin' });
+    if (!res.ok) return;
+    const rows = parseCsv(await res.text());
+    const head = rows.shift() ?? [];
+    const col = (r: string[], name: string) => r[head.indexOf(name)] ?? '';
+    const body = rows.filter((r) => r.length > 1);
+    clear(this.siteTable, ...body.map((r) => h('tr', {}, ...['site_id', 'callers', 'calls', 'connected', 'talk_minutes', 'average_talk_seconds', 'connected_per_hour'].map((k) => h('td', {}, col(r, k) || '—')))));
+    if (!body.length) this.siteTable.append(h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No calls yet.')));
+  }
+
   private renderCallers(): void {
     const rows = [...this.callers.values()].sort((a, b) => String(a.caller_ref).localeCompare(String(b.caller_ref)));
     clear(this.callerTable, ...rows.map((c) => h('tr', {}, h('td', {}, c.caller_ref), h('td', {}, c.site_id ?? ''),
@@ -134,4 +165,21 @@ export class Dashboard {
     if (!rows.length) this.callerTable.append(h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No callers signed in.')));
     void this.user;
   }
+}
+
+// RFC 4180: quoted cells, doubled quotes, CRLF or LF line ends.
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else if (c !== '\r') cell += c;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
 }

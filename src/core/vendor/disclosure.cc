@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/csv_write.h"
 #include "common/time_util.h"
 #include "core/vendor/gates.h"
 
@@ -52,19 +53,6 @@ std::string esc(const std::string& s) {
     }
   }
   return o;
-}
-
-std::string csvCell(const std::string& s) {
-  bool quote = s.find_first_of(",\"\n\r") != std::string::npos;
-  // Guard against spreadsheet formula injection.
-  std::string v = (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) ? "'" + s : s;
-  if (!quote) return v;
-  std::string o = "\"";
-  for (char c : v) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
 }
 
 std::string str(const Json& j) {

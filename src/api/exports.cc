@@ -1,0 +1,245 @@
+#include "api/exports.h"
+
+#include <cstdio>
+#include <vector>
+
+#include "common/csv_write.h"
+#include "common/time_util.h"
+
+namespace clearline::api {
+
+using storage::Stmt;
+
+namespace {
+
+constexpr size_t kFlushBytes = 64 * 1024;
+
+std::string isoOrEmpty(Stmt& s, int col) { return s.isNull(col) ? "" : formatIsoUtc(fromEpochMillis(s.int64(col))); }
+
+std::string numOrEmpty(Stmt& s, int col) { return s.isNull(col) ? "" : std::to_string(s.int64(col)); }
+
+void bindRange(Stmt& s, int first, const ExportRange& r) {
+  s.bind(first, r.from ? toEpochMillis(*r.from) : INT64_MIN);
+  s.bind(first + 1, r.to ? toEpochMillis(*r.to) : INT64_MAX);
+}
+
+struct Row {
+  std::string& buf;
+  bool first = true;
+  void cell(std::string_view v, CsvGuard g = CsvGuard::kFormula) {
+    if (!first) buf.push_back(',');
+    first = false;
+    appendCsvCell(buf, v, g);
+  }
+  void end() {
+    buf.append("\r\n");
+    first = true;
+  }
+};
+
+Status flushIfFull(std::string& buf, const CsvSink& sink, bool force = false) {
+  if (buf.empty() || (!force && buf.size() < kFlushBytes)) return Status::ok();
+  Status st = sink(buf);
+  buf.clear();
+  return st;
+}
+
+// A readable outcome from the call record's facts (the disposition, when
+// there is one, is its own column): abandoned, connected, machine, answered,
+// else the hang-up cause (no_answer, busy …), else the call's state.
+std::string outcome(Stmt& s) {
+  if (s.int64(21) != 0) return "abandoned";
+  if (!s.isNull(14)) return "connected";
+  if (s.text(18) == "machine") return "machine";
+  if (!s.isNull(13)) return "answered";
+  if (!s.isNull(19) && !s.text(19).empty()) return s.text(19);
+  return s.text(16);
+}
+
+Result<TimePoint> parseWhen(const std::string& s, const char* field) {
+  auto t = s.size() == 10 ? parseDateUtc(s) : parseIso(s);
+  if (!t.isOk()) {
+    return Status::invalidArgument(std::string(field) + ": '" + s +
+                                       "' is not YYYY-MM-DD or an ISO 8601 instant with an offset",
+                                   field);
+  }
+  return *t;
+}
+
+}  // namespace
+
+Result<ExportRange> parseExportRange(const std::string& from, const std::string& to) {
+  ExportRange r;
+  if (!from.empty()) {
+    ASSIGN_OR_RETURN(r.from, parseWhen(from, "from"));
+  }
+  if (!to.empty()) {
+    ASSIGN_OR_RETURN(TimePoint t, parseWhen(to, "to"));
+    r.to = to.size() == 10 ? t + std::chrono::hours(24) : t;
+  }
+  if (r.from && r.to && *r.to <= *r.from) return Status::invalidArgument("to must be after from", "to");
+  return r;
+}
+
+Status writeCallsCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRange& range, const CsvSink& sink) {
+  // The survey's questions, in the order they were first answered.
+  std::vector<std::string> questions;
+  {
+    ASSIGN_OR_RETURN(Stmt q, db.prepare(
+        "SELECT r.question_key FROM survey_responses r JOIN calls c ON c.id = r.call_id WHERE c.campaign_id=?"
+        " GROUP BY r.question_key ORDER BY MIN(r.id)"));
+    q.bind(1, campaign.value);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      questions.push_back(q.text(0));
+    }
+  }
+  std::string buf;
+  Row row{buf};
+  for (const char* h : {"call_id", "voter_id", "contact_id", "first_name", "last_name", "address", "city", "state",
+                        "zip", "phone", "line_type", "dial_mode", "dialed_at", "answered_at", "bridged_at",
+                        "ended_at", "talk_seconds", "outcome", "disposition", "answered_by", "hangup_cause",
+                        "sip_status", "abandoned", "safe_harbor_played", "caller", "site_id", "worker_category",
+                        "authorization_id", "recording"})
+    row.cell(h);
+  for (auto& q : questions) row.cell("q:" + q);
+  row.end();
+
+  ASSIGN_OR_RETURN(Stmt s, db.prepare(
+      "SELECT c.id, COALESCE(t.external_id,''), COALESCE(c.contact_id,''), COALESCE(t.first_name,''),"
+      " COALESCE(t.last_name,''), COALESCE(t.address,''), COALESCE(t.city,''), COALESCE(t.state,''),"
+      " COALESCE(t.zip,''), c.called_number, COALESCE(c.line_type,''), c.dial_mode, c.dialed_at, c.answered_at,"
+      " c.bridged_at, c.ended_at, c.state, COALESCE(c.disposition,''), COALESCE(c.answered_by,''),"
+      " c.hangup_cause, c.sip_status, c.abandoned, c.safe_harbor_played, COALESCE(c.caller_ref,''),"
+      " COALESCE(c.site_id,''), COALESCE(c.worker_category,''), COALESCE(c.authorization_id,''),"
+      " COALESCE(c.recording_ref,'')"
+      " FROM calls c LEFT JOIN contacts t ON t.id = c.contact_id"
+      " WHERE c.campaign_id=? AND COALESCE(c.dialed_at, c.queued_at, 0) >= ? AND COALESCE(c.dialed_at, c.queued_at, 0) < ?"
+      " ORDER BY c.id"));
+  s.bind(1, campaign.value);
+  bindRange(s, 2, range);
+  ASSIGN_OR_RETURN(Stmt* answers, db.cached("SELECT question_key, answer FROM survey_responses WHERE call_id=? ORDER BY id"));
+  std::vector<std::string> cells(questions.size());
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, s.step());
+    if (!more) break;
+    row.cell(s.text(0), CsvGuard::kNone);
+    row.cell(s.text(1));
+    row.cell(s.text(2), CsvGuard::kNone);
+    for (int i = 3; i <= 8; ++i) row.cell(s.text(i));
+    row.cell(s.text(9), CsvGuard::kNone);  // E.164: "+1…" is a number, not a formula
+    row.cell(s.text(10));
+    row.cell(s.text(11));
+    row.cell(isoOrEmpty(s, 12), CsvGuard::kNone);
+    row.cell(isoOrEmpty(s, 13), CsvGuard::kNone);
+    row.cell(isoOrEmpty(s, 14), CsvGuard::kNone);
+    row.cell(isoOrEmpty(s, 15), CsvGuard::kNone);
+    std::string talk;
+    if (!s.isNull(14) && !s.isNull(15) && s.int64(15) >= s.int64(14)) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.1f", static_cast<double>(s.int64(15) - s.int64(14)) / 1000.0);
+      talk = b;
+    }
+    row.cell(talk, CsvGuard::kNone);
+    row.cell(outcome(s));
+    row.cell(s.text(17));
+    row.cell(s.text(18));
+    row.cell(s.isNull(19) ? "" : s.text(19));
+    row.cell(numOrEmpty(s, 20), CsvGuard::kNone);
+    row.cell(s.int64(21) ? "1" : "0", CsvGuard::kNone);
+    row.cell(s.int64(22) ? "1" : "0", CsvGuard::kNone);
+    for (int i = 23; i <= 27; ++i) row.cell(s.text(i));
+    if (!questions.empty()) {
+      for (auto& c : cells) c.clear();
+      answers->reset();
+      answers->bind(1, s.int64(0));
+      while (true) {
+        ASSIGN_OR_RETURN(bool a, answers->step());
+        if (!a) break;
+        std::string key = answers->text(0);
+        for (size_t i = 0; i < questions.size(); ++i)
+          if (questions[i] == key) cells[i] = answers->text(1);  // the last answer to a question wins
+      }
+      answers->reset();
+      for (auto& c : cells) row.cell(c);
+    }
+    row.end();
+    RETURN_IF_ERROR(flushIfFull(buf, sink));
+  }
+  return flushIfFull(buf, sink, true);
+}
+
+Result<ProductivityBy> parseProductivityBy(std::string_view s) {
+  if (s == "caller") return ProductivityBy::kCaller;
+  if (s == "site") return ProductivityBy::kSite;
+  return Status::invalidArgument("'" + std::string(s) + "' is not caller or site", "by");
+}
+
+Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRange& range,
+                            ProductivityBy by, const CsvSink& sink) {
+  const bool per_caller = by == ProductivityBy::kCaller;
+  // Calls a caller took were routed to them (caller_ref set); a site's calls are
+  // its callers' calls. Abandoned calls had no caller, so they count per site
+  // only when no site is known ("(none)").
+  std::string key = per_caller ? "c.caller_ref" : "COALESCE(c.site_id, '(none)')";
+  ASSIGN_OR_RETURN(Stmt s, db.prepare(
+      "SELECT " + key + ", " + (per_caller ? std::string("COALESCE(MAX(c.site_id),'')") : std::string("''")) +
+      ", COUNT(*), SUM(c.bridged_at IS NOT NULL),"
+      " COALESCE(SUM(CASE WHEN c.bridged_at IS NOT NULL AND c.ended_at >= c.bridged_at"
+      "   THEN c.ended_at - c.bridged_at END), 0),"
+      " SUM(c.abandoned), SUM(c.disposition IS NOT NULL AND c.disposition <> ''),"
+      " MIN(COALESCE(c.dialed_at, c.queued_at)), MAX(COALESCE(c.ended_at, c.dialed_at, c.queued_at)),"
+      " COUNT(DISTINCT c.caller_ref)"
+      " FROM calls c WHERE c.campaign_id=? AND COALESCE(c.dialed_at, c.queued_at, 0) >= ?"
+      " AND COALESCE(c.dialed_at, c.queued_at, 0) < ?" +
+      (per_caller ? std::string(" AND c.caller_ref IS NOT NULL AND c.caller_ref <> ''") : std::string()) +
+      " GROUP BY 1 ORDER BY 1"));
+  s.bind(1, campaign.value);
+  bindRange(s, 2, range);
+  std::string buf;
+  Row row{buf};
+  if (per_caller) {
+    row.cell("caller");
+    row.cell("site_id");
+  } else {
+    row.cell("site_id");
+    row.cell("callers");
+  }
+  for (const char* h : {"calls", "connected", "talk_minutes", "average_talk_seconds", "abandoned", "dispositioned",
+                        "first_call_at", "last_call_at", "connected_per_hour"})
+    row.cell(h);
+  row.end();
+  char b[64];
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, s.step());
+    if (!more) break;
+    row.cell(s.text(0));
+    row.cell(per_caller ? s.text(1) : std::to_string(s.int64(9)), per_caller ? CsvGuard::kFormula : CsvGuard::kNone);
+    int64_t calls = s.int64(2), connected = s.int64(3), talk_ms = s.int64(4);
+    row.cell(std::to_string(calls), CsvGuard::kNone);
+    row.cell(std::to_string(connected), CsvGuard::kNone);
+    std::snprintf(b, sizeof b, "%.1f", static_cast<double>(talk_ms) / 60000.0);
+    row.cell(b, CsvGuard::kNone);
+    std::snprintf(b, sizeof b, "%.1f", connected ? static_cast<double>(talk_ms) / 1000.0 / static_cast<double>(connected) : 0.0);
+    row.cell(b, CsvGuard::kNone);
+    row.cell(std::to_string(s.int64(5)), CsvGuard::kNone);
+    row.cell(std::to_string(s.int64(6)), CsvGuard::kNone);
+    row.cell(isoOrEmpty(s, 7), CsvGuard::kNone);
+    row.cell(isoOrEmpty(s, 8), CsvGuard::kNone);
+    // Over the span from the first dial to the last hang-up (an upper bound on
+    // time worked); empty for a span under a minute, where a rate means nothing.
+    std::string rate;
+    if (!s.isNull(7) && !s.isNull(8) && s.int64(8) - s.int64(7) >= 60000) {
+      std::snprintf(b, sizeof b, "%.1f",
+                    static_cast<double>(connected) * 3600000.0 / static_cast<double>(s.int64(8) - s.int64(7)));
+      rate = b;
+    }
+    row.cell(rate, CsvGuard::kNone);
+    row.end();
+    RETURN_IF_ERROR(flushIfFull(buf, sink));
+  }
+  return flushIfFull(buf, sink, true);
+}
+
+}  // namespace clearline::api
