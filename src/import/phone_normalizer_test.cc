@@ -4,6 +4,9 @@
 
 #include <random>
 
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
 namespace clearline::import {
 namespace {
 
@@ -115,6 +118,33 @@ TEST(PhoneNormalizer, FastPathAgreesWithLibphonenumber) {
     }
   }
   EXPECT_GT(fast->cacheHits(), 3000);
+}
+
+// The normalizer derives validity from the number type (one libphonenumber
+// type look-up instead of two): check that IsValidNumber agrees, over random
+// NANP numbers and a spread of other countries' numbers.
+TEST(PhoneNormalizer, CrossCheckAgainstIsValidNumber) {
+  using i18n::phonenumbers::PhoneNumber;
+  using i18n::phonenumbers::PhoneNumberUtil;
+  auto* util = PhoneNumberUtil::GetInstance();
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> npa(100, 999), nxx(0, 999), line(0, 9999), cc(0, 9);
+  const char* prefixes[] = {"+1", "+44", "+49", "+33", "+61", "+52", "+81", "+39", "+34", "+91"};
+  const char* extra[] = {"", "", "20", "7", "1", "55", "3", "06", "6", "98"};
+  int valid = 0, invalid = 0;
+  char buf[64];
+  for (int i = 0; i < 20000; ++i) {
+    int c = i < 10000 ? 0 : cc(rng);
+    std::snprintf(buf, sizeof buf, "%s%s%03d%03d%04d", prefixes[c], extra[c], npa(rng), nxx(rng), line(rng));
+    PhoneNumber n;
+    if (util->Parse(buf, "US", &n) != PhoneNumberUtil::NO_PARSING_ERROR) continue;
+    bool v = util->IsValidNumber(n);
+    bool by_type = util->GetNumberType(n) != PhoneNumberUtil::UNKNOWN;
+    ASSERT_EQ(v, by_type) << buf;
+    (v ? valid : invalid)++;
+  }
+  EXPECT_GT(valid, 1000);
+  EXPECT_GT(invalid, 1000);
 }
 
 }  // namespace
