@@ -57,7 +57,7 @@ TEST(RegistryIndex, R9_RejectsUnsortedAndCorruptBytes) {
 
 TEST(RegistryIndex, R9_DenseRegistryUnderOneBytePerNumber) {
   // ~10% of 200 prefixes (registry density): the index must stay under 1 byte/number
-  // once the fixed 4 MB directory is amortised (bench/ measures it at 50M).
+  // once the fixed prefix bitmap is amortised (bench/ measures it at 50M).
   std::mt19937_64 rng(1);
   std::vector<uint64_t> keys;
   for (uint64_t p = 0; p < 200; ++p)
@@ -65,8 +65,155 @@ TEST(RegistryIndex, R9_DenseRegistryUnderOneBytePerNumber) {
       if (rng() % 10 == 0) keys.push_back((202550 + p) * 10000 + l);
   auto ix = RegistryIndex::build(keys);
   ASSERT_TRUE(ix.isOk());
-  double block_bytes = static_cast<double>(ix->bytes() - 4'000'004) / static_cast<double>(keys.size());
+  double block_bytes = static_cast<double>(ix->bytes() - ix->fixedBytes()) / static_cast<double>(keys.size());
   EXPECT_LT(block_bytes, 1.0);
+}
+
+// Checks an index against the sorted key list it was built from: every key, the
+// neighbours of every key, toVector(), containsMany() and a serialise round trip.
+void expectSameSet(const std::vector<uint64_t>& keys) {
+  auto ix = RegistryIndex::build(keys);
+  ASSERT_TRUE(ix.isOk()) << ix.status().toString();
+  EXPECT_EQ(ix->size(), keys.size());
+  EXPECT_EQ(ix->empty(), keys.empty());
+  std::set<uint64_t> ref(keys.begin(), keys.end());
+  std::vector<uint64_t> probes;
+  for (uint64_t k : keys) {
+    probes.push_back(k);
+    if (k > 0) probes.push_back(k - 1);
+    if (k + 1 < RegistryIndex::kUniverse) probes.push_back(k + 1);
+  }
+  for (uint64_t k : {uint64_t{0}, uint64_t{1}, uint64_t{9999}, uint64_t{10000}, RegistryIndex::kUniverse - 1,
+                     RegistryIndex::kUniverse, RegistryIndex::kUniverse + 5, ~uint64_t{0}})
+    probes.push_back(k);
+  std::vector<uint8_t> out(probes.size(), 7);
+  size_t found = ix->containsMany(probes, out);
+  size_t expect_found = 0;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    bool want = ref.count(probes[i]) > 0;
+    expect_found += want;
+    ASSERT_EQ(ix->contains(probes[i]), want) << probes[i];
+    ASSERT_EQ(out[i], want ? 1 : 0) << probes[i];
+  }
+  EXPECT_EQ(found, expect_found);
+  EXPECT_EQ(ix->toVector(), keys);
+  auto round = RegistryIndex::deserialize(ix->serialize());
+  ASSERT_TRUE(round.isOk()) << round.status().toString();
+  EXPECT_EQ(round->toVector(), keys);
+  EXPECT_EQ(round->bytes(), ix->bytes());
+  for (uint64_t k : probes) ASSERT_EQ(round->contains(k), ref.count(k) > 0) << k;
+}
+
+TEST(RegistryIndex, R9_EmptyIndex) {
+  expectSameSet({});
+  auto ix = RegistryIndex::build({});
+  ASSERT_TRUE(ix.isOk());
+  EXPECT_FALSE(ix->contains(0));
+  EXPECT_FALSE(ix->contains(2025550123ULL));
+  EXPECT_EQ(ix->bytes(), 0u);
+}
+
+TEST(RegistryIndex, R9_OneNumber) {
+  expectSameSet({2025550123ULL});
+  expectSameSet({0});
+  expectSameSet({RegistryIndex::kUniverse - 1});
+}
+
+TEST(RegistryIndex, R9_FirstAndLastNumberOfTheUniverse) {
+  expectSameSet({0, 1, 9999, 10000, 9999990000ULL, RegistryIndex::kUniverse - 2, RegistryIndex::kUniverse - 1});
+}
+
+TEST(RegistryIndex, R9_BucketBoundaries) {
+  // Prefix sizes around the bucket split points (kBucketTarget · 2^s numbers), each prefix
+  // holding the first and last line of every bucket and the lines either side of them.
+  const uint32_t t = RegistryIndex::kBucketTarget;
+  std::vector<uint64_t> keys;
+  uint64_t prefix = 200000;
+  for (uint32_t k : {t - 1, t, t + 1, 2 * t, 2 * t + 1, 4 * t + 1, 10000u}) {
+    std::set<uint64_t> lines;
+    uint32_t nb = 1;
+    while (uint64_t{t} * nb < k) nb *= 2;
+    for (uint32_t j = 0; j <= nb; ++j) {
+      uint32_t lo = (j * 10000 + nb - 1) / nb;  // first line of bucket j
+      for (int d = -1; d <= 1; ++d)
+        if (static_cast<int>(lo) + d >= 0 && static_cast<int>(lo) + d < 10000) lines.insert(lo + static_cast<uint32_t>(d));
+    }
+    for (uint32_t l = 0; lines.size() < k; l = (l + 7919) % 10000) lines.insert(l);
+    for (uint64_t l : lines) keys.push_back(prefix * 10000 + l);
+    ++prefix;
+  }
+  expectSameSet(keys);
+}
+
+TEST(RegistryIndex, R9_FullAndAlternatingPrefixes) {
+  std::vector<uint64_t> keys;
+  for (uint64_t l = 0; l < 10000; ++l) keys.push_back(2025550000ULL + l);       // every line
+  for (uint64_t l = 0; l < 10000; l += 2) keys.push_back(2025560000ULL + l);    // every other line
+  for (uint64_t l = 0; l < 10000; l += 97) keys.push_back(2025570000ULL + l);   // sparse, regular
+  for (uint64_t l = 9000; l < 10000; ++l) keys.push_back(2025580000ULL + l);    // one dense block
+  expectSameSet(keys);
+}
+
+TEST(RegistryIndex, R9_DuplicatesAndDisorderAreRejected) {
+  EXPECT_EQ(RegistryIndex::build({2025550123ULL, 2025550123ULL}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RegistryIndex::build({2025550124ULL, 2025550123ULL}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RegistryIndex::build({1, RegistryIndex::kUniverse}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(RegistryIndex, R9_DamagedFilesAreDataLoss) {
+  std::vector<uint64_t> keys;
+  for (uint64_t l = 0; l < 3000; l += 3) keys.push_back(2025550000ULL + l);
+  auto ix = RegistryIndex::build(keys);
+  ASSERT_TRUE(ix.isOk());
+  const std::string good = ix->serialize();
+  // Every truncation, and a flipped bit anywhere, is refused (magic, header, checksum or structure).
+  for (size_t n : {size_t{0}, size_t{7}, size_t{8}, size_t{47}, size_t{56}, good.size() / 2, good.size() - 1})
+    EXPECT_EQ(RegistryIndex::deserialize(std::string_view(good).substr(0, n)).status().code(), StatusCode::kDataLoss) << n;
+  for (size_t i = 0; i < good.size(); i += 997) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0x10);
+    EXPECT_FALSE(RegistryIndex::deserialize(bad).isOk()) << i;
+  }
+  EXPECT_FALSE(RegistryIndex::deserialize(good + "x").isOk());
+}
+
+TEST(RegistryIndex, R9_ReadsFormat1Files) {
+  // A format-1 file (per-prefix Elias–Fano blocks, written by earlier releases) with the
+  // numbers 202-555-0123 and 202-555-9999: deserialize() re-encodes it.
+  std::string f1("CLDNCIX1", 8);
+  auto put64 = [&](uint64_t v) { f1.append(reinterpret_cast<const char*>(&v), 8); };
+  auto put32 = [&](uint32_t v) { f1.append(reinterpret_cast<const char*>(&v), 4); };
+  // k = 2 → l = 12 (⌊log2(10000/2)⌋); high parts 0 and 2 (≤ 2 → 2 + 2 + 1 bits), lows 123 and 1807.
+  const uint64_t header = 2 | (uint64_t{12} << 16);
+  const uint64_t hl = 2 + (9999 >> 12) + 1;
+  std::vector<uint64_t> body(2, 0);
+  auto setBits = [&](uint64_t pos, int n, uint64_t v) {
+    for (int i = 0; i < n; ++i)
+      if ((v >> i) & 1) body[(pos + static_cast<uint64_t>(i)) / 64] |= uint64_t{1} << ((pos + static_cast<uint64_t>(i)) % 64);
+  };
+  setBits(0 + 0, 1, 1);   // element 0: high 0 → bit 0
+  setBits(2 + 1, 1, 1);   // element 1: high 2 → bit 3
+  setBits(hl, 12, 123);
+  setBits(hl + 12, 12, 9999 & 4095);
+  const uint32_t prefix = 202555;
+  const uint64_t words = 1 + 1;  // header + (5 + 24 bits) in one word
+  put64(2);
+  put64(1'000'001);
+  put64(words + 1);
+  for (uint32_t p = 0; p <= 1'000'000; ++p) put32(p <= prefix ? 0 : static_cast<uint32_t>(words));
+  put64(header);
+  put64(body[0]);
+  put64(0);  // the spare word
+  uint64_t sum = 1469598103934665603ULL;
+  for (size_t i = 8; i < f1.size(); ++i) sum = (sum ^ static_cast<uint8_t>(f1[i])) * 1099511628211ULL;
+  put64(sum);
+  auto ix = RegistryIndex::deserialize(f1);
+  ASSERT_TRUE(ix.isOk()) << ix.status().toString();
+  EXPECT_EQ(ix->toVector(), (std::vector<uint64_t>{2025550123ULL, 2025559999ULL}));
+  EXPECT_TRUE(ix->contains(2025559999ULL));
+  EXPECT_FALSE(ix->contains(2025550124ULL));
+  f1[f1.size() - 9] ^= 1;
+  EXPECT_EQ(RegistryIndex::deserialize(f1).status().code(), StatusCode::kDataLoss);
 }
 
 TEST(DncFile, R9_FullListParses) {
