@@ -1,7 +1,9 @@
+#include <date/date.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "common/config.h"
 #include "common/sha256.h"
@@ -34,6 +36,18 @@ TEST(Status, ResultPropagatesTheFirstError) {
 TEST(Sha256, KnownVectors) {
   EXPECT_EQ(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(TimeUtil, FormatIsoUtcMatchesDateFormat) {
+  // formatIsoUtc has a hand-written fast path; it must print what date::format prints.
+  std::mt19937_64 rng(3);
+  std::vector<int64_t> ms = {0, 1, 999, 1000, 86'399'999, 86'400'000, 951'782'400'000LL /* 2000-02-29 */,
+                             4'107'542'399'999LL, 253'402'300'799'999LL, 253'402'300'800'000LL, -1, -86'400'001};
+  for (int i = 0; i < 20000; ++i) ms.push_back(static_cast<int64_t>(rng() % 253'402'300'800'000ULL));
+  for (int64_t m : ms) {
+    TimePoint t = fromEpochMillis(m);
+    ASSERT_EQ(formatIsoUtc(t), date::format("%FT%TZ", t)) << m;
+  }
 }
 
 TEST(TimeUtil, ParsesOffsetsAndRejectsAmbiguousInstants) {

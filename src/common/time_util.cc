@@ -6,9 +6,43 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/zone_time.h"
+
 namespace clearline {
 
 std::string formatIsoUtc(TimePoint t) {
+  // Fast path (the policy engine formats one per deferred decision): the same
+  // text as date::format("%FT%TZ") — "YYYY-MM-DDTHH:MM:SS.mmmZ" — for years 1970–9999.
+  const int64_t ms = toEpochMillis(t);
+  if (ms >= 0 && ms < 253'402'300'800'000LL) {
+    const int64_t days = ms / 86'400'000;
+    int64_t rest = ms - days * 86'400'000;
+    const CivilDate d = civilFromDays(days);
+    const int h = static_cast<int>(rest / 3'600'000);
+    rest -= int64_t{h} * 3'600'000;
+    const int m = static_cast<int>(rest / 60'000);
+    rest -= int64_t{m} * 60'000;
+    const int sec = static_cast<int>(rest / 1000), milli = static_cast<int>(rest % 1000);
+    char b[24];
+    auto put = [&](int pos, int v, int width) {
+      for (int i = width - 1; i >= 0; --i, v /= 10) b[pos + i] = static_cast<char>('0' + v % 10);
+    };
+    put(0, d.year, 4);
+    b[4] = '-';
+    put(5, static_cast<int>(d.month), 2);
+    b[7] = '-';
+    put(8, static_cast<int>(d.day), 2);
+    b[10] = 'T';
+    put(11, h, 2);
+    b[13] = ':';
+    put(14, m, 2);
+    b[16] = ':';
+    put(17, sec, 2);
+    b[19] = '.';
+    put(20, milli, 3);
+    b[23] = 'Z';
+    return std::string(b, 24);
+  }
   return date::format("%FT%TZ", t);
 }
 

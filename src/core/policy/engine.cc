@@ -1,6 +1,8 @@
 #include "core/policy/engine.h"
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
 
 #include "common/time_util.h"
 
@@ -21,16 +23,28 @@ const RuleVersion& inputRule() {
   return r;
 }
 
+// "UK", "US" or "US-…" (character tests: this runs for every rule group of every decision).
+bool isUk(const std::string& j) { return j.size() == 2 && j[0] == 'U' && j[1] == 'K'; }
+bool isUs(const std::string& j) {
+  return j.size() >= 2 && j[0] == 'U' && j[1] == 'S' && (j.size() == 2 || (j.size() >= 3 && j[2] == '-'));
+}
+
 bool jurisdictionApplies(const std::string& j, bool us, bool uk) {
-  if (j == "UK") return uk;
-  if (j == "US" || j.rfind("US-", 0) == 0) return us;
+  if (isUk(j)) return uk;
+  if (isUs(j)) return us;
   return false;
 }
 
 std::string hhmm(int minute) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
-  return buf;
+  if (minute < 0 || minute >= 100 * 60) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
+    return buf;
+  }
+  int h = minute / 60, m = minute % 60;
+  const char out[5] = {static_cast<char>('0' + h / 10), static_cast<char>('0' + h % 10), ':',
+                       static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10)};
+  return std::string(out, 5);
 }
 
 }  // namespace
@@ -170,7 +184,12 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
   zones_.clear();
   Decision d;
   if (record) {
-    rec_.id = tag_ + "-" + std::to_string(++seq_);
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, ++seq_);
+    (void)ec;
+    rec_.id.assign(tag_);
+    rec_.id += '-';
+    rec_.id.append(digits, end);
     rec_.at = now;
     rec_.campaign = a.campaign_id;
     rec_.contact = a.contact_id;
@@ -181,7 +200,7 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
     rec_.line_type = a.line_type;
     rec_.consent = a.consent;
     rec_.rnd = a.rnd;
-    rec_.book = data_.rules;
+    if (rec_.book != data_.rules) rec_.book = data_.rules;
     rec_.evaluated.clear();
     rec_.locations.clear();
     rec_.registry_snapshot.clear();
@@ -213,8 +232,8 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
   if (!us && !uk) return inputDeny("numbers outside NANP (+1) and the UK (+44) have no rules here: not dialed");
   bool prof_us = false, prof_uk = false;
   for (const auto& j : prof.jurisdictions) {
-    if (j == "UK") prof_uk = true;
-    if (j == "US" || j.rfind("US-", 0) == 0) prof_us = true;
+    if (isUk(j)) prof_uk = true;
+    if (isUs(j)) prof_us = true;
   }
   if ((us && !prof_us) || (uk && !prof_uk))
     return inputDeny(std::string("the number is in ") + (us ? "the US" : "the UK") +
@@ -248,8 +267,8 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
     }
   }
   if (record) rec_.locations = stateCodes(states);
-  for (int i = 0; i < 64; ++i) {
-    if (!((states >> i) & 1)) continue;
+  for (StateSet rest = states; rest; rest &= rest - 1) {
+    const int i = std::countr_zero(rest);
     for (ZoneRef z : state_zones_[static_cast<size_t>(i)])
       if (std::find(zones_.begin(), zones_.end(), z) == zones_.end()) zones_.push_back(z);
   }
@@ -274,7 +293,8 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
     for (ZoneRef z : zones_) windows_.push_back(WindowConstraint{z, ce.schedule.get(), nullptr, "schedule"});
   }
 
-  auto ruleId = [](const RuleVersion* r) { return r ? r->id : std::string("schedule"); };
+  static const std::string kScheduleId = "schedule";
+  auto ruleId = [](const RuleVersion* r) -> const std::string& { return r ? r->id : kScheduleId; };
   auto addRule = [&](const std::string& id) {
     if (std::find(d.rules.begin(), d.rules.end(), id) == d.rules.end()) d.rules.push_back(id);
   };
@@ -287,7 +307,9 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
       addRule(ruleId(f.rule));
       if (f.also_r14) addRule("R14");
       if (!d.reason.empty()) d.reason += "; ";
-      d.reason += ruleId(f.rule) + ": " + f.reason;
+      d.reason += ruleId(f.rule);
+      d.reason += ": ";
+      d.reason += f.reason;
       if (!f.route) {
         all_routed = false;
       } else if (!route || (*f.route == DialMode::kHumanInitiated)) {
