@@ -110,12 +110,13 @@ Result<Json> Desk::onLoop(std::function<Result<Json>()> fn) {
 }
 
 void Desk::logGate(CampaignId campaign, const std::string& caller_ref, const std::string& kind,
-                   const core::GateDecision& d) {
-  if (d.gates.empty()) return;  // no vendor chain for this campaign: nothing to disclose
+                   const core::GateDecisionPtr& d) {
+  if (d->gates.empty()) return;  // no vendor chain for this campaign: nothing to disclose
   TimePoint at = clock_.now();
+  // The decision is immutable and shared: the worker holds the pointer, no copy.
   worker_.post([this, campaign, caller_ref, kind, d, at] {
     storage::SqliteVendorStore vs(worker_store_.db(), clock_, opt_.data_dir);
-    Status st = vs.recordGateDecision(campaign, caller_ref, at, kind, d, core::Actor{"system:console"});
+    Status st = vs.recordGateDecision(campaign, caller_ref, at, kind, *d, core::Actor{"system:console"});
     if (!st.isOk()) spdlog::warn("gate decision not logged: {}", st.message());
   });
 }
@@ -173,11 +174,11 @@ void Desk::connectNext(const std::string& ref, uint64_t generation) {
   Principal who = it->second.who;
   CampaignId campaign = it->second.campaign;
   // Re-check the gates at routing time, as the real router does.
-  core::GateDecision d = gate_.checkRouting(campaign, ref, clock_.now());
-  if (!d.allowed) {
+  core::GateDecisionPtr d = gate_.checkRouting(campaign, ref, clock_.now());
+  if (!d->allowed) {
     logGate(campaign, ref, "routing", d);
-    publish("gate.refused", campaign, ref, Json{{"reason", d.reason}, {"site_id", who.entity_id}});
-    changeState(it->second, "paused", "refused: " + d.reason);
+    publish("gate.refused", campaign, ref, Json{{"reason", d->reason}, {"site_id", who.entity_id}});
+    changeState(it->second, "paused", "refused: " + d->reason);
     return;
   }
   worker_.post([this, who, campaign, ref, generation] {
@@ -209,15 +210,15 @@ void Desk::connectNext(const std::string& ref, uint64_t generation) {
 
 Result<Json> Desk::join(const Principal& who, CampaignId campaign) {
   return onLoop([this, who, campaign]() -> Result<Json> {
-    core::GateDecision d = gate_.checkLogin(campaign, who.callerRef(), clock_.now());
+    core::GateDecisionPtr d = gate_.checkLogin(campaign, who.callerRef(), clock_.now());
     logGate(campaign, who.callerRef(), "login", d);
     Json gates = Json::array();
-    for (auto& g : d.gates) gates.push_back(Json{{"gate", g.gate}, {"passed", g.passed}, {"detail", g.detail}});
-    std::string site = d.site_id.empty() ? who.entity_id : d.site_id;
-    if (!d.allowed) {
+    for (auto& g : d->gates) gates.push_back(Json{{"gate", g.gate}, {"passed", g.passed}, {"detail", g.detail}});
+    std::string site = d->site_id.empty() ? who.entity_id : d->site_id;
+    if (!d->allowed) {
       publish("gate.refused", campaign, who.callerRef(),
-              Json{{"reason", d.reason}, {"gates", gates}, {"site_id", site}});
-      return Json{{"allowed", false}, {"reason", d.reason}, {"gates", gates}, {"site_id", site}};
+              Json{{"reason", d->reason}, {"gates", gates}, {"site_id", site}});
+      return Json{{"allowed", false}, {"reason", d->reason}, {"gates", gates}, {"site_id", site}};
     }
     Caller& c = callers_[who.callerRef()];
     if (c.state == "on_call") return Status::failedPrecondition("finish the current call first");
@@ -226,7 +227,7 @@ Result<Json> Desk::join(const Principal& who, CampaignId campaign) {
     c.screen_pop = nullptr;
     c.call_id.reset();
     changeState(c, "paused", "joined");
-    return Json{{"allowed", true}, {"reason", d.reason}, {"gates", gates}, {"console", callerJson(c)}};
+    return Json{{"allowed", true}, {"reason", d->reason}, {"gates", gates}, {"console", callerJson(c)}};
   });
 }
 

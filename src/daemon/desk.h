@@ -74,7 +74,7 @@ class Desk final : public api::ConsolePort {
   void publish(std::string type, CampaignId campaign, const std::string& caller_ref, Json data);
   // Worker thread: appends a gate decision to the vendor store's log (disclosure report).
   void logGate(CampaignId campaign, const std::string& caller_ref, const std::string& kind,
-               const core::GateDecision& d);
+               const core::GateDecisionPtr& d);
 
   DeskOptions opt_;
   EventLoop& loop_;

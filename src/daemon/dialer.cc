@@ -308,33 +308,35 @@ struct Dialer::Impl : core::TelephonyListener,
     }
   }
 
-  core::GateDecision checkLogin(CampaignId campaign, const std::string& ref, TimePoint now) override {
-    core::GateDecision d = chain->checkLogin(campaign, ref, now);
-    logGate(campaign, ref, now, "login", d);
-    if (!d.allowed) {
+  // Both return the chain's shared, immutable decision (never null); a refusal
+  // synthesised here is a new decision, the cached one is never modified.
+  core::GateDecisionPtr checkLogin(CampaignId campaign, const std::string& ref, TimePoint now) override {
+    core::GateDecisionPtr d = chain->checkLogin(campaign, ref, now);
+    logGate(campaign, ref, now, "login", *d);
+    if (!d->allowed) {
       login_refusals++;
       callers_refused.insert(ref);
       login_refused[ref] = chain->generation();
-      spdlog::warn("dialer: caller {} refused at login to campaign {}: {}", ref, campaign.value, d.reason);
+      spdlog::warn("dialer: caller {} refused at login to campaign {}: {}", ref, campaign.value, d->reason);
     }
     return d;
   }
 
-  core::GateDecision checkRouting(CampaignId campaign, const std::string& ref, TimePoint now) override {
-    core::GateDecision d = chain->checkRouting(campaign, ref, now);
-    if (!d.allowed) {
+  core::GateDecisionPtr checkRouting(CampaignId campaign, const std::string& ref, TimePoint now) override {
+    core::GateDecisionPtr d = chain->checkRouting(campaign, ref, now);
+    if (!d->allowed) {
       routing_refusals++;
-      logGate(campaign, ref, now, "routing", d);
-      spdlog::warn("dialer: caller {} refused at routing on campaign {}: {}", ref, campaign.value, d.reason);
-    } else if (!d.vetting_snapshot_hash.empty()) {
-      Status st = vendor->saveSnapshot(d);
+      logGate(campaign, ref, now, "routing", *d);
+      spdlog::warn("dialer: caller {} refused at routing on campaign {}: {}", ref, campaign.value, d->reason);
+    } else if (!d->vetting_snapshot_hash.empty()) {
+      Status st = vendor->saveSnapshot(*d);
       if (!st.isOk()) {
         // Fail-closed: a call must not carry provenance that cannot be resolved.
         gate_log_errors++;
-        core::GateDecision no = d;
+        core::GateDecision no = *d;
         no.allowed = false;
         no.reason = "provenance snapshot could not be stored: " + st.message();
-        return no;
+        return core::shareDecision(std::move(no));
       }
     }
     return d;

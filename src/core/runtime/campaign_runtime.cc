@@ -154,15 +154,16 @@ Status CampaignRuntime::login(const std::string& ref, TimePoint now) {
   int slot = callerSlot(ref);
   if (slot >= 0 && (callers_[slot].state != CallerState::kLoggedOut || callers_[slot].leg_pending))
     return Status::failedPrecondition("caller " + ref + " is already logged in", "caller_ref");
-  GateDecision g = ports_.gate->checkLogin(opts_.campaign.id, ref, now);
-  if (!g.allowed) {
+  GateDecisionPtr g = ports_.gate->checkLogin(opts_.campaign.id, ref, now);
+  assert(g && "CallerGate returned no decision");
+  if (!g->allowed) {
     if (ports_.events) {
       DomainEvent ev{"gate.refused", opts_.campaign.id.str(), ref, Json::object(), now};
       ev.data["stage"] = "login";
-      ev.data["reason"] = g.reason;
+      ev.data["reason"] = g->reason;
       ports_.events->publish(ev);
     }
-    return Status::permissionDenied(g.reason.empty() ? "caller gate refused" : g.reason);
+    return Status::permissionDenied(g->reason.empty() ? "caller gate refused" : g->reason);
   }
   if (slot < 0) {
     slot = static_cast<int>(callers_.size());
@@ -252,9 +253,10 @@ int CampaignRuntime::readmitGatePaused(TimePoint now) {
   for (size_t slot = 0; slot < callers_.size(); ++slot) {
     Caller& k = callers_[slot];
     if (k.state != CallerState::kPaused || !k.gate_paused) continue;
-    GateDecision g = ports_.gate->checkRouting(opts_.campaign.id, k.ref, now);
-    if (!g.allowed) {
-      k.pause_reason = "gate: " + g.reason;
+    GateDecisionPtr g = ports_.gate->checkRouting(opts_.campaign.id, k.ref, now);
+    assert(g && "CallerGate returned no decision");
+    if (!g->allowed) {
+      k.pause_reason = "gate: " + g->reason;
       continue;
     }
     if (ports_.events) {
@@ -468,15 +470,16 @@ bool CampaignRuntime::tryRoute(int slot, TimePoint now) {
     int ks = ready_.front();
     ready_.pop_front();
     Caller& k = callers_[ks];
-    GateDecision g = ports_.gate->checkRouting(opts_.campaign.id, k.ref, now);
-    if (!g.allowed) {
+    GateDecisionPtr g = ports_.gate->checkRouting(opts_.campaign.id, k.ref, now);
+    assert(g && "CallerGate returned no decision");
+    if (!g->allowed) {
       if (ports_.events) {
         DomainEvent ev{"gate.refused", opts_.campaign.id.str(), k.ref, Json::object(), now};
         ev.data["stage"] = "routing";
-        ev.data["reason"] = g.reason;
+        ev.data["reason"] = g->reason;
         ports_.events->publish(ev);
       }
-      k.pause_reason = "gate: " + g.reason;
+      k.pause_reason = "gate: " + g->reason;
       k.gate_paused = true;
       moveCaller(ks, CallerEvent::kPause, now);
       continue;
@@ -961,10 +964,12 @@ void CampaignRuntime::emitRecord(int slot) {
   if (c.caller >= 0) {
     const Caller& k = callers_[c.caller];
     r.caller_ref = k.ref;
-    r.engagement_path = k.gate.engagement_path;
-    r.site_id = k.gate.site_id;
-    r.worker_category = k.gate.worker_category;
-    r.vetting_snapshot_hash = k.gate.vetting_snapshot_hash;
+    if (k.gate) {  // set whenever the caller was routed a call (tryRoute)
+      r.engagement_path = k.gate->engagement_path;
+      r.site_id = k.gate->site_id;
+      r.worker_category = k.gate->worker_category;
+      r.vetting_snapshot_hash = k.gate->vetting_snapshot_hash;
+    }
   }
   r.queued_at = c.queued_at;
   if (c.state != CallState::kQueued) r.dialed_at = c.dialed_at;

@@ -223,7 +223,7 @@ class CampaignRuntime final : public TelephonyListener {
     int call = -1;  // call slot
     TimePoint talk_started{}, talk_ended{};
     int logged_in_pos = -1;
-    GateDecision gate;  // the routing decision of the current call
+    GateDecisionPtr gate;  // the routing decision of the current call (shared, immutable; null before the first)
   };
 
   // state changes (all go through the transition functions)

@@ -78,17 +78,17 @@ struct Events : EventSink {
 
 struct DenyRoutingGate : CallerGate {
   std::string deny;
-  GateDecision checkLogin(CampaignId, const std::string&, TimePoint) override {
+  GateDecisionPtr checkLogin(CampaignId, const std::string&, TimePoint) override {
     GateDecision d;
     d.allowed = true;
-    return d;
+    return shareDecision(std::move(d));
   }
-  GateDecision checkRouting(CampaignId, const std::string& ref, TimePoint) override {
+  GateDecisionPtr checkRouting(CampaignId, const std::string& ref, TimePoint) override {
     GateDecision d;
     d.allowed = ref != deny;
     d.reason = d.allowed ? "" : "vetting expired";
     d.site_id = "site-1";
-    return d;
+    return shareDecision(std::move(d));
   }
 };
 

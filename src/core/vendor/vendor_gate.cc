@@ -16,19 +16,19 @@ void VendorCallerGate::setRegistry(std::shared_ptr<const Registry> registry) {
   ++generation_;
 }
 
-GateDecision VendorCallerGate::checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now) {
-  return evaluateGates(*registry_, campaign, caller_ref, now, context()).decision;
+GateDecisionPtr VendorCallerGate::checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now) {
+  return shareDecision(std::move(evaluateGates(*registry_, campaign, caller_ref, now, context()).decision));
 }
 
-GateDecision VendorCallerGate::checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now,
-                                          const std::string& session_ip) {
+GateDecisionPtr VendorCallerGate::checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now,
+                                             const std::string& session_ip) {
   GateContext ctx = context();
   ctx.session_ip = session_ip;
-  return evaluateGates(*registry_, campaign, caller_ref, now, ctx).decision;
+  return shareDecision(std::move(evaluateGates(*registry_, campaign, caller_ref, now, ctx).decision));
 }
 
-GateDecision VendorCallerGate::checkRouting(CampaignId campaign, const std::string& caller_ref, TimePoint now) {
-  return routingDecision(campaign, caller_ref, now);
+GateDecisionPtr VendorCallerGate::checkRouting(CampaignId campaign, const std::string& caller_ref, TimePoint now) {
+  return routingDecisionPtr(handle(campaign, caller_ref), now);
 }
 
 VendorCallerGate::Entry* VendorCallerGate::handle(CampaignId campaign, const std::string& caller_ref) {
@@ -44,10 +44,12 @@ VendorCallerGate::Entry* VendorCallerGate::handle(CampaignId campaign, const std
 
 const GateDecision& VendorCallerGate::routingDecision(CampaignId campaign, const std::string& caller_ref,
                                                       TimePoint now) {
-  return routingDecision(handle(campaign, caller_ref), now);
+  return *routingDecisionPtr(handle(campaign, caller_ref), now);
 }
 
-const GateDecision& VendorCallerGate::routingDecision(Entry* e, TimePoint now) {
+const GateDecision& VendorCallerGate::routingDecision(Entry* e, TimePoint now) { return *routingDecisionPtr(e, now); }
+
+const GateDecisionPtr& VendorCallerGate::routingDecisionPtr(Entry* e, TimePoint now) {
   if (e->generation == generation_ && e->window.since <= now && now < e->window.until) {
     ++stats_.hits;
     return e->decision;
@@ -55,14 +57,14 @@ const GateDecision& VendorCallerGate::routingDecision(Entry* e, TimePoint now) {
   return refresh(*e, now);
 }
 
-const GateDecision& VendorCallerGate::refresh(Entry& e, TimePoint now) {
+const GateDecisionPtr& VendorCallerGate::refresh(Entry& e, TimePoint now) {
   ++stats_.misses;
   GateEvaluation ev = evaluateGates(*registry_, e.campaign, e.caller_ref, now, context());
   // A G10 hook's answer may change at any time: never cache across instants then.
   if (hook_) ev.window = Window{now, now + Millis(1)};
   e.generation = generation_;
   e.window = ev.window;
-  e.decision = std::move(ev.decision);
+  e.decision = shareDecision(std::move(ev.decision));
   return e.decision;
 }
 

@@ -9,6 +9,11 @@
 // change … ends it). setRegistry() with a new snapshot bumps the generation, so
 // any change in the chain takes effect at the next routing, without a restart.
 //
+// Cache entries hold the decision as a GateDecisionPtr (immutable, shared): a
+// hit through the port (checkRouting) is one map lookup plus a reference-count
+// increment. A refresh replaces the entry's pointer; decisions already handed
+// out stay valid and unchanged for as long as their holders keep them.
+//
 // Thread-safety: one thread (the signalling loop) calls check*/setRegistry.
 #pragma once
 
@@ -26,12 +31,16 @@ class VendorCallerGate final : public CallerGate {
  public:
   explicit VendorCallerGate(std::shared_ptr<const Registry> registry);
 
-  GateDecision checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now) override;
-  GateDecision checkRouting(CampaignId campaign, const std::string& caller_ref, TimePoint now) override;
+  // Never null (CallerGate contract). checkLogin evaluates afresh every time.
+  GateDecisionPtr checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now) override;
+  GateDecisionPtr checkRouting(CampaignId campaign, const std::string& caller_ref, TimePoint now) override;
   // Login with the session's address (G8 compares it with the site's networks).
-  GateDecision checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now,
-                          const std::string& session_ip);
-  // The routing decision without a copy: valid until the next call on this gate.
+  GateDecisionPtr checkLogin(CampaignId campaign, const std::string& caller_ref, TimePoint now,
+                             const std::string& session_ip);
+  // The cached routing decision without touching the reference count: the
+  // reference is valid until the next check of the same (campaign, caller) on
+  // this gate (a refresh may drop the cache's pointer); hold checkRouting's
+  // pointer to keep a decision longer.
   const GateDecision& routingDecision(CampaignId campaign, const std::string& caller_ref, TimePoint now);
 
   // The hot path: a stable handle for one (campaign, caller), taken once (at
@@ -41,6 +50,8 @@ class VendorCallerGate final : public CallerGate {
   struct Entry;
   Entry* handle(CampaignId campaign, const std::string& caller_ref);
   const GateDecision& routingDecision(Entry* handle, TimePoint now);
+  // The same, as the entry's shared pointer (never null).
+  const GateDecisionPtr& routingDecisionPtr(Entry* handle, TimePoint now);
 
   // Installs a new registry snapshot (after any change in the store); every
   // cached decision is stale from now on (entries are kept, so handles stay valid).
@@ -57,14 +68,12 @@ class VendorCallerGate final : public CallerGate {
   };
   Stats stats() const { return stats_; }
 
- private:
-public:
   struct Entry {
     uint64_t generation = 0;  // 0: never computed
     Window window;
     CampaignId campaign;
     std::string caller_ref;
-    GateDecision decision;
+    GateDecisionPtr decision;  // null until first computed
   };
 
  private:
@@ -75,7 +84,7 @@ public:
   using CallerMap = std::unordered_map<std::string, Entry, StringHash, std::equal_to<>>;
 
   GateContext context() const;
-  const GateDecision& refresh(Entry& e, TimePoint now);
+  const GateDecisionPtr& refresh(Entry& e, TimePoint now);
 
   std::shared_ptr<const Registry> registry_;
   ComplianceHook hook_;

@@ -171,19 +171,40 @@ TEST(VendorGates, SessionAddressOutsideSiteNetworkFailsG8) {
 TEST(VendorCallerGate, CachesAndInvalidatesOnChangeAndOnExpiry) {
   auto reg = example();
   VendorCallerGate g(reg);
-  EXPECT_TRUE(g.checkRouting(CampaignId(1), "caller-dc-01", kDec10).allowed);
-  EXPECT_TRUE(g.checkRouting(CampaignId(1), "caller-dc-01", kDec10 + Millis(1000)).allowed);
+  GateDecisionPtr first = g.checkRouting(CampaignId(1), "caller-dc-01", kDec10);
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->allowed);
+  GateDecisionPtr again = g.checkRouting(CampaignId(1), "caller-dc-01", kDec10 + Millis(1000));
+  EXPECT_TRUE(again->allowed);
+  EXPECT_EQ(again, first);  // a hit shares the cached decision, no copy
   EXPECT_EQ(g.stats().hits, 1u);
   EXPECT_EQ(g.stats().misses, 1u);
   // Sanctions screening goes stale on 2019-12-20: the cached decision must not outlive it.
-  EXPECT_FALSE(g.checkRouting(CampaignId(1), "caller-dc-01", at("2019-12-21T00:00:00Z")).allowed);
+  GateDecisionPtr stale = g.checkRouting(CampaignId(1), "caller-dc-01", at("2019-12-21T00:00:00Z"));
+  EXPECT_FALSE(stale->allowed);
+  // A decision handed out earlier is immutable: the refresh did not change it.
+  EXPECT_TRUE(first->allowed);
+  EXPECT_NE(stale, first);
   // A change in the chain (the site deactivated) takes effect at the next routing.
   Json site = reg->latest(RecordKind::kSite, "site-prime-dc")->data;
   site["active"] = false;
   g.setRegistry(withVersion(*reg, RecordKind::kSite, "site-prime-dc", site, at("2019-12-09T00:00:00Z")));
   auto d = g.checkRouting(CampaignId(1), "caller-dc-01", kDec10);
-  EXPECT_FALSE(d.allowed);
-  EXPECT_FALSE(gate(d, "G1").passed);
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->allowed);
+  EXPECT_FALSE(gate(*d, "G1").passed);
+  EXPECT_TRUE(first->allowed);
+}
+
+TEST(CallerGatePort, AllowAllSharesOneStaticDecision) {
+  AllowAllCallerGate g;
+  GateDecisionPtr a = g.checkRouting(CampaignId(1), "anyone", kDec10);
+  GateDecisionPtr b = g.checkLogin(CampaignId(2), "someone-else", kDec10);
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->allowed);
+  EXPECT_EQ(a->reason, "no vendor chain configured");
+  EXPECT_TRUE(a->gates.empty());
+  EXPECT_EQ(a, b);
 }
 
 TEST(VendorCallerGate, HandlesSurviveRegistryChanges) {

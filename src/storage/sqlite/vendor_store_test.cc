@@ -90,7 +90,7 @@ TEST_F(VendorStoreTest, GateFollowsStoreChangesWithoutRestart) {
   ASSERT_TRUE(reg.isOk());
   v::VendorCallerGate gate(*reg);
   const TimePoint t = *parseIso("2019-12-10T14:00:00-06:00");
-  EXPECT_TRUE(gate.checkRouting(CampaignId(1), "caller-dc-01", t).allowed);
+  EXPECT_TRUE(gate.checkRouting(CampaignId(1), "caller-dc-01", t)->allowed);
   auto r = refreshGate(vs, gate);
   ASSERT_TRUE(r.isOk());
   EXPECT_FALSE(*r);  // nothing changed
@@ -103,9 +103,11 @@ TEST_F(VendorStoreTest, GateFollowsStoreChangesWithoutRestart) {
   ASSERT_TRUE(r.isOk());
   EXPECT_TRUE(*r);
   auto d = gate.checkRouting(CampaignId(1), "caller-dc-01", t);
-  EXPECT_FALSE(d.allowed);
-  EXPECT_EQ(d.gates[7].gate, "G8");
-  EXPECT_FALSE(d.gates[7].passed);
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->allowed);
+  ASSERT_GE(d->gates.size(), 8u);
+  EXPECT_EQ(d->gates[7].gate, "G8");
+  EXPECT_FALSE(d->gates[7].passed);
   // The old version is closed, the new one open.
   EXPECT_EQ(count("SELECT count(*) FROM vendor_records WHERE kind='site' AND id='site-prime-dc' AND valid_to IS NULL"), 1);
   EXPECT_EQ(count("SELECT version FROM vendor_records WHERE kind='site' AND id='site-prime-dc' AND valid_to IS NULL"), 2);
