@@ -55,6 +55,18 @@ inline int select64(uint64_t x, int r) {
 
 // Bucket j of a prefix split into 2^s buckets covers lines [lo(j), lo(j+1)).
 inline uint32_t bucketLo(uint32_t j, uint32_t s) { return (j * kLines + (1u << s) - 1) >> s; }
+// A bucket's header is its element count k: one byte below 128, else two
+// (low 7 bits with the top bit set, then k >> 7). Reads it and moves q past it.
+[[gnu::always_inline]] inline uint32_t readBucketCount(const uint8_t*& q) {
+  uint32_t k = q[0];
+  if (k & 0x80) {
+    k = (k & 0x7f) | (uint32_t{q[1]} << 7);
+    q += 2;
+  } else {
+    q += 1;
+  }
+  return k;
+}
 inline int lowWidth(uint32_t u, uint32_t k) { return std::bit_width(u / k) - 1; }  // ⌊log2(u/k)⌋
 inline uint64_t highLen(uint32_t u, uint32_t k, int l) { return uint64_t{k} + ((u - 1) >> l) + 1; }
 inline uint64_t codeBytes(uint32_t u, uint32_t k, int l) {
@@ -241,13 +253,7 @@ template <bool kHw>
 [[gnu::always_inline]] inline bool bucketHas(const View& v, uint32_t beg, uint32_t j, uint32_t s, uint32_t x) {
   const uint32_t lo = bucketLo(j, s), u = bucketLo(j + 1, s) - lo;
   const uint8_t* q = v.data + beg;
-  uint32_t k = q[0];
-  if (k & 0x80) {
-    k = (k & 0x7f) | (uint32_t{q[1]} << 7);
-    q += 2;
-  } else {
-    q += 1;
-  }
+  const uint32_t k = readBucketCount(q);
   const int l = lowWidth(u, k);
   const uint32_t off = x - lo, h = off >> l, want = off & ((1u << l) - 1);
   const uint64_t hl = highLen(u, k, l);
@@ -398,13 +404,7 @@ void RegistryIndex::forEach(const std::function<void(uint64_t)>& fn) const {
         uint32_t beg = boff_[b0 + j];
         if (beg == boff_[b0 + j + 1]) continue;
         const uint8_t* q = data_.data() + beg;
-        uint32_t k = q[0];
-        if (k & 0x80) {
-          k = (k & 0x7f) | (uint32_t{q[1]} << 7);
-          q += 2;
-        } else {
-          q += 1;
-        }
+        uint32_t k = readBucketCount(q);
         uint32_t lo = bucketLo(j, s);
         uint64_t base = p * kLines + lo;
         decodeBucket(q, k, bucketLo(j + 1, s) - lo, [&](uint32_t v) { fn(base + v); });
