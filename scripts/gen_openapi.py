@@ -31,12 +31,23 @@ for p,ms in paths.items():
             plist+=['{name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 50}}','{name: after, in: query, schema: {type: integer, minimum: 0}}']
         if ws:
             plist+=['{name: since, in: query, description: "the last seq the client saw; matching events after it are replayed", schema: {type: integer}}','{name: epoch, in: query, description: "the epoch of the hello frame; another epoch answers resync", schema: {type: string}}']
+        if h=='createImport':
+            plist+=['{name: list_name, in: query, description: "the list\'s name (default: upload <time>)", schema: {type: string, maxLength: 200}}',
+                    '{name: dedupe, in: query, description: "duplicate scope (default: config import.dedupe_scope)", schema: {type: string, enum: [list, campaign, organisation]}}',
+                    '{name: region, in: query, description: "region for numbers without a country code (default: import.default_region)", schema: {type: string, pattern: "^[A-Z]{2}$"}}',
+                    '{name: map, in: query, description: "column mapping overrides COLUMN=FIELD, comma-separated", schema: {type: string, maxLength: 4000}}',
+                    '{name: delimiter, in: query, schema: {type: string, enum: [",", ";", "|", tab, auto], default: ","}}',
+                    '{name: batch_rows, in: query, description: "records a transaction (default: import.batch_rows)", schema: {type: integer, minimum: 1, maximum: 100000}}',
+                    '{name: allow_international, in: query, schema: {type: boolean, default: false}}']
         if h.startswith('create'):
             plist.append('{name: Idempotency-Key, in: header, schema: {type: string, maxLength: 200}}')
         if plist:
             w('      parameters:')
             for x in plist: w('        - '+x)
-        if m in ('POST','PATCH') and h!='logout':
+        if h=='createImport':
+            w('      requestBody:'); w('        required: true'); w('        description: "the CSV list itself (docs/import.md), at most server.max_body_bytes"'); w('        content:'); w('          text/csv:')
+            w('            schema: {type: string}')
+        elif m in ('POST','PATCH') and h!='logout':
             w('      requestBody:'); w('        required: true'); w('        content:'); w('          application/json:')
             w(f'            schema: {{$ref: "#/components/schemas/{h[0].upper()+h[1:]}Request"}}')
         w('      responses:')

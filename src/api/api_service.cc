@@ -1,8 +1,11 @@
 #include "api/api_service.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "api/decode.h"
@@ -13,6 +16,7 @@
 #include "core/campaign/campaign.h"
 #include "core/vendor/access.h"
 #include "core/vendor/disclosure.h"
+#include "storage/sqlite/sqlite_contact_store.h"
 #include "storage/sqlite/vendor_store.h"
 
 namespace clearline::api {
@@ -105,6 +109,11 @@ ApiOptions ApiOptions::fromConfig(const Config& config) {
   o.rate_burst = config.getDouble("server.rate_limit_burst");
   o.login_per_minute = static_cast<int>(config.getInt("server.login_per_minute"));
   o.web_root = config.getString("server.web_root");
+  o.busy_timeout_ms = static_cast<int>(config.getInt("store.busy_timeout_ms"));
+  o.import_dedupe = config.getString("import.dedupe_scope");
+  o.import_region = config.getString("import.default_region");
+  o.import_batch_rows = config.getInt("import.batch_rows");
+  o.import_extra_area_codes = config.getString("import.extra_area_codes");
   return o;
 }
 
@@ -148,6 +157,10 @@ const std::vector<Route>& ApiService::routes() {
       {"GET", "/api/v1/vendor/records", Action::kVendorRead, "Vendor-chain records you may see (?kind=site …)", &S::vendorRecords},
       {"GET", "/api/v1/vendor/records/{kind}/{rid}", Action::kVendorRead, "One vendor-chain record with its versions", &S::vendorRecord},
       {"GET", "/api/v1/campaigns/{id}/disclosure", Action::kReportRead, "Vendor-chain disclosure report (?from=YYYY-MM-DD&to=YYYY-MM-DD)", &S::campaignDisclosure},
+      {"POST", "/api/v1/campaigns/{id}/imports", Action::kListWrite, "Upload a CSV list (the body) and import it in the background (Idempotency-Key honoured)", &S::createImport},
+      {"GET", "/api/v1/campaigns/{id}/imports", Action::kListRead, "The campaign's list imports (paginated)", &S::listImports},
+      {"GET", "/api/v1/imports/{id}", Action::kListRead, "One import: state, progress and counts", &S::getImport},
+      {"GET", "/api/v1/imports/{id}/rejects.csv", Action::kListRead, "The import's rejected rows (line, column, reason, raw) as CSV", &S::importRejects},
   };
   return r;
 }
@@ -180,7 +193,8 @@ const Route* ApiService::match(const std::string& method, const std::string& pat
 ApiService::ApiService(ApiOptions options, storage::SqliteStore& store, const Clock& clock,
                        Metrics& metrics, const EntityScope& scope, ConsolePort* console)
     : opt_(std::move(options)), store_(store), clock_(clock), metrics_(metrics), scope_(scope),
-      console_(console), accounts_(store.db(), clock) {}
+      console_(console), accounts_(store.db(), clock),
+      imports_(std::make_unique<ImportRunner>(clock, opt_.busy_timeout_ms)) {}
 
 bool ApiService::rateLimited(const std::string& key, double per_second, double burst) {
   if (per_second <= 0) return false;
@@ -864,6 +878,199 @@ HttpResponse ApiService::campaignDisclosure(RequestCtx& c) {
   in.audit_head_seq = verifier.checked();
   in.audit_head_hash = verifier.headHash();
   return HttpResponse::json(200, v::buildDisclosure(*reg, in));
+}
+
+}  // namespace clearline::api
+
+// ---- list imports ---------------------------------------------------------------------
+
+namespace clearline::api {
+
+namespace {
+
+std::set<int> parseAreaCodes(const std::string& s) {
+  std::set<int> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty() || item.size() > 3 || item.find_first_not_of("0123456789") != std::string::npos) continue;
+    int v = std::stoi(item);
+    if (v >= 200 && v <= 999) out.insert(v);
+  }
+  return out;
+}
+
+// The importer's messages name the file it read; over the API that is the
+// server's copy of the upload, so it is called by the list's name instead.
+std::string withoutServerPath(std::string msg, const std::string& path, const std::string& name) {
+  if (path.empty()) return msg;
+  for (size_t p; (p = msg.find(path)) != std::string::npos;) msg.replace(p, path.size(), name);
+  return msg;
+}
+
+// The API's view of an import: the stored row, with this process's live
+// progress while it runs. Server paths (the uploaded file, the rejects file)
+// are not shown; the rejects are at rejects_url.
+Json importJson(const core::ImportRecord& r, const std::optional<ImportProgress>& live) {
+  ImportProgress p;
+  if (live && r.state == core::ImportState::kRunning) {
+    p = *live;
+  } else {
+    p.id = r.id;
+    p.campaign = r.campaign_id;
+    p.state = std::string(core::toString(r.state));
+    p.counts = r.counts;
+    p.bytes_total = r.file_size;
+    p.bytes_done = r.state == core::ImportState::kCommitted ? r.file_size : r.resume_offset;
+    p.done = r.state != core::ImportState::kRunning;
+    p.error = r.error;
+    if (live) p.first_rejects = live->first_rejects;
+  }
+  p.error = withoutServerPath(p.error, r.file, r.list_name);
+  Json j = progressJson(p);
+  j["id"] = r.id.value;
+  j["list_id"] = r.list_id.value;
+  j["list_name"] = r.list_name;
+  j["file_sha256"] = r.file_sha256;
+  j["file_size"] = r.file_size;
+  j["phones_imported"] = p.counts.phones_imported;
+  j["phones_invalid"] = p.counts.phones_invalid;
+  j["phones_duplicate"] = p.counts.phones_duplicate;
+  j["started_at"] = formatIsoUtc(r.started_at);
+  j["finished_at"] = r.finished_at ? Json(formatIsoUtc(*r.finished_at)) : Json(nullptr);
+  j["first_rejects"] = p.first_rejects;
+  j["rejects_url"] = "/api/v1/imports/" + r.id.str() + "/rejects.csv";
+  return j;
+}
+
+}  // namespace
+
+std::string ApiService::dataDir() const {
+  std::error_code ec;
+  std::filesystem::path base = opt_.data_dir.empty() ? std::filesystem::temp_directory_path(ec) / "clearline-api"
+                                                     : std::filesystem::path(opt_.data_dir);
+  auto abs = std::filesystem::absolute(base, ec);
+  return (ec ? base : abs).lexically_normal().string();
+}
+
+HttpResponse ApiService::createImport(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  static const std::set<std::string> kKnown = {"list_name", "dedupe", "region", "map", "delimiter", "batch_rows",
+                                               "allow_international"};
+  for (auto& [k, v] : c.req.query)
+    if (!kKnown.count(k)) return HttpResponse::error(Status::invalidArgument("unknown parameter '" + k + "'", k));
+  import::ImportOptions o;
+  o.campaign = camp.id;
+  o.list_name = queryOr(c.req, "list_name");
+  if (o.list_name.size() > 200) return HttpResponse::error(Status::invalidArgument("list_name is longer than 200 bytes", "list_name"));
+  auto dedupe = core::parseDedupeScope(queryOr(c.req, "dedupe", opt_.import_dedupe.c_str()));
+  if (!dedupe.isOk()) return HttpResponse::error(Status::invalidArgument(dedupe.status().message(), "dedupe"));
+  o.dedupe = *dedupe;
+  o.region = queryOr(c.req, "region", opt_.import_region.c_str());
+  if (o.region.size() != 2 || !std::isupper(static_cast<unsigned char>(o.region[0])) ||
+      !std::isupper(static_cast<unsigned char>(o.region[1])))
+    return HttpResponse::error(Status::invalidArgument("region must be an ISO 3166 alpha-2 code such as US", "region"));
+  std::string maps = queryOr(c.req, "map");
+  if (maps.size() > 4000) return HttpResponse::error(Status::invalidArgument("map is longer than 4000 bytes", "map"));
+  {
+    std::stringstream ss(maps);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      if (item.empty()) continue;
+      if (item.find('=') == std::string::npos || item.front() == '=')
+        return HttpResponse::error(Status::invalidArgument("map entries are COLUMN=FIELD, separated by commas", "map"));
+      o.map_overrides.push_back(item);
+    }
+  }
+  o.delimiter = queryOr(c.req, "delimiter", ",");
+  if (o.delimiter != "," && o.delimiter != ";" && o.delimiter != "|" && o.delimiter != "tab" && o.delimiter != "auto")
+    return HttpResponse::error(Status::invalidArgument("delimiter must be , ; | tab or auto", "delimiter"));
+  o.batch_rows = opt_.import_batch_rows > 0 ? opt_.import_batch_rows : 5000;
+  if (auto it = c.req.query.find("batch_rows"); it != c.req.query.end()) {
+    ASSIGN_OR_RESPOND(int64_t b, positiveId(it->second, "batch_rows"));
+    if (b > 100000) return HttpResponse::error(Status::invalidArgument("batch_rows must be at most 100000", "batch_rows"));
+    o.batch_rows = b;
+  }
+  std::string intl = queryOr(c.req, "allow_international", "false");
+  if (intl != "true" && intl != "false")
+    return HttpResponse::error(Status::invalidArgument("allow_international must be true or false", "allow_international"));
+  o.allow_international = intl == "true";
+  o.extra_area_codes = parseAreaCodes(opt_.import_extra_area_codes);
+  if (c.req.body.empty())
+    return HttpResponse::error(Status::invalidArgument("the request body is the CSV file, and it is empty", "body"));
+  // Checked before the idempotency record: "busy" is not an answer to keep.
+  if (imports_->busy())
+    return HttpResponse::error(Status::failedPrecondition("another list import is running: wait until it is done", "file"));
+  return idempotent(c, [&]() -> HttpResponse {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::path(dataDir()) / "uploads";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    fs::path file = dir / ("campaign-" + camp.id.str() + "-" + std::to_string(toEpochMillis(clock_.now())) + "-" +
+                           randomToken().substr(0, 8) + ".csv");
+    {
+      std::ofstream out(file, std::ios::binary | std::ios::trunc);
+      out.write(c.req.body.data(), static_cast<std::streamsize>(c.req.body.size()));
+      out.flush();
+      if (!out) return HttpResponse::error(Status::unavailable("cannot store the upload under " + dir.string()));
+    }
+    o.file = file.string();
+    if (o.list_name.empty()) o.list_name = "upload " + formatIsoUtc(clock_.now());
+    o.rejects_dir = (fs::path(dataDir()) / "rejects").string();
+    auto started = imports_->start(store_.db(), o, actorOf(c));
+    if (!started.isOk()) {
+      fs::remove(file, ec);
+      const Status& st = started.status();
+      return HttpResponse::error(Status(st.code(), withoutServerPath(st.message(), o.file, o.list_name), st.field()));
+    }
+    HttpResponse r = HttpResponse::json(201, importJson(*started, imports_->progress(started->id)));
+    r.headers.emplace_back("Location", "/api/v1/imports/" + started->id.str());
+    return r;
+  });
+}
+
+HttpResponse ApiService::listImports(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  storage::SqliteContactStore contacts(store_.db(), clock_);
+  ASSIGN_OR_RESPOND(auto all, contacts.listImports(camp.id));
+  std::sort(all.begin(), all.end(), [](auto& a, auto& b) { return a.id.value < b.id.value; });
+  Json items = Json::array();
+  int64_t last = 0;
+  for (auto& r : all) {
+    if (r.id.value <= page.after) continue;
+    if (static_cast<int>(items.size()) >= page.limit) break;
+    items.push_back(importJson(r, imports_->progress(r.id)));
+    last = r.id.value;
+  }
+  Json out{{"items", items}};
+  out["next_after"] = static_cast<int>(items.size()) == page.limit ? Json(last) : Json(nullptr);
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::getImport(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  storage::SqliteContactStore contacts(store_.db(), clock_);
+  ASSIGN_OR_RESPOND(auto r, contacts.getImport(ImportId(id)));
+  return HttpResponse::json(200, importJson(r, imports_->progress(r.id)));
+}
+
+HttpResponse ApiService::importRejects(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  storage::SqliteContactStore contacts(store_.db(), clock_);
+  ASSIGN_OR_RESPOND(auto r, contacts.getImport(ImportId(id)));
+  std::ifstream in(r.rejects_file, std::ios::binary);
+  if (!in) return HttpResponse::error(Status::notFound("import " + r.id.str() + " has no rejects file", "id"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string body = ss.str();
+  // While it runs, only the part that belongs to committed batches.
+  if (r.state == core::ImportState::kRunning && r.rejects_offset >= 0 &&
+      static_cast<size_t>(r.rejects_offset) < body.size())
+    body.resize(static_cast<size_t>(r.rejects_offset));
+  return csvDownload("import-" + r.id.str() + "-rejects.csv", std::move(body));
 }
 
 }  // namespace clearline::api

@@ -18,6 +18,7 @@
 #include "api/authz.h"
 #include "api/console_port.h"
 #include "api/http.h"
+#include "api/imports.h"
 #include "api/metrics.h"
 #include "common/clock.h"
 #include "common/config.h"
@@ -35,7 +36,13 @@ struct ApiOptions {
   double rate_burst = 200;
   int login_per_minute = 20;        // per remote address
   std::string web_root;             // folder with index.html; "" = no web assets
-  std::string data_dir;             // the vendor store's evidence folder lives here
+  std::string data_dir;             // the vendor store's evidence folder lives here; uploads/, rejects/
+  int busy_timeout_ms = 5000;       // [store] busy_timeout_ms, for the import thread's connection
+  // [import] defaults for list uploads (POST /api/v1/campaigns/{id}/imports).
+  std::string import_dedupe = "campaign";
+  std::string import_region = "US";
+  int64_t import_batch_rows = 5000;
+  std::string import_extra_area_codes;
 
   // Reads the [server] section of the configuration.
   static ApiOptions fromConfig(const Config& config);
@@ -80,6 +87,8 @@ class ApiService {
                             std::map<std::string, std::string>& params);
 
   void setReady(bool ready) { ready_ = ready; }
+  // Where `import.progress` events go (the server passes its WebSocket hub).
+  void setEventSink(core::EventSink* sink) { imports_->setSink(sink); }
 
  private:
   friend struct RouteTable;
@@ -128,6 +137,11 @@ class ApiService {
   HttpResponse vendorRecords(RequestCtx&);
   HttpResponse vendorRecord(RequestCtx&);
   HttpResponse campaignDisclosure(RequestCtx&);
+  HttpResponse createImport(RequestCtx&);
+  HttpResponse listImports(RequestCtx&);
+  HttpResponse getImport(RequestCtx&);
+  HttpResponse importRejects(RequestCtx&);
+  std::string dataDir() const;
 
   ApiOptions opt_;
   storage::SqliteStore& store_;
@@ -136,6 +150,7 @@ class ApiService {
   const EntityScope& scope_;
   ConsolePort* console_;
   AccountStore accounts_;
+  std::unique_ptr<ImportRunner> imports_;
   bool ready_ = true;
   struct Bucket {
     double tokens;

@@ -242,7 +242,10 @@ struct ApiServer::Impl {
 };
 
 ApiServer::ApiServer(ServerOptions opt, ApiService& service, WsHub& hub)
-    : impl_(std::make_unique<Impl>(std::move(opt), service, hub)) {}
+    : impl_(std::make_unique<Impl>(std::move(opt), service, hub)) {
+  // Background work the service starts (list imports) pushes its progress here.
+  service.setEventSink(&hub);
+}
 
 ApiServer::~ApiServer() { stop(); }
 

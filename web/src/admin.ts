@@ -1,9 +1,12 @@
 // Admin pages (managers and administrators): campaign set-up with a script
 // and survey editor and a live preview, the campaign list with its lifecycle,
-// adding contacts, and the audit-chain status. Auditors see the read-only parts.
+// list upload with live import progress (imports.ts), and the audit-chain
+// status. Auditors see the read-only parts.
 import { api, ApiError, User } from './api';
 import { clear, h } from './dom';
 import { substitute } from './console';
+import { EventStream } from './events';
+import { ListUpload } from './imports';
 
 const PURPOSES = ['political', 'survey', 'charitable_by_charity', 'charitable_by_telemarketer', 'informational', 'commercial'];
 const MODES = ['preview', 'progressive', 'predictive', 'human_initiated'];
@@ -21,16 +24,28 @@ export function parseQuestions(text: string): { key: string; text: string; choic
 }
 
 export class AdminPage {
+  private campaigns: any[] = [];
+  private upload: ListUpload | null = null;
+  private stream: EventStream | null = null;
+
   constructor(private root: HTMLElement, private user: User) {}
 
-  stop(): void {}
+  stop(): void { this.stream?.stop(); this.upload?.stop(); }
 
   async start(): Promise<void> {
     const canWrite = this.user.role === 'administrator' || this.user.role === 'campaign_manager';
+    if (canWrite) {
+      this.campaigns = (await api<{ items: any[] }>('GET', '/api/v1/campaigns?limit=200').catch(() => ({ items: [] }))).items;
+      const up = new ListUpload(() => this.campaigns);
+      this.upload = up;
+      this.stream = new EventStream((ev) => up.onEvent(ev), () => up.resync(), () => {});
+    }
     clear(this.root, h('h1', {}, 'Administration'),
       h('section', { class: 'card', id: 'audit-status' }, h('h2', {}, 'Audit chain'), h('p', {}, 'Checking…')),
       h('section', { class: 'card', id: 'campaign-list' }, h('h2', {}, 'Campaigns'), h('p', {}, 'Loading…')),
+      this.upload ? this.upload.element() : null,
       canWrite ? this.campaignForm() : null);
+    this.stream?.start();
     await Promise.all([this.audit(), this.list(canWrite)]);
   }
 

@@ -7,6 +7,7 @@ export class ApiError extends Error {
 
 let csrf = '';
 export function setCsrf(token: string): void { csrf = token; }
+export function csrfToken(): string { return csrf; }
 
 export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
