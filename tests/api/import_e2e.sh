@@ -142,8 +142,8 @@ ok "the same list again: 6 duplicates, 3 rejects"
 
 # Audited, and the chain is intact.
 curl -s -H "Authorization: Bearer $TOK_A" "$URL/api/v1/audit/verify" | jq -e .ok >/dev/null || fail "audit chain"
-curl -s -H "Authorization: Bearer $TOK_A" "$URL/api/v1/audit/export" | grep -qF 'import.start' || fail "no import.start audit event"
-curl -s -H "Authorization: Bearer $TOK_A" "$URL/api/v1/audit/export" | grep -F 'import.start' | grep -qF 'api:token:manager' || fail "import not attributed to the manager"
+curl -s -H "Authorization: Bearer $TOK_A" "$URL/api/v1/audit/export" >"$D/audit.jsonl"
+grep -F 'import.start' "$D/audit.jsonl" | grep -qF 'api:token:manager' || fail "no import.start audit event by the manager"
 ok "audited as the manager; chain intact"
 kill -TERM "$PID"; wait "$PID" || fail "serve did not exit cleanly"; PID=""
 echo PASS
