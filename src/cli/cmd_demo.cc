@@ -108,11 +108,14 @@ void registerDemo(CLI::App& root, GlobalOptions& g) {
   auto* cmd = root.add_subcommand(
       "demo",
       "The main job on embedded defaults: creates a sample organisation and campaign, generates a\n"
-      "realistic ~5,000-row list (with a few bad rows), imports it and prints what happened and where\n"
-      "the data lives. Later phases run the live dialer.");
+      "realistic ~5,000-row list (with a few bad rows) and imports it, sets up the 2019 vendor chain\n"
+      "(a prime vendor's office and a subcontractor's correctional-facility site), then runs the\n"
+      "daemon live: the SIP dialer against a simulated carrier with caller bots, the dashboard and\n"
+      "the caller console on localhost (URL and logins printed), until Ctrl-C or --minutes.");
   addGlobalFlags(cmd, g);
-  cmd->add_flag("--headless", o->headless, "No browser or dashboard; print progress only");
-  cmd->add_option("--minutes", o->minutes, "How long the live phases run")->capture_default_str();
+  cmd->add_flag("--headless", o->headless, "Do not print the dashboard (it listens on a free port); print the summary only");
+  cmd->add_option("--minutes", o->minutes, "How long the live phase runs (0 = until Ctrl-C)")->capture_default_str();
+  cmd->add_option("--listen", o->listen, "HOST:PORT of the dashboard and API (default: server.listen; port 0 picks one)");
   cmd->add_option("--rows", o->rows, "Rows in the generated list")->capture_default_str();
   cmd->add_flag("--import-only", o->import_only, "Run phase 1 only (organisation, campaign, list import)");
   cmd->add_option("--clock-offset-s", o->clock_offset_s,

@@ -21,7 +21,14 @@
 #include <fstream>
 #include <regex>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
 #include "cli/demo.h"
+#include "api/accounts.h"
+#include "api/api_service.h"
 #include "cli/import_run.h"
 #include "common/time_util.h"
 #include "core/vendor/import_doc.h"
@@ -34,6 +41,60 @@ namespace {
 
 constexpr int kDemoCallers = 10;
 constexpr int kPrimeCallers = 6;  // demo-caller1..6 at the prime's office; 7 at ProCom; 8..10 in the prison
+constexpr const char* kPersonRef = "demo-you";  // a console login + SIP account for a person (no bot)
+constexpr const char* kManager = "manager";
+
+// A password of 16 letters and digits from /dev/urandom.
+std::string newPassword() {
+  static const char kChars[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::ifstream r("/dev/urandom", std::ios::binary);
+  std::string p;
+  for (int i = 0; i < 16; i++) {
+    unsigned char c = 0;
+    r.read(reinterpret_cast<char*>(&c), 1);
+    p += kChars[c % (sizeof kChars - 1)];
+  }
+  return p;
+}
+
+// The demo's accounts: a campaign manager (dashboard, admin) and a caller at
+// the prime vendor's site (console + SIP phone). Passwords are made on the
+// first run and kept in DATA_DIR/demo-credentials.json (mode 0600).
+Result<Json> demoAccounts(DemoRun& d) {
+  namespace fs = std::filesystem;
+  fs::path file = fs::path(d.ctx.data_dir) / "demo-credentials.json";
+  Json creds = Json::object();
+  if (std::ifstream in(file); in) {
+    creds = Json::parse(in, nullptr, false);
+    if (!creds.is_object()) return Status::invalidArgument(file.string() + ": not a JSON object");
+  }
+  api::AccountStore accounts(d.ctx.store->db(), d.ctx.clock);
+  ASSIGN_OR_RETURN(auto users, accounts.listUsers());
+  auto opts = api::ApiOptions::fromConfig(d.ctx.config);
+  struct Want {
+    const char* name;
+    api::Role role;
+    const char* entity;
+  };
+  for (const Want& w : {Want{kManager, api::Role::kCampaignManager, ""}, Want{kPersonRef, api::Role::kCaller, "site-prime-dc"}}) {
+    bool exists = std::any_of(users.begin(), users.end(), [&](auto& u) { return u.name == w.name; });
+    if (exists && creds.contains(w.name)) continue;
+    if (exists) return Status::failedPrecondition(std::string("account '") + w.name + "' exists but " + file.string() +
+                                                  " does not have its password; use a new --data-dir");
+    std::string pw = newPassword();
+    ASSIGN_OR_RETURN(auto p, accounts.createUser(w.name, w.role, w.entity, pw, opts.argon2, d.ctx.actor));
+    (void)p;
+    creds[w.name] = pw;
+  }
+  {
+    std::ofstream out(file, std::ios::trunc);
+    out << creds.dump(2) << "\n";
+    if (!out) return Status::unavailable("cannot write " + file.string());
+  }
+  std::error_code ec;
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+  return creds;
+}
 
 TimePoint dialerNow(const DemoRun& d) { return d.ctx.clock.now() + Millis(d.opts.clock_offset_s * 1000); }
 
@@ -111,6 +172,8 @@ Status campaignAndChain(DemoRun& d) {
     else
       callers.push_back({{"ref", ref}, {"site_id", "site-eddie-warrior"}, {"engagement_id", "eng-procom"}, {"worker_category", "incarcerated"}});
   }
+  // The person who tries the console with their own SIP phone works at the prime's office.
+  callers.push_back({{"ref", kPersonRef}, {"site_id", "site-prime-dc"}, {"engagement_id", "eng-prime"}, {"worker_category", "employee"}});
   doc["callers"] = callers;
   auto decoded = core::vendor::decodeImportDocument(doc.dump(), d.campaign.value);
   if (!decoded.isOk()) return decoded.status().withContext(example);
@@ -142,6 +205,7 @@ Status runLivePhase(DemoRun& d) {
                                                                    d.ctx.actor).status());
     }
   }
+  ASSIGN_OR_RETURN(Json creds, demoAccounts(d));
   daemon::LiveDemoOptions o;
   o.config = d.ctx.config;
   o.data_dir = d.ctx.data_dir;
@@ -149,9 +213,34 @@ Status runLivePhase(DemoRun& d) {
   o.minutes = d.opts.minutes;
   o.callers = kDemoCallers;
   o.clock_offset = Millis(d.opts.clock_offset_s * 1000);
+  o.people[kPersonRef] = creds[kPersonRef].get<std::string>();
+  o.listen = d.opts.listen.empty() ? (d.opts.headless ? "127.0.0.1:0" : d.ctx.config.getString("server.listen")) : d.opts.listen;
+  const bool json = d.g.json, headless = d.opts.headless;
+  const std::string running_file = (std::filesystem::path(d.ctx.data_dir) / "demo-running.json").string();
+  o.on_running = [&, json, headless, running_file](const std::string& url, const std::string& sip) {
+    Json r{{"dashboard", url},
+           {"sip_registrar", sip},
+           {"manager", Json{{"user", kManager}, {"password", creds[kManager]}}},
+           {"caller", Json{{"user", kPersonRef}, {"password", creds[kPersonRef]}, {"site", "site-prime-dc"}}},
+           {"campaign_id", d.campaign.value},
+           {"pid", static_cast<int64_t>(::getpid())}};
+    std::ofstream(running_file) << r.dump(2) << "\n";
+    if (json || headless) return;
+    std::string until = o.minutes > 0 ? "for " + std::to_string(o.minutes) + " min" : "until you press Ctrl-C";
+    std::cout << "Clearline demo — live: dialing over SIP on loopback " << until << "\n"
+              << "  dashboard        " << url << "  (log in as " << kManager << " / " << creds[kManager].get<std::string>() << ")\n"
+              << "  caller console   " << url << "  (log in as " << kPersonRef << " / " << creds[kPersonRef].get<std::string>() << ")\n"
+              << "  your SIP phone   register " << kPersonRef << " / " << creds[kPersonRef].get<std::string>() << " at sip:" << sip
+              << " (UDP), then press \"Start calling\" in the console\n"
+              << "  caller bots      demo-caller1-" << kPrimeCallers << " at the prime vendor take calls; demo-caller"
+              << kPrimeCallers + 1 << " (subcontractor) and demo-caller" << kPrimeCallers + 2 << "-" << kDemoCallers
+              << " (correctional facility) are refused\n"
+              << "  credentials      " << (std::filesystem::path(d.ctx.data_dir) / "demo-credentials.json").string() << "\n"
+              << std::flush;
+  };
   ASSIGN_OR_RETURN(Json live, daemon::runLiveSipDemo(o));
   for (auto& [k, v] : live.items()) d.summary[k] = v;
-  d.lines.push_back("Clearline demo — live dialing over SIP on loopback (" + std::to_string(o.minutes) + " min)");
+  d.lines.push_back("Clearline demo — live dialing stopped; what happened:");
   for (const char* k : {"calls_placed", "calls_bridged", "abandoned", "safe_harbor_played", "callers_refused", "audit_ok"}) {
     d.lines.push_back(std::string("  ") + k + std::string(20 - std::string(k).size(), ' ') + live[k].dump());
   }

@@ -15,7 +15,8 @@ namespace clearline::cli {
 
 struct DemoOptions {
   bool headless = false;  // no browser/dashboard, print progress only
-  double minutes = 2.0;   // how long live phases run
+  double minutes = 0;     // how long live phases run; 0 = until Ctrl-C (SIGINT/SIGTERM)
+  std::string listen;     // the dashboard's HOST:PORT ("" = server.listen; headless: a free port)
   int64_t rows = 5000;    // rows in the generated list
   bool import_only = false;  // --import-only: run phase 1 (order <= 100) only
   int64_t clock_offset_s = 0;  // tests: live phases run their clock this far from the system clock (loopback only)

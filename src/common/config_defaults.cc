@@ -42,6 +42,9 @@ simulate_calls = false  # connect ready callers to contacts with a simulated tel
 simulate_connect_ms = 1500    # delay from ready to a simulated connect
 
 [sip]
+enabled = false         # `clearline serve` dials over SIP (the Dialer runs in the daemon; the console takes real calls)
+callers_file = ""       # caller SIP accounts, "caller_ref:password" lines; empty = DATA_DIR/sip-callers.txt if present
+auto_login = ""         # comma-separated caller refs logged in to the first active campaign when their phone registers (bots)
 listen = "127.0.0.1:5060"
 trunk_host = "127.0.0.1"
 trunk_port = 5070

@@ -130,8 +130,11 @@ struct Dialer::Impl : core::TelephonyListener,
   std::unique_ptr<ChainGate> chain;
   std::unordered_map<std::string, uint64_t> login_refused;  // caller → registry generation refused at
   std::set<std::string> callers_refused;                     // distinct callers refused at login
+  std::unordered_map<std::string, core::GateDecisionPtr> last_login;  // caller → its last login decision
   int64_t login_refusals = 0, routing_refusals = 0, readmissions = 0, gate_log_errors = 0;
   TimePoint last_registry_check{};
+  TimePoint last_campaign_sync{};
+  std::unordered_map<int64_t, int64_t> max_contact_loaded;  // campaign → largest contact id queued
   core::NullEventSink null_events;
   std::vector<std::unique_ptr<core::CampaignRuntime>> runtimes;
   std::unordered_map<std::string, core::CampaignRuntime*> caller_runtime;
@@ -227,7 +230,8 @@ struct Dialer::Impl : core::TelephonyListener,
     auto& db = store->db();
     check(db.transaction([&]() -> Status {
             ASSIGN_OR_RETURN(auto* s, db.cached(
-                "UPDATE contacts SET status=?2, attempts=?3, next_attempt_at=?4, last_disposition=?5 WHERE id=?1"));
+                "UPDATE contacts SET status=CASE WHEN status='dnc' THEN 'dnc' ELSE ?2 END, attempts=?3,"
+                " next_attempt_at=?4, last_disposition=?5 WHERE id=?1"));
             std::string status = u.final ? (u.disposition == "do_not_call" ? "dnc" : "done") : "new";
             s->bind(1, u.contact_id.value).bind(2, status).bind(3, u.attempts);
             if (u.next_attempt_at) s->bind(4, toEpochMillis(*u.next_attempt_at)); else s->bindNull(4);
@@ -235,7 +239,8 @@ struct Dialer::Impl : core::TelephonyListener,
             RETURN_IF_ERROR(s->run());
             if (u.callback_due) {
               ASSIGN_OR_RETURN(auto* c, db.cached(
-                  "INSERT INTO callbacks (campaign_id, contact_id, due_at, created_at) VALUES (?1,?2,?3,?4)"));
+                  "INSERT INTO callbacks (campaign_id, contact_id, due_at, created_at) SELECT ?1,?2,?3,?4"
+                  " WHERE NOT EXISTS (SELECT 1 FROM callbacks WHERE contact_id=?2 AND due_at=?3)"));
               c->bind(1, u.campaign_id.value).bind(2, u.contact_id.value).bind(3, toEpochMillis(*u.callback_due));
               c->bind(4, toEpochMillis(clock.now()));
               RETURN_IF_ERROR(c->run());
@@ -313,6 +318,7 @@ struct Dialer::Impl : core::TelephonyListener,
   core::GateDecisionPtr checkLogin(CampaignId campaign, const std::string& ref, TimePoint now) override {
     core::GateDecisionPtr d = chain->checkLogin(campaign, ref, now);
     logGate(campaign, ref, now, "login", *d);
+    last_login[ref] = d;
     if (!d->allowed) {
       login_refusals++;
       callers_refused.insert(ref);
@@ -373,6 +379,17 @@ struct Dialer::Impl : core::TelephonyListener,
 
   void onTelephonyEvent(const core::TelephonyEvent& ev) override {
     if (ev.kind == Kind::kTrunkUp || ev.kind == Kind::kTrunkDown) {
+      bool up = ev.kind == Kind::kTrunkUp;
+      if (opt.events) {
+        // One event per campaign the dialer runs (the dashboard shows campaign events).
+        for (auto& r : runtimes) {
+          core::DomainEvent te{"trunk.state", r->options().campaign.id.str(), "", Json::object(), ev.at};
+          te.data["up"] = up;
+          te.data["reason"] = up ? "the trunk answers OPTIONS again" : "the trunk stopped answering OPTIONS; no new calls are placed";
+          opt.events->publish(te);
+        }
+      }
+      spdlog::log(up ? spdlog::level::info : spdlog::level::warn, "dialer: trunk {}", up ? "up" : "down");
       for (auto& r : runtimes) r->onTelephonyEvent(ev);
       return;
     }
@@ -528,69 +545,119 @@ struct Dialer::Impl : core::TelephonyListener,
     next_call_id = (row ? q.int64(0) : 0) + 1;
     ASSIGN_OR_RETURN(auto campaigns, store->campaigns().listCampaigns(OrgId(0)));
     TimePoint now = clock.now();
+    last_campaign_sync = now;
     for (const core::Campaign& c : campaigns) {
       if (c.state != core::CampaignState::kActive) continue;
-      // The engine keeps one profile per campaign id (jurisdictions, schedule,
-      // recycle rules, R4 settings); every attempt names its campaign.
-      policy->engine->setCampaign(core::policy::profileFromCampaign(c));
-      core::RuntimeOptions ro;
-      ro.campaign = c;
-      ro.ring_timeout = opt.ring_timeout;
-      ro.detect_machine = false;  // no AMD on the SIP edge yet
-      ro.grace = opt.grace;
-      ro.grace_from = core::GraceReference::kAnswer;
-      core::RuntimePorts ports;
-      ports.telephony = tel.get();
-      ports.authorizer = &authorizer;
-      ports.ledger = this;
-      ports.gate = this;
-      ports.ids = this;
-      ports.events = opt.events ? opt.events : &null_events;
-      ports.records = this;
-      core::PacerSettings ps;
-      if (opt.pacer_knob > 0) ps.knob = opt.pacer_knob;
-      ps.agents = static_cast<int>(std::max<size_t>(1, opt.auto_login.size()));
-      auto pacer = core::makePacer(opt.pacer, ps);
-      if (!pacer.isOk()) pacer = core::makePacer("progressive", ps);
-      if (!pacer.isOk()) return pacer.status();
-      auto rt = std::make_unique<core::CampaignRuntime>(ro, ports, std::move(*pacer));
-      tel->setCampaignRecording(c.id, c.recording == core::RecordingPolicy::kAll       ? sip::RecordingMode::kAll
-                                      : c.recording == core::RecordingPolicy::kOnDemand ? sip::RecordingMode::kOnDemand
-                                                                                        : sip::RecordingMode::kNever);
-      auto prompt = std::filesystem::path(opt.data_dir) / "prompts" / ("campaign-" + c.id.str() + ".wav");
-      if (std::filesystem::exists(prompt)) tel->setCampaignPrompt(c.id, prompt.string());
-      ASSIGN_OR_RETURN(auto l, store->db().prepare(
-          "SELECT c.id, p.id, p.e164, c.priority, COALESCE(c.source_line, c.id), c.attempts,"
-          " COALESCE(c.next_attempt_at, 0), p.line_type, p.consent, c.state, c.zip"
-          " FROM contacts c JOIN phones p ON p.id = (SELECT id FROM phones WHERE contact_id = c.id"
-          "   ORDER BY priority, id LIMIT 1)"
-          " WHERE c.campaign_id = ?1 AND c.status = 'new' ORDER BY c.priority, c.id"));
-      l.bind(1, c.id.value);
-      while (true) {
-        ASSIGN_OR_RETURN(bool more, l.step());
-        if (!more) break;
-        core::Lead lead;
-        lead.contact_id = ContactId(l.int64(0));
-        lead.phone_id = PhoneId(l.int64(1));
-        lead.e164 = l.text(2);
-        lead.priority = static_cast<int>(l.int64(3));
-        lead.order = l.int64(4);
-        lead.attempts = static_cast<int>(l.int64(5));
-        lead.not_before = fromEpochMillis(l.int64(6));
-        auto lt = core::parseLineType(l.text(7));
-        if (lt.isOk()) lead.line_type = *lt;
-        auto ct = core::parseConsentType(l.text(8));
-        if (ct.isOk()) lead.consent = *ct;
-        lead.state = l.text(9);
-        lead.zip = l.text(10);
-        rt->addLead(std::move(lead));
-        leads_loaded++;
-      }
-      rt->start(now);
-      spdlog::info("dialer: campaign {} active, {} leads", c.id.value, rt->leadsQueued());
-      runtimes.push_back(std::move(rt));
+      RETURN_IF_ERROR(loadCampaign(c, now));
     }
     return Status::ok();
+  }
+
+  // A runtime for one active campaign, with its leads, started.
+  Status loadCampaign(const core::Campaign& c, TimePoint now) {
+    // The engine keeps one profile per campaign id (jurisdictions, schedule,
+    // recycle rules, R4 settings); every attempt names its campaign.
+    policy->engine->setCampaign(core::policy::profileFromCampaign(c));
+    core::RuntimeOptions ro;
+    ro.campaign = c;
+    ro.ring_timeout = opt.ring_timeout;
+    ro.detect_machine = false;  // no AMD on the SIP edge yet
+    ro.grace = opt.grace;
+    ro.grace_from = core::GraceReference::kAnswer;
+    ro.metrics_every = opt.metrics_every;
+    core::RuntimePorts ports;
+    ports.telephony = tel.get();
+    ports.authorizer = &authorizer;
+    ports.ledger = this;
+    ports.gate = this;
+    ports.ids = this;
+    ports.events = opt.events ? opt.events : &null_events;
+    ports.records = this;
+    core::PacerSettings ps;
+    if (opt.pacer_knob > 0) ps.knob = opt.pacer_knob;
+    ps.agents = static_cast<int>(std::max<size_t>(1, opt.auto_login.size()));
+    auto pacer = core::makePacer(opt.pacer, ps);
+    if (!pacer.isOk()) pacer = core::makePacer("progressive", ps);
+    if (!pacer.isOk()) return pacer.status();
+    auto rt = std::make_unique<core::CampaignRuntime>(ro, ports, std::move(*pacer));
+    tel->setCampaignRecording(c.id, c.recording == core::RecordingPolicy::kAll       ? sip::RecordingMode::kAll
+                                    : c.recording == core::RecordingPolicy::kOnDemand ? sip::RecordingMode::kOnDemand
+                                                                                      : sip::RecordingMode::kNever);
+    auto prompt = std::filesystem::path(opt.data_dir) / "prompts" / ("campaign-" + c.id.str() + ".wav");
+    if (std::filesystem::exists(prompt)) tel->setCampaignPrompt(c.id, prompt.string());
+    RETURN_IF_ERROR(loadLeads(*rt, c.id));
+    rt->start(now);
+    spdlog::info("dialer: campaign {} active, {} leads", c.id.value, rt->leadsQueued());
+    runtimes.push_back(std::move(rt));
+    return Status::ok();
+  }
+
+  // Queues the campaign's new contacts above the largest id queued so far
+  // (contacts imported while it runs are picked up by the next sync).
+  Status loadLeads(core::CampaignRuntime& rt, CampaignId campaign) {
+    int64_t& max_id = max_contact_loaded[campaign.value];
+    ASSIGN_OR_RETURN(auto* l, store->db().cached(
+        "SELECT c.id, p.id, p.e164, c.priority, COALESCE(c.source_line, c.id), c.attempts,"
+        " COALESCE(c.next_attempt_at, 0), p.line_type, p.consent, c.state, c.zip"
+        " FROM contacts c JOIN phones p ON p.id = (SELECT id FROM phones WHERE contact_id = c.id"
+        "   ORDER BY priority, id LIMIT 1)"
+        " WHERE c.campaign_id = ?1 AND c.status = 'new' AND c.id > ?2 ORDER BY c.priority, c.id"));
+    l->bind(1, campaign.value).bind(2, max_id);
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, l->step());
+      if (!more) break;
+      core::Lead lead;
+      lead.contact_id = ContactId(l->int64(0));
+      lead.phone_id = PhoneId(l->int64(1));
+      lead.e164 = l->text(2);
+      lead.priority = static_cast<int>(l->int64(3));
+      lead.order = l->int64(4);
+      lead.attempts = static_cast<int>(l->int64(5));
+      lead.not_before = fromEpochMillis(l->int64(6));
+      auto lt = core::parseLineType(l->text(7));
+      if (lt.isOk()) lead.line_type = *lt;
+      auto ct = core::parseConsentType(l->text(8));
+      if (ct.isOk()) lead.consent = *ct;
+      lead.state = l->text(9);
+      lead.zip = l->text(10);
+      max_id = std::max(max_id, lead.contact_id.value);
+      rt.addLead(std::move(lead));
+      leads_loaded++;
+    }
+    return Status::ok();
+  }
+
+  // Campaigns activated, paused, resumed or finished since the last sync
+  // (through the API or the CLI) take effect here; new contacts are queued.
+  void syncCampaigns(TimePoint now) {
+    if (now - last_campaign_sync < opt.campaign_sync) return;
+    last_campaign_sync = now;
+    auto campaigns = store->campaigns().listCampaigns(OrgId(0));
+    if (!campaigns.isOk()) {
+      spdlog::error("dialer: campaign sync failed: {}", campaigns.status().toString());
+      return;
+    }
+    for (const core::Campaign& c : *campaigns) {
+      core::CampaignRuntime* rt = runtimeFor(c.id);
+      bool active = c.state == core::CampaignState::kActive;
+      if (active && !rt) {
+        Status st = loadCampaign(c, now);
+        if (!st.isOk()) spdlog::error("dialer: campaign {} not started: {}", c.id.value, st.toString());
+        continue;
+      }
+      if (!rt) continue;
+      if (active && rt->stopped()) {
+        spdlog::info("dialer: campaign {} resumed", c.id.value);
+        rt->start(now);
+      } else if (!active && !rt->stopped()) {
+        spdlog::info("dialer: campaign {} is {}: no new dials", c.id.value, core::toString(c.state));
+        rt->stop(now);
+      }
+      if (active) {
+        Status st = loadLeads(*rt, c.id);
+        if (!st.isOk()) spdlog::error("dialer: new leads of campaign {}: {}", c.id.value, st.toString());
+      }
+    }
   }
 
   void tick() {
@@ -599,6 +666,7 @@ struct Dialer::Impl : core::TelephonyListener,
       if (stopped) return;
       TimePoint now = clock.now();
       refreshRegistry(now);
+      syncCampaigns(now);
       for (auto& r : runtimes) r->tick(now);
       tick();
     });
@@ -710,6 +778,119 @@ bool Dialer::idle() const {
 }
 
 sip::LibreTelephony& Dialer::telephony() { return *impl_->tel; }
+
+// ---------------------------------------------------------------- console
+
+Status Dialer::consoleLogin(const std::string& ref, CampaignId campaign) {
+  Impl& m = *impl_;
+  core::CampaignRuntime* rt = m.runtimeFor(campaign);
+  if (!rt || rt->stopped()) return Status::failedPrecondition("campaign " + campaign.str() + " is not dialing (not active)", "campaign_id");
+  if (!m.tel->callerRegistered(ref)) {
+    return Status::failedPrecondition("your SIP phone is not registered: register it as user '" + ref + "' at sip:" +
+                                          m.opt.sip.listen_ip + ":" + std::to_string(m.opt.sip.listen_port) +
+                                          ", then start calling again",
+                                      "campaign_id");
+  }
+  TimePoint now = m.clock.now();
+  if (auto it = m.caller_runtime.find(ref); it != m.caller_runtime.end() && it->second != rt) {
+    auto st = it->second->callerState(ref);
+    if (st && core::isBusy(*st)) return Status::failedPrecondition("finish the current call first", "campaign_id");
+    if (st && *st != core::CallerState::kLoggedOut) RETURN_IF_ERROR(it->second->logout(ref, now));
+  }
+  m.caller_runtime[ref] = rt;
+  Status s = rt->login(ref, now);
+  if (s.code() == StatusCode::kPermissionDenied) m.caller_runtime.erase(ref);
+  return s;
+}
+
+core::GateDecisionPtr Dialer::lastLoginDecision(const std::string& ref) const {
+  auto it = impl_->last_login.find(ref);
+  return it == impl_->last_login.end() ? nullptr : it->second;
+}
+
+Status Dialer::consoleLogout(const std::string& ref) {
+  auto it = impl_->caller_runtime.find(ref);
+  if (it == impl_->caller_runtime.end()) return Status::ok();
+  auto st = it->second->callerState(ref);
+  if (!st || *st == core::CallerState::kLoggedOut) {
+    Status s = it->second->logout(ref, impl_->clock.now());  // a leg still being set up is cancelled
+    if (!s.isOk() && s.code() != StatusCode::kFailedPrecondition) return s;
+    return Status::ok();
+  }
+  return it->second->logout(ref, impl_->clock.now());
+}
+
+Status Dialer::consolePause(const std::string& ref, const std::string& reason) {
+  auto it = impl_->caller_runtime.find(ref);
+  if (it == impl_->caller_runtime.end()) return Status::failedPrecondition("join a campaign first", "state");
+  return it->second->pause(ref, reason, impl_->clock.now());
+}
+
+Status Dialer::consoleReady(const std::string& ref) {
+  auto it = impl_->caller_runtime.find(ref);
+  if (it == impl_->caller_runtime.end()) return Status::failedPrecondition("join a campaign first", "state");
+  return it->second->unpause(ref, impl_->clock.now());
+}
+
+Status Dialer::consoleHangup(const std::string& ref) {
+  auto it = impl_->caller_runtime.find(ref);
+  if (it == impl_->caller_runtime.end()) return Status::failedPrecondition("not on a call", "caller_ref");
+  return it->second->hangupCaller(ref, impl_->clock.now());
+}
+
+Status Dialer::consoleWrapUp(const std::string& ref, const core::WrapUp& w) {
+  auto it = impl_->caller_runtime.find(ref);
+  if (it == impl_->caller_runtime.end()) return Status::failedPrecondition("not in wrap-up", "caller_ref");
+  Status s = it->second->wrapUp(ref, w, impl_->clock.now());
+  if (s.isOk()) impl_->dispositions++;
+  return s;
+}
+
+std::optional<Dialer::CallerView> Dialer::caller(const std::string& ref) const {
+  auto it = impl_->caller_runtime.find(ref);
+  if (it == impl_->caller_runtime.end()) return std::nullopt;
+  for (const core::CallerSnapshot& k : it->second->callers()) {
+    if (k.caller_ref == ref) return CallerView{it->second->options().campaign.id, k};
+  }
+  return std::nullopt;
+}
+
+bool Dialer::callerRegistered(const std::string& ref) const { return impl_->tel->callerRegistered(ref); }
+
+std::vector<core::CallerSnapshot> Dialer::campaignCallers(CampaignId campaign) const {
+  core::CampaignRuntime* rt = impl_->runtimeFor(campaign);
+  if (!rt) return {};
+  return rt->callers();
+}
+
+std::optional<Json> Dialer::campaignFigures(CampaignId campaign) const {
+  core::CampaignRuntime* rt = impl_->runtimeFor(campaign);
+  if (!rt) return std::nullopt;
+  return rt->metrics(impl_->clock.now());
+}
+
+core::AbandonmentBudget Dialer::ledgerBudget(CampaignId campaign) const {
+  core::CampaignRuntime* rt = impl_->runtimeFor(campaign);
+  double cap = rt ? rt->options().cap_pct : 3.0;
+  return impl_->budget(campaign, impl_->clock.now(), cap);
+}
+
+std::vector<CampaignId> Dialer::campaignsRunning() const {
+  std::vector<CampaignId> out;
+  for (auto& r : impl_->runtimes) {
+    if (!r->stopped()) out.push_back(r->options().campaign.id);
+  }
+  return out;
+}
+
+const core::Campaign* Dialer::campaign(CampaignId campaign) const {
+  core::CampaignRuntime* rt = impl_->runtimeFor(campaign);
+  return rt ? &rt->options().campaign : nullptr;
+}
+
+bool Dialer::trunkUp() const { return impl_->tel->trunkUp(); }
+
+storage::SqliteStore& Dialer::store() { return *impl_->store; }
 
 Json Dialer::summary() const {
   auto st = impl_->tel->stats();

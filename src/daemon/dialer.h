@@ -49,9 +49,15 @@
 #include "common/config.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "core/ports/caller_gate.h"
 #include "core/ports/event_sink.h"
+#include "core/runtime/campaign_runtime.h"
 #include "sip/libre_loop.h"
 #include "sip/libre_telephony.h"
+
+namespace clearline::storage {
+class SqliteStore;
+}
 
 namespace clearline::daemon {
 
@@ -71,6 +77,8 @@ struct DialerOptions {
   Millis grace{2000};
   Millis ring_timeout{25000};
   Millis recovery_recycle{10LL * 60 * 1000};
+  Millis metrics_every{5000};              // runtime campaign.metrics period
+  Millis campaign_sync{2000};              // how often campaigns activated/paused and new leads are picked up
   core::EventSink* events = nullptr;       // optional (the API's hub)
 };
 
@@ -92,6 +100,41 @@ class Dialer {
   bool idle() const;
   Json summary() const;
   sip::LibreTelephony& telephony();
+
+  // ---- The console (loop thread). daemon/sip_desk.h drives these for
+  // `clearline serve`; the caller's SIP phone must be registered.
+  // Logs the caller in to `campaign` (an active campaign): the vendor gates
+  // decide (a refusal is PermissionDenied; lastLoginDecision has the gates),
+  // then Clearline calls the phone and the caller is ready once it answers.
+  // A caller logged in to another campaign is logged out of it first.
+  Status consoleLogin(const std::string& caller_ref, CampaignId campaign);
+  core::GateDecisionPtr lastLoginDecision(const std::string& caller_ref) const;  // null if none
+  Status consoleLogout(const std::string& caller_ref);
+  Status consolePause(const std::string& caller_ref, const std::string& reason);
+  Status consoleReady(const std::string& caller_ref);
+  // Ends the customer leg of the caller's call (the caller goes to wrap-up).
+  Status consoleHangup(const std::string& caller_ref);
+  // The caller's disposition: wrap-up ends, the lead is finished or recycled.
+  Status consoleWrapUp(const std::string& caller_ref, const core::WrapUp& w);
+  struct CallerView {
+    CampaignId campaign;
+    core::CallerSnapshot snap;
+  };
+  // Where the caller is (the campaign it last logged in to), if anywhere.
+  std::optional<CallerView> caller(const std::string& caller_ref) const;
+  bool callerRegistered(const std::string& caller_ref) const;
+  // Every caller of the campaign's runtime, and its live figures (metrics()).
+  std::vector<core::CallerSnapshot> campaignCallers(CampaignId campaign) const;
+  std::optional<Json> campaignFigures(CampaignId campaign) const;
+  // The abandonment budget from the dialer's ledger (24 h and 30 days).
+  core::AbandonmentBudget ledgerBudget(CampaignId campaign) const;
+  // The campaigns with a runtime that is dialing (active, not stopped).
+  std::vector<CampaignId> campaignsRunning() const;
+  // The campaign as the runtime runs it (null if not loaded).
+  const core::Campaign* campaign(CampaignId campaign) const;
+  bool trunkUp() const;
+  // The dialer's own store connection (loop thread only).
+  storage::SqliteStore& store();
 
   struct Impl;
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/audit/audit_chain.h"
+#include "daemon/daemon.h"
 #include "daemon/dialer.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -94,7 +95,7 @@ Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
   fs::path logs = fs::path(opt.data_dir) / "demo-logs";
   std::error_code ec;
   fs::create_directories(logs, ec);
-  uint16_t trunk_port = freePort(), sip_port = freePort();
+  uint16_t trunk_port = freePort(), sip_port = opt.sip_port ? opt.sip_port : freePort();
   std::string carrier = findTool(opt.tools_dir, "clearline-carrier");
   std::string bot = findTool(opt.tools_dir, "clearline-agentbot");
   std::string scale = std::to_string(opt.time_scale);
@@ -109,13 +110,8 @@ Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
                             (logs / "bots.json").string()},
                            (logs / "agentbot.log").string()));
 
-  Json summary;
+  Json summary = Json::object();
   {
-    auto loop = sip::LibreLoop::create();
-    if (!loop.isOk()) {
-      for (pid_t p : children) stopChild(p);
-      return loop.status();
-    }
     DialerOptions d;
     d.config = opt.config;
     d.data_dir = opt.data_dir;
@@ -130,21 +126,28 @@ Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
       d.caller_passwords[ref] = "demo-secret";
       d.auto_login.push_back(ref);
     }
+    for (auto& [ref, password] : opt.people) d.caller_passwords[ref] = password;
     OffsetClock clock(opt.clock_offset);
-    auto dialer = Dialer::create(**loop, clock, d);
-    Status st = dialer.isOk() ? (*dialer)->start() : dialer.status();
+    DaemonOptions o;
+    o.data_dir = opt.data_dir;
+    o.config = opt.config;
+    o.listen = opt.listen;
+    o.web_root = opt.web_root;
+    o.dialer = d;
+    o.clock = &clock;
+    o.run_for = Millis(static_cast<int64_t>(opt.minutes * 60000));
+    std::string sip_addr = "127.0.0.1:" + std::to_string(sip_port);
+    o.on_listening = [&](const std::string& url) {
+      if (opt.on_running) opt.on_running(url, sip_addr);
+    };
+    o.on_stopped = [&](const Json& s) {
+      if (s.is_object()) summary = s;
+    };
+    Status st = runDaemon(o);
     if (!st.isOk()) {
       for (pid_t p : children) stopChild(p);
       return st;
     }
-    auto& L = **loop;
-    L.addTimer(Millis(static_cast<int64_t>(opt.minutes * 60000)), [&] {
-      (*dialer)->stop();
-      L.addTimer(Millis(1000), [&] { L.stop(); });
-    });
-    L.run();
-    summary = (*dialer)->summary();
-    dialer->reset();
   }
   for (pid_t p : children) stopChild(p);
 

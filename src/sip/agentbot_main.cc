@@ -8,6 +8,9 @@
 //   clearline-agentbot --registrar 127.0.0.1:5060 --count 10 --prefix caller
 //     --password secret [--talk-mean-ms 8000] [--wrap-ms 500] [--wav F] [--seed 1]
 //     [--stats FILE]   (JSON written at exit: per-bot calls and RTP counts)
+//     [--no-keys]      (the phone of a caller who uses the web console: it talks
+//                       until the customer is gone and never keys '#' or a
+//                       disposition digit; the console's disposition ends the call)
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -216,6 +219,7 @@ class Bots {
     b.talking = false;
     b.in_customer = false;
     if (!b.media) return;
+    if (a_.has("no_keys")) return;  // a console drives this caller: no '#', no disposition digit
     if (we_hang_up) {
       b.media->sendDtmf('#');
       b.hangups_sent++;
@@ -238,7 +242,7 @@ class Bots {
       if (!b->media || !b->answered) continue;
       if (b->in_customer && !b->talking) continue;
       if (b->talking) {
-        if (now >= b->talk_until) {
+        if (now >= b->talk_until && !a_.has("no_keys")) {
           endCustomer(*b, true);
           continue;
         }

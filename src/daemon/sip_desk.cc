@@ -1,0 +1,354 @@
+#include "daemon/sip_desk.h"
+
+#include <future>
+
+#include "api/records.h"
+#include "common/log.h"
+#include "common/time_util.h"
+#include "core/campaign/campaign.h"
+#include "daemon/dialer.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace clearline::daemon {
+
+using api::Principal;
+
+namespace {
+
+// The console's words for the runtime's caller states: "reserved" (a callee
+// is being bridged to this caller) is already a call on the caller's screen.
+std::string consoleState(core::CallerState s) {
+  if (s == core::CallerState::kReserved) return "on_call";
+  return std::string(core::toString(s));
+}
+
+}  // namespace
+
+SipDesk::SipDesk(core::EventSink& out, const Clock& clock, Millis metrics_interval)
+    : out_(out), clock_(clock), metrics_interval_(metrics_interval) {}
+
+void SipDesk::attach(EventLoop& loop, Dialer& dialer) {
+  dialer_ = &dialer;
+  loop_.store(&loop);
+  metrics_timer_ = loop.addTimer(metrics_interval_, [this] { publishMetrics(); });
+}
+
+void SipDesk::detach() {
+  EventLoop* loop = loop_.exchange(nullptr);
+  if (loop && metrics_timer_) loop->cancelTimer(metrics_timer_);
+  metrics_timer_ = 0;
+  dialer_ = nullptr;
+}
+
+Result<Json> SipDesk::onLoop(std::function<Result<Json>()> fn) {
+  EventLoop* loop = loop_.load();
+  if (!loop) return Status::unavailable("the SIP dialer is not running (starting or stopping)");
+  auto promise = std::make_shared<std::promise<Result<Json>>>();
+  auto fut = promise->get_future();
+  loop->post([this, promise, fn = std::move(fn)] {
+    if (!dialer_) {
+      promise->set_value(Status::unavailable("the SIP dialer is not running (starting or stopping)"));
+      return;
+    }
+    promise->set_value(fn());
+  });
+  if (fut.wait_for(std::chrono::seconds(2)) != std::future_status::ready)
+    return Status::unavailable("the signalling loop did not answer in time");
+  return fut.get();
+}
+
+void SipDesk::emit(std::string type, const std::string& campaign, const std::string& ref, Json data, TimePoint at) {
+  core::DomainEvent ev;
+  ev.type = std::move(type);
+  ev.campaign_id = campaign;
+  ev.caller_ref = ref;
+  ev.data = std::move(data);
+  ev.at = at;
+  out_.publish(ev);
+}
+
+Json SipDesk::callerJson(const std::string& ref, CampaignId campaign, const core::CallerSnapshot* k) const {
+  auto it = consoles_.find(ref);
+  const Console* c = it == consoles_.end() ? nullptr : &it->second;
+  std::string state = k ? consoleState(k->state) : "logged_out";
+  std::string reason = k ? k->pause_reason : "";
+  if (c && c->connecting && (!k || k->state == core::CallerState::kLoggedOut)) {
+    state = "connecting";
+    reason = "Clearline is calling your phone: answer it to start taking calls";
+  }
+  std::string site = c ? c->site_id : "";
+  if (site.empty() && dialer_) {
+    if (auto d = dialer_->lastLoginDecision(ref)) site = d->site_id;
+  }
+  Json call = nullptr;
+  if (c && !c->pop.is_null() && (state == "on_call" || state == "wrap_up")) {
+    call = c->pop;
+    if (state == "wrap_up") call["ended"] = true;  // the customer is gone; the disposition is still due
+  }
+  Json j{{"caller_ref", ref},
+         {"state", state},
+         {"campaign_id", campaign.valid() ? Json(campaign.value) : Json(nullptr)},
+         {"reason", reason},
+         {"since", formatIsoUtc(k ? k->since : clock_.now())},
+         {"site_id", site},
+         {"call", call}};
+  return j;
+}
+
+Json SipDesk::callerJson(const std::string& ref) const {
+  if (!dialer_) return callerJson(ref, CampaignId(), nullptr);
+  auto v = dialer_->caller(ref);
+  if (!v) return callerJson(ref, CampaignId(), nullptr);
+  return callerJson(ref, v->campaign, &v->snap);
+}
+
+Result<Json> SipDesk::buildPop(const core::DomainEvent& ev) {
+  storage::SqliteDb& db = dialer_->store().db();
+  CampaignId campaign(std::stoll(ev.campaign_id));
+  const core::Campaign* camp = dialer_->campaign(campaign);
+  if (!camp) return Status::notFound("campaign " + ev.campaign_id + " is not running");
+  int64_t contact_id = ev.data.value("contact_id", int64_t{0});
+  ASSIGN_OR_RETURN(core::Contact contact, api::getContact(db, ContactId(contact_id)));
+  ASSIGN_OR_RETURN(auto dispositions, api::dispositionsFor(db, campaign));
+  Json disp = Json::array();
+  for (auto& d : dispositions) disp.push_back(Json{{"code", d.code}, {"label", d.label}});
+  Json camp_json = core::toJson(*camp);
+  std::string site = consoles_.count(ev.caller_ref) ? consoles_[ev.caller_ref].site_id : "";
+  return Json{{"call_id", ev.data.value("call_id", int64_t{0})},
+              {"campaign_id", campaign.value},
+              {"campaign_name", camp->name},
+              {"dial_mode", core::toString(camp->dial_mode)},
+              {"called_number", ev.data.value("number", "")},
+              {"contact", core::toJson(contact)},
+              {"script", camp_json.value("script", Json::object())},
+              {"disclaimer", camp->disclaimer},
+              {"dispositions", disp},
+              {"site_id", site},
+              {"simulated", false}};
+}
+
+void SipDesk::publish(const core::DomainEvent& ev) {
+  if (!dialer_) {
+    out_.publish(ev);
+    return;
+  }
+  if (ev.type == "screen_pop") {
+    Console& c = consoles_[ev.caller_ref];
+    auto pop = buildPop(ev);
+    if (!pop.isOk()) {
+      // The call still goes through; the console shows what the runtime knows.
+      spdlog::warn("console: screen pop for call {}: {}", ev.data.value("call_id", int64_t{0}), pop.status().toString());
+      pop = Json{{"call_id", ev.data.value("call_id", int64_t{0})}, {"called_number", ev.data.value("number", "")},
+                 {"contact", Json::object()}, {"dispositions", Json::array()}, {"error", pop.status().message()}};
+    }
+    c.pop = *pop;
+    c.call_id = c.pop.value("call_id", int64_t{0});
+    c.pending_wrap.reset();
+    emit("screen_pop", ev.campaign_id, ev.caller_ref, c.pop, ev.at);
+    return;
+  }
+  if (ev.type == "caller.state") {
+    auto v = dialer_->caller(ev.caller_ref);
+    Console& c = consoles_[ev.caller_ref];
+    std::string state = ev.data.value("state", "");
+    if (state != "logged_out") c.connecting = false;
+    if (state == "ready" || state == "paused" || state == "logged_out") {
+      c.pop = nullptr;
+      c.call_id = 0;
+      c.pending_wrap.reset();
+    }
+    if (state == "logged_out") c.connecting = false;
+    Json data = v ? callerJson(ev.caller_ref, v->campaign, &v->snap) : callerJson(ev.caller_ref);
+    emit("caller.state", ev.campaign_id, ev.caller_ref, std::move(data), ev.at);
+    // A disposition saved while the customer was still on: the call has now
+    // ended, so the wrap-up it asked for completes (posted: we are inside the runtime).
+    if (state == "wrap_up" && c.pending_wrap) {
+      core::WrapUp w = *c.pending_wrap;
+      c.pending_wrap.reset();
+      std::string ref = ev.caller_ref;
+      if (EventLoop* loop = loop_.load()) {
+        loop->post([this, ref, w] {
+          if (!dialer_) return;
+          Status st = dialer_->consoleWrapUp(ref, w);
+          if (!st.isOk()) spdlog::warn("console: wrap-up of {}: {}", ref, st.toString());
+        });
+      }
+    }
+    return;
+  }
+  if (ev.type == "campaign.metrics") return;  // the desk publishes the dashboard's figures itself
+  if (ev.type == "gate.refused" && !ev.data.contains("site_id")) {
+    core::DomainEvent e = ev;
+    if (auto d = dialer_->lastLoginDecision(ev.caller_ref)) e.data["site_id"] = d->site_id;
+    out_.publish(e);
+    return;
+  }
+  out_.publish(ev);
+}
+
+Result<Json> SipDesk::join(const Principal& who, CampaignId campaign) {
+  return onLoop([this, who, campaign]() -> Result<Json> {
+    const std::string ref = who.callerRef();
+    Status st = dialer_->consoleLogin(ref, campaign);
+    core::GateDecisionPtr d = dialer_->lastLoginDecision(ref);
+    Json gates = Json::array();
+    if (d) {
+      for (auto& g : d->gates) gates.push_back(Json{{"gate", g.gate}, {"passed", g.passed}, {"detail", g.detail}});
+    }
+    std::string site = d && !d->site_id.empty() ? d->site_id : who.entity_id;
+    if (st.code() == StatusCode::kPermissionDenied) {
+      // The runtime already published gate.refused for the dashboard.
+      return Json{{"allowed", false}, {"reason", st.message()}, {"gates", gates}, {"site_id", site}};
+    }
+    bool already = st.code() == StatusCode::kFailedPrecondition && st.message().find("already logged in") != std::string::npos;
+    if (!st.isOk() && !already) return st;
+    Console& c = consoles_[ref];
+    c.site_id = site;
+    if (!already) {
+      c.connecting = true;
+      c.pop = nullptr;
+      c.call_id = 0;
+    }
+    Json console = callerJson(ref);
+    if (!console["campaign_id"].is_number()) console["campaign_id"] = campaign.value;
+    emit("caller.state", campaign.str(), ref, console, clock_.now());
+    return Json{{"allowed", true}, {"reason", d ? d->reason : ""}, {"gates", gates}, {"console", console}};
+  });
+}
+
+Result<Json> SipDesk::setState(const Principal& who, const std::string& state, const std::string& reason) {
+  return onLoop([this, who, state, reason]() -> Result<Json> {
+    const std::string ref = who.callerRef();
+    auto v = dialer_->caller(ref);
+    Console& c = consoles_[ref];
+    if (state == "logged_out") {
+      RETURN_IF_ERROR(dialer_->consoleLogout(ref));
+      c.connecting = false;
+      return callerJson(ref);
+    }
+    if (!v || (v->snap.state == core::CallerState::kLoggedOut && !c.connecting))
+      return Status::failedPrecondition("join a campaign first", "state");
+    if (c.connecting && v->snap.state == core::CallerState::kLoggedOut)
+      return Status::failedPrecondition("answer the call Clearline is making to your phone first", "state");
+    if (state == "paused") {
+      if (reason.empty()) return Status::invalidArgument("say why you pause", "reason");
+      RETURN_IF_ERROR(dialer_->consolePause(ref, reason));
+      return callerJson(ref);
+    }
+    if (state == "ready") {
+      if (v->snap.state == core::CallerState::kWrapUp)
+        return Status::failedPrecondition("record a disposition for the call first", "state");
+      RETURN_IF_ERROR(dialer_->consoleReady(ref));
+      return callerJson(ref);
+    }
+    return Status::invalidArgument("state must be ready, paused or logged_out", "state");
+  });
+}
+
+Result<Json> SipDesk::snapshot(const Principal& who) {
+  return onLoop([this, who]() -> Result<Json> {
+    Json j = callerJson(who.callerRef());
+    if (j["site_id"].get<std::string>().empty()) j["site_id"] = who.entity_id;
+    return j;
+  });
+}
+
+Result<Json> SipDesk::dial(const Principal& who, ContactId) {
+  return onLoop([this, who]() -> Result<Json> {
+    auto v = dialer_->caller(who.callerRef());
+    if (!v || v->snap.state == core::CallerState::kLoggedOut) return Status::failedPrecondition("join a campaign first");
+    return Status::unavailable("human-initiated dialing from the console is not available yet");
+  });
+}
+
+Status SipDesk::dispositioned(const std::string& ref, CallId call) {
+  auto r = onLoop([this, ref, call]() -> Result<Json> {
+    auto it = consoles_.find(ref);
+    if (it == consoles_.end() || it->second.call_id != call.value) return Json(nullptr);
+    Console& c = it->second;
+    auto v = dialer_->caller(ref);
+    if (!v) return Json(nullptr);
+    // The stored disposition (the API wrote it a moment ago) decides the lead.
+    core::WrapUp w;
+    storage::SqliteDb& db = dialer_->store().db();
+    ASSIGN_OR_RETURN(auto q, db.prepare("SELECT COALESCE(disposition,'') FROM calls WHERE id=?1"));
+    q.bind(1, call.value);
+    ASSIGN_OR_RETURN(bool row, q.step());
+    w.disposition = row ? q.text(0) : "contacted";
+    ASSIGN_OR_RETURN(auto dispositions, api::dispositionsFor(db, v->campaign));
+    for (auto& d : dispositions) {
+      if (d.code == w.disposition) w.final = d.final;
+    }
+    if (v->snap.state == core::CallerState::kWrapUp) {
+      RETURN_IF_ERROR(dialer_->consoleWrapUp(ref, w));
+      return Json(nullptr);
+    }
+    if (v->snap.state == core::CallerState::kOnCall || v->snap.state == core::CallerState::kReserved) {
+      // "Save and end call": the customer leg ends; wrap-up completes when it has.
+      c.pending_wrap = w;
+      if (v->snap.state == core::CallerState::kOnCall) RETURN_IF_ERROR(dialer_->consoleHangup(ref));
+    }
+    return Json(nullptr);
+  });
+  return r.status();
+}
+
+Json SipDesk::dashboardFigures(CampaignId campaign) const {
+  Json by_state{{"ready", 0}, {"paused", 0}, {"on_call", 0}, {"wrap_up", 0}};
+  for (const core::CallerSnapshot& k : dialer_->campaignCallers(campaign)) {
+    if (k.state == core::CallerState::kLoggedOut) continue;
+    std::string s = consoleState(k.state);
+    by_state[s] = by_state.value(s, 0) + 1;
+  }
+  Json fig = dialer_->campaignFigures(campaign).value_or(Json::object());
+  int64_t in_flight = fig.value("dials_in_flight", int64_t{0});
+  int64_t available = by_state["ready"].get<int64_t>() + by_state["on_call"].get<int64_t>() + by_state["wrap_up"].get<int64_t>();
+  core::AbandonmentBudget b = dialer_->ledgerBudget(campaign);
+  Json ledger{{"answered_24h", b.answered_24h}, {"abandoned_24h", b.abandoned_24h},
+              {"answered_30d", b.answered_30d}, {"abandoned_30d", b.abandoned_30d},
+              {"remaining_abandons", b.remaining_abandons}};
+  int64_t dials = fig.value("dials", int64_t{0}), live = fig.value("live", int64_t{0});
+  return Json{{"callers", by_state},
+              {"calls", Json{{"ringing", in_flight},
+                             {"connected", by_state["on_call"]},
+                             {"wrap_up", by_state["wrap_up"]},
+                             {"waiting", fig.value("answered_waiting", int64_t{0})}}},
+              {"dial_level", available > 0 ? static_cast<double>(in_flight) / static_cast<double>(available) : 0.0},
+              {"answer_rate", dials > 0 ? static_cast<double>(live) / static_cast<double>(dials) : 0.0},
+              {"dials", dials},
+              {"leads_queued", fig.value("leads_queued", int64_t{0})},
+              {"pacer", fig.value("pacer", "")},
+              {"trunk_up", dialer_->trunkUp()},
+              {"ledger", ledger}};
+}
+
+void SipDesk::publishMetrics() {
+  metrics_timer_ = 0;
+  if (!dialer_) return;
+  TimePoint now = clock_.now();
+  for (CampaignId id : dialer_->campaignsRunning())
+    emit("campaign.metrics", id.str(), "", dashboardFigures(id), now);
+  if (EventLoop* loop = loop_.load()) metrics_timer_ = loop->addTimer(metrics_interval_, [this] { publishMetrics(); });
+}
+
+Result<Json> SipDesk::live(CampaignId campaign) {
+  return onLoop([this, campaign]() -> Result<Json> {
+    Json callers = Json::array();
+    for (const core::CallerSnapshot& k : dialer_->campaignCallers(campaign)) {
+      if (k.state == core::CallerState::kLoggedOut) continue;
+      callers.push_back(callerJson(k.caller_ref, campaign, &k));
+    }
+    Json f = dialer_->campaign(campaign) ? dashboardFigures(campaign) : Json::object();
+    return Json{{"campaign_id", campaign.value},
+                {"callers_by_state", f.value("callers", Json{{"ready", 0}, {"paused", 0}, {"on_call", 0}, {"wrap_up", 0}})},
+                {"callers", callers},
+                {"calls", f.value("calls", Json{{"ringing", 0}, {"connected", 0}, {"wrap_up", 0}})},
+                {"dial_level", f.value("dial_level", 0.0)},
+                {"ledger", f.value("ledger", Json::object())},
+                {"dialing", dialer_->campaign(campaign) != nullptr},
+                {"trunk_up", dialer_->trunkUp()},
+                {"simulated", false}};
+  });
+}
+
+}  // namespace clearline::daemon
