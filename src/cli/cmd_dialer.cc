@@ -25,17 +25,6 @@ int countFds() {
   return n;
 }
 
-// The system clock moved by a fixed offset (`--clock-offset-s`): lets the
-// loopback tests run the real compliance policy (calling windows included) at
-// a stated instant instead of whatever hour the suite happens to run.
-class OffsetClock final : public Clock {
- public:
-  explicit OffsetClock(Millis off) : off_(off) {}
-  TimePoint now() const override { return SystemClock().now() + off_; }
-
- private:
-  Millis off_;
-};
 
 bool loopbackHost(const std::string& h) { return h == "127.0.0.1" || h == "localhost" || h == "::1"; }
 

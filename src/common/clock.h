@@ -28,6 +28,19 @@ class SystemClock final : public Clock {
   }
 };
 
+// The system clock moved by a fixed offset (`--clock-offset-s` of `dialer`,
+// `serve` and `demo`): lets loopback tests run the real compliance policy
+// (calling windows included) at a stated instant instead of whatever hour the
+// suite happens to run. Never for a real trunk.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(Millis off) : off_(off) {}
+  TimePoint now() const override { return SystemClock().now() + off_; }
+
+ private:
+  Millis off_;
+};
+
 // A clock that moves only when told to: unit tests and the simulator.
 class ManualClock final : public Clock {
  public:

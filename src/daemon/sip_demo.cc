@@ -78,15 +78,6 @@ void stopChild(pid_t pid) {
   ::waitpid(pid, nullptr, 0);
 }
 
-// The system clock moved by a fixed offset (tests; the demo is loopback-only).
-class OffsetClock final : public Clock {
- public:
-  explicit OffsetClock(Millis off) : off_(off) {}
-  TimePoint now() const override { return SystemClock().now() + off_; }
-
- private:
-  Millis off_;
-};
 
 }  // namespace
 

@@ -230,6 +230,8 @@ Result<Json> SipDesk::setState(const Principal& who, const std::string& state, c
       return Status::failedPrecondition("join a campaign first", "state");
     if (c.connecting && v->snap.state == core::CallerState::kLoggedOut)
       return Status::failedPrecondition("answer the call Clearline is making to your phone first", "state");
+    if (v->snap.state == core::CallerState::kOnCall || v->snap.state == core::CallerState::kReserved)
+      return Status::failedPrecondition("finish the call (record a disposition) first", "state");
     if (state == "paused") {
       if (reason.empty()) return Status::invalidArgument("say why you pause", "reason");
       RETURN_IF_ERROR(dialer_->consolePause(ref, reason));
@@ -345,7 +347,11 @@ Result<Json> SipDesk::live(CampaignId campaign) {
                 {"calls", f.value("calls", Json{{"ringing", 0}, {"connected", 0}, {"wrap_up", 0}})},
                 {"dial_level", f.value("dial_level", 0.0)},
                 {"ledger", f.value("ledger", Json::object())},
-                {"dialing", dialer_->campaign(campaign) != nullptr},
+                {"dialing", [&] {
+                   for (CampaignId id : dialer_->campaignsRunning())
+                     if (id == campaign) return true;
+                   return false;
+                 }()},
                 {"trunk_up", dialer_->trunkUp()},
                 {"simulated", false}};
   });

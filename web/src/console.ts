@@ -9,6 +9,7 @@ import { DomainEvent, EventStream } from './events';
 const PAUSE_REASONS = ['Break', 'Meeting', 'Training', 'Technical problem'];
 const STATE_WORDS: Record<string, string> = {
   logged_out: 'Not signed in to a campaign',
+  connecting: 'Calling your phone — answer it to start',
   paused: 'Paused',
   ready: 'Ready — waiting for a call',
   on_call: 'On a call',
@@ -95,7 +96,9 @@ export class CallerConsole {
       h('span', { class: `badge state-${s.state}`, id: 'state-badge' }, STATE_WORDS[s.state] ?? s.state),
       s.reason && s.state !== 'on_call' ? h('span', { class: 'muted' }, ` — ${s.reason}`) : null);
     if (s.state === 'logged_out' || !s.campaign_id) { void this.renderPicker(); return; }
-    if (s.state === 'on_call' && s.call) { this.renderCall(s.call); return; }
+    // On a call, and in wrap-up while the call still needs its disposition
+    // (the customer hung up first): the record, the script and the form stay.
+    if ((s.state === 'on_call' || s.state === 'wrap_up') && s.call) { this.renderCall(s.call); return; }
     const controls = h('div', { class: 'controls' });
     if (s.state === 'paused' || s.state === 'wrap_up') {
       controls.append(h('button', { class: 'primary', id: 'ready-btn', onclick: () => void this.setState('ready') }, s.state === 'wrap_up' ? 'Ready now' : 'Ready'));
@@ -195,7 +198,8 @@ export class CallerConsole {
     form.append(
       h('section', { class: 'contact', 'aria-labelledby': 'contact-name' },
         h('h2', { id: 'contact-name', tabindex: '-1' }, name), phone, where ? h('p', { class: 'muted' }, where) : null,
-        call.simulated ? h('p', { class: 'note' }, 'Simulated call (no telephony connected)') : null),
+        call.simulated ? h('p', { class: 'note' }, 'Simulated call (no telephony connected)') : null,
+        call.ended ? h('p', { class: 'note', id: 'call-ended', role: 'status' }, 'The call has ended — record its outcome.') : null),
       h('section', { class: 'script', 'aria-label': 'Script' }, h('h3', {}, 'Script'),
         h('p', { id: 'script-text' }, substitute(call.script?.text ?? '', c)),
         call.disclaimer ? h('p', { class: 'muted' }, call.disclaimer) : null),
@@ -208,7 +212,7 @@ export class CallerConsole {
   }
 
   private onKey(e: KeyboardEvent): void {
-    if (this.snap?.state !== 'on_call') return;
+    if (this.snap?.state !== 'on_call' && !(this.snap?.state === 'wrap_up' && this.snap.call)) return;
     const form = document.getElementById('disposition-form') as HTMLFormElement | null;
     if (!form) return;
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); return; }

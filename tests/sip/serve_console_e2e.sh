@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# `clearline serve` with [sip] enabled (issue 6 x issue 7): one daemon runs the
+# SIP dialer, the API and the caller console. Over real SIP on loopback
+# (clearline-carrier as the trunk, clearline-agentbot as the callers' phones):
+#   - a console caller whose SIP phone is not registered is told so at join;
+#   - once registered, join calls the phone, the caller is ready when it
+#     answers, a customer is bridged and the console gets the screen pop (the
+#     contact and the number) through GET /api/v1/console;
+#   - the console's disposition ("save and end call") hangs up the customer,
+#     is stored on the call row with the caller and the contact is done;
+#   - a bot caller (auto-login) takes calls beside the person;
+#   - the dashboard's live view names both callers; a campaign activated over
+#     the API while the daemon runs starts dialing without a restart, and one
+#     paused stops;
+#   - SIGTERM ends the calls in progress and the daemon exits 0 with an intact
+#     audit chain.
+# Usage: serve_console_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
+set -euo pipefail
+CL=$1; BIN=$2
+source "$(dirname "$0")/campaign_setup.sh"
+sip_test_workdir cl-serve-sip
+
+setup_campaign "$CL" "$D" 40 never
+TP=$(free_port); SP=$(free_port)
+printf 'bot1:pw-bot\nann1:pw-ann\n' > "$D/sip-callers.txt"
+cat > "$D/clearline.toml" <<TOML
+[server]
+argon2_t_cost = 1
+argon2_m_kib = 1024
+[sip]
+enabled = true
+listen = "127.0.0.1:$SP"
+trunk_port = $TP
+auto_login = "bot1"
+[pacing]
+pacer = "progressive"
+TOML
+echo 'ann-password-1' | "$CL" user create --name ann1 --role caller --entity site-1 --password-stdin --data-dir "$D" >/dev/null
+echo 'admin-password' | "$CL" user create --name admin --role administrator --password-stdin --data-dir "$D" >/dev/null
+
+# Customers talk long enough that the console, not the customer, ends ann1's call.
+"$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 11 --time-scale 1 \
+  --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
+  --talk-mean-ms 60000 > "$W/carrier.log" 2>&1 & PIDS+=($!)
+"$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix bot --start 1 --password pw-bot \
+  --talk-mean-ms 1500 --wrap-ms 200 --seed 1 > "$W/bot1.log" 2>&1 & PIDS+=($!)
+
+"$CL" serve --data-dir "$D" --listen 127.0.0.1:0 --clock-offset-s "$CLOCK_OFFSET_S" > "$W/serve.out" 2> "$W/serve.log" &
+SERVE=$!; PIDS+=($SERVE)
+for _ in $(seq 150); do grep -q "listening on" "$W/serve.out" 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/.*listening on \(http[^ ]*\)/\1/p' "$W/serve.out"); URL=${URL%/}
+[[ -n $URL ]] || fail "serve did not print its address"
+
+login() {  # login NAME PASSWORD JAR → prints the CSRF token
+  curl -s -c "$3" -H 'content-type: application/json' -d "{\"name\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/login" | jq -r .csrf_token
+}
+ANN_CSRF=$(login ann1 ann-password-1 "$W/ann.jar")
+[[ ${#ANN_CSRF} == 64 ]] || fail "ann1 login"
+ANN=(-s -b "$W/ann.jar" -H 'content-type: application/json' -H "X-CSRF-Token: $ANN_CSRF")
+console() { curl -s -b "$W/ann.jar" "$URL/api/v1/console"; }
+
+# 1. No phone registered yet: the join says so, in words that name the account.
+R=$(curl "${ANN[@]}" -d "{\"campaign_id\":$CAMPAIGN_ID}" "$URL/api/v1/console/join")
+jq -e '.error.code == "failed_precondition" and (.error.message | test("not registered")) and (.error.message | test("ann1"))' \
+  <<<"$R" >/dev/null || fail "join without a registered phone: $R"
+
+# 2. The phone registers (a bot that never keys digits: the console decides).
+"$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix ann --start 1 --password pw-ann --no-keys \
+  --seed 2 > "$W/ann-phone.log" 2>&1 & PIDS+=($!)
+for _ in $(seq 100); do
+  R=$(curl "${ANN[@]}" -d "{\"campaign_id\":$CAMPAIGN_ID}" "$URL/api/v1/console/join")
+  jq -e '.allowed == true' <<<"$R" >/dev/null && break
+  sleep 0.2
+done
+jq -e '.allowed == true and (.console.state == "connecting" or .console.state == "ready" or .console.state == "on_call")' \
+  <<<"$R" >/dev/null || fail "join once registered: $R"
+
+# 3. The leg is up (ready), then a customer is bridged: the screen pop.
+for _ in $(seq 200); do
+  S=$(console)
+  jq -e '.state == "on_call" and .call.call_id > 0 and (.call.contact | type == "object")' <<<"$S" >/dev/null && break
+  sleep 0.1
+done
+jq -e '.state == "on_call"' <<<"$S" >/dev/null || fail "ann1 never got a call: $S"
+CALL=$(jq -r .call.call_id <<<"$S")
+jq -e '(.call.called_number | startswith("+1212555")) and (.call.contact.first_name | startswith("C"))
+       and (.call.dispositions | map(.code) | index("support") != null) and .call.simulated == false' <<<"$S" >/dev/null \
+  || fail "screen pop lacks the contact, the number or the dispositions: $S"
+# The call is really bridged to ann1's phone (the row says so while it is up).
+[[ $(q "SELECT caller_ref FROM calls WHERE id=$CALL") == ann1 ]] || fail "call $CALL not on ann1's row"
+[[ -n $(q "SELECT bridged_at FROM calls WHERE id=$CALL") ]] || fail "call $CALL not bridged"
+# Ready while on a call is refused in words.
+curl "${ANN[@]}" -d '{"state":"ready"}' "$URL/api/v1/console/state" | jq -e '.error != null' >/dev/null \
+  || fail "ready while on a call was accepted"
+
+# 4. The disposition ends the call (the customer would have talked a minute).
+R=$(curl "${ANN[@]}" -d '{"code":"support"}' "$URL/api/v1/calls/$CALL/disposition")
+jq -e '.disposition == "support"' <<<"$R" >/dev/null || fail "disposition: $R"
+for _ in $(seq 100); do
+  [[ -n $(q "SELECT ended_at FROM calls WHERE id=$CALL AND hangup_cause IS NOT NULL") ]] && break
+  sleep 0.1
+done
+[[ $(q "SELECT disposition FROM calls WHERE id=$CALL") == support ]] || fail "call row disposition"
+[[ -n $(q "SELECT hangup_cause FROM calls WHERE id=$CALL") ]] || fail "the customer leg of call $CALL was not ended"
+CONTACT=$(q "SELECT contact_id FROM calls WHERE id=$CALL")
+for _ in $(seq 50); do [[ $(q "SELECT status FROM contacts WHERE id=$CONTACT") == done ]] && break; sleep 0.1; done
+[[ $(q "SELECT status FROM contacts WHERE id=$CONTACT") == done ]] || fail "contact $CONTACT not done after 'support'"
+# Out of wrap-up by the disposition: ready or already on the next call.
+for _ in $(seq 50); do
+  S=$(console)
+  jq -e '.state == "ready" or (.state == "on_call" and .call.call_id != '"$CALL"')' <<<"$S" >/dev/null && break
+  sleep 0.1
+done
+jq -e '.state == "ready" or .state == "on_call"' <<<"$S" >/dev/null || fail "after the disposition: $S"
+
+# 5. The bot beside the person took calls; the dashboard names both callers.
+for _ in $(seq 100); do [[ $(q "SELECT COUNT(*) FROM calls WHERE caller_ref='bot1' AND bridged_at IS NOT NULL") -ge 1 ]] && break; sleep 0.2; done
+[[ $(q "SELECT COUNT(*) FROM calls WHERE caller_ref='bot1' AND bridged_at IS NOT NULL") -ge 1 ]] || fail "bot1 took no call"
+ADMIN_CSRF=$(login admin admin-password "$W/admin.jar")
+AD=(-s -b "$W/admin.jar" -H 'content-type: application/json' -H "X-CSRF-Token: $ADMIN_CSRF")
+L=$(curl "${AD[@]}" "$URL/api/v1/campaigns/$CAMPAIGN_ID/live")
+jq -e '.dialing == true and .simulated == false and ([.callers[].caller_ref] | index("ann1") != null and index("bot1") != null)' \
+  <<<"$L" >/dev/null || fail "live view: $L"
+
+# 6. Campaigns change state while the daemon runs: no restart needed.
+C2=$(curl "${AD[@]}" -d '{"name":"Second","purpose":"political","dial_mode":"predictive"}' "$URL/api/v1/campaigns" | jq -r .id)
+[[ $C2 =~ ^[0-9]+$ ]] || fail "second campaign"
+curl "${AD[@]}" -d '{"event":"activate"}' "$URL/api/v1/campaigns/$C2/state" | jq -e '.state == "active"' >/dev/null || fail "activate $C2"
+for _ in $(seq 60); do curl "${AD[@]}" "$URL/api/v1/campaigns/$C2/live" | jq -e '.dialing == true' >/dev/null && break; sleep 0.2; done
+curl "${AD[@]}" "$URL/api/v1/campaigns/$C2/live" | jq -e '.dialing == true' >/dev/null || fail "campaign $C2 activated but not dialing"
+curl "${AD[@]}" -d '{"event":"pause"}' "$URL/api/v1/campaigns/$C2/state" | jq -e '.state == "paused"' >/dev/null || fail "pause $C2"
+for _ in $(seq 60); do curl "${AD[@]}" "$URL/api/v1/campaigns/$C2/live" | jq -e '.dialing == false' >/dev/null && break; sleep 0.2; done
+curl "${AD[@]}" "$URL/api/v1/campaigns/$C2/live" | jq -e '.dialing == false' >/dev/null || fail "campaign $C2 paused but still dialing"
+
+# 7. SIGTERM: calls in progress end, the daemon exits 0, the audit chain holds.
+kill -TERM "$SERVE"
+rc=0; wait "$SERVE" || rc=$?
+[[ $rc == 0 ]] || fail "serve exited $rc after SIGTERM"
+[[ $(q "SELECT COUNT(*) FROM calls WHERE ended_at IS NULL") == 0 ]] || fail "calls left open after shutdown"
+"$CL" audit verify --data-dir "$D" --json | jq -e '.ok == true' >/dev/null || fail "audit chain"
+echo "serve console e2e ok: call $CALL bridged to ann1 and dispositioned from the console; $(q "SELECT COUNT(*) FROM calls WHERE bridged_at IS NOT NULL") calls bridged"
