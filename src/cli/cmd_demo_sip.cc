@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <sstream>
 
 #include "cli/demo.h"
 #include "api/accounts.h"
@@ -226,7 +227,9 @@ Status runLivePhase(DemoRun& d) {
            {"pid", static_cast<int64_t>(::getpid())}};
     std::ofstream(running_file) << r.dump(2) << "\n";
     if (json || headless) return;
-    std::string until = o.minutes > 0 ? "for " + std::to_string(o.minutes) + " min" : "until you press Ctrl-C";
+    std::ostringstream mins;
+    mins << o.minutes;
+    std::string until = o.minutes > 0 ? "for " + mins.str() + " min (--minutes)" : "until you press Ctrl-C";
     std::cout << "Clearline demo — live: dialing over SIP on loopback " << until << "\n"
               << "  dashboard        " << url << "  (log in as " << kManager << " / " << creds[kManager].get<std::string>() << ")\n"
               << "  caller console   " << url << "  (log in as " << kPersonRef << " / " << creds[kPersonRef].get<std::string>() << ")\n"

@@ -166,7 +166,8 @@ export class CallerConsole {
   }
 
   private renderCall(call: any): void {
-    const c = call.contact ?? {};
+    // Fields for the script: the contact's, and {caller_name} (the signed-in caller).
+    const c = { caller_name: this.user.name, ...(call.contact ?? {}) };
     const name = [c.first_name, c.last_name].filter(Boolean).join(' ') || '(no name)';
     const questions: any[] = call.script?.questions ?? [];
     const dispositions: any[] = call.dispositions ?? [];
