@@ -184,7 +184,7 @@ struct Dialer::Impl : core::TelephonyListener,
                 " greeting_end_at=excluded.greeting_end_at, bridged_at=excluded.bridged_at,"
                 " ended_at=excluded.ended_at, answered_by=excluded.answered_by, abandoned=excluded.abandoned,"
                 " safe_harbor_played=excluded.safe_harbor_played, hangup_cause=excluded.hangup_cause,"
-                " sip_status=excluded.sip_status, disposition=excluded.disposition,"
+                " sip_status=excluded.sip_status, disposition=COALESCE(excluded.disposition, calls.disposition),"
                 " connect_to_agent_ms=excluded.connect_to_agent_ms, ring_ms=excluded.ring_ms"));
             auto t = [](const std::optional<TimePoint>& p) -> std::optional<int64_t> {
               if (!p) return std::nullopt;
@@ -675,12 +675,27 @@ struct Dialer::Impl : core::TelephonyListener,
   void loginCallers() {
     login_timer = loop.addTimer(Millis(200), [this] {
       login_timer = 0;
-      if (stopped || runtimes.empty()) return;
+      if (stopped) return;
+      // The first campaign that is dialing (campaigns may be activated later: keep looking).
+      core::CampaignRuntime* rt = nullptr;
+      for (auto& r : runtimes) {
+        if (!r->stopped()) {
+          rt = r.get();
+          break;
+        }
+      }
+      if (!rt) {
+        loginCallers();
+        return;
+      }
       TimePoint now = clock.now();
       for (const std::string& ref : opt.auto_login) {
-        core::CampaignRuntime* rt = runtimes.front().get();
-        auto st = rt->callerState(ref);
-        if (st && *st != core::CallerState::kLoggedOut) continue;
+        // Logged in (or logging in) anywhere already: leave it there.
+        if (auto cur = caller_runtime.find(ref); cur != caller_runtime.end()) {
+          auto st = cur->second->callerState(ref);
+          if (st && *st != core::CallerState::kLoggedOut) continue;
+        }
+        if (auto st = rt->callerState(ref); st && *st != core::CallerState::kLoggedOut) continue;
         if (!tel->callerRegistered(ref)) continue;
         // A refused caller is asked again only after the chain changed.
         if (auto rf = login_refused.find(ref); rf != login_refused.end() && rf->second == chain->generation()) continue;
