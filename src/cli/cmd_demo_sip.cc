@@ -116,6 +116,21 @@ void shiftDates(Json& j, int64_t days) {
   j = day + m[2].str();
 }
 
+// Before phase 1: the 2019 chain's records are versioned by id, so a second
+// live demo in the same data dir could not bind them to its new campaign.
+// Say so before anything is created.
+Status preflight(DemoRun& d) {
+  if (d.opts.import_only) return Status::ok();
+  ASSIGN_OR_RETURN(auto q, d.ctx.store->db().prepare("SELECT COUNT(*) FROM vendor_records WHERE kind='engagement' AND id='eng-prime'"));
+  ASSIGN_OR_RETURN(bool row, q.step());
+  if (row && q.int64(0) > 0)
+    return Status::failedPrecondition("the live demo already ran in " + d.ctx.data_dir +
+                                      " (its 2019 vendor chain is there): run it with a new --data-dir "
+                                      "(scripts/demo.sh starts from a fresh .data/demo and keeps the last run in "
+                                      ".data/demo.previous)");
+  return Status::ok();
+}
+
 Status campaignAndChain(DemoRun& d) {
   if (!d.campaign.valid()) return Status::ok();
   auto& cs = d.ctx.store->campaigns();
@@ -206,6 +221,16 @@ Status runLivePhase(DemoRun& d) {
                                                                    d.ctx.actor).status());
     }
   }
+  // A demo run again in the same data dir dials this run's campaign only:
+  // the organisation's campaigns from earlier runs are paused (audited).
+  if (d.campaign.valid() && d.org.valid()) {
+    ASSIGN_OR_RETURN(auto earlier, d.ctx.store->campaigns().listCampaigns(d.org));
+    for (const core::Campaign& e : earlier) {
+      if (e.id == d.campaign || e.state != core::CampaignState::kActive) continue;
+      RETURN_IF_ERROR(d.ctx.store->campaigns().changeCampaignState(e.id, core::CampaignEvent::kPause, d.ctx.actor).status());
+      d.lines.push_back("Campaign " + e.id.str() + " (an earlier demo run) paused: this run dials campaign " + d.campaign.str());
+    }
+  }
   ASSIGN_OR_RETURN(Json creds, demoAccounts(d));
   daemon::LiveDemoOptions o;
   o.config = d.ctx.config;
@@ -250,6 +275,7 @@ Status runLivePhase(DemoRun& d) {
   return Status::ok();
 }
 
+const RegisterDemoPhase kPreflight({50, "preflight", preflight});
 const RegisterDemoPhase kChain({150, "campaign-and-chain", campaignAndChain});
 const RegisterDemoPhase kLive({200, "live-dialer", runLivePhase});
 
