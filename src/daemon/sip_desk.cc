@@ -1,5 +1,6 @@
 #include "daemon/sip_desk.h"
 
+#include <charconv>
 #include <future>
 
 #include "api/records.h"
@@ -104,7 +105,11 @@ Json SipDesk::callerJson(const std::string& ref) const {
 
 Result<Json> SipDesk::buildPop(const core::DomainEvent& ev) {
   storage::SqliteDb& db = dialer_->store().db();
-  CampaignId campaign(std::stoll(ev.campaign_id));
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(ev.campaign_id.data(), ev.campaign_id.data() + ev.campaign_id.size(), id);
+  if (ec != std::errc() || end != ev.campaign_id.data() + ev.campaign_id.size())
+    return Status::invalidArgument("screen pop without a campaign id", "campaign_id");
+  CampaignId campaign(id);
   const core::Campaign* camp = dialer_->campaign(campaign);
   if (!camp) return Status::notFound("campaign " + ev.campaign_id + " is not running");
   int64_t contact_id = ev.data.value("contact_id", int64_t{0});
