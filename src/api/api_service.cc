@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "api/decode.h"
+#include "api/explain.h"
 #include "api/exports.h"
 #include "api/records.h"
 #include "common/log.h"
@@ -141,6 +142,7 @@ const std::vector<Route>& ApiService::routes() {
       {"GET", "/api/v1/contacts/{id}", Action::kContactRead, "One contact with its phones", &S::getContact},
       {"GET", "/api/v1/campaigns/{id}/calls", Action::kReportRead, "Call records (paginated)", &S::listCalls},
       {"GET", "/api/v1/calls/{id}", Action::kCallRead, "One call record with its survey answers", &S::getCall},
+      {"GET", "/api/v1/calls/{id}/explain", Action::kReportRead, "Why was this call allowed? The authorization record (rules, versions, verdict), the vendor chain path, site, worker category and vetting snapshot", &S::callExplain},
       {"POST", "/api/v1/calls/{id}/disposition", Action::kDisposition, "Disposition, survey answers and callback for a call", &S::dispositionCall},
       {"GET", "/api/v1/campaigns/{id}/exports/calls.csv", Action::kReportRead, "Call records with survey answers as CSV (?from=&to=)", &S::exportCalls},
       {"GET", "/api/v1/campaigns/{id}/exports/productivity.csv", Action::kReportRead, "Productivity per caller or site as CSV (?by=caller|site&from=&to=)", &S::exportProductivity},
@@ -643,6 +645,16 @@ HttpResponse ApiService::getCall(RequestCtx& c) {
   TRY_RESPONSE(allow(c, Target{std::nullopt, owner.first}));
   ASSIGN_OR_RESPOND(Json call, api::getCall(store_.db(), CallId(id)));
   return HttpResponse::json(200, call);
+}
+
+HttpResponse ApiService::callExplain(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  auto out = api::explainCall(store_.db(), clock_, opt_.data_dir, CallId(id));
+  if (!out.isOk()) {
+    const Status& st = out.status();
+    return HttpResponse::error(Status(st.code(), st.message(), st.field() == "call_id" ? "id" : st.field()));
+  }
+  return HttpResponse::json(200, *out);
 }
 
 HttpResponse ApiService::dispositionCall(RequestCtx& c) {

@@ -123,6 +123,7 @@ class ApiService {
   HttpResponse exportCalls(RequestCtx&);
   HttpResponse exportProductivity(RequestCtx&);
   HttpResponse getCall(RequestCtx&);
+  HttpResponse callExplain(RequestCtx&);
   HttpResponse dispositionCall(RequestCtx&);
   HttpResponse listSurveyResponses(RequestCtx&);
   HttpResponse listCallbacks(RequestCtx&);

@@ -49,6 +49,11 @@ if [[ "${IMPORT_2019:-0}" == 1 ]]; then
   mk procom-sup vendor_supervisor vendor-password procom
   sleep 2.5  # the daemon picks up the new registry generation within 2 s
 fi
+EXPLAIN_CALL=""
+if [[ "${EXPLAIN_2019:-0}" == 1 ]]; then
+  # A call by the prime vendor's caller with its authorization record (tests/api/seed_explained_call.sh).
+  EXPLAIN_CALL=$(bash "$SRC/tests/api/seed_explained_call.sh" "$BIN" "$D")
+fi
 mkdir -p "$SRC/test-artifacts/browser"
 cd "$HERE"
-ADMIN_TOKEN=$TOKEN BOB_TOKEN=$BOB_TOKEN CLEARLINE_URL=$URL CLEARLINE_DB=$D/clearline.db CLEARLINE_CAMPAIGN=$CID ARTIFACTS=$SRC/test-artifacts/browser node "$SCRIPT"
+EXPLAIN_CALL=$EXPLAIN_CALL ADMIN_TOKEN=$TOKEN BOB_TOKEN=$BOB_TOKEN CLEARLINE_URL=$URL CLEARLINE_DB=$D/clearline.db CLEARLINE_CAMPAIGN=$CID ARTIFACTS=$SRC/test-artifacts/browser node "$SCRIPT"

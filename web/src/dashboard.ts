@@ -24,6 +24,7 @@ export class Dashboard {
   private chartBox = h('div', { id: 'chart', class: 'chart' });
   private siteTable = h('tbody', { id: 'site-rows' });
   private downloads = h('p', { id: 'downloads', class: 'downloads' });
+  private callRows = h('tbody', { id: 'call-rows' });
   private metricsSeen = 0;
   private ledger: any = {};
   private last: any = null;
@@ -46,6 +47,8 @@ export class Dashboard {
       h('section', { class: 'card' }, h('h2', {}, 'Callers'),
         h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Caller'), h('th', { scope: 'col' }, 'Site'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Since'))), this.callerTable)),
       h('section', { class: 'card' }, h('h2', {}, 'Alerts'), this.alertList),
+      h('section', { class: 'card', id: 'calls' }, h('h2', {}, 'Calls'),
+        h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Call', 'Number', 'Caller', 'Site', 'State', 'Disposition', ''].map((t) => h('th', { scope: 'col' }, t)))), this.callRows)),
       h('section', { class: 'card', id: 'reports' }, h('h2', {}, 'Per site'),
         h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Site', 'Callers', 'Calls', 'Connected', 'Talk (min)', 'Avg talk (s)', 'Connected / hour'].map((t) => h('th', { scope: 'col' }, t)))), this.siteTable),
         h('h2', {}, 'Exports (CSV)'), this.downloads));
@@ -85,7 +88,7 @@ export class Dashboard {
       this.renderFigures();
       this.renderCallers();
       this.renderDownloads();
-      await this.loadSites();
+      await Promise.all([this.loadSites(), this.loadCalls()]);
     } catch (e) {
       clear(this.figures, h('p', { class: 'error', role: 'alert' }, String((e as Error).message ?? e)));
     }
@@ -103,7 +106,7 @@ export class Dashboard {
       if (s.t.length > 600) for (const k of Object.keys(s) as (keyof Series)[]) s[k].shift();
       this.chart?.setData([s.t, s.ready, s.onCall, s.wrap, s.paused]);
       this.renderFigures();
-      if (++this.metricsSeen % 10 === 0) void this.loadSites().catch(() => {});
+      if (++this.metricsSeen % 10 === 0) { void this.loadSites().catch(() => {}); void this.loadCalls().catch(() => {}); }
     } else if (ev.type === 'caller.state') {
       if (ev.data.state === 'logged_out') this.callers.delete(ev.caller_ref);
       else this.callers.set(ev.caller_ref, ev.data);
@@ -144,6 +147,15 @@ export class Dashboard {
       link(`${base}/calls.csv`, 'Call records and survey answers', 'dl-calls'), ' ',
       link(`${base}/productivity.csv?by=caller`, 'Productivity per caller', 'dl-callers'), ' ',
       link(`${base}/productivity.csv?by=site`, 'Productivity per site', 'dl-sites'));
+  }
+
+  // The campaign's calls (first 200), each with "why was this call allowed?".
+  private async loadCalls(): Promise<void> {
+    const r = await api<{ items: any[] }>('GET', `/api/v1/campaigns/${this.selected}/calls?limit=200`);
+    clear(this.callRows, ...r.items.map((c) => h('tr', {}, h('td', {}, String(c.id)), h('td', {}, c.called_number), h('td', {}, c.caller_ref || '—'),
+      h('td', {}, c.site_id || '—'), h('td', {}, c.state), h('td', {}, c.disposition || '—'),
+      h('td', {}, h('a', { href: `#/calls/${c.id}/explain`, id: `explain-${c.id}` }, 'Why was this call allowed?')))));
+    if (!r.items.length) this.callRows.append(h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No calls yet.')));
   }
 
   // The per-site table reads the same CSV the "per site" download gives.

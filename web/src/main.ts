@@ -7,6 +7,7 @@ import { CallerConsole } from './console';
 import { Dashboard } from './dashboard';
 import { AdminPage } from './admin';
 import { DisclosurePage, VendorPage } from './vendor';
+import { ExplainPage } from './explain';
 
 const main = document.getElementById('main')!;
 const top = document.getElementById('top')!;
@@ -66,6 +67,7 @@ function route(user: User): void {
   const hash = location.hash || (user.role === 'vendor_supervisor' ? '#/vendor' : '#/dashboard');
   if (hash.startsWith('#/vendor')) { const v = new VendorPage(main, user, hash.split('/').slice(2)); page = v; void v.start(); }
   else if (user.role === 'vendor_supervisor') { location.hash = '#/vendor'; }
+  else if (/^#\/calls\/\d+\/explain/.test(hash)) { const e = new ExplainPage(main, Number(hash.split('/')[2])); page = e; void e.start(); }
   else if (hash.startsWith('#/disclosure')) { const d = new DisclosurePage(main); page = d; void d.start(); }
   else if (hash.startsWith('#/admin')) { const a = new AdminPage(main, user); page = a; void a.start(); }
   else { const d = new Dashboard(main, user); page = d; void d.start(); }
