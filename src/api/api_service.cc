@@ -115,6 +115,8 @@ ApiOptions ApiOptions::fromConfig(const Config& config) {
   o.import_region = config.getString("import.default_region");
   o.import_batch_rows = config.getInt("import.batch_rows");
   o.import_extra_area_codes = config.getString("import.extra_area_codes");
+  o.alerts.abandon_pct = config.getDouble("server.alert_abandon_pct");
+  o.alerts.min_answered = config.getInt("server.alert_min_answered");
   return o;
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "api/accounts.h"
+#include "api/alerts.h"
 #include "api/authz.h"
 #include "api/console_port.h"
 #include "api/http.h"
@@ -43,6 +44,7 @@ struct ApiOptions {
   std::string import_region = "US";
   int64_t import_batch_rows = 5000;
   std::string import_extra_area_codes;
+  AlertOptions alerts;              // [server] alert_abandon_pct, alert_min_answered
 
   // Reads the [server] section of the configuration.
   static ApiOptions fromConfig(const Config& config);
@@ -87,6 +89,7 @@ class ApiService {
                             std::map<std::string, std::string>& params);
 
   void setReady(bool ready) { ready_ = ready; }
+  const ApiOptions& options() const { return opt_; }
   // Where `import.progress` events go (the server passes its WebSocket hub).
   void setEventSink(core::EventSink* sink) { imports_->setSink(sink); }
 
@@ -137,6 +140,8 @@ class ApiService {
   HttpResponse consoleDial(RequestCtx&);
   HttpResponse vendorRecords(RequestCtx&);
   HttpResponse vendorRecord(RequestCtx&);
+  HttpResponse vendorWrite(RequestCtx&);     // registry edits (defined with their routes)
+  HttpResponse vendorEvidence(RequestCtx&);
   HttpResponse campaignDisclosure(RequestCtx&);
   HttpResponse createImport(RequestCtx&);
   HttpResponse listImports(RequestCtx&);

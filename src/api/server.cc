@@ -245,6 +245,8 @@ ApiServer::ApiServer(ServerOptions opt, ApiService& service, WsHub& hub)
     : impl_(std::make_unique<Impl>(std::move(opt), service, hub)) {
   // Background work the service starts (list imports) pushes its progress here.
   service.setEventSink(&hub);
+  // Dashboard alerts are derived in the hub (api/alerts.h) with the configured thresholds.
+  hub.setAlertOptions(service.options().alerts);
 }
 
 ApiServer::~ApiServer() { stop(); }

@@ -33,6 +33,12 @@ bool WsHub::visibleTo(const Principal& who, const core::DomainEvent& ev, const E
 }
 
 void WsHub::publish(const core::DomainEvent& ev) {
+  std::vector<core::DomainEvent> raised = alerts_.observe(ev);
+  publishOne(ev);
+  for (auto& a : raised) publishOne(a);
+}
+
+void WsHub::publishOne(const core::DomainEvent& ev) {
   int64_t t_us = std::chrono::duration_cast<std::chrono::microseconds>(
                      std::chrono::system_clock::now().time_since_epoch()).count();
   std::lock_guard<std::mutex> l(mu_);

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <string>
 
+#include "api/alerts.h"
 #include "api/authz.h"
 #include "core/ports/event_sink.h"
 
@@ -38,7 +39,9 @@ class WsHub final : public core::EventSink {
  public:
   WsHub(const EntityScope& scope, Metrics* metrics, size_t replay_capacity = 50000);
 
+  // Publishes `ev`, then the alerts it raises (api/alerts.h), each its own event.
   void publish(const core::DomainEvent& ev) override;
+  void setAlertOptions(AlertOptions opt) { alerts_.setOptions(opt); }
 
   // Registers `sub` for `who`'s events; replays events after `since` when
   // `epoch` matches this hub's. Sends "hello" first. Returns a subscription id.
@@ -63,8 +66,11 @@ class WsHub final : public core::EventSink {
     std::shared_ptr<WsSubscriber> sink;
     Principal who;
   };
+  void publishOne(const core::DomainEvent& ev);
+
   const EntityScope& scope_;
   Metrics* metrics_;
+  AlertRules alerts_;
   size_t capacity_;
   std::string epoch_;
   mutable std::mutex mu_;

@@ -40,6 +40,8 @@ ws_idle_timeout_s = 75  # a WebSocket with no traffic (server pings it) for this
 wrap_up_seconds = 15    # after a disposition, the caller's wrap-up time before ready again
 simulate_calls = false  # connect ready callers to contacts with a simulated telephony port (demo/tests until SIP runs)
 simulate_connect_ms = 1500    # delay from ready to a simulated connect
+alert_abandon_pct = 2.5       # dashboard alert when abandonment over 24 h or 30 d reaches this (percent; the cap is 3)
+alert_min_answered = 1        # ...with at least this many answered calls in the window
 
 [sip]
 enabled = false         # `clearline serve` dials over SIP (the Dialer runs in the daemon; the console takes real calls)

@@ -17,10 +17,12 @@ export class Dashboard {
   private callers = new Map<string, any>();
   private series: Series = { t: [], ready: [], onCall: [], wrap: [], paused: [] };
   private chart: uPlot | null = null;
-  private alerts: string[] = [];
+  private alerts: { text: string; severity: string; kind: string }[] = [];
+  private conn = h('span', { id: 'dash-conn', class: 'conn down', role: 'status' }, '○ connecting…');
+  private trunkBanner = h('div', { id: 'trunk-banner', class: 'refused', role: 'alert', hidden: true });
   private figures = h('div', { class: 'figures', id: 'figures' });
   private callerTable = h('tbody', { id: 'caller-rows' });
-  private alertList = h('ul', { id: 'alerts', class: 'alerts', 'aria-live': 'polite' });
+  private alertList = h('ul', { id: 'alerts', class: 'alerts', 'aria-live': 'polite' }, h('li', { class: 'muted' }, 'No alerts since this page opened.'));
   private chartBox = h('div', { id: 'chart', class: 'chart' });
   private siteTable = h('tbody', { id: 'site-rows' });
   private downloads = h('p', { id: 'downloads', class: 'downloads' });
@@ -30,7 +32,10 @@ export class Dashboard {
   private last: any = null;
 
   constructor(private root: HTMLElement, private user: User) {
-    this.stream = new EventStream((ev) => this.onEvent(ev), () => void this.load(), () => {});
+    this.stream = new EventStream((ev) => this.onEvent(ev), () => void this.load(), (up) => {
+      this.conn.className = `conn ${up ? 'up' : 'down'}`;
+      this.conn.textContent = up ? '● live' : '○ reconnecting…';
+    });
   }
 
   async start(): Promise<void> {
@@ -40,13 +45,14 @@ export class Dashboard {
     const sel = h('select', { id: 'dash-campaign', onchange: () => { this.selected = Number(sel.value); this.reset(); void this.load(); } },
       ...this.campaigns.map((c) => h('option', { value: String(c.id), selected: c.id === this.selected }, `${c.name} (${c.state})`)));
     clear(this.root,
-      h('h1', {}, 'Dashboard'),
+      h('h1', {}, 'Dashboard ', this.conn),
+      this.trunkBanner,
       this.campaigns.length ? h('p', {}, h('label', { for: 'dash-campaign' }, 'Campaign '), sel) : h('p', {}, 'No campaigns yet.'),
       this.figures,
+      h('section', { class: 'card', id: 'alerts-card' }, h('h2', {}, 'Alerts'), this.alertList),
       h('section', { class: 'card' }, h('h2', {}, 'Callers by state over time'), this.chartBox),
       h('section', { class: 'card' }, h('h2', {}, 'Callers'),
         h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Caller'), h('th', { scope: 'col' }, 'Site'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Since'))), this.callerTable)),
-      h('section', { class: 'card' }, h('h2', {}, 'Alerts'), this.alertList),
       h('section', { class: 'card', id: 'calls' }, h('h2', {}, 'Calls'),
         h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Call', 'Number', 'Caller', 'Site', 'State', 'Disposition', ''].map((t) => h('th', { scope: 'col' }, t)))), this.callRows)),
       h('section', { class: 'card', id: 'reports' }, h('h2', {}, 'Per site'),
@@ -95,6 +101,9 @@ export class Dashboard {
   }
 
   private onEvent(ev: DomainEvent): void {
+    // Alerts (derived on the server: ledger near its cap, gate refusals, trunk
+    // down/up) are shown for every campaign, newest first.
+    if (ev.type === 'alert') { this.onAlert(ev); return; }
     if (String(ev.campaign_id) !== String(this.selected)) return;
     if (ev.type === 'campaign.metrics') {
       this.last = ev.data;
@@ -111,17 +120,24 @@ export class Dashboard {
       if (ev.data.state === 'logged_out') this.callers.delete(ev.caller_ref);
       else this.callers.set(ev.caller_ref, ev.data);
       this.renderCallers();
-    } else if (ev.type === 'gate.refused') {
-      this.alert(`${fmtTime(ev.at)} — gate refused ${ev.caller_ref}${ev.data.site_id ? ` at ${ev.data.site_id}` : ''}: ${ev.data.reason}`);
-    } else if (ev.type === 'alert') {
-      this.alert(`${fmtTime(ev.at)} — ${ev.data.message ?? JSON.stringify(ev.data)}`);
     }
   }
 
-  private alert(text: string): void {
-    this.alerts.unshift(text);
-    this.alerts = this.alerts.slice(0, 20);
-    clear(this.alertList, ...this.alerts.map((a) => h('li', {}, a)));
+  private onAlert(ev: DomainEvent): void {
+    const d = ev.data ?? {};
+    const camp = this.campaigns.find((c) => String(c.id) === String(ev.campaign_id));
+    const where = camp ? ` [${camp.name}]` : ev.campaign_id ? ` [campaign ${ev.campaign_id}]` : '';
+    this.alert(`${fmtTime(ev.at)} — ${d.message ?? JSON.stringify(d)}${where}`, d.severity ?? 'warning', d.kind ?? '');
+    if (d.kind === 'trunk') {
+      this.trunkBanner.hidden = d.up !== false;
+      clear(this.trunkBanner, d.up === false ? `${d.message} — calls cannot be placed until it is back.` : '');
+    }
+  }
+
+  private alert(text: string, severity = 'warning', kind = ''): void {
+    this.alerts.unshift({ text, severity, kind });
+    this.alerts = this.alerts.slice(0, 50);
+    clear(this.alertList, ...this.alerts.map((a) => h('li', { class: `alert-${a.severity}`, 'data-kind': a.kind }, h('span', { class: `badge sev-${a.severity}` }, a.severity), ' ', a.text)));
   }
 
   private renderFigures(): void {
