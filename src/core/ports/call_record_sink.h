@@ -14,6 +14,7 @@
 
 #include "common/clock.h"
 #include "common/ids.h"
+#include "core/campaign/campaign.h"
 #include "core/ports/telephony.h"
 #include "core/runtime/call_state.h"
 
@@ -28,6 +29,9 @@ struct CallRecord {
   std::string caller_id_number;
   CallState state = CallState::kQueued;
   std::string authorization_id;
+  // The mode the dial was authorized in, when it is not the campaign's own:
+  // set for caller-placed calls (human_initiated / preview, CallOrigin::kCaller).
+  std::optional<DialMode> dial_mode;
   // Routing provenance (from CallerGate at routing), set once bridged.
   std::string caller_ref;
   std::vector<std::string> engagement_path;

@@ -33,9 +33,19 @@ std::string_view toString(CallEvent e) {
   return "end";
 }
 
-Result<CallState> transition(CallState from, CallEvent ev) {
+std::string_view toString(CallOrigin o) {
+  return o == CallOrigin::kCaller ? "caller" : "paced";
+}
+
+Result<CallState> transition(CallState from, CallEvent ev, CallOrigin origin) {
   using S = CallState;
   using E = CallEvent;
+  if (origin == CallOrigin::kCaller && (ev == E::kAbandon || ev == E::kMachineDetected)) {
+    return Status::failedPrecondition("call: a caller-placed call is never " +
+                                      std::string(ev == E::kAbandon ? "abandoned" : "sent to AMD") +
+                                      " (" + std::string(toString(from)) + " on " +
+                                      std::string(toString(ev)) + ")");
+  }
   switch (from) {
     case S::kQueued:
       if (ev == E::kOriginate) return S::kDialing;

@@ -5,6 +5,11 @@
 //                  \________\          \→ machine   → ended
 //                            \→ failed → ended
 //
+// A call a caller placed by pressing Call (human-initiated/preview mode, or a
+// lead the policy routed there) has the caller on the line from the start:
+// it runs the same states but can never be abandoned or sent to AMD
+// (CallOrigin::kCaller refuses kAbandon and kMachineDetected).
+//
 // Diagram and the meaning of each event: docs/state-machines.md ("Call").
 // Pure values; owned by core/runtime. Any thread may call (no state).
 #pragma once
@@ -39,13 +44,23 @@ enum class CallEvent {
                      // when the callee hangs up before routing)
 };
 
+// Who placed the call: the pacer (autodial) or a caller pressing Call.
+enum class CallOrigin {
+  kPaced,   // the pacer dialed; routed to a free caller after answer
+  kCaller,  // a caller pressed Call and was reserved before the dial
+};
+
 std::string_view toString(CallState s);
 std::string_view toString(CallEvent e);
+std::string_view toString(CallOrigin o);
 
 // The single transition function. Illegal pairs return FailedPrecondition
 // naming both; the runtime treats that as a bug in its own bookkeeping (it
 // logs and ignores the event) because events come from the edge.
-Result<CallState> transition(CallState from, CallEvent ev);
+// A caller-placed call (kCaller) refuses kAbandon and kMachineDetected: its
+// callee is bridged to the caller who dialed, never played the safe-harbor
+// prompt for want of a caller, never hung up as a machine.
+Result<CallState> transition(CallState from, CallEvent ev, CallOrigin origin = CallOrigin::kPaced);
 
 // True for the states in which a dial still occupies a line without an answer
 // (what pacers call "in flight").

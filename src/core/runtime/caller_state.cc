@@ -28,6 +28,8 @@ std::string_view toString(CallerEvent e) {
     case CallerEvent::kUnpause: return "unpause";
     case CallerEvent::kLogout: return "logout";
     case CallerEvent::kLegLost: return "leg_lost";
+    case CallerEvent::kDial: return "dial";
+    case CallerEvent::kReleasePaused: return "release_paused";
   }
   return "logout";
 }
@@ -42,12 +44,14 @@ Result<CallerState> transition(CallerState from, CallerEvent ev) {
       break;
     case S::kReady:
       if (ev == E::kReserve) return S::kReserved;
+      if (ev == E::kDial) return S::kReserved;
       if (ev == E::kPause) return S::kPaused;
       if (ev == E::kLogout) return S::kLoggedOut;
       break;
     case S::kReserved:
       if (ev == E::kConnect) return S::kOnCall;
       if (ev == E::kRelease) return S::kReady;
+      if (ev == E::kReleasePaused) return S::kPaused;
       break;
     case S::kOnCall:
       if (ev == E::kCallEnded) return S::kWrapUp;
@@ -59,6 +63,7 @@ Result<CallerState> transition(CallerState from, CallerEvent ev) {
       break;
     case S::kPaused:
       if (ev == E::kUnpause) return S::kReady;
+      if (ev == E::kDial) return S::kReserved;
       if (ev == E::kLogout) return S::kLoggedOut;
       break;
   }

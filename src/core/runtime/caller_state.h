@@ -3,6 +3,9 @@
 //   logged_out → ready → reserved → on_call → wrap_up → ready
 //                  ⇅ paused (with a reason)       wrap_up → paused
 //   any logged-in state → logged_out on leg loss; ready|paused|wrap_up → logged_out on logout
+//   ready|paused → reserved when the caller presses Call (dial), BEFORE the
+//   call is placed; reserved → ready (release) or → paused (release_paused,
+//   the caller had pressed Call while paused) when that call ends unanswered
 //
 // Diagram: docs/state-machines.md ("Caller"). Pure values; any thread may call.
 #pragma once
@@ -33,6 +36,8 @@ enum class CallerEvent {
   kUnpause,     // paused → ready
   kLogout,      // ready|paused|wrap_up → logged_out (from on_call it waits for wrap-up)
   kLegLost,     // any logged-in state → logged_out (phone leg dropped)
+  kDial,        // ready|paused → reserved (the caller pressed Call: reserved before the dial)
+  kReleasePaused,  // reserved → paused (a call dialed from paused ended unanswered)
 };
 
 std::string_view toString(CallerState s);

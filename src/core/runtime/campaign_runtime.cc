@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "common/time_util.h"
+
 namespace clearline::core {
 
 namespace {
@@ -12,6 +14,18 @@ constexpr Millis kLockRetry{30000};   // number busy in another attempt: try aga
 constexpr Millis kNetworkRetry{60000};
 constexpr Millis kModeFallbackHold{10000};  // predictive → progressive fallback (R3/U2) lasts this long
 constexpr int kMaxPopsPerDial = 64;
+constexpr Millis kSkipHold{300000};  // a lead a caller skipped is offered again after this
+
+bool isCallerPlacedMode(DialMode m) { return m == DialMode::kPreview || m == DialMode::kHumanInitiated; }
+
+std::string joinRules(const std::vector<std::string>& rules) {
+  std::string out;
+  for (const auto& r : rules) {
+    if (!out.empty()) out += ",";
+    out += r;
+  }
+  return out.empty() ? std::string("the policy") : out;
+}
 
 bool isUk(const std::vector<std::string>& js) {
   for (const auto& j : js)
@@ -83,7 +97,7 @@ int CampaignRuntime::callSlot(CallId id) const {
 
 bool CampaignRuntime::moveCall(int slot, CallEvent ev, TimePoint now) {
   Call& c = calls_[slot];
-  auto next = transition(c.state, ev);
+  auto next = transition(c.state, ev, c.origin);
   if (!next.isOk()) return false;
   c.state = *next;
   if (ports_.records) emitRecord(slot);
@@ -150,7 +164,7 @@ void CampaignRuntime::addLead(Lead lead) { queue_.add(std::move(lead)); }
 
 // ---------------------------------------------------------------- callers
 
-Status CampaignRuntime::login(const std::string& ref, TimePoint now) {
+Status CampaignRuntime::login(const std::string& ref, TimePoint now, const std::string& paused_reason) {
   int slot = callerSlot(ref);
   if (slot >= 0 && (callers_[slot].state != CallerState::kLoggedOut || callers_[slot].leg_pending))
     return Status::failedPrecondition("caller " + ref + " is already logged in", "caller_ref");
@@ -176,6 +190,7 @@ Status CampaignRuntime::login(const std::string& ref, TimePoint now) {
   k.logout_pending = false;
   k.pause_reason.clear();
   k.gate_paused = false;
+  k.login_pause = paused_reason;
   k.since = now;
   ports_.telephony->openCallerLeg(ref);
   return Status::ok();
@@ -201,6 +216,7 @@ Status CampaignRuntime::logout(const std::string& ref, TimePoint now) {
     case CallerState::kReady:
     case CallerState::kPaused:
       removeReady(slot);
+      returnOffer(slot);
       moveCaller(slot, CallerEvent::kLogout, now);
       setLoggedIn(slot, false);
       ports_.telephony->closeCallerLeg(ref);
@@ -282,7 +298,8 @@ Status CampaignRuntime::wrapUp(const std::string& ref, const WrapUp& w, TimePoin
   if (k.call >= 0) {
     int cs = k.call;
     HandleRecord h{now, k.talk_ended - k.talk_started, now - k.talk_ended};
-    history_.handles.push(h);
+    // The pacer's handle times are those of the calls it dialed.
+    if (calls_[cs].origin == CallOrigin::kPaced) history_.handles.push(h);
     finishLead(cs, w.disposition, &w, now);
     k.call = -1;
   }
@@ -334,6 +351,12 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
       callers_[slot].leg_pending = false;
       if (!moveCaller(slot, CallerEvent::kLogin, now)) return;
       setLoggedIn(slot, true);
+      if (!callers_[slot].login_pause.empty()) {
+        Caller& k = callers_[slot];
+        k.pause_reason = std::exchange(k.login_pause, std::string());
+        moveCaller(slot, CallerEvent::kPause, now);
+        return;
+      }
       callerReady(slot, now);
       return;
     }
@@ -344,6 +367,7 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
       k.leg_pending = false;
       if (k.state == CallerState::kLoggedOut) return;
       removeReady(slot);
+      returnOffer(slot);
       int cs = k.call;
       CallerState was = k.state;
       moveCaller(slot, CallerEvent::kLegLost, now);
@@ -354,6 +378,10 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
         Call& c = calls_[cs];
         c.caller = -1;
         if (was == CallerState::kOnCall) {
+          ports_.telephony->hangup(c.id, HangupCause::kCallerGone);
+        } else if (was == CallerState::kReserved && c.origin == CallOrigin::kCaller) {
+          // The caller who pressed Call is gone: their call is never handed to
+          // anyone else (nor to the safe-harbor path); it is ended.
           ports_.telephony->hangup(c.id, HangupCause::kCallerGone);
         } else if (was == CallerState::kReserved && c.state == CallState::kAnswered) {
           // Re-route the callee within what is left of its grace.
@@ -383,7 +411,11 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
       if (c.state == CallState::kDialing) moveCall(slot, CallEvent::kRinging, now);
       return;
     case K::kAnswered:
-      onAnswered(slot, ev);
+      if (c.origin == CallOrigin::kCaller) {
+        onManualAnswered(slot, now);
+      } else {
+        onAnswered(slot, ev);
+      }
       return;
     case K::kGreetingEnded:
       c.greeting_end_at = now;
@@ -410,8 +442,14 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
       if (c.state != CallState::kAnswered || c.caller < 0) return;
       c.bridged_at = now;
       c.has_bridge = true;
-      counters_.bridged++;
-      recordLive(slot, false, now);
+      if (c.origin == CallOrigin::kCaller) {
+        // Not an autodialed live answer: not in the abandonment ledger (its
+        // rate is the autodialer's) nor in the pacer's history.
+        counters_.manual_bridged++;
+      } else {
+        counters_.bridged++;
+        recordLive(slot, false, now);
+      }
       moveCall(slot, CallEvent::kBridge, now);
       Caller& k = callers_[c.caller];
       k.talk_started = now;
@@ -424,7 +462,11 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
     case K::kEnded:
       c.cause = ev.cause;
       c.sip_status = ev.sip_status;
-      onEnded(slot, ev);
+      if (c.origin == CallOrigin::kCaller) {
+        onManualEnded(slot, ev);
+      } else {
+        onEnded(slot, ev);
+      }
       return;
     default:
       return;
@@ -709,7 +751,7 @@ void CampaignRuntime::finishLead(int slot, const std::string& disposition, const
     } else {
       lead.callback_due.reset();
     }
-    queue_.add(std::move(lead));
+    requeue(slot, std::move(lead));
   }
   releaseCall(slot);
 }
@@ -915,6 +957,349 @@ bool CampaignRuntime::dialOne(TimePoint now) {
   return false;
 }
 
+// ---------------------------------------------------------------- caller-placed dials
+
+void CampaignRuntime::requeue(int slot, Lead lead) {
+  const Call& c = calls_[slot];
+  if (c.from_routed) {
+    // A lead routed out of the autodial queue stays a caller-placed lead.
+    routed_.push_back(RoutedLead{std::move(lead), c.mode, std::nullopt, c.authorization_id});
+  } else {
+    queue_.add(std::move(lead));
+  }
+}
+
+void CampaignRuntime::returnOffer(int caller_slot) {
+  Caller& k = callers_[caller_slot];
+  if (!k.offer) return;
+  ManualLead m = std::move(*k.offer);
+  k.offer.reset();
+  if (m.routed) {
+    routed_.insert(routed_.begin(), RoutedLead{std::move(m.lead), m.mode, std::nullopt, ""});
+  } else {
+    queue_.add(std::move(m.lead));
+  }
+}
+
+Result<std::optional<ManualLead>> CampaignRuntime::nextManualLead(const std::string& ref,
+                                                                  TimePoint now) {
+  int ks = callerSlot(ref);
+  if (ks < 0) return Status::notFound("no caller " + ref, "caller_ref");
+  Caller& k = callers_[ks];
+  if (k.leg_pending || k.logged_in_pos < 0 ||
+      (k.state != CallerState::kReady && k.state != CallerState::kPaused))
+    return Status::failedPrecondition("caller " + ref + " is " + std::string(toString(k.state)) +
+                                          ": only a ready or paused caller can press Call",
+                                      "caller_ref");
+  if (k.offer) return std::optional<ManualLead>(*k.offer);
+  if (stopped_) return std::optional<ManualLead>();
+  // A callback promised to another logged-in caller is theirs.
+  auto promisedElsewhere = [&](const Lead& l) {
+    if (l.callback_caller.empty() || l.callback_caller == ref) return false;
+    int other = callerSlot(l.callback_caller);
+    return other >= 0 && callers_[other].logged_in_pos >= 0;
+  };
+  // Routed leads (R11 took them out of the autodial queue), oldest first,
+  // once their time has come.
+  for (size_t i = 0; i < routed_.size(); ++i) {
+    const RoutedLead& rl = routed_[i];
+    if (!isCallerPlacedMode(rl.mode) || rl.lead.not_before > now || promisedElsewhere(rl.lead))
+      continue;
+    ManualLead m{rl.lead, rl.mode, true};
+    routed_.erase(routed_.begin() + static_cast<std::ptrdiff_t>(i));
+    k.offer = std::move(m);
+    return std::optional<ManualLead>(*k.offer);
+  }
+  // A preview / human-initiated campaign: its own queue (the pacer never dials it).
+  if (isCallerPlacedMode(opts_.campaign.dial_mode)) {
+    std::vector<Lead> aside;
+    std::optional<Lead> got;
+    for (int tries = 0; tries < kMaxPopsPerDial; ++tries) {
+      auto l = queue_.popReady(now);
+      if (!l) break;
+      if (promisedElsewhere(*l)) {
+        aside.push_back(std::move(*l));
+        continue;
+      }
+      got = std::move(l);
+      break;
+    }
+    for (auto& l : aside) queue_.add(std::move(l));
+    if (got) {
+      k.offer = ManualLead{std::move(*got), opts_.campaign.dial_mode, false};
+      return std::optional<ManualLead>(*k.offer);
+    }
+  }
+  return std::optional<ManualLead>();
+}
+
+Status CampaignRuntime::skipManualLead(const std::string& ref, TimePoint now) {
+  int ks = callerSlot(ref);
+  if (ks < 0) return Status::notFound("no caller " + ref, "caller_ref");
+  Caller& k = callers_[ks];
+  if (!k.offer) return Status::failedPrecondition("no lead is offered to caller " + ref, "caller_ref");
+  ManualLead m = std::move(*k.offer);
+  k.offer.reset();
+  m.lead.not_before = std::max(m.lead.not_before, now + kSkipHold);
+  if (m.routed) {
+    routed_.push_back(RoutedLead{std::move(m.lead), m.mode, std::nullopt, ""});
+  } else {
+    queue_.add(std::move(m.lead));
+  }
+  return Status::ok();
+}
+
+Result<CallId> CampaignRuntime::dialForCaller(const std::string& ref, ContactId contact,
+                                              TimePoint now) {
+  int ks = callerSlot(ref);
+  if (ks < 0) return Status::notFound("no caller " + ref, "caller_ref");
+  {
+    Caller& k = callers_[ks];
+    if (k.leg_pending || k.logged_in_pos < 0 ||
+        (k.state != CallerState::kReady && k.state != CallerState::kPaused))
+      return Status::failedPrecondition("caller " + ref + " is " +
+                                            std::string(toString(k.state)) +
+                                            ": only a ready or paused caller can press Call",
+                                        "caller_ref");
+    if (stopped_)
+      return Status::failedPrecondition(
+          "campaign " + opts_.campaign.id.str() + " is not dialing (paused or finished)");
+    if (!k.offer || k.offer->lead.contact_id != contact) {
+      // Not the lead offered to this caller: a routed lead may be taken directly.
+      auto it = std::find_if(routed_.begin(), routed_.end(), [&](const RoutedLead& rl) {
+        return rl.lead.contact_id == contact && isCallerPlacedMode(rl.mode) &&
+               rl.lead.not_before <= now;
+      });
+      if (it == routed_.end())
+        return Status::notFound("contact " + contact.str() + " is not offered to caller " + ref +
+                                    " (ask for the next lead first)",
+                                "contact_id");
+      ManualLead m{std::move(it->lead), it->mode, true};
+      routed_.erase(it);
+      returnOffer(ks);
+      callers_[ks].offer = std::move(m);
+    }
+  }
+  if (!ports_.telephony->trunkUp()) {
+    counters_.manual_refused++;
+    return Status::unavailable("the trunk is down: not dialed (the lead stays offered)");
+  }
+  // The caller takes this call: the routing gate, as for every call routed to a caller.
+  GateDecisionPtr g = ports_.gate->checkRouting(opts_.campaign.id, ref, now);
+  assert(g && "CallerGate returned no decision");
+  if (!g->allowed) {
+    if (ports_.events) {
+      DomainEvent ev{"gate.refused", opts_.campaign.id.str(), ref, Json::object(), now};
+      ev.data["stage"] = "dial";
+      ev.data["reason"] = g->reason;
+      ports_.events->publish(ev);
+    }
+    counters_.manual_refused++;
+    return Status::permissionDenied("gate: " + g->reason, "caller_ref");
+  }
+  Caller& k = callers_[ks];
+  const std::string e164 = k.offer->lead.e164;
+  if (!locks_->tryLock(e164)) {
+    counters_.manual_refused++;
+    return Status(StatusCode::kUnavailable,
+                  "number " + e164 + " is in another attempt now; try again later", "contact_id");
+  }
+  // Compliance at this moment, in the mode the caller dials in (fail-closed:
+  // anything but allow is returned as an error naming the rule and reason).
+  const Lead& l = k.offer->lead;
+  attempt_.contact_id = l.contact_id;
+  attempt_.e164 = l.e164;
+  attempt_.line_type = l.line_type;
+  attempt_.consent = l.consent;
+  attempt_.consent_revoked_at = l.consent_revoked_at;
+  attempt_.state = l.state;
+  attempt_.zip = l.zip;
+  attempt_.mode = k.offer->mode;
+  Decision d = ports_.authorizer->authorize(attempt_, now);
+  if (d.verdict != Verdict::kAllow) {
+    locks_->unlock(e164);
+    counters_.manual_refused++;
+    ManualLead m = std::move(*k.offer);
+    k.offer.reset();
+    const std::string mode_name(toString(m.mode));
+    std::string why = joinRules(d.rules) + (d.reason.empty() ? "" : ": " + d.reason);
+    bool other_mode = d.route_to_mode && isCallerPlacedMode(*d.route_to_mode) && *d.route_to_mode != m.mode;
+    if (d.verdict == Verdict::kDefer || other_mode) {
+      m.lead.not_before = d.until ? *d.until : now + Millis(3600000);
+      if (other_mode) m.mode = *d.route_to_mode;
+      LeadUpdate u{opts_.campaign.id, m.lead.contact_id, m.lead.phone_id, CallId(),
+                   other_mode ? "route_to_" + std::string(toString(m.mode)) : std::string("deferred"),
+                   m.lead.attempts, false, m.lead.not_before, std::nullopt};
+      if (ports_.records) ports_.records->onLeadUpdate(u);
+      if (m.routed || other_mode) {
+        routed_.push_back(RoutedLead{std::move(m.lead), m.mode, d.until, d.authorization_id});
+      } else {
+        queue_.add(std::move(m.lead));
+      }
+      if (d.verdict == Verdict::kDefer)
+        return Status(StatusCode::kUnavailable,
+                      "deferred by " + why + " (not dialed in " + mode_name +
+                          " mode; the lead waits until " + formatIsoUtc(*u.next_attempt_at) + ")",
+                      "contact_id");
+      return Status::permissionDenied("denied by " + why + " (not dialed in " + mode_name +
+                                          " mode; the policy would allow " +
+                                          std::string(toString(m.mode)) + ")",
+                                      "contact_id");
+    }
+    LeadUpdate u{opts_.campaign.id, m.lead.contact_id, m.lead.phone_id, CallId(), "denied",
+                 m.lead.attempts, true, std::nullopt, std::nullopt};
+    if (ports_.records) ports_.records->onLeadUpdate(u);
+    return Status::permissionDenied("denied by " + why + " (not dialed in " + mode_name + " mode)",
+                                    "contact_id");
+  }
+  // Allowed: the caller is reserved for this call, then it is dialed.
+  ManualLead m = std::move(*k.offer);
+  k.offer.reset();
+  int slot;
+  if (!free_calls_.empty()) {
+    slot = free_calls_.back();
+    free_calls_.pop_back();
+  } else {
+    slot = static_cast<int>(calls_.size());
+    calls_.emplace_back();
+  }
+  Call& c = calls_[slot];
+  c.id = ports_.ids->next();
+  c.state = CallState::kQueued;
+  c.origin = CallOrigin::kCaller;
+  c.mode = m.mode;
+  c.from_routed = m.routed;
+  c.lead = std::move(m.lead);
+  c.lead.attempts++;
+  c.authorization_id = std::move(d.authorization_id);
+  c.queued_at = now;
+  c.dialed_at = now;
+  c.caller = ks;
+  index_[c.id.value] = slot;
+  lines_in_use_++;
+  counters_.manual_dials++;
+  const CallId id = c.id;
+  Caller& kr = callers_[ks];
+  removeReady(ks);
+  kr.gate = std::move(g);
+  kr.call = slot;
+  // Pressed Call while paused: back to paused afterwards (as a pause asked during a call).
+  if (kr.state == CallerState::kPaused && kr.pause_reason.empty()) kr.pause_reason = "pause";
+  moveCaller(ks, CallerEvent::kDial, now);
+  if (ports_.events) {
+    DomainEvent ev{"screen_pop", opts_.campaign.id.str(), ref, Json::object(), now};
+    ev.data["call_id"] = id.value;
+    ev.data["contact_id"] = calls_[slot].lead.contact_id.value;
+    ev.data["phone_id"] = calls_[slot].lead.phone_id.value;
+    ev.data["number"] = calls_[slot].lead.e164;
+    ev.data["script_version"] = opts_.campaign.script.version;
+    ev.data["dial_mode"] = std::string(toString(calls_[slot].mode));
+    ports_.events->publish(ev);
+  }
+  OriginateRequest req;
+  req.call_id = id;
+  req.campaign_id = opts_.campaign.id;
+  req.to_e164 = calls_[slot].lead.e164;
+  req.caller_id = opts_.campaign.caller_id;
+  req.caller_id_name = opts_.campaign.name;
+  req.ring_timeout = opts_.ring_timeout;
+  req.detect_machine = false;  // the caller is on the line and hears who answers
+  moveCall(slot, CallEvent::kOriginate, now);
+  ports_.telephony->originate(req);
+  return id;
+}
+
+void CampaignRuntime::onManualAnswered(int slot, TimePoint now) {
+  Call& c = calls_[slot];
+  if (!isInFlight(c.state)) return;
+  c.answered_at = now;
+  c.has_answer = true;
+  c.routable = true;  // a live answer (for the policy's caps), heard by the caller
+  c.answered_by = "unknown";
+  counters_.manual_answered++;
+  moveCall(slot, CallEvent::kAnswer, now);
+  if (c.caller >= 0) {
+    // Straight to the caller who dialed: no grace, no other caller, no prompt.
+    ports_.telephony->bridge(c.id, callers_[c.caller].ref);
+  } else {
+    ports_.telephony->hangup(c.id, HangupCause::kCallerGone);  // the caller left while it rang
+  }
+}
+
+void CampaignRuntime::onManualEnded(int slot, const TelephonyEvent& ev) {
+  const TimePoint now = ev.at;
+  Call& c = calls_[slot];
+  c.ended_at = now;
+  std::string disposition;
+  bool network_retry = false;
+  if (isInFlight(c.state)) {
+    counters_.manual_failed++;
+    switch (ev.cause) {
+      case HangupCause::kNoAnswer: disposition = "no_answer"; break;
+      case HangupCause::kBusy:
+      case HangupCause::kRejected: disposition = "busy"; break;
+      case HangupCause::kInvalidNumber: disposition = "failed"; break;
+      default:
+        disposition = "network_error";
+        network_retry = true;
+        break;
+    }
+    moveCall(slot, CallEvent::kFail, now);
+  } else if (c.state == CallState::kAnswered) {
+    disposition = "no_answer";  // the callee left before the bridge was up
+  } else if (c.state == CallState::kBridged) {
+    if (c.caller >= 0) {
+      Caller& k = callers_[c.caller];
+      k.talk_ended = now;
+      moveCaller(c.caller, CallerEvent::kCallEnded, now);
+      moveCall(slot, CallEvent::kEnd, now);
+      lines_in_use_--;
+      locks_->unlock(c.lead.e164);
+      return;  // finishLead runs at wrap-up
+    }
+    disposition = "contacted";
+  } else {
+    disposition = "failed";
+  }
+  moveCall(slot, CallEvent::kEnd, now);
+  lines_in_use_--;
+  locks_->unlock(c.lead.e164);
+  const int ks = c.caller;  // the caller who dialed (still reserved), if still here
+  if (network_retry) {
+    Lead l = c.lead;
+    l.not_before = now + kNetworkRetry;
+    LeadUpdate u{opts_.campaign.id, l.contact_id, l.phone_id, c.id, disposition, l.attempts,
+                 false, l.not_before, std::nullopt};
+    c.disposition = disposition;
+    if (ports_.records) {
+      emitRecord(slot);
+      ports_.records->onLeadUpdate(u);
+    }
+    requeue(slot, std::move(l));
+    releaseCall(slot);
+  } else {
+    finishLead(slot, disposition, nullptr, now);
+  }
+  if (ks >= 0) {
+    // Back to the state they pressed Call from (or out, if they asked meanwhile).
+    Caller& k = callers_[ks];
+    k.call = -1;
+    if (k.logout_pending) {
+      k.logout_pending = false;
+      moveCaller(ks, CallerEvent::kRelease, now);
+      moveCaller(ks, CallerEvent::kLogout, now);
+      setLoggedIn(ks, false);
+      ports_.telephony->closeCallerLeg(k.ref);
+      requestPace(now);
+    } else if (!k.pause_reason.empty()) {
+      moveCaller(ks, CallerEvent::kReleasePaused, now);
+      requestPace(now);
+    } else if (moveCaller(ks, CallerEvent::kRelease, now)) {
+      callerReady(ks, now);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- time
 
 void CampaignRuntime::tick(TimePoint now) {
@@ -961,6 +1346,7 @@ void CampaignRuntime::emitRecord(int slot) {
   r.caller_id_number = opts_.campaign.caller_id;
   r.state = c.state;
   r.authorization_id = c.authorization_id;
+  if (c.origin == CallOrigin::kCaller) r.dial_mode = c.mode;
   if (c.caller >= 0) {
     const Caller& k = callers_[c.caller];
     r.caller_ref = k.ref;
@@ -1036,6 +1422,8 @@ Json CampaignRuntime::metrics(TimePoint now) const {
   j["lines_in_use"] = lines_in_use_;
   j["leads_queued"] = queue_.size();
   j["dials"] = counters_.dials;
+  j["manual_dials"] = counters_.manual_dials;
+  j["routed_waiting"] = routed_.size();
   j["live"] = history_.total_live;
   j["abandoned"] = history_.total_abandoned;
   j["abandon_rate_pct"] =

@@ -20,7 +20,10 @@
 //   3. call tick(now) every options.tick (100 ms–1 s) AND at nextWakeAt() when
 //      that is earlier (grace deadlines, pacer wake-ups, recycled leads);
 //   4. caller actions from the API: login / logout / pause / unpause / wrapUp /
-//      hangupCaller;
+//      hangupCaller; pressing Call: nextManualLead / dialForCaller /
+//      skipManualLead (preview and human-initiated campaigns, routed leads:
+//      the pacer never dials those; see "Caller-placed calls" in
+//      docs/state-machines.md);
 //   5. stop(now) when the campaign is paused or finished: no new dials; calls
 //      in progress run to their end.
 // Every entry point takes `now` (core code reads no clock). Nothing here blocks
@@ -115,6 +118,10 @@ struct RuntimeCounters {
   int64_t early_cancel_attempts = 0;
   int64_t routed = 0;          // leads the policy routed to a mode this runtime does not dial (R11)
   int64_t mode_fallbacks = 0;  // predictive → progressive fallbacks the policy asked for (R3/U2)
+  // Caller-placed dials (dialForCaller); never counted in the autodial figures
+  // above, the pacer's history or the abandonment ledger.
+  int64_t manual_dials = 0, manual_refused = 0, manual_answered = 0, manual_bridged = 0,
+          manual_failed = 0;
 };
 
 // A lead the policy would not let this campaign autodial but would allow in
@@ -124,6 +131,14 @@ struct RoutedLead {
   DialMode mode = DialMode::kHumanInitiated;
   std::optional<TimePoint> until;
   std::string authorization_id;  // the decision that routed it
+};
+
+// A lead offered to one caller to press Call for (nextManualLead): held for
+// that caller until they dial it, skip it, or leave.
+struct ManualLead {
+  Lead lead;
+  DialMode mode = DialMode::kHumanInitiated;  // the mode the dial is authorized in
+  bool routed = false;                        // came from routedLeads() (an autodial campaign)
 };
 
 struct CallerSnapshot {
@@ -152,7 +167,10 @@ class CampaignRuntime final : public TelephonyListener {
   // ---- callers (from the API) ----
   // Checks the gate, then opens the caller's phone leg; the caller becomes
   // ready when kCallerLegUp arrives. PermissionDenied names the failed gate.
-  Status login(const std::string& caller_ref, TimePoint now);
+  // `paused_reason` non-empty: the caller arrives paused with that reason (at
+  // kCallerLegUp: ready → paused before any pacing), e.g. a caller who only
+  // presses Call on an autodial campaign.
+  Status login(const std::string& caller_ref, TimePoint now, const std::string& paused_reason = {});
   // Ready/paused/wrap-up: logs out now. Reserved/on call: after the call's wrap-up.
   Status logout(const std::string& caller_ref, TimePoint now);
   Status pause(const std::string& caller_ref, const std::string& reason, TimePoint now);
@@ -166,6 +184,32 @@ class CampaignRuntime final : public TelephonyListener {
   Status wrapUp(const std::string& caller_ref, const WrapUp& w, TimePoint now);
   // The caller hangs up the customer (bridged calls only).
   Status hangupCaller(const std::string& caller_ref, TimePoint now);
+
+  // ---- caller-placed dials (human-initiated / preview; routed leads) ----
+  // A caller who is ready or paused presses Call: the console first asks for
+  // the next lead this caller may dial (nextManualLead), shows it, then dials
+  // it (dialForCaller). Leads come from routedLeads() (whose time has come:
+  // R11 routed them out of an autodial campaign) and, on a preview or
+  // human-initiated campaign, from the lead queue (the pacer never dials
+  // those campaigns). The offered lead is held for this caller (the same one
+  // is returned until it is dialed or skipped; it goes back when the caller
+  // logs out or their leg drops). nullopt: nothing to dial now.
+  // FailedPrecondition when the caller is not ready/paused.
+  Result<std::optional<ManualLead>> nextManualLead(const std::string& caller_ref, TimePoint now);
+  // Dials `contact` (the lead offered to this caller, or a routed lead) for
+  // this caller, in that order: the caller's routing gate (PermissionDenied,
+  // "gate: …"); the number lock (Unavailable while another attempt holds the
+  // number; the lead stays offered); the DialAuthorizer in the lead's manual
+  // mode at `now` (fail-closed: deny → PermissionDenied "denied by R…: reason"
+  // and the lead is done; defer → Unavailable "deferred by R… until …" and the
+  // lead waits for `until`); then the caller is reserved (ready|paused →
+  // reserved) BEFORE the call is originated. On answer the call is bridged to
+  // that caller at once (no grace, no safe-harbor, never in the abandonment
+  // ledger or the pacer's history); no answer/busy/failure returns the caller
+  // to ready (or paused) and recycles the lead by the campaign's rules.
+  Result<CallId> dialForCaller(const std::string& caller_ref, ContactId contact, TimePoint now);
+  // Gives the lead offered to this caller back (it is offered again later).
+  Status skipManualLead(const std::string& caller_ref, TimePoint now);
 
   // ---- telephony (from src/sip or src/sim) ----
   void onTelephonyEvent(const TelephonyEvent& ev) override;
@@ -211,6 +255,9 @@ class CampaignRuntime final : public TelephonyListener {
     std::optional<HangupCause> cause;
     int sip_status = 0;
     std::string disposition;
+    CallOrigin origin = CallOrigin::kPaced;
+    DialMode mode = DialMode::kPredictive;  // the mode it was authorized in (manual calls)
+    bool from_routed = false;               // a routed lead: recycled back to routed_
   };
   struct Caller {
     std::string ref;
@@ -224,6 +271,8 @@ class CampaignRuntime final : public TelephonyListener {
     TimePoint talk_started{}, talk_ended{};
     int logged_in_pos = -1;
     GateDecisionPtr gate;  // the routing decision of the current call (shared, immutable; null before the first)
+    std::optional<ManualLead> offer;  // the lead offered to press Call for (nextManualLead)
+    std::string login_pause;          // arrive paused with this reason (login)
   };
 
   // state changes (all go through the transition functions)
@@ -238,6 +287,10 @@ class CampaignRuntime final : public TelephonyListener {
   void onAnswered(int slot, const TelephonyEvent& ev);
   void onRoutable(int slot, TimePoint now);
   void onEnded(int slot, const TelephonyEvent& ev);
+  void onManualAnswered(int slot, TimePoint now);
+  void onManualEnded(int slot, const TelephonyEvent& ev);
+  void returnOffer(int caller_slot);
+  void requeue(int slot, Lead lead);
   void routeWaiting(TimePoint now);
   bool tryRoute(int slot, TimePoint now);
   void abandon(int slot, TimePoint now);

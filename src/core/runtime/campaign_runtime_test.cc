@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 
 #include "core/pacing/simple_pacers.h"
@@ -18,7 +19,11 @@ struct FakeTelephony : Telephony {
   std::vector<std::pair<CallId, HangupCause>> hangups;
   std::vector<std::string> opened, closed;
   bool up = true;
-  void originate(const OriginateRequest& r) override { originated.push_back(r); }
+  std::function<void(const OriginateRequest&)> on_originate;
+  void originate(const OriginateRequest& r) override {
+    if (on_originate) on_originate(r);
+    originated.push_back(r);
+  }
   void hangup(CallId c, HangupCause h) override { hangups.push_back({c, h}); }
   void bridge(CallId c, const std::string& ref) override { bridges.push_back({c, ref}); }
   void playSafeHarbor(CallId c) override { safe_harbor.push_back(c); }
@@ -30,15 +35,24 @@ struct FakeTelephony : Telephony {
 struct FakeAuthorizer : DialAuthorizer {
   std::map<std::string, Verdict> verdicts;  // by e164; default allow
   std::map<std::string, DialMode> routes;   // by e164: route_to_mode on a non-allow verdict
+                                            // (a dial in that mode is allowed)
   std::vector<CompletedDial> noted;
+  std::vector<DialMode> modes;              // the mode of every attempt asked about
   int asked = 0;
   Decision authorize(const DialAttempt& a, TimePoint now) override {
     asked++;
+    modes.push_back(a.mode);
     Decision d;
     auto it = verdicts.find(a.e164);
     d.verdict = it == verdicts.end() ? Verdict::kAllow : it->second;
+    auto r = routes.find(a.e164);
+    if (r != routes.end() && a.mode == r->second) d.verdict = Verdict::kAllow;
     if (d.verdict == Verdict::kDefer) d.until = now + Millis(60000);
-    if (auto r = routes.find(a.e164); r != routes.end() && d.verdict != Verdict::kAllow) d.route_to_mode = r->second;
+    if (d.verdict != Verdict::kAllow) {
+      d.rules = {d.verdict == Verdict::kDeny ? "R10" : "R1"};
+      d.reason = d.verdict == Verdict::kDeny ? "on the do-not-call list" : "outside the calling window";
+    }
+    if (r != routes.end() && d.verdict != Verdict::kAllow) d.route_to_mode = r->second;
     d.authorization_id = "auth-" + a.e164;
     return d;
   }
@@ -113,11 +127,12 @@ struct Rig {
   std::unique_ptr<CampaignRuntime> rt;
 
   explicit Rig(std::unique_ptr<Pacer> pacer = std::make_unique<ProgressivePacer>(),
-               NumberLocks* locks = nullptr, int64_t campaign = 1, bool amd = true) {
+               NumberLocks* locks = nullptr, int64_t campaign = 1, bool amd = true,
+               DialMode mode = DialMode::kPredictive) {
     RuntimeOptions o;
     o.campaign = newCampaign("test", PurposeClass::kPolitical);
     o.campaign.id = CampaignId(campaign);
-    o.campaign.dial_mode = DialMode::kPredictive;
+    o.campaign.dial_mode = mode;
     o.campaign.jurisdictions = {"US"};
     o.detect_machine = amd;
     o.grace = Millis(2000);
@@ -587,6 +602,374 @@ TEST(CampaignRuntimeTest, CalleeGoneDuringBridgeFreesTheCallerSafely) {
   EXPECT_EQ(r.tel.originated.size(), 2u);  // progressive dials again for the freed caller
   EXPECT_EQ(r.ledger.answered, 1);
   EXPECT_EQ(r.ledger.abandoned, 0);
+}
+
+
+// ---------------------------------------------------------------- caller-placed dials
+
+TEST(CallStateTest, CallerPlacedCallsAreNeverAbandonedNorSentToAmd) {
+  const CallOrigin k = CallOrigin::kCaller;
+  EXPECT_EQ(*transition(CallState::kQueued, CallEvent::kOriginate, k), CallState::kDialing);
+  EXPECT_EQ(*transition(CallState::kRinging, CallEvent::kAnswer, k), CallState::kAnswered);
+  EXPECT_EQ(*transition(CallState::kAnswered, CallEvent::kBridge, k), CallState::kBridged);
+  EXPECT_EQ(*transition(CallState::kRinging, CallEvent::kFail, k), CallState::kFailed);
+  EXPECT_EQ(*transition(CallState::kAnswered, CallEvent::kEnd, k), CallState::kEnded);
+  EXPECT_FALSE(transition(CallState::kAnswered, CallEvent::kAbandon, k).isOk());
+  EXPECT_FALSE(transition(CallState::kAnswered, CallEvent::kMachineDetected, k).isOk());
+  // The same events are legal for a paced call.
+  EXPECT_TRUE(transition(CallState::kAnswered, CallEvent::kAbandon, CallOrigin::kPaced).isOk());
+}
+
+TEST(CallerStateTest, DialReservesFromReadyOrPausedAndReleasesBack) {
+  EXPECT_EQ(*transition(CallerState::kReady, CallerEvent::kDial), CallerState::kReserved);
+  EXPECT_EQ(*transition(CallerState::kPaused, CallerEvent::kDial), CallerState::kReserved);
+  EXPECT_EQ(*transition(CallerState::kReserved, CallerEvent::kReleasePaused), CallerState::kPaused);
+  EXPECT_EQ(*transition(CallerState::kReserved, CallerEvent::kRelease), CallerState::kReady);
+  EXPECT_FALSE(transition(CallerState::kOnCall, CallerEvent::kDial).isOk());
+  EXPECT_FALSE(transition(CallerState::kWrapUp, CallerEvent::kDial).isOk());
+  EXPECT_FALSE(transition(CallerState::kLoggedOut, CallerEvent::kDial).isOk());
+  EXPECT_FALSE(transition(CallerState::kReserved, CallerEvent::kDial).isOk());
+  EXPECT_FALSE(transition(CallerState::kReady, CallerEvent::kReleasePaused).isOk());
+}
+
+Rig manualRig(DialMode mode = DialMode::kHumanInitiated, NumberLocks* locks = nullptr,
+              int64_t campaign = 1) {
+  return Rig(std::make_unique<FixedRatioPacer>(3.0), locks, campaign, false, mode);
+}
+
+TEST(CampaignRuntimeTest, PacerNeverDialsPreviewOrHumanInitiatedCampaigns) {
+  for (DialMode mode : {DialMode::kHumanInitiated, DialMode::kPreview}) {
+    Rig r = manualRig(mode);
+    for (int i = 1; i <= 6; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+    r.loginReady("alice", 0);
+    r.loginReady("bob", 0);
+    for (int t = 100; t <= 60000; t += 100) r.rt->tick(at(t));
+    r.rt->start(at(60000));
+    EXPECT_TRUE(r.tel.originated.empty()) << toString(mode);
+    EXPECT_EQ(r.auth.asked, 0) << toString(mode);
+    EXPECT_EQ(r.rt->leadsQueued(), 6u);
+    // The leads are there for the callers to press Call.
+    auto next = r.rt->nextManualLead("alice", at(60000));
+    ASSERT_TRUE(next.isOk());
+    ASSERT_TRUE(next->has_value());
+    EXPECT_EQ((*next)->lead.e164, "+15550000001");
+    EXPECT_EQ((*next)->mode, mode);
+  }
+}
+
+TEST(CampaignRuntimeTest, CallerIsReservedBeforeTheDialAndBridgedToThemOnAnswer) {
+  Rig r = manualRig();
+  r.rt->addLead(lead("+15550000001", 1));
+  r.rt->addLead(lead("+15550000002", 2));
+  r.loginReady("alice", 0);
+  r.loginReady("bob", 0);
+  auto a = r.rt->nextManualLead("alice", at(1000));
+  ASSERT_TRUE(a.isOk() && a->has_value());
+  EXPECT_EQ((*a)->lead.e164, "+15550000001");
+  // Offered to alice: asked again, the same lead; bob gets the next one.
+  EXPECT_EQ((*r.rt->nextManualLead("alice", at(1100)))->lead.e164, "+15550000001");
+  EXPECT_EQ((*r.rt->nextManualLead("bob", at(1100)))->lead.e164, "+15550000002");
+  std::optional<CallerState> at_originate;
+  r.tel.on_originate = [&](const OriginateRequest&) { at_originate = r.rt->callerState("alice"); };
+  auto id = r.rt->dialForCaller("alice", (*a)->lead.contact_id, at(2000));
+  ASSERT_TRUE(id.isOk()) << id.status().toString();
+  ASSERT_EQ(r.tel.originated.size(), 1u);
+  EXPECT_EQ(at_originate, CallerState::kReserved);  // reserved BEFORE the INVITE
+  EXPECT_EQ(r.tel.originated[0].to_e164, "+15550000001");
+  EXPECT_FALSE(r.tel.originated[0].detect_machine);
+  EXPECT_GE(r.tel.originated[0].ring_timeout, Millis(15000));
+  ASSERT_EQ(r.auth.modes.size(), 1u);
+  EXPECT_EQ(r.auth.modes[0], DialMode::kHumanInitiated);  // authorized at dial time, in that mode
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReserved);
+  EXPECT_EQ(r.rt->callsInFlight(), 0);  // not a pacer's dial
+  EXPECT_EQ(r.rt->linesInUse(), 1);
+  r.ev(K::kRinging, *id, 3000);
+  r.ev(K::kAnswered, *id, 9000);
+  // Bridged at once to alice, and only to her; bob stays ready.
+  ASSERT_EQ(r.tel.bridges.size(), 1u);
+  EXPECT_EQ(r.tel.bridges[0].first, *id);
+  EXPECT_EQ(r.tel.bridges[0].second, "alice");
+  EXPECT_EQ(*r.rt->callerState("bob"), CallerState::kReady);
+  // Neither AMD nor the grace deadline touch it.
+  r.ev(K::kMachine, *id, 9100);
+  r.rt->tick(at(20000));
+  EXPECT_TRUE(r.tel.safe_harbor.empty());
+  EXPECT_TRUE(r.tel.hangups.empty());
+  EXPECT_EQ(*r.rt->callState(*id), CallState::kAnswered);
+  r.ev(K::kBridged, *id, 20050);
+  EXPECT_EQ(*r.rt->callState(*id), CallState::kBridged);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kOnCall);
+  r.ev(K::kEnded, *id, 60000);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kWrapUp);
+  WrapUp w;
+  w.disposition = "contacted";
+  w.final = true;
+  ASSERT_TRUE(r.rt->wrapUp("alice", w, at(65000)).isOk());
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReady);
+  // Never an abandonment; not in the ledger nor in the pacer's history.
+  EXPECT_EQ(r.ledger.answered, 0);
+  EXPECT_EQ(r.ledger.abandoned, 0);
+  EXPECT_EQ(r.rt->history().total_live, 0);
+  EXPECT_EQ(r.rt->history().total_dials, 0);
+  EXPECT_EQ(r.rt->counters().abandoned, 0);
+  EXPECT_EQ(r.rt->counters().manual_dials, 1);
+  EXPECT_EQ(r.rt->counters().manual_bridged, 1);
+  EXPECT_EQ(r.rt->counters().dials, 0);
+  for (const auto& rec : r.records.recs) {
+    EXPECT_FALSE(rec.abandoned);
+    EXPECT_FALSE(rec.safe_harbor_played);
+    ASSERT_TRUE(rec.dial_mode.has_value());
+    EXPECT_EQ(*rec.dial_mode, DialMode::kHumanInitiated);
+    EXPECT_EQ(rec.caller_ref, "alice");
+    EXPECT_EQ(rec.authorization_id, "auth-+15550000001");
+  }
+  EXPECT_EQ(r.records.recs.back().state, CallState::kEnded);
+  EXPECT_EQ(r.records.recs.back().disposition, "contacted");
+  ASSERT_EQ(r.auth.noted.size(), 1u);
+  EXPECT_TRUE(r.auth.noted[0].live_answered);
+  EXPECT_FALSE(r.auth.noted[0].abandoned);
+  // The pacer still dials nothing.
+  EXPECT_EQ(r.tel.originated.size(), 1u);
+}
+
+TEST(CampaignRuntimeTest, CallerPlacedDialDeniedOrDeferredIsRefusedNamingTheRule) {
+  Rig r = manualRig();
+  r.auth.verdicts["+15550000001"] = Verdict::kDeny;
+  r.auth.verdicts["+15550000002"] = Verdict::kDefer;
+  r.rt->addLead(lead("+15550000001", 1));
+  r.rt->addLead(lead("+15550000002", 2));
+  r.loginReady("alice", 0);
+  auto n1 = r.rt->nextManualLead("alice", at(1000));
+  ASSERT_TRUE(n1.isOk() && n1->has_value());
+  auto d1 = r.rt->dialForCaller("alice", (*n1)->lead.contact_id, at(1000));
+  ASSERT_FALSE(d1.isOk());
+  EXPECT_EQ(d1.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(d1.status().message().find("R10"), std::string::npos) << d1.status().message();
+  EXPECT_NE(d1.status().message().find("do-not-call"), std::string::npos);
+  EXPECT_TRUE(r.tel.originated.empty());
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReady);  // never reserved
+  EXPECT_EQ(r.records.leads.back().disposition, "denied");
+  EXPECT_TRUE(r.records.leads.back().final);
+
+  auto n2 = r.rt->nextManualLead("alice", at(2000));
+  ASSERT_TRUE(n2.isOk() && n2->has_value());
+  EXPECT_EQ((*n2)->lead.e164, "+15550000002");  // the denied lead is gone
+  auto d2 = r.rt->dialForCaller("alice", (*n2)->lead.contact_id, at(2000));
+  ASSERT_FALSE(d2.isOk());
+  EXPECT_EQ(d2.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(d2.status().message().find("R1"), std::string::npos) << d2.status().message();
+  EXPECT_NE(d2.status().message().find("calling window"), std::string::npos);
+  EXPECT_TRUE(r.tel.originated.empty());
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReady);
+  EXPECT_EQ(r.records.leads.back().disposition, "deferred");
+  EXPECT_EQ(r.records.leads.back().next_attempt_at, at(62000));
+  // The deferred lead comes back at `until`, not before.
+  EXPECT_FALSE(r.rt->nextManualLead("alice", at(61999))->has_value());
+  auto n3 = r.rt->nextManualLead("alice", at(62000));
+  ASSERT_TRUE(n3->has_value());
+  EXPECT_EQ((*n3)->lead.e164, "+15550000002");
+  EXPECT_EQ(r.rt->counters().manual_refused, 2);
+  EXPECT_EQ(r.rt->counters().manual_dials, 0);
+}
+
+TEST(CampaignRuntimeTest, UnansweredCallerPlacedDialReturnsTheCallerAndRecyclesTheLead) {
+  Rig r = manualRig();
+  r.rt->addLead(lead("+15550000001", 1));
+  r.rt->addLead(lead("+15550000002", 2));
+  r.loginReady("alice", 0);
+  r.loginReady("bob", 0);
+  ASSERT_TRUE(r.rt->pause("bob", "manual", at(100)).isOk());
+  // alice (ready): no answer → ready, the lead recycled by the campaign's rules.
+  auto a = r.rt->nextManualLead("alice", at(1000));
+  auto ida = r.rt->dialForCaller("alice", (*a)->lead.contact_id, at(1000));
+  ASSERT_TRUE(ida.isOk());
+  // bob (paused): busy → paused again.
+  auto b = r.rt->nextManualLead("bob", at(1000));
+  ASSERT_TRUE(b.isOk() && b->has_value());
+  auto idb = r.rt->dialForCaller("bob", (*b)->lead.contact_id, at(1000));
+  ASSERT_TRUE(idb.isOk());
+  EXPECT_EQ(*r.rt->callerState("bob"), CallerState::kReserved);
+  r.ev(K::kRinging, *ida, 2000);
+  r.ev(K::kEnded, *ida, 26000, HangupCause::kNoAnswer);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReady);
+  EXPECT_EQ(r.records.leads.back().disposition, "no_answer");
+  EXPECT_FALSE(r.records.leads.back().final);
+  EXPECT_EQ(r.records.leads.back().next_attempt_at, at(26000) + Millis(4LL * 3600 * 1000));
+  r.ev(K::kEnded, *idb, 3000, HangupCause::kBusy);
+  EXPECT_EQ(*r.rt->callerState("bob"), CallerState::kPaused);
+  EXPECT_EQ(r.records.leads.back().disposition, "busy");
+  EXPECT_TRUE(r.tel.bridges.empty());
+  EXPECT_EQ(r.rt->linesInUse(), 0);
+  EXPECT_EQ(r.rt->counters().manual_failed, 2);
+  EXPECT_EQ(r.ledger.answered, 0);
+  // Recycled, not lost: offered again once the recycle delay has passed.
+  EXPECT_FALSE(r.rt->nextManualLead("alice", at(30000))->has_value());
+  auto again = r.rt->nextManualLead("alice", at(26000) + Millis(4LL * 3600 * 1000));
+  ASSERT_TRUE(again->has_value());
+  EXPECT_EQ((*again)->lead.e164, "+15550000001");
+  EXPECT_EQ((*again)->lead.attempts, 1);
+  // The pacer never dialed.
+  EXPECT_EQ(r.tel.originated.size(), 2u);
+}
+
+TEST(CampaignRuntimeTest, CallerPlacedDialNeverDoublesANumber) {
+  NumberLocks org_locks;
+  // Campaign 1 (predictive) has +15550000001 in flight.
+  Rig auto_rig(std::make_unique<ProgressivePacer>(), &org_locks, 1);
+  auto_rig.rt->addLead(lead("+15550000001", 1));
+  auto_rig.loginReady("carol", 0);
+  ASSERT_EQ(auto_rig.tel.originated.size(), 1u);
+  // Campaign 2 (human-initiated) holds the same number.
+  Rig r = manualRig(DialMode::kHumanInitiated, &org_locks, 2);
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  r.loginReady("bob", 0);
+  auto a = r.rt->nextManualLead("alice", at(1000));
+  ASSERT_TRUE(a->has_value());
+  auto refused = r.rt->dialForCaller("alice", (*a)->lead.contact_id, at(1000));
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(r.tel.originated.empty());
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReady);
+  // Nobody else gets the number offered to alice.
+  EXPECT_FALSE(r.rt->nextManualLead("bob", at(1000))->has_value());
+  EXPECT_FALSE(r.rt->dialForCaller("bob", (*a)->lead.contact_id, at(1000)).isOk());
+  // Campaign 1's attempt ends: alice may dial it now, once.
+  auto_rig.ev(K::kEnded, auto_rig.tel.originated[0].call_id, 25000, HangupCause::kNoAnswer);
+  auto id = r.rt->dialForCaller("alice", (*a)->lead.contact_id, at(26000));
+  ASSERT_TRUE(id.isOk()) << id.status().toString();
+  EXPECT_TRUE(org_locks.held("+15550000001"));
+  EXPECT_FALSE(r.rt->dialForCaller("alice", (*a)->lead.contact_id, at(26001)).isOk());  // reserved now
+  EXPECT_FALSE(r.rt->dialForCaller("bob", (*a)->lead.contact_id, at(26001)).isOk());
+  EXPECT_EQ(r.tel.originated.size(), 1u);
+  r.ev(K::kEnded, *id, 50000, HangupCause::kNoAnswer);
+  EXPECT_FALSE(org_locks.held("+15550000001"));
+}
+
+// R11: a lead the policy will not let the predictive campaign autodial is
+// routed out of its queue; a caller takes it as a human-initiated dial.
+TEST(CampaignRuntimeTest, RoutedLeadOfAPredictiveCampaignIsDialedOnlyByACaller) {
+  Rig r(std::make_unique<ProgressivePacer>(), nullptr, 1, false);
+  r.auth.verdicts["+15550000001"] = Verdict::kDeny;
+  r.auth.routes["+15550000001"] = DialMode::kHumanInitiated;
+  r.rt->addLead(lead("+15550000001", 1));
+  r.rt->addLead(lead("+15550000002", 2));
+  // bob logs in paused ("manual"): the pacer never counts him as ready.
+  ASSERT_TRUE(r.rt->login("bob", at(0), "manual").isOk());
+  r.legUp("bob", 0);
+  EXPECT_EQ(*r.rt->callerState("bob"), CallerState::kPaused);
+  r.rt->tick(at(60));
+  EXPECT_TRUE(r.tel.originated.empty());
+  r.loginReady("alice", 100);
+  r.rt->tick(at(200));
+  // The pacer dialed the landline for alice (one ready caller: one dial); the
+  // mobile was routed, not dialed.
+  ASSERT_EQ(r.tel.originated.size(), 1u);
+  EXPECT_EQ(r.tel.originated[0].to_e164, "+15550000002");
+  ASSERT_EQ(r.rt->routedLeads().size(), 1u);
+  CallId paced = r.tel.originated[0].call_id;
+  // bob (paused: the pacer routes him nothing) presses Call for the routed lead.
+  auto m = r.rt->nextManualLead("bob", at(1000));
+  ASSERT_TRUE(m.isOk() && m->has_value());
+  EXPECT_EQ((*m)->lead.e164, "+15550000001");
+  EXPECT_TRUE((*m)->routed);
+  EXPECT_EQ((*m)->mode, DialMode::kHumanInitiated);
+  EXPECT_TRUE(r.rt->routedLeads().empty());
+  auto id = r.rt->dialForCaller("bob", (*m)->lead.contact_id, at(1000));
+  ASSERT_TRUE(id.isOk()) << id.status().toString();
+  EXPECT_EQ(r.auth.modes.back(), DialMode::kHumanInitiated);
+  ASSERT_EQ(r.tel.originated.size(), 2u);
+  // Both answer: the paced call goes to alice, the routed one to bob only.
+  r.ev(K::kAnswered, *id, 5000);
+  r.ev(K::kAnswered, paced, 5000);
+  ASSERT_EQ(r.tel.bridges.size(), 2u);
+  EXPECT_EQ(r.tel.bridges[0], std::make_pair(*id, std::string("bob")));
+  EXPECT_EQ(r.tel.bridges[1], std::make_pair(paced, std::string("alice")));
+  r.ev(K::kBridged, *id, 5000);
+  r.ev(K::kBridged, paced, 5000);
+  EXPECT_EQ(r.ledger.answered, 1);  // alice's autodialed call only
+  r.ev(K::kEnded, *id, 20000);
+  ASSERT_TRUE(r.rt->wrapUp("bob", WrapUp{}, at(21000)).isOk());
+  EXPECT_EQ(*r.rt->callerState("bob"), CallerState::kPaused);  // back where he pressed Call
+  bool saw = false;
+  for (const auto& rec : r.records.recs) {
+    if (rec.call_id != *id) continue;
+    saw = true;
+    ASSERT_TRUE(rec.dial_mode.has_value());
+    EXPECT_EQ(*rec.dial_mode, DialMode::kHumanInitiated);
+    EXPECT_EQ(rec.caller_ref, "bob");
+  }
+  EXPECT_TRUE(saw);
+  for (const auto& rec : r.records.recs)
+    if (rec.call_id == paced) {
+      EXPECT_FALSE(rec.dial_mode.has_value());
+    }
+}
+
+TEST(CampaignRuntimeTest, CallerLegLostWhileTheirDialRingsEndsThatCall) {
+  Rig r = manualRig();
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  r.loginReady("bob", 0);
+  auto a = r.rt->nextManualLead("alice", at(1000));
+  auto id = r.rt->dialForCaller("alice", (*a)->lead.contact_id, at(1000));
+  ASSERT_TRUE(id.isOk());
+  TelephonyEvent down{K::kCallerLegDown, CallId(), "alice", HangupCause::kCallerGone, 0, at(3000)};
+  r.rt->onTelephonyEvent(down);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kLoggedOut);
+  ASSERT_EQ(r.tel.hangups.size(), 1u);
+  EXPECT_EQ(r.tel.hangups[0].first, *id);
+  r.ev(K::kEnded, *id, 3100, HangupCause::kCallerGone);
+  EXPECT_TRUE(r.tel.bridges.empty());  // never handed to bob
+  EXPECT_EQ(*r.rt->callerState("bob"), CallerState::kReady);
+  EXPECT_EQ(r.rt->linesInUse(), 0);
+  EXPECT_EQ(r.records.leads.back().disposition, "network_error");
+  EXPECT_FALSE(r.records.leads.back().final);
+}
+
+TEST(CampaignRuntimeTest, LogoutAskedWhileTheirDialRingsTakesEffectWhenItEnds) {
+  Rig r = manualRig();
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  auto a = r.rt->nextManualLead("alice", at(1000));
+  auto id = r.rt->dialForCaller("alice", (*a)->lead.contact_id, at(1000));
+  ASSERT_TRUE(id.isOk());
+  ASSERT_TRUE(r.rt->logout("alice", at(2000)).isOk());
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReserved);
+  EXPECT_TRUE(r.tel.closed.empty());
+  r.ev(K::kEnded, *id, 5000, HangupCause::kBusy);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kLoggedOut);
+  ASSERT_EQ(r.tel.closed.size(), 1u);
+  EXPECT_EQ(r.tel.closed[0], "alice");
+}
+
+TEST(CampaignRuntimeTest, OnlyAReadyOrPausedCallerCanPressCall) {
+  Rig r = manualRig();
+  r.rt->addLead(lead("+15550000001", 1));
+  r.rt->addLead(lead("+15550000002", 2));
+  EXPECT_EQ(r.rt->nextManualLead("nobody", at(0)).status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(r.rt->login("alice", at(0)).isOk());  // leg not up yet
+  EXPECT_EQ(r.rt->nextManualLead("alice", at(0)).status().code(), StatusCode::kFailedPrecondition);
+  r.legUp("alice", 0);
+  auto a = r.rt->nextManualLead("alice", at(1000));
+  ASSERT_TRUE(r.rt->dialForCaller("alice", (*a)->lead.contact_id, at(1000)).isOk());
+  EXPECT_EQ(r.rt->nextManualLead("alice", at(1001)).status().code(), StatusCode::kFailedPrecondition);
+  // A lead offered and then left at logout goes back to the queue.
+  r.loginReady("bob", 0);
+  auto b = r.rt->nextManualLead("bob", at(1000));
+  ASSERT_TRUE(b->has_value());
+  EXPECT_EQ(r.rt->leadsQueued(), 0u);
+  ASSERT_TRUE(r.rt->logout("bob", at(1500)).isOk());
+  EXPECT_EQ(r.rt->leadsQueued(), 1u);
+  // Skipped: offered again only after the hold.
+  r.loginReady("carol", 2000);
+  auto c = r.rt->nextManualLead("carol", at(2000));
+  ASSERT_TRUE(c->has_value());
+  ASSERT_TRUE(r.rt->skipManualLead("carol", at(2000)).isOk());
+  EXPECT_FALSE(r.rt->nextManualLead("carol", at(2001))->has_value());
+  // A stopped campaign dials nothing, not even for a caller.
+  r.rt->stop(at(3000));
+  EXPECT_FALSE(r.rt->nextManualLead("carol", at(1000000))->has_value());
 }
 
 }  // namespace
