@@ -8,6 +8,20 @@
 namespace clearline::core {
 
 namespace {
+// A call slot: a freed one if any, else a new one at the end.
+template <typename Calls>
+int takeSlot(std::vector<int>& free_slots, Calls& calls) {
+  if (!free_slots.empty()) {
+    int slot = free_slots.back();
+    free_slots.pop_back();
+    return slot;
+  }
+  calls.emplace_back();
+  return static_cast<int>(calls.size()) - 1;
+}
+}  // namespace
+
+namespace {
 constexpr Millis kMinRing{15000};     // R5: never cancel a ringing call before 15 s
 constexpr Millis kGreetingAllowance{1500};  // wait for the greeting end before using answer time
 constexpr Millis kLockRetry{30000};   // number busy in another attempt: try again later
@@ -921,14 +935,7 @@ bool CampaignRuntime::dialOne(TimePoint now) {
       }
       continue;
     }
-    int slot;
-    if (!free_calls_.empty()) {
-      slot = free_calls_.back();
-      free_calls_.pop_back();
-    } else {
-      slot = static_cast<int>(calls_.size());
-      calls_.emplace_back();
-    }
+    int slot = takeSlot(free_calls_, calls_);
     Call& c = calls_[slot];
     c.id = ports_.ids->next();
     c.state = CallState::kQueued;
@@ -1155,14 +1162,7 @@ Result<CallId> CampaignRuntime::dialForCaller(const std::string& ref, ContactId 
   // Allowed: the caller is reserved for this call, then it is dialed.
   ManualLead m = std::move(*k.offer);
   k.offer.reset();
-  int slot;
-  if (!free_calls_.empty()) {
-    slot = free_calls_.back();
-    free_calls_.pop_back();
-  } else {
-    slot = static_cast<int>(calls_.size());
-    calls_.emplace_back();
-  }
+  int slot = takeSlot(free_calls_, calls_);
   Call& c = calls_[slot];
   c.id = ports_.ids->next();
   c.state = CallState::kQueued;
