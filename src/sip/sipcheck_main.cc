@@ -8,6 +8,9 @@
 //   clearline-sipcheck --trunk 127.0.0.1:5070 [--transport tcp] --calls 50 --cps 20
 //     [--listen-port 5060] [--callers caller1:pw1,caller2:pw2 --wait-callers-ms 5000]
 //     [--talk-ms 2000] [--record all|never] [--record-dir D] [--prompt F.wav] [--out F]
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -33,7 +36,24 @@ struct CallRec {
   bool ringing = false, answered = false, bridged = false, safe_harbor = false, ended = false;
   std::string caller, cause, recording;
   int status = 0;
+  int64_t placed_ms = 0, answered_ms = -1;  // steady clock, for the setup-time figures
 };
+
+// CPU time this process has used, in milliseconds (user, system).
+std::pair<int64_t, int64_t> cpuMillis() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto ms = [](const timeval& t) { return static_cast<int64_t>(t.tv_sec) * 1000 + t.tv_usec / 1000; };
+  return {ms(ru.ru_utime), ms(ru.ru_stime)};
+}
+
+// The q-quantile (0..1) of xs, nearest rank; -1 when empty.
+int64_t quantile(std::vector<int64_t> xs, double q) {
+  if (xs.empty()) return -1;
+  std::sort(xs.begin(), xs.end());
+  auto i = static_cast<size_t>(q * static_cast<double>(xs.size() - 1) + 0.5);
+  return xs[std::min(i, xs.size() - 1)];
+}
 
 class Driver : public core::TelephonyListener {
  public:
@@ -107,7 +127,7 @@ class Driver : public core::TelephonyListener {
       r.caller_id = "+15550000001";
       r.caller_id_name = "Clearline Test";
       r.ring_timeout = Millis(15000);
-      calls_[r.call_id.value];
+      calls_[r.call_id.value].placed_ms = steadyMillis();
       tel_->originate(r);
       due = static_cast<int64_t>(static_cast<double>(placed_) * 1000.0 / cps);
     }
@@ -136,6 +156,8 @@ class Driver : public core::TelephonyListener {
       case Kind::kRinging: c.ringing = true; break;
       case Kind::kAnswered: {
         c.answered = true;
+        c.answered_ms = steadyMillis();
+        last_answer_ms_ = c.answered_ms;
         if (!free_.empty() && !a_.has("never_bridge")) {
           std::string ref = *free_.begin();
           free_.erase(free_.begin());
@@ -149,6 +171,8 @@ class Driver : public core::TelephonyListener {
       }
       case Kind::kBridged: {
         c.bridged = true;
+        bridged_now_++;
+        peak_bridged_ = std::max(peak_bridged_, bridged_now_);
         c.recording = tel_->recordingPath(ev.call_id);
         CallId id = ev.call_id;
         loop_.addTimer(Millis(talk_ms_), [this, id] { tel_->hangup(id, HangupCause::kNormal); });
@@ -161,6 +185,7 @@ class Driver : public core::TelephonyListener {
           break;
         }
         c.ended = true;
+        if (c.bridged) bridged_now_--;
         c.cause = std::string(core::toString(ev.cause));
         c.status = ev.sip_status;
         if (!c.caller.empty()) {
@@ -181,7 +206,9 @@ class Driver : public core::TelephonyListener {
     std::ofstream out;
     if (a_.has("out")) out.open(a_.str("out"));
     int answered = 0, bridged = 0, sh = 0;
+    std::vector<int64_t> setup_ms;
     for (auto& [id, c] : calls_) {
+      if (c.answered_ms >= 0) setup_ms.push_back(c.answered_ms - c.placed_ms);
       causes[c.cause] = causes.value(c.cause, 0) + 1;
       answered += c.answered;
       bridged += c.bridged;
@@ -214,6 +241,14 @@ class Driver : public core::TelephonyListener {
                     {"registrations", st.registrations},
                     {"bad_registrations", st.bad_registrations},
                     {"wall_ms", steadyMillis() - t0_},
+                    // first INVITE to last 200 OK: the achieved call-setup rate is answered / this
+                    {"answer_span_ms", last_answer_ms_ > 0 ? last_answer_ms_ - t0_ : -1},
+                    {"setup_ms_p50", quantile(setup_ms, 0.50)},
+                    {"setup_ms_p99", quantile(setup_ms, 0.99)},
+                    {"setup_ms_max", quantile(setup_ms, 1.0)},
+                    {"peak_bridged", peak_bridged_},
+                    {"cpu_user_ms", cpuMillis().first},
+                    {"cpu_sys_ms", cpuMillis().second},
                     {"loop_latency_hist_log2ms", std::vector<uint64_t>(h.begin(), h.end())}};
     tel_->shutdown();
     loop_.addTimer(Millis(600), [this] {
@@ -236,7 +271,8 @@ class Driver : public core::TelephonyListener {
   std::map<int64_t, CallRec> calls_;
   std::vector<std::string> trunk_events_;
   int total_ = 0, placed_ = 0, ended_ = 0, duplicate_ends_ = 0, legs_up_ = 0, legs_down_ = 0, digits_ = 0;
-  int64_t talk_ms_ = 2000, t0_ = 0;
+  int64_t talk_ms_ = 2000, t0_ = 0, last_answer_ms_ = 0;
+  int bridged_now_ = 0, peak_bridged_ = 0;
 };
 
 }  // namespace
