@@ -37,7 +37,13 @@ class CallHistory {
   size_t numbers() const { return by_number_.size(); }
 
  private:
+  // A one-hash filter over the numbers ever added (most numbers have no recent
+  // dials): answers those without the hash map. Rebuilt by prune().
+  static constexpr unsigned kFilterBits = 20;
+  static size_t filterSlot(uint64_t key) { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - kFilterBits)); }
+  void mark(uint64_t key);
   std::unordered_map<uint64_t, std::vector<HistoryEntry>> by_number_;
+  std::vector<uint64_t> present_;  // 2^kFilterBits bits once anything is added
 };
 
 }  // namespace clearline::core::policy

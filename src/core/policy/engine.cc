@@ -23,17 +23,7 @@ const RuleVersion& inputRule() {
   return r;
 }
 
-// "UK", "US" or "US-…" (character tests: this runs for every rule group of every decision).
-bool isUk(const std::string& j) { return j.size() == 2 && j[0] == 'U' && j[1] == 'K'; }
-bool isUs(const std::string& j) {
-  return j.size() >= 2 && j[0] == 'U' && j[1] == 'S' && (j.size() == 2 || (j.size() >= 3 && j[2] == '-'));
-}
-
-bool jurisdictionApplies(const std::string& j, bool us, bool uk) {
-  if (isUk(j)) return uk;
-  if (isUs(j)) return us;
-  return false;
-}
+bool jurisdictionIsUs(const std::string& j) { return j == "US" || j.rfind("US-", 0) == 0; }
 
 std::string hhmm(int minute) {
   if (minute < 0 || minute >= 100 * 60) {
@@ -99,10 +89,11 @@ Status PolicyEngine::configure() {
     auto g = std::find_if(groups_.begin(), groups_.end(),
                           [&](const Group& x) { return x.id == row.id && x.jurisdiction == row.jurisdiction; });
     if (g == groups_.end()) {
-      groups_.push_back(Group{row.id, row.jurisdiction, rule->phase(), {}});
+      groups_.push_back(Group{row.id, row.jurisdiction, rule->phase(), jurisdictionIsUs(row.jurisdiction),
+                              row.jurisdiction == "UK", {}});
       g = groups_.end() - 1;
     }
-    g->versions.push_back(Versioned{&row, std::move(rule)});
+    g->versions.push_back(Versioned{&row, std::move(rule), row.effective_from});
   }
   for (auto& g : groups_) {
     std::sort(g.versions.begin(), g.versions.end(), [](const Versioned& a, const Versioned& b) {
@@ -115,7 +106,7 @@ Status PolicyEngine::configure() {
   return Status::ok();
 }
 
-void PolicyEngine::setCampaign(const CampaignProfile& p) {
+PolicyEngine::CampaignEntry PolicyEngine::makeEntry(const CampaignProfile& p) {
   CampaignEntry e;
   e.profile = p;
   if (p.schedule) {
@@ -124,7 +115,21 @@ void PolicyEngine::setCampaign(const CampaignProfile& p) {
       if (d >= 0 && d <= 6) mask = static_cast<uint8_t>(mask | (1u << d));
     e.schedule = std::make_unique<FixedDayPolicy>(DayWindow{p.schedule->start_minute, p.schedule->end_minute}, mask);
   }
-  campaigns_[p.id] = std::move(e);
+  for (const auto& j : p.jurisdictions) {
+    if (j == "UK") e.uk = true;
+    if (jurisdictionIsUs(j)) e.us = true;
+  }
+  return e;
+}
+
+void PolicyEngine::setCampaign(const CampaignProfile& p) { campaigns_[p.id] = makeEntry(p); }
+
+const std::vector<std::string>& PolicyEngine::locationCodes(StateSet s) {
+  for (const auto& [set, codes] : location_codes_)
+    if (set == s) return codes;
+  if (location_codes_.size() >= 256) location_codes_.clear();  // bounded memo
+  location_codes_.emplace_back(s, stateCodes(s));
+  return location_codes_.back().second;
 }
 
 const PolicyEngine::CampaignEntry& PolicyEngine::entryFor(const DialAttempt& a, bool uk) {
@@ -134,11 +139,7 @@ const PolicyEngine::CampaignEntry& PolicyEngine::entryFor(const DialAttempt& a, 
   }
   int key = static_cast<int>(a.purpose) + (uk ? 100 : 0);
   auto it = defaults_.find(key);
-  if (it == defaults_.end()) {
-    CampaignEntry e;
-    e.profile = defaultProfile(a.purpose, uk);
-    it = defaults_.emplace(key, std::move(e)).first;
-  }
+  if (it == defaults_.end()) it = defaults_.emplace(key, makeEntry(defaultProfile(a.purpose, uk))).first;
   return it->second;
 }
 
@@ -146,13 +147,13 @@ Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
   auto num = parsePolicyNumber(a.e164);
   bool uk = num && num->country == 44;
   const CampaignEntry& ce = entryFor(a, uk);
-  Decision d = evaluate(a, now, ce, true);
+  Decision d = evaluate(a, num, now, ce, true);
   if (d.verdict == Verdict::kDeny && d.route_to_mode) {
     // Would a human-initiated (live, not prerecorded) dial be allowed? Report that.
     DialAttempt b = a;
     b.mode = *d.route_to_mode;
     b.prerecorded = false;
-    Decision r = evaluate(b, now, ce, false);
+    Decision r = evaluate(b, num, now, ce, false);
     auto merge = [&](const std::vector<std::string>& more) {
       for (const auto& id : more)
         if (std::find(d.rules.begin(), d.rules.end(), id) == d.rules.end()) d.rules.push_back(id);
@@ -177,7 +178,8 @@ Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
   return d;
 }
 
-Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const CampaignEntry& ce, bool record) {
+Decision PolicyEngine::evaluate(const DialAttempt& a, const std::optional<PolicyNumber>& num, TimePoint now,
+                                const CampaignEntry& ce, bool record) {
   const CampaignProfile& prof = ce.profile;
   denials_.clear();
   windows_.clear();
@@ -226,16 +228,10 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
     return finish(d);
   };
 
-  auto num = parsePolicyNumber(a.e164);
   if (!num) return inputDeny("'" + a.e164 + "' is not an E.164 number (+ and 8–15 digits; NANP NPA/NXX must start with 2–9)");
   bool us = num->country == 1, uk = num->country == 44;
   if (!us && !uk) return inputDeny("numbers outside NANP (+1) and the UK (+44) have no rules here: not dialed");
-  bool prof_us = false, prof_uk = false;
-  for (const auto& j : prof.jurisdictions) {
-    if (isUk(j)) prof_uk = true;
-    if (isUs(j)) prof_us = true;
-  }
-  if ((us && !prof_us) || (uk && !prof_uk))
+  if ((us && !ce.us) || (uk && !ce.uk))
     return inputDeny(std::string("the number is in ") + (us ? "the US" : "the UK") +
                      ", outside the campaign's jurisdictions");
 
@@ -266,7 +262,7 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
                        "R1");
     }
   }
-  if (record) rec_.locations = stateCodes(states);
+  if (record) rec_.locations = locationCodes(states);
   for (StateSet rest = states; rest; rest &= rest - 1) {
     const int i = std::countr_zero(rest);
     for (ZoneRef z : state_zones_[static_cast<size_t>(i)])
@@ -277,10 +273,10 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
   EvalContext ctx{a, now, prof, data_, *num, states, uk, state_zones_, zones_, a.consent, false, false,
                   isAutodialed(a.mode), isTelemarketing(a.purpose), denials_, windows_, now, {}, {}};
   for (const auto& g : groups_) {
-    if (!jurisdictionApplies(g.jurisdiction, us, uk)) continue;
+    if (!((us && g.us) || (uk && g.uk))) continue;
     const Versioned* v = nullptr;
     for (const auto& x : g.versions)
-      if (x.version->effective_from <= now) {
+      if (x.effective_from <= now) {
         v = &x;
         break;
       }
@@ -321,7 +317,8 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, TimePoint now, const Campa
   }
 
   // Windows and not-before instants (caps): the earliest instant satisfying all.
-  std::vector<const WindowConstraint*> violated;
+  std::vector<const WindowConstraint*>& violated = violated_;
+  violated.clear();
   for (const auto& c : windows_)
     if (!allowedAt(c, now, zone_cache_)) violated.push_back(&c);
   if (violated.empty() && ctx.not_before <= now) {

@@ -90,19 +90,25 @@ class PolicyEngine final : public DialAuthorizer {
   struct Versioned {
     const RuleVersion* version;
     std::unique_ptr<Rule> rule;
+    TimePoint effective_from;  // = version->effective_from, kept here for the per-decision scan
   };
   struct Group {
     std::string id;
     std::string jurisdiction;
     int phase = 1;
+    bool us = false, uk = false;      // which numbers the jurisdiction covers
     std::vector<Versioned> versions;  // effective_from descending
   };
   struct CampaignEntry {
     CampaignProfile profile;
     std::unique_ptr<FixedDayPolicy> schedule;
+    bool us = false, uk = false;  // the profile's jurisdictions cover US / UK numbers
   };
-  Decision evaluate(const DialAttempt& a, TimePoint now, const CampaignEntry& ce, bool record);
+  static CampaignEntry makeEntry(const CampaignProfile& p);
+  Decision evaluate(const DialAttempt& a, const std::optional<PolicyNumber>& num, TimePoint now,
+                    const CampaignEntry& ce, bool record);
   const CampaignEntry& entryFor(const DialAttempt& a, bool uk);
+  const std::vector<std::string>& locationCodes(StateSet s);
 
   PolicyData& data_;
   std::string tag_;
@@ -118,6 +124,8 @@ class PolicyEngine final : public DialAuthorizer {
   std::vector<Finding> denials_;
   std::vector<WindowConstraint> windows_;
   std::vector<ZoneRef> zones_;
+  std::vector<const WindowConstraint*> violated_;
+  std::vector<std::pair<StateSet, std::vector<std::string>>> location_codes_;  // stateCodes() memo
 };
 
 }  // namespace clearline::core::policy

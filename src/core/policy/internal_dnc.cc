@@ -25,6 +25,9 @@ Result<DncScope> parseDncScope(std::string_view s) {
 void InternalDnc::add(InternalDncEntry e) {
   auto n = parsePolicyNumber(e.e164);
   if (!n) return;
+  if (present_.empty()) present_.assign(size_t{1} << (kFilterBits - 6), 0);
+  size_t s = filterSlot(n->key);
+  present_[s >> 6] |= uint64_t{1} << (s & 63);
   by_number_[n->key].push_back(std::move(e));
   ++count_;
 }
@@ -48,7 +51,7 @@ int InternalDnc::remove(DncScope scope, int64_t scope_id, const std::string& e16
 }
 
 const InternalDncEntry* InternalDnc::find(uint64_t key, CampaignId campaign, OrgId org, TimePoint now) const {
-  if (by_number_.empty()) return nullptr;
+  if (by_number_.empty() || !mayContain(key)) return nullptr;
   auto it = by_number_.find(key);
   if (it == by_number_.end()) return nullptr;
   for (const auto& e : it->second) {

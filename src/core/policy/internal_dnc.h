@@ -44,11 +44,21 @@ class InternalDnc {
   size_t size() const { return count_; }
   void clear() {
     by_number_.clear();
+    present_.assign(present_.size(), 0);
     count_ = 0;
   }
 
  private:
+  // A one-hash filter over the numbers ever added since clear(): most look-ups are
+  // of numbers on no list, and this answers them without the hash map.
+  static constexpr unsigned kFilterBits = 20;
+  static size_t filterSlot(uint64_t key) { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - kFilterBits)); }
+  bool mayContain(uint64_t key) const {
+    size_t s = filterSlot(key);
+    return !present_.empty() && ((present_[s >> 6] >> (s & 63)) & 1);
+  }
   std::unordered_map<uint64_t, std::vector<InternalDncEntry>> by_number_;
+  std::vector<uint64_t> present_;  // 2^kFilterBits bits once anything is added
   size_t count_ = 0;
 };
 
