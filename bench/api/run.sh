@@ -43,11 +43,10 @@ echo "## loop latency, idle 10 s: $(loop_quantiles s0 s1)"
 
 # N caller accounts and their tokens (via the API: cheap Argon2 parameters above).
 : > "$D/tokens"
-for i in $(seq 1 "$N"); do
-  curl "${A[@]}" -d "{\"name\":\"c$i\",\"role\":\"caller\",\"entity_id\":\"site-1\",\"password\":\"bench-password\"}" "$URL/api/v1/users" >/dev/null &
-  (( i % 50 == 0 )) && wait
-done
-wait
+# (xargs, not `&` + `wait`: a bare `wait` would also wait for the daemon.)
+export URL TOKEN
+seq 1 "$N" | xargs -P8 -I{} sh -c 'curl -s -H "Authorization: Bearer $TOKEN" -H "content-type: application/json" \
+  -d "{\"name\":\"c{}\",\"role\":\"caller\",\"entity_id\":\"site-1\",\"password\":\"bench-password\"}" "$URL/api/v1/users" >/dev/null'
 "$BIN" user list --json --data-dir "$D" >/dev/null
 export BIN D
 seq 1 "$N" | xargs -P4 -I{} bash -c 'echo "c{} $("$BIN" user token --name "c{}" --data-dir "$D")"' > "$D/tokens"
