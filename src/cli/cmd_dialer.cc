@@ -5,6 +5,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "cli/command.h"
 #include "daemon/dialer.h"
@@ -34,6 +35,7 @@ struct DialerCliOpts {
   double minutes = 0, knob = 0;
   bool until_idle = false;
   int64_t ring_timeout_s = 0;
+  std::vector<std::string> manual;  // callers who press Call for every next manual lead
 };
 
 void registerDialer(CLI::App& root, GlobalOptions& g) {
@@ -50,6 +52,10 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
   run->add_option("--ring-timeout-s", o->ring_timeout_s, "Ring timeout (never below 15 s)");
   run->add_option("--minutes", o->minutes, "Stop after this many minutes (0 = until SIGTERM/SIGINT)");
   run->add_flag("--until-idle", o->until_idle, "Stop when nothing is left to dial now and no call is up");
+  run->add_option("--manual", o->manual,
+                  "Caller (repeatable) who presses Call for each next caller-placed lead (human-initiated / "
+                  "preview campaign, or leads routed out of an autodial campaign); paused on autodial campaigns, "
+                  "so the pacer routes them nothing. Exercises Dialer::nextManualLead / dialForCaller");
   run->add_option("--clock-offset-s", o->clock_offset_s,
                   "Tests only: run the dialer's clock this many seconds ahead of (or behind) the system "
                   "clock; refused unless the trunk is on loopback");
@@ -76,6 +82,7 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
       d.caller_passwords = *creds;
       for (auto& [u, p] : *creds) d.auto_login.push_back(u);
     }
+    d.manual_callers = o->manual;
     auto loop = sip::LibreLoop::create();
     if (!loop.isOk()) return (void)fail(g, loop.status());
     if (o->clock_offset_s != 0 && !(loopbackHost(d.sip.trunk_host) && loopbackHost(d.sip.listen_ip))) {
@@ -96,10 +103,38 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
     auto& L = **loop;
     auto t0 = std::chrono::steady_clock::now();
     bool stopping = false;
+    // --manual: each such caller presses Call for the next lead whenever they
+    // are ready or paused; `drained` = the last ask found nothing to dial.
+    std::map<std::string, bool> drained;
+    int64_t manual_presses = 0, manual_not_dialed = 0;
+    auto pressCall = [&] {
+      for (const std::string& ref : o->manual) {
+        auto next = (*dialer)->nextManualLead(ref);
+        if (!next.isOk()) continue;  // not logged in yet, or on a call / in wrap-up
+        if (next->is_null()) {
+          drained[ref] = true;
+          continue;
+        }
+        drained[ref] = false;
+        manual_presses++;
+        auto id = (*dialer)->dialForCaller(ref, ContactId((*next)["contact_id"].get<int64_t>()));
+        if (!id.isOk()) {
+          manual_not_dialed++;
+          std::cerr << "clearline dialer: " << ref << " pressed Call for " << (*next)["phone"].get<std::string>()
+                    << ": " << id.status().toString() << "\n";
+        }
+      }
+    };
+    auto manualDrained = [&] {
+      for (const std::string& ref : o->manual)
+        if (!drained[ref]) return false;
+      return true;
+    };
     std::function<void()> poll = [&] {
       auto mins = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 60.0;
+      if (!stopping && !o->manual.empty()) pressCall();
       bool done = g_term || interrupted() || (o->minutes > 0 && mins >= o->minutes) ||
-                  (o->until_idle && mins > 0.05 && (*dialer)->idle());
+                  (o->until_idle && mins > 0.05 && (*dialer)->idle() && manualDrained());
       if (done && !stopping) {
         stopping = true;
         (*dialer)->stop();
@@ -115,6 +150,10 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
     Json summary = (*dialer)->summary();
     dialer->reset();
     summary["fds_before_start"] = fds_before;
+    if (!o->manual.empty()) {
+      summary["manual_presses"] = manual_presses;
+      summary["manual_not_dialed"] = manual_not_dialed;
+    }
     if (o->clock_offset_s != 0) summary["clock_offset_s"] = o->clock_offset_s;
     summary["fds_open_after_stop"] = countFds();
     if (g.json) {

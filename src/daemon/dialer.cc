@@ -197,7 +197,9 @@ struct Dialer::Impl : core::TelephonyListener,
             if (r.phone_id.valid()) s->bind(4, r.phone_id.value); else s->bindNull(4);
             s->bind(5, r.called_number).bind(6, r.caller_id_number);
             s->bind(7, camp ? std::string(core::toString(camp->purpose)) : std::string("unknown"));
-            s->bind(8, camp ? std::string(core::toString(camp->dial_mode)) : std::string("unknown"));
+            s->bind(8, r.dial_mode ? std::string(core::toString(*r.dial_mode))
+                       : camp      ? std::string(core::toString(camp->dial_mode))
+                                   : std::string("unknown"));
             s->bind(9, std::string(core::toString(r.state))).bind(10, r.authorization_id);
             s->bind(11, r.caller_ref).bind(12, r.site_id).bind(13, r.worker_category);
             s->bind(14, r.vetting_snapshot_hash).bind(15, Json(r.engagement_path).dump());
@@ -700,7 +702,7 @@ struct Dialer::Impl : core::TelephonyListener,
         // A refused caller is asked again only after the chain changed.
         if (auto rf = login_refused.find(ref); rf != login_refused.end() && rf->second == chain->generation()) continue;
         caller_runtime[ref] = rt;
-        Status s = rt->login(ref, now);
+        Status s = rt->login(ref, now, manualPause(ref, *rt));
         if (s.code() == StatusCode::kPermissionDenied) {
           caller_runtime.erase(ref);  // not logged in: no leg is opened
         } else if (!s.isOk() && s.code() != StatusCode::kFailedPrecondition) {
@@ -709,6 +711,32 @@ struct Dialer::Impl : core::TelephonyListener,
       }
       loginCallers();
     });
+  }
+
+  // ---------------------------------------------------------- caller-placed dials
+  // A caller who only presses Call is paused on an autodial campaign, so the
+  // pacer routes them nothing (they dial routed leads from paused).
+  // The pause reason such a caller logs in with ("" = ready as usual).
+  std::string manualPause(const std::string& ref, const core::CampaignRuntime& rt) const {
+    bool manual = false;
+    for (const auto& m : opt.manual_callers) manual = manual || m == ref;
+    core::DialMode mode = rt.options().campaign.dial_mode;
+    if (!manual || mode == core::DialMode::kPreview || mode == core::DialMode::kHumanInitiated) return "";
+    return "manual";
+  }
+
+  Result<core::CampaignRuntime*> runtimeOfCaller(const std::string& ref) {
+    auto it = caller_runtime.find(ref);
+    if (it == caller_runtime.end() || !it->second->callerState(ref) ||
+        *it->second->callerState(ref) == core::CallerState::kLoggedOut)
+      return Status::failedPrecondition("caller " + ref + " is not logged in to a campaign", "caller_ref");
+    return it->second;
+  }
+
+  int64_t manualCount(int64_t core::RuntimeCounters::*field) const {
+    int64_t n = 0;
+    for (auto& r : runtimes) n += r->counters().*field;
+    return n;
   }
 };
 
@@ -951,7 +979,56 @@ Json Dialer::summary() const {
               {"bad_registrations", st.bad_registrations},
               {"write_errors", impl_->write_errors},
               {"active_calls", st.active_calls},
-              {"caller_legs", st.caller_legs}};
+              {"caller_legs", st.caller_legs},
+              {"manual_dials", impl_->manualCount(&core::RuntimeCounters::manual_dials)},
+              {"manual_bridged", impl_->manualCount(&core::RuntimeCounters::manual_bridged)},
+              {"manual_refused", impl_->manualCount(&core::RuntimeCounters::manual_refused)},
+              {"manual_failed", impl_->manualCount(&core::RuntimeCounters::manual_failed)}};
+}
+
+}  // namespace clearline::daemon
+
+namespace clearline::daemon {
+
+// ---------------------------------------------------------- caller-placed dials
+
+Result<Json> Dialer::nextManualLead(const std::string& caller_ref) {
+  ASSIGN_OR_RETURN(core::CampaignRuntime * rt, impl_->runtimeOfCaller(caller_ref));
+  ASSIGN_OR_RETURN(auto m, rt->nextManualLead(caller_ref, impl_->clock.now()));
+  if (!m) return Json(nullptr);
+  const core::Lead& l = m->lead;
+  Json j{{"campaign_id", rt->options().campaign.id.value},
+         {"contact_id", l.contact_id.value},
+         {"phone_id", l.phone_id.value},
+         {"phone", l.e164},
+         {"line_type", core::toString(l.line_type)},
+         {"mode", core::toString(m->mode)},
+         {"routed", m->routed},
+         {"attempts", l.attempts}};
+  ASSIGN_OR_RETURN(auto q, impl_->store->db().prepare(
+      "SELECT COALESCE(first_name,''), COALESCE(last_name,'') FROM contacts WHERE id=?1"));
+  q.bind(1, l.contact_id.value);
+  ASSIGN_OR_RETURN(bool row, q.step());
+  std::string first = row ? q.text(0) : "", last = row ? q.text(1) : "";
+  j["first_name"] = first;
+  j["last_name"] = last;
+  j["name"] = first.empty() || last.empty() ? first + last : first + " " + last;
+  return j;
+}
+
+Result<CallId> Dialer::dialForCaller(const std::string& caller_ref, ContactId contact) {
+  ASSIGN_OR_RETURN(core::CampaignRuntime * rt, impl_->runtimeOfCaller(caller_ref));
+  auto id = rt->dialForCaller(caller_ref, contact, impl_->clock.now());
+  if (!id.isOk()) {
+    spdlog::info("dialer: {} pressed Call for contact {}: not dialed: {}", caller_ref, contact.value,
+                 id.status().toString());
+  }
+  return id;
+}
+
+Status Dialer::skipManualLead(const std::string& caller_ref) {
+  ASSIGN_OR_RETURN(core::CampaignRuntime * rt, impl_->runtimeOfCaller(caller_ref));
+  return rt->skipManualLead(caller_ref, impl_->clock.now());
 }
 
 }  // namespace clearline::daemon

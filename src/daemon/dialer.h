@@ -80,6 +80,10 @@ struct DialerOptions {
   Millis metrics_every{5000};              // runtime campaign.metrics period
   Millis campaign_sync{2000};              // how often campaigns activated/paused and new leads are picked up
   core::EventSink* events = nullptr;       // optional (the API's hub)
+  // Callers who only press Call (caller-placed dials, below): on an autodial
+  // campaign they are paused ("manual") as soon as their leg is up, so the
+  // pacer never routes them an autodialed call; they dial routed leads.
+  std::vector<std::string> manual_callers;
 };
 
 // Reads [sip] and [pacing] from the configuration.
@@ -135,6 +139,26 @@ class Dialer {
   bool trunkUp() const;
   // The dialer's own store connection (loop thread only).
   storage::SqliteStore& store();
+
+  // ---- caller-placed dials (human-initiated / preview; routed leads) ----
+  // Loop thread only (the console desk posts to the loop). The caller must be
+  // logged in (their campaign is the one they were logged in to) and ready or
+  // paused.
+  // The next contact this caller may press Call for, held for them until
+  // dialed or skipped: {campaign_id, contact_id, phone_id, phone, first_name,
+  // last_name, name, line_type, mode, routed, attempts}, or null when there
+  // is nothing to dial now. FailedPrecondition: not logged in / busy.
+  Result<Json> nextManualLead(const std::string& caller_ref);
+  // Dials `contact` (the lead offered to this caller, or a routed lead) for
+  // this caller: routing gate, number lock, the compliance policy in the
+  // lead's mode at this instant (authorization record stored; deny →
+  // PermissionDenied "denied by R…: reason", defer → Unavailable "deferred by
+  // R…: … until …"), then the caller is reserved and the INVITE is sent. On
+  // answer the call is bridged to this caller; the calls row has dial_mode
+  // human_initiated/preview and the authorization id; never a ledger row.
+  Result<CallId> dialForCaller(const std::string& caller_ref, ContactId contact);
+  // Gives the offered lead back (offered again after 5 minutes).
+  Status skipManualLead(const std::string& caller_ref);
 
   struct Impl;
 

@@ -1,7 +1,7 @@
 # Shared by the SIP end-to-end tests: creates an active predictive campaign
 # with N contacts (one landline phone each, New York numbers +1212555NNNN) in
 # data dir D. Usage:
-#   setup_campaign CLEARLINE_BIN DATA_DIR N RECORDING(never|all|on_demand)
+#   setup_campaign CLEARLINE_BIN DATA_DIR N RECORDING(never|all|on_demand) [DIAL_MODE]
 # Sets CAMPAIGN_ID and CLOCK_OFFSET_S.
 #
 # The dialer authorizes every dial with the real compliance policy (calling
@@ -28,14 +28,14 @@ sip_test_workdir() {
 }
 
 setup_campaign() {
-  local cl=$1 d=$2 n=$3 rec=$4
+  local cl=$1 d=$2 n=$3 rec=$4 mode=${5:-predictive}
   cat > "$d/settings.json" <<JSON
 {"recording": "$rec", "recycle_rules": [{"disposition": "no_answer", "delay_minutes": 60, "max_attempts": 3},
  {"disposition": "busy", "delay_minutes": 30, "max_attempts": 3}, {"disposition": "network_error", "delay_minutes": 30, "max_attempts": 3},
  {"disposition": "abandoned", "delay_minutes": 1440, "max_attempts": 2}]}
 JSON
   local id
-  id=$("$cl" campaign create --data-dir "$d" --json --name "SIP e2e" --purpose political --dial-mode predictive \
+  id=$("$cl" campaign create --data-dir "$d" --json --name "SIP e2e" --purpose political --dial-mode "$mode" \
         --caller-id +15550100000 --callback-number +15550100001 --settings "$d/settings.json" | jq .id)
   "$cl" campaign activate "$id" --data-dir "$d" > /dev/null
   local org; org=$(sqlite3 "$d/clearline.db" "SELECT org_id FROM campaigns WHERE id=$id")
