@@ -157,7 +157,9 @@ const std::vector<Route>& ApiService::routes() {
       {"GET", "/api/v1/console", Action::kConsole, "The caller's console state", &S::consoleGet},
       {"POST", "/api/v1/console/join", Action::kConsole, "Join a campaign at your site (gates decide)", &S::consoleJoin},
       {"POST", "/api/v1/console/state", Action::kConsole, "Ready, paused (with reason) or logged out", &S::consoleState},
+      {"GET", "/api/v1/console/next-lead", Action::kConsole, "Human-initiated / preview: the next contact to press Call for (held for you)", &S::consoleNextLead},
       {"POST", "/api/v1/console/dial", Action::kConsole, "Human-initiated dial of the shown contact", &S::consoleDial},
+      {"POST", "/api/v1/console/skip", Action::kConsole, "Preview: skip the shown contact (offered again later)", &S::consoleSkip},
       {"GET", "/api/v1/vendor/records", Action::kVendorRead, "Vendor-chain records you may see (?kind=site …)", &S::vendorRecords},
       {"GET", "/api/v1/vendor/records/{kind}/{rid}", Action::kVendorRead, "One vendor-chain record with its versions", &S::vendorRecord},
       {"GET", "/api/v1/campaigns/{id}/disclosure", Action::kReportRead, "Vendor-chain disclosure report (?from=YYYY-MM-DD&to=YYYY-MM-DD)", &S::campaignDisclosure},
@@ -767,6 +769,20 @@ HttpResponse ApiService::consoleState(RequestCtx& c) {
   if (st != "ready" && st != "paused" && st != "logged_out")
     return HttpResponse::error(Status::invalidArgument("state must be ready, paused or logged_out", "state"));
   ASSIGN_OR_RESPOND(Json out, console_->setState(*c.who, st, body.value("reason", "")));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::consoleNextLead(RequestCtx& c) {
+  if (!console_) return HttpResponse::error(Status::unavailable("no live runtime in this process"));
+  ASSIGN_OR_RESPOND(Json out, console_->nextLead(*c.who));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::consoleSkip(RequestCtx& c) {
+  if (!console_) return HttpResponse::error(Status::unavailable("no live runtime in this process"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {}));
+  (void)body;
+  ASSIGN_OR_RESPOND(Json out, console_->skipLead(*c.who));
   return HttpResponse::json(200, out);
 }
 

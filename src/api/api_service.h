@@ -137,7 +137,9 @@ class ApiService {
   HttpResponse consoleGet(RequestCtx&);
   HttpResponse consoleJoin(RequestCtx&);
   HttpResponse consoleState(RequestCtx&);
+  HttpResponse consoleNextLead(RequestCtx&);
   HttpResponse consoleDial(RequestCtx&);
+  HttpResponse consoleSkip(RequestCtx&);
   HttpResponse vendorRecords(RequestCtx&);
   HttpResponse vendorRecord(RequestCtx&);
   HttpResponse vendorWrite(RequestCtx&);     // registry edits (defined with their routes)

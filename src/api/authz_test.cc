@@ -19,7 +19,9 @@ class FakeConsole final : public ConsolePort {
   Result<Json> join(const Principal&, CampaignId) override { return Json{{"allowed", true}}; }
   Result<Json> setState(const Principal&, const std::string&, const std::string&) override { return Json::object(); }
   Result<Json> snapshot(const Principal&) override { return Json::object(); }
+  Result<Json> nextLead(const Principal&) override { return Json{{"lead", nullptr}}; }
   Result<Json> dial(const Principal&, ContactId) override { return Json::object(); }
+  Result<Json> skipLead(const Principal&) override { return Json{{"skipped", true}}; }
   Status dispositioned(const std::string&, CallId) override { return Status::ok(); }
   Result<Json> live(CampaignId) override { return Json::object(); }
 };

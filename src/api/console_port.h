@@ -24,8 +24,23 @@ class ConsolePort {
   virtual Result<Json> setState(const Principal& who, const std::string& state, const std::string& reason) = 0;
   // The caller's state, campaign, current call and screen pop, if any.
   virtual Result<Json> snapshot(const Principal& who) = 0;
-  // Human-initiated / preview dialing: the caller pressed Call for `contact`.
+  // Human-initiated / preview dialing (and leads the policy routed out of an
+  // autodial campaign): the next contact this caller may press Call for, held
+  // for them until dialed or skipped — {"lead": {...} | null, ...}. Only a
+  // live dialer has leads to offer (the default: Unavailable).
+  virtual Result<Json> nextLead(const Principal& who) {
+    (void)who;
+    return Status::unavailable("human-initiated dialing needs the SIP dialer, which is not running");
+  }
+  // The caller pressed Call for `contact` (the lead nextLead offered). A
+  // refusal by the compliance policy or the vendor gates is not an error:
+  // {"placed":false,"verdict":"deny"|"defer"|"gate","rules":[…],"reason":…}.
   virtual Result<Json> dial(const Principal& who, ContactId contact) = 0;
+  // The caller skips the offered lead (preview): it is offered again later.
+  virtual Result<Json> skipLead(const Principal& who) {
+    (void)who;
+    return Status::unavailable("human-initiated dialing needs the SIP dialer, which is not running");
+  }
   // The disposition of `call` is stored: the caller moves to wrap-up.
   virtual Status dispositioned(const std::string& caller_ref, CallId call) = 0;
   // Dashboard snapshot of one campaign (callers by state, calls, ledger …).

@@ -77,6 +77,8 @@ Json SipDesk::callerJson(const std::string& ref, CampaignId campaign, const core
     state = "connecting";
     reason = "Clearline is calling your phone: answer it to start taking calls";
   }
+  // Pressed Call and the callee is not on the line yet: ringing, no pop yet.
+  if (c && c->placing && k && k->state == core::CallerState::kReserved) state = "dialing";
   std::string site = c ? c->site_id : "";
   if (site.empty() && dialer_) {
     if (auto d = dialer_->lastLoginDecision(ref)) site = d->site_id;
@@ -92,7 +94,19 @@ Json SipDesk::callerJson(const std::string& ref, CampaignId campaign, const core
          {"reason", reason},
          {"since", formatIsoUtc(k ? k->since : clock_.now())},
          {"site_id", site},
-         {"call", call}};
+         {"call", call},
+         {"manual_dialing", true}};
+  const core::Campaign* camp = dialer_ && campaign.valid() ? dialer_->campaign(campaign) : nullptr;
+  j["dial_mode"] = camp ? Json(std::string(core::toString(camp->dial_mode))) : Json(nullptr);
+  if (state == "dialing" && c && !c->pop.is_null()) {
+    const Json& ct = c->pop.value("contact", Json::object());
+    std::string first = ct.value("first_name", ""), last = ct.value("last_name", "");
+    j["dialing"] = Json{{"call_id", c->pop.value("call_id", int64_t{0})},
+                        {"number", c->pop.value("called_number", "")},
+                        {"name", first.empty() || last.empty() ? first + last : first + " " + last},
+                        {"dial_mode", c->pop.value("dial_mode", "")}};
+  }
+  if ((state == "ready" || state == "paused") && c && !c->last_dial.is_null()) j["last_dial"] = c->last_dial;
   return j;
 }
 
@@ -132,6 +146,23 @@ Result<Json> SipDesk::buildPop(const core::DomainEvent& ev) {
               {"simulated", false}};
 }
 
+// The outcome of a placed call that did not connect, from its calls row.
+Json SipDesk::dialOutcome(int64_t call_id) const {
+  Json out{{"call_id", call_id}, {"disposition", ""}, {"hangup_cause", ""}, {"number", ""}};
+  storage::SqliteDb& db = dialer_->store().db();
+  auto q = db.prepare(
+      "SELECT COALESCE(disposition,''), COALESCE(hangup_cause,''), called_number, contact_id FROM calls WHERE id=?1");
+  if (!q.isOk()) return out;
+  q->bind(1, call_id);
+  auto row = q->step();
+  if (!row.isOk() || !*row) return out;
+  out["disposition"] = q->text(0);
+  out["hangup_cause"] = q->text(1);
+  out["number"] = q->text(2);
+  out["contact_id"] = q->int64(3);
+  return out;
+}
+
 void SipDesk::publish(const core::DomainEvent& ev) {
   if (!dialer_) {
     out_.publish(ev);
@@ -147,8 +178,16 @@ void SipDesk::publish(const core::DomainEvent& ev) {
                  {"contact", Json::object()}, {"dispositions", Json::array()}, {"error", pop.status().message()}};
     }
     c.pop = *pop;
+    // A caller-placed call carries the mode it was authorized in.
+    if (ev.data.contains("dial_mode")) c.pop["dial_mode"] = ev.data["dial_mode"];
+    c.pop["placed_by_caller"] = c.placing;
     c.call_id = c.pop.value("call_id", int64_t{0});
     c.pending_wrap.reset();
+    // Pressed Call: the pop waits for the answer (the caller.state on_call below).
+    if (c.placing) {
+      c.pop_sent = false;
+      return;
+    }
     emit("screen_pop", ev.campaign_id, ev.caller_ref, c.pop, ev.at);
     return;
   }
@@ -157,6 +196,17 @@ void SipDesk::publish(const core::DomainEvent& ev) {
     Console& c = consoles_[ev.caller_ref];
     std::string state = ev.data.value("state", "");
     if (state != "logged_out") c.connecting = false;
+    if (c.placing && state == "on_call" && !c.pop_sent && !c.pop.is_null()) {
+      // The callee answered and is bridged to the caller who pressed Call: the pop.
+      c.pop_sent = true;
+      emit("screen_pop", ev.campaign_id, ev.caller_ref, c.pop, ev.at);
+    }
+    if (c.placing && (state == "ready" || state == "paused" || state == "logged_out")) {
+      // Back from a placed call: if it never connected, say how it ended.
+      if (!c.pop_sent && c.call_id > 0) c.last_dial = dialOutcome(c.call_id);
+      c.placing = false;
+      c.pop_sent = false;
+    }
     if (state == "ready" || state == "paused" || state == "logged_out") {
       c.pop = nullptr;
       c.call_id = 0;
@@ -260,11 +310,91 @@ Result<Json> SipDesk::snapshot(const Principal& who) {
   });
 }
 
-Result<Json> SipDesk::dial(const Principal& who, ContactId) {
+namespace {
+
+// "denied by R10,R3: reason (…)" → ["R10","R3"] (the runtime's wording, campaign_runtime.cc).
+Json rulesNamed(const std::string& msg, const std::string& prefix) {
+  Json rules = Json::array();
+  if (msg.rfind(prefix, 0) != 0) return rules;
+  size_t end = msg.find_first_of(": (", prefix.size());
+  std::string list = msg.substr(prefix.size(), end == std::string::npos ? std::string::npos : end - prefix.size());
+  size_t start = 0;
+  while (start < list.size()) {
+    size_t comma = list.find(',', start);
+    std::string r = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!r.empty() && r != "the") rules.push_back(r);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return rules;
+}
+
+}  // namespace
+
+Result<Json> SipDesk::nextLead(const Principal& who) {
   return onLoop([this, who]() -> Result<Json> {
-    auto v = dialer_->caller(who.callerRef());
+    const std::string ref = who.callerRef();
+    auto v = dialer_->caller(ref);
     if (!v || v->snap.state == core::CallerState::kLoggedOut) return Status::failedPrecondition("join a campaign first");
-    return Status::unavailable("human-initiated dialing from the console is not available yet");
+    const core::Campaign* camp = dialer_->campaign(v->campaign);
+    ASSIGN_OR_RETURN(Json lead, dialer_->nextManualLead(ref));
+    if (!lead.is_null()) {
+      // The record, as the screen pop shows it (name, address, custom fields).
+      auto contact = api::getContact(dialer_->store().db(), ContactId(lead.value("contact_id", int64_t{0})));
+      lead["contact"] = contact.isOk() ? core::toJson(*contact) : Json::object();
+      lead["skippable"] = lead.value("mode", "") == "preview";
+    }
+    return Json{{"campaign_id", v->campaign.value},
+                {"dial_mode", camp ? Json(std::string(core::toString(camp->dial_mode))) : Json(nullptr)},
+                {"lead", lead}};
+  });
+}
+
+Result<Json> SipDesk::dial(const Principal& who, ContactId contact) {
+  return onLoop([this, who, contact]() -> Result<Json> {
+    const std::string ref = who.callerRef();
+    auto v = dialer_->caller(ref);
+    if (!v || v->snap.state == core::CallerState::kLoggedOut) return Status::failedPrecondition("join a campaign first");
+    Console& c = consoles_[ref];
+    // Set before the dial: the runtime reserves the caller and pops (held) synchronously.
+    c.placing = true;
+    c.pop_sent = false;
+    c.last_dial = nullptr;
+    auto id = dialer_->dialForCaller(ref, contact);
+    if (id.isOk()) {
+      Json out{{"placed", true}, {"call_id", id->value}, {"contact_id", contact.value}};
+      out["console"] = callerJson(ref);
+      return out;
+    }
+    c.placing = false;
+    const Status& st = id.status();
+    const std::string& msg = st.message();
+    std::string verdict;
+    Json rules = Json::array();
+    if (st.code() == StatusCode::kPermissionDenied && msg.rfind("denied by ", 0) == 0) {
+      verdict = "deny";
+      rules = rulesNamed(msg, "denied by ");
+    } else if (st.code() == StatusCode::kUnavailable && msg.rfind("deferred by ", 0) == 0) {
+      verdict = "defer";
+      rules = rulesNamed(msg, "deferred by ");
+    } else if (st.code() == StatusCode::kPermissionDenied && msg.rfind("gate: ", 0) == 0) {
+      verdict = "gate";
+    } else {
+      return st;  // not logged in, not offered, number busy in another attempt, trunk down …
+    }
+    Json out{{"placed", false}, {"verdict", verdict}, {"rules", rules}, {"reason", msg}, {"contact_id", contact.value}};
+    out["console"] = callerJson(ref);
+    return out;
+  });
+}
+
+Result<Json> SipDesk::skipLead(const Principal& who) {
+  return onLoop([this, who]() -> Result<Json> {
+    const std::string ref = who.callerRef();
+    auto v = dialer_->caller(ref);
+    if (!v || v->snap.state == core::CallerState::kLoggedOut) return Status::failedPrecondition("join a campaign first");
+    RETURN_IF_ERROR(dialer_->skipManualLead(ref));
+    return Json{{"skipped", true}};
   });
 }
 

@@ -13,6 +13,16 @@
 //   on call   → the console's disposition hangs up the customer if still there;
 //               the caller is in wrap-up from the end of the call until the
 //               disposition, then ready (or paused, if a pause was asked).
+//   press Call→ human-initiated / preview campaigns (and leads the policy
+//               routed out of an autodial campaign): nextLead shows the contact
+//               the Dialer holds for this caller, dial places the call
+//               (Dialer::dialForCaller: gates, number lock, the policy in the
+//               lead's mode now). A refusal comes back as {"placed":false,
+//               "verdict":"deny"|"defer"|"gate","rules":[…],"reason"}. While it
+//               rings the console is "dialing"; the screen pop goes out when
+//               the callee answers and is bridged (as for autodialed calls);
+//               a dial that does not connect leaves the caller as before, with
+//               `last_dial` (the call's disposition and hang-up cause).
 //
 // Threads: the ConsolePort methods are called from the API's store thread and
 // post to the loop (bounded wait); publish() and everything else run on the
@@ -48,7 +58,9 @@ class SipDesk final : public api::ConsolePort, public core::EventSink {
   Result<Json> join(const api::Principal& who, CampaignId campaign) override;
   Result<Json> setState(const api::Principal& who, const std::string& state, const std::string& reason) override;
   Result<Json> snapshot(const api::Principal& who) override;
+  Result<Json> nextLead(const api::Principal& who) override;
   Result<Json> dial(const api::Principal& who, ContactId contact) override;
+  Result<Json> skipLead(const api::Principal& who) override;
   Status dispositioned(const std::string& caller_ref, CallId call) override;
   Result<Json> live(CampaignId campaign) override;
 
@@ -62,12 +74,16 @@ class SipDesk final : public api::ConsolePort, public core::EventSink {
     int64_t call_id = 0;
     bool connecting = false;  // joined, Clearline is calling the phone
     std::optional<core::WrapUp> pending_wrap;  // disposition saved while the customer was still on
+    bool placing = false;     // the caller pressed Call: their call is being placed
+    bool pop_sent = false;    // the held screen pop of a placed call went out (bridged)
+    Json last_dial = nullptr; // a placed call that did not connect: its outcome
   };
 
   Result<Json> onLoop(std::function<Result<Json>()> fn);
   Json callerJson(const std::string& ref) const;
   Json callerJson(const std::string& ref, CampaignId campaign, const core::CallerSnapshot* k) const;
   Result<Json> buildPop(const core::DomainEvent& ev);
+  Json dialOutcome(int64_t call_id) const;
   void publishMetrics();
   Json dashboardFigures(CampaignId campaign) const;
   void emit(std::string type, const std::string& campaign, const std::string& ref, Json data, TimePoint at);

@@ -2,6 +2,9 @@
 // refusal shown in plain words), ready / pause with a reason, and on connect
 // the contact, the script (fields substituted) and the survey appear at once;
 // disposition (keys 1–9), survey answers, callback; wrap-up timer; ready.
+// Human-initiated / preview (and numbers the policy says may not be
+// autodialed): a ready or paused caller sees the next contact held for them
+// and presses Call (Skip in preview); the record pops when the callee answers.
 import { api, ApiError, User } from './api';
 import { announce, clear, h } from './dom';
 import { DomainEvent, EventStream } from './events';
@@ -12,6 +15,7 @@ const STATE_WORDS: Record<string, string> = {
   connecting: 'Calling your phone — answer it to start',
   paused: 'Paused',
   ready: 'Ready — waiting for a call',
+  dialing: 'Calling the contact — the record opens when they answer',
   on_call: 'On a call',
   wrap_up: 'Wrap-up',
 };
@@ -19,7 +23,22 @@ const STATE_WORDS: Record<string, string> = {
 interface Snapshot {
   state: string; campaign_id: number | null; reason: string; since: string; site_id: string;
   call: any | null; wrap_up_ends_at?: string;
+  // The SIP desk: pressing Call is possible; the campaign's dial mode; the
+  // call being placed; the outcome of the last placed call that did not connect.
+  manual_dialing?: boolean; dial_mode?: string | null;
+  dialing?: { call_id: number; number: string; name: string; dial_mode: string };
+  last_dial?: { call_id: number; number: string; disposition: string; hangup_cause: string };
 }
+
+const MANUAL_MODES = ['human_initiated', 'preview'];
+const OUTCOME_WORDS: Record<string, string> = {
+  no_answer: 'No answer', busy: 'Busy', failed: 'The number could not be reached', network_error: 'The call failed (network)',
+};
+const VERDICT_WORDS: Record<string, string> = {
+  deny: 'Not called: the compliance policy does not allow this number now',
+  defer: 'Not called yet: the compliance policy defers this number',
+  gate: 'Not called: your site may not take this call',
+};
 
 export function substitute(text: string, contact: Record<string, any>): string {
   return text.replace(/\{(\w+)\}/g, (m, key: string) => {
@@ -37,6 +56,8 @@ export class CallerConsole {
   private connEl = h('span', { class: 'conn', id: 'conn' }, 'connecting…');
   private bodyEl = h('div', { id: 'console-body' });
   private keyHandler = (e: KeyboardEvent) => this.onKey(e);
+  private leadSeq = 0;  // the next-contact panel being filled (a newer render wins)
+  private statePushes = 0;  // caller.state events seen: a pushed state is newer than a reply sent before it
 
   constructor(root: HTMLElement, private user: User) {
     this.root = root;
@@ -74,6 +95,7 @@ export class CallerConsole {
     }
     if (ev.type === 'caller.state') {
       const prevCall = this.snap?.call ?? null;
+      this.statePushes++;
       this.snap = ev.data as Snapshot;
       if (!this.snap.call && prevCall && this.snap.state === 'on_call') this.snap.call = prevCall;
       this.render();
@@ -92,13 +114,15 @@ export class CallerConsole {
     const s = this.snap;
     if (!s) return;
     window.clearInterval(this.wrapTimer);
+    const words = s.state === 'ready' && MANUAL_MODES.includes(s.dial_mode ?? '') ? 'Ready — press Call for the next contact' : STATE_WORDS[s.state];
     clear(this.statusEl,
-      h('span', { class: `badge state-${s.state}`, id: 'state-badge' }, STATE_WORDS[s.state] ?? s.state),
+      h('span', { class: `badge state-${s.state}`, id: 'state-badge' }, words ?? s.state),
       s.reason && s.state !== 'on_call' ? h('span', { class: 'muted' }, ` — ${s.reason}`) : null);
     if (s.state === 'logged_out' || !s.campaign_id) { void this.renderPicker(); return; }
     // On a call, and in wrap-up while the call still needs its disposition
     // (the customer hung up first): the record, the script and the form stay.
     if ((s.state === 'on_call' || s.state === 'wrap_up') && s.call) { this.renderCall(s.call); return; }
+    if (s.state === 'dialing') { this.renderDialing(s); return; }
     const controls = h('div', { class: 'controls' });
     if (s.state === 'paused' || s.state === 'wrap_up') {
       controls.append(h('button', { class: 'primary', id: 'ready-btn', onclick: () => void this.setState('ready') }, s.state === 'wrap_up' ? 'Ready now' : 'Ready'));
@@ -114,9 +138,112 @@ export class CallerConsole {
       this.wrapTimer = window.setInterval(tick, 1000);
       parts.unshift(t);
     }
-    if (s.state === 'ready') parts.unshift(h('p', { class: 'waiting' }, 'Waiting for the next call. The contact and the script will appear here.'));
+    const manualCampaign = MANUAL_MODES.includes(s.dial_mode ?? '');
+    if (s.state === 'ready' && !manualCampaign) parts.unshift(h('p', { class: 'waiting' }, 'Waiting for the next call. The contact and the script will appear here.'));
+    if (s.last_dial && (s.state === 'ready' || s.state === 'paused')) {
+      const words = OUTCOME_WORDS[s.last_dial.disposition] ?? (s.last_dial.disposition || 'Not connected');
+      parts.unshift(h('p', { class: 'note', id: 'last-dial', role: 'status' },
+        `Your last call to ${s.last_dial.number}: ${words}${s.last_dial.hangup_cause ? ` (${s.last_dial.hangup_cause})` : ''}.`));
+    }
+    // Pressing Call: on a human-initiated or preview campaign, and for numbers
+    // the policy routed out of an autodial campaign.
+    const next = s.manual_dialing && (s.state === 'ready' || s.state === 'paused') ? h('div', { id: 'next-contact-area' }) : null;
+    if (next) parts.unshift(next);
     clear(this.bodyEl, ...parts);
     document.getElementById('ready-btn')?.focus();
+    if (next) void this.loadNextLead(next, manualCampaign);
+  }
+
+  private async loadNextLead(into: HTMLElement, manualCampaign: boolean): Promise<void> {
+    const seq = ++this.leadSeq;
+    let r: any;
+    try {
+      r = await api<any>('GET', '/api/v1/console/next-lead');
+    } catch (e) {
+      if (seq !== this.leadSeq || !manualCampaign) return;
+      clear(into, h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : String(e)));
+      return;
+    }
+    if (seq !== this.leadSeq || !into.isConnected) return;
+    const lead = r?.lead;
+    if (!lead) {
+      if (!manualCampaign) { clear(into); return; }
+      clear(into, h('section', { class: 'card', id: 'next-contact', 'aria-label': 'Next contact' },
+        h('h2', {}, 'Next contact'),
+        h('p', { id: 'no-next-contact' }, 'There is no contact for you to call right now.'),
+        h('button', { class: 'secondary', id: 'next-refresh', onclick: () => void this.loadNextLead(into, manualCampaign) }, 'Check again')));
+      return;
+    }
+    this.renderNextLead(into, lead, manualCampaign);
+  }
+
+  private renderNextLead(into: HTMLElement, lead: any, manualCampaign: boolean): void {
+    const c = lead.contact ?? {};
+    const name = lead.name || [c.first_name, c.last_name].filter(Boolean).join(' ') || '(no name)';
+    const where = [c.address, c.city, c.state, c.zip].filter(Boolean).join(', ');
+    const custom = Object.entries(c.custom ?? {}).filter(([, v]) => v !== null && v !== '');
+    const modeWords = lead.mode === 'preview' ? 'Preview: look over the record, then call or skip.'
+      : 'Human-initiated: this number may not be dialed automatically — you place the call yourself.';
+    const out = h('div', { id: 'dial-result' });
+    const callBtn = h('button', { class: 'primary', id: 'call-btn', type: 'button', 'aria-label': `Call ${name} at ${lead.phone}`,
+      onclick: () => void this.placeCall(lead, callBtn, out, into, manualCampaign) }, 'Call');
+    const skipBtn = lead.skippable ? h('button', { class: 'secondary', id: 'skip-btn', type: 'button', 'aria-label': `Skip ${name}`,
+      onclick: () => void this.skipLead(into, manualCampaign, out) }, 'Skip') : null;
+    clear(into, h('section', { class: 'card contact', id: 'next-contact', 'aria-labelledby': 'next-name' },
+      h('p', { class: 'muted' }, 'Next contact'),
+      h('h2', { id: 'next-name' }, name),
+      h('p', { class: 'phone', id: 'next-phone' }, lead.phone),
+      h('p', { class: 'muted', id: 'next-line' }, `${lead.line_type} line${lead.attempts ? ` · ${lead.attempts} earlier attempt(s)` : ''}`),
+      where ? h('p', { id: 'next-where' }, where) : null,
+      custom.length ? h('dl', { id: 'next-record' }, ...custom.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])) : null,
+      h('p', { class: 'note', id: 'next-mode' }, lead.routed ? `${modeWords} (The policy routed this number out of autodialing.)` : modeWords),
+      h('div', { class: 'controls' }, callBtn, skipBtn),
+      out));
+    // Ready on a human-initiated campaign: Call is the thing to do next.
+    if (manualCampaign && this.snap?.state === 'ready') callBtn.focus();
+  }
+
+  private async placeCall(lead: any, btn: HTMLButtonElement, out: HTMLElement, into: HTMLElement, manualCampaign: boolean): Promise<void> {
+    btn.disabled = true;
+    const pushes = this.statePushes;
+    try {
+      const r = await api<any>('POST', '/api/v1/console/dial', { contact_id: lead.contact_id });
+      if (!r.placed) {
+        const rules = (r.rules ?? []).join(', ');
+        clear(out, h('div', { class: 'refused', role: 'alert', id: 'dial-refusal' },
+          h('h3', {}, VERDICT_WORDS[r.verdict] ?? 'Not called'),
+          rules ? h('p', { id: 'dial-refusal-rules' }, `Rule: ${rules}`) : null,
+          h('p', {}, r.reason)));
+        // The next contact (the refused one is no longer offered), below the refusal.
+        const rest = h('div', {});
+        into.replaceChildren(out, rest);
+        void this.loadNextLead(rest, manualCampaign);
+        return;
+      }
+      announce(`Calling ${lead.name || lead.phone}`);
+      if (r.console && this.statePushes === pushes) { this.snap = r.console; this.render(); }
+    } catch (e) {
+      btn.disabled = false;
+      clear(out, h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : String(e)));
+    }
+  }
+
+  private async skipLead(into: HTMLElement, manualCampaign: boolean, out: HTMLElement): Promise<void> {
+    try {
+      await api('POST', '/api/v1/console/skip', {});
+      announce('Skipped');
+      void this.loadNextLead(into, manualCampaign);
+    } catch (e) {
+      clear(out, h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : String(e)));
+    }
+  }
+
+  private renderDialing(s: Snapshot): void {
+    const d = s.dialing;
+    clear(this.bodyEl, h('section', { class: 'card', id: 'dialing', role: 'status', 'aria-live': 'polite' },
+      h('h2', {}, d?.name ? `Calling ${d.name}` : 'Calling'),
+      d?.number ? h('p', { class: 'phone' }, d.number) : null,
+      h('p', { class: 'muted' }, 'Ringing. The record and the script open when they answer.')));
   }
 
   private pauseControl(): HTMLElement {
@@ -148,8 +275,10 @@ export class CallerConsole {
 
   private async join(campaign: number, out: HTMLElement): Promise<void> {
     try {
+      const pushes = this.statePushes;
       const r = await api<any>('POST', '/api/v1/console/join', { campaign_id: campaign });
       if (!r.allowed) { this.renderRefusal(r, out); return; }
+      if (this.statePushes !== pushes) return;  // the phone answered meanwhile: the pushed state is newer
       this.snap = r.console;
       this.render();
     } catch (e) { this.showError(e); }
