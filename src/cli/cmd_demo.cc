@@ -118,10 +118,15 @@ void registerDemo(CLI::App& root, GlobalOptions& g) {
   cmd->add_option("--listen", o->listen, "HOST:PORT of the dashboard and API (default: server.listen; port 0 picks one)");
   cmd->add_option("--rows", o->rows, "Rows in the generated list")->capture_default_str();
   cmd->add_flag("--import-only", o->import_only, "Run phase 1 only (organisation, campaign, list import)");
-  cmd->add_option("--clock-offset-s", o->clock_offset_s,
-                  "Tests only: the live phases (all on loopback) run their clock this many seconds from the "
-                  "system clock, e.g. to dial within calling hours");
-  cmd->callback([&g, o] {
+  auto* offset_opt = cmd->add_option(
+      "--clock-offset-s", o->clock_offset_s,
+      "The live phases (all on loopback) run their clock this many seconds from the system clock. "
+      "Default: 0 when the calling rules allow the demo campaign to dial now, else the offset to the next "
+      "13:00 New York time at which they do (printed)");
+  cmd->add_flag("--real-clock", o->real_clock,
+                "Never move the demo's clock: outside real calling hours (nights, Sundays) the demo places no calls");
+  cmd->callback([&g, o, offset_opt] {
+    o->clock_offset_given = offset_opt->count() > 0;
     auto ctx = openContext(g);
     if (!ctx.isOk()) return (void)fail(g, ctx.status());
     if (o->rows < 1 || o->minutes < 0) return (void)fail(g, Status::invalidArgument("--rows ≥ 1, --minutes ≥ 0"));

@@ -34,6 +34,7 @@
 #include "common/time_util.h"
 #include "core/vendor/import_doc.h"
 #include "daemon/sip_demo.h"
+#include "policy_data/policy_service.h"
 #include "policy_data/rules_loader.h"
 #include "storage/sqlite/vendor_store.h"
 
@@ -114,6 +115,56 @@ void shiftDates(Json& j, int64_t days) {
   if (!t.isOk()) return;
   std::string day = formatIsoUtc(*t + std::chrono::hours(24) * days).substr(0, 10);
   j = day + m[2].str();
+}
+
+// The live demo dials only when the calling rules allow it (R1's windows, the
+// campaign's schedule, which has no Sunday calls). A newcomer who runs it at
+// night or on a Sunday would watch nothing happen, so unless --clock-offset-s
+// or --real-clock is given, the live phases run their clock at the first
+// instant the rules allow the campaign to dial its supporters' area codes (all
+// on US Eastern and Central time): now if allowed, else 13:00 New York time on
+// the first day of the next three weeks that allows it. Only the carrier
+// simulator on loopback is dialed, and the move is printed.
+Status callingHours(DemoRun& d) {
+  if (!d.campaign.valid() || d.opts.clock_offset_given || d.opts.real_clock) return Status::ok();
+  const TimePoint now = d.ctx.clock.now();
+  ASSIGN_OR_RETURN(auto rt, policy_data::openPolicy(d.ctx.store->db(), d.ctx.clock, d.ctx.config, d.ctx.data_dir, now));
+  rt->engine->setSink(nullptr);  // a question, not a dial: no authorization record
+  ASSIGN_OR_RETURN(core::Campaign camp, d.ctx.store->campaigns().getCampaign(d.campaign));
+  rt->engine->setCampaign(core::policy::profileFromCampaign(camp));
+  core::DialAttempt a;
+  a.campaign_id = camp.id;
+  a.org_id = camp.org_id;
+  a.purpose = camp.purpose;
+  a.subject_key = camp.subject_key;
+  a.jurisdictions = camp.jurisdictions;
+  a.mode = core::DialMode::kPredictive;
+  a.line_type = core::LineType::kLandline;
+  auto allowed = [&](TimePoint t) {
+    for (const char* n : {"+12125550123", "+17135550123"}) {  // New York, Houston
+      a.e164 = n;
+      a.candidate_states = rt->geocoder ? rt->geocoder->statesFor(a.e164) : std::vector<std::string>{};
+      if (rt->engine->authorize(a, t).verdict != core::Verdict::kAllow) return false;
+    }
+    return true;
+  };
+  // Now, if the rules still allow calls ten minutes on (not just before 21:00).
+  if (allowed(now) && allowed(now + std::chrono::minutes(10))) return Status::ok();
+  for (int k = 0; k <= 21; k++) {
+    // "YYYY-MM-DDTHH:MM:SS-05:00" in New York k days from now → that day at 13:00 there.
+    ASSIGN_OR_RETURN(std::string local, formatIsoInZone(now + std::chrono::hours(24 * k), "America/New_York"));
+    ASSIGN_OR_RETURN(TimePoint t, parseIso(local.substr(0, 10) + "T13:00:00" + local.substr(19)));
+    if (t <= now || !allowed(t)) continue;
+    d.opts.clock_offset_s = std::chrono::duration_cast<std::chrono::seconds>(t - now).count();
+    ASSIGN_OR_RETURN(std::string now_ny, formatIsoInZone(now, "America/New_York"));
+    d.lines.push_back("Calling hours: it is " + now_ny.substr(0, 16) + " in New York, when the calling rules allow "
+                      "no calls; the live demo runs its clock at " + local.substr(0, 10) + " 13:00 (+" +
+                      std::to_string(d.opts.clock_offset_s / 3600) + " h) so that it dials now. It dials only the "
+                      "carrier simulator on loopback. --real-clock keeps the real time.");
+    d.summary["clock_offset_s"] = d.opts.clock_offset_s;
+    return Status::ok();
+  }
+  return Status::failedPrecondition("the calling rules allow the demo campaign no calls in the next three weeks");
 }
 
 // Before phase 1: the 2019 chain's records are versioned by id, so a second
@@ -276,6 +327,7 @@ Status runLivePhase(DemoRun& d) {
 }
 
 const RegisterDemoPhase kPreflight({50, "preflight", preflight});
+const RegisterDemoPhase kHours({120, "calling-hours", callingHours});
 const RegisterDemoPhase kChain({150, "campaign-and-chain", campaignAndChain});
 const RegisterDemoPhase kLive({200, "live-dialer", runLivePhase});
 

@@ -19,7 +19,9 @@ struct DemoOptions {
   std::string listen;     // the dashboard's HOST:PORT ("" = server.listen; headless: a free port)
   int64_t rows = 5000;    // rows in the generated list
   bool import_only = false;  // --import-only: run phase 1 (order <= 100) only
-  int64_t clock_offset_s = 0;  // tests: live phases run their clock this far from the system clock (loopback only)
+  int64_t clock_offset_s = 0;  // live phases run their clock this far from the system clock (loopback only)
+  bool clock_offset_given = false;  // --clock-offset-s was given: use it as is
+  bool real_clock = false;          // --real-clock: never move the clock (dials only in real calling hours)
 };
 
 struct DemoRun {
