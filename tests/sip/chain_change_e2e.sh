@@ -70,9 +70,15 @@ for p in "${PIDS[@]:1}"; do kill -TERM "$p" 2>/dev/null || true; done
 sleep 1; kill -TERM $CARRIER; wait $CARRIER || true
 
 CHANGE_MS=$((CHANGE_S * 1000))
-# Registry reload is within a second of the write; allow 2 s for a routing already under way.
+# The change takes effect when the dialer reloads the registry, which is
+# within a second of the write on a quiet machine and later on a loaded one;
+# its first routing refusal marks that instant (dialer clock, like bridged_at).
+# No call may be bridged from then (allowing 1 s for a call routed just before
+# and bridged just after) until the site was put right.
 REVERT_MS=$((REVERT_S * 1000))
-late=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at > $CHANGE_MS + 2000 AND bridged_at < $REVERT_MS")
+FIRST_REFUSAL_MS=$(q "SELECT MIN(at) FROM vendor_gate_log WHERE kind='routing' AND allowed=0")
+[[ -n $FIRST_REFUSAL_MS && $FIRST_REFUSAL_MS -ge $CHANGE_MS ]] || fail "no routing refusal after the change ($FIRST_REFUSAL_MS < $CHANGE_MS?)"
+late=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at > $FIRST_REFUSAL_MS + 1000 AND bridged_at < $REVERT_MS")
 [[ $late == 0 ]] || fail "$late calls bridged while the site was a correctional facility"
 again=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at > $REVERT_MS")
 [[ $again -ge 1 ]] || fail "no call bridged after the site was put right (callers not readmitted)"
@@ -84,4 +90,4 @@ bad=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at IS NOT NULL AND NOT (site_i
          AND engagement_path='[\"eng-prime\"]' AND vetting_snapshot_hash IN (SELECT hash FROM vendor_snapshots))")
 [[ $bad == 0 ]] || fail "$bad bridged calls without their chain"
 "$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify"
-echo "chain change ok: $(q "SELECT COUNT(*) FROM calls WHERE bridged_at < $CHANGE_MS + 2000") bridged before the change took effect, none while a prison, $again after it was put right; routing refusal G4 recorded"
+echo "chain change ok: $(q "SELECT COUNT(*) FROM calls WHERE bridged_at < $CHANGE_MS + 2000") bridged before the change took effect (first refusal $(( FIRST_REFUSAL_MS - CHANGE_MS )) ms after the write), none while a prison, $again after it was put right; routing refusal G4 recorded"
