@@ -31,6 +31,8 @@ for p,ms in paths.items():
             plist+=['{name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 50}}','{name: after, in: query, schema: {type: integer, minimum: 0}}']
         if ws:
             plist+=['{name: since, in: query, description: "the last seq the client saw; matching events after it are replayed", schema: {type: integer}}','{name: epoch, in: query, description: "the epoch of the hello frame; another epoch answers resync", schema: {type: string}}']
+        if h=='vendorEvidence':
+            plist.append('{name: name, in: query, description: "the original file name (kept with the evidence)", schema: {type: string, maxLength: 120}}')
         if h=='createImport':
             plist+=['{name: list_name, in: query, description: "the list\'s name (default: upload <time>)", schema: {type: string, maxLength: 200}}',
                     '{name: dedupe, in: query, description: "duplicate scope (default: config import.dedupe_scope)", schema: {type: string, enum: [list, campaign, organisation]}}',
@@ -44,7 +46,10 @@ for p,ms in paths.items():
         if plist:
             w('      parameters:')
             for x in plist: w('        - '+x)
-        if h=='createImport':
+        if h=='vendorEvidence':
+            w('      requestBody:'); w('        required: true'); w('        description: "the evidence file itself"'); w('        content:'); w('          application/octet-stream:')
+            w('            schema: {type: string, format: binary}')
+        elif h=='createImport':
             w('      requestBody:'); w('        required: true'); w('        description: "the CSV list itself (docs/import.md), at most server.max_body_bytes"'); w('        content:'); w('          text/csv:')
             w('            schema: {type: string}')
         elif m in ('POST','PATCH') and h!='logout':

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -162,6 +163,8 @@ const std::vector<Route>& ApiService::routes() {
       {"POST", "/api/v1/console/skip", Action::kConsole, "Preview: skip the shown contact (offered again later)", &S::consoleSkip},
       {"GET", "/api/v1/vendor/records", Action::kVendorRead, "Vendor-chain records you may see (?kind=site …)", &S::vendorRecords},
       {"GET", "/api/v1/vendor/records/{kind}/{rid}", Action::kVendorRead, "One vendor-chain record with its versions", &S::vendorRecord},
+      {"POST", "/api/v1/vendor/records", Action::kVendorWrite, "Write a new version of one registry record ({kind, data, valid_from?}; audited; vendor supervisors only inside their subtree)", &S::vendorWrite},
+      {"POST", "/api/v1/vendor/evidence", Action::kVendorWrite, "Upload an evidence file (the body; ?name=); answers its SHA-256 for a vetting record's evidence_docs", &S::vendorEvidence},
       {"GET", "/api/v1/campaigns/{id}/disclosure", Action::kReportRead, "Vendor-chain disclosure report (?from=YYYY-MM-DD&to=YYYY-MM-DD)", &S::campaignDisclosure},
       {"POST", "/api/v1/campaigns/{id}/imports", Action::kListWrite, "Upload a CSV list (the body) and import it in the background (Idempotency-Key honoured)", &S::createImport},
       {"GET", "/api/v1/campaigns/{id}/imports", Action::kListRead, "The campaign's list imports (paginated)", &S::listImports},
@@ -858,6 +861,77 @@ HttpResponse ApiService::vendorRecord(RequestCtx& c) {
   Json out = versionJson(*versions.back());
   out["versions"] = all;
   return HttpResponse::json(200, out);
+}
+
+// Registry edits (issue 8 §2): one new version of one record, validated and
+// access-checked by the vendor store (a vendor supervisor writes only inside
+// its subtree), audited in the same transaction. Evidence files are uploaded
+// first (vendorEvidence) and referenced as {"file":"evidence/<sha256>","sha256"}.
+HttpResponse ApiService::vendorWrite(RequestCtx& c) {
+  if (nestedTooDeep(c.req.body, 32)) return HttpResponse::error(Status::invalidArgument("the JSON body is nested too deeply"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {{"kind", FieldType::kString, true, 40},
+                                                         {"data", FieldType::kObject, true, 200},
+                                                         {"valid_from", FieldType::kString, false, 40}}));
+  auto kind = v::parseRecordKind(body["kind"].get<std::string>());
+  if (!kind.isOk()) return HttpResponse::error(Status::invalidArgument(kind.status().message(), "kind"));
+  storage::VendorWrite w{*kind, body["data"], std::nullopt};
+  if (body.contains("valid_from")) {
+    auto t = parseIso(body["valid_from"].get<std::string>());
+    if (!t.isOk()) return HttpResponse::error(Status::invalidArgument(t.status().message(), "valid_from"));
+    w.valid_from = *t;
+  }
+  // Evidence over the API is only what was uploaded: never a server path.
+  if (auto ev = w.data.find("evidence_docs"); ev != w.data.end() && ev->is_array()) {
+    static const std::regex kStored("^evidence/[0-9a-f]{64}$");
+    for (size_t i = 0; i < ev->size(); ++i) {
+      const Json& e = (*ev)[i];
+      if (e.is_object() && e.contains("file") &&
+          (!e["file"].is_string() || !std::regex_match(e["file"].get<std::string>(), kStored)))
+        return HttpResponse::error(Status::invalidArgument(
+            "evidence files are uploaded first (POST /api/v1/vendor/evidence) and named evidence/<sha256>",
+            "data.evidence_docs[" + std::to_string(i) + "].file"));
+    }
+  }
+  storage::SqliteVendorStore vs(store_.db(), clock_, dataDir());
+  auto vp = vendorPrincipal(*c.who);
+  auto out = vs.write({w}, actorOf(c), vp ? &*vp : nullptr, dataDir());
+  if (!out.isOk()) {
+    const Status& st = out.status();
+    if (st.code() == StatusCode::kPermissionDenied) return HttpResponse::error(st);  // outside its subtree
+    return HttpResponse::error(Status(st.code(), st.message(), st.field().empty() ? "data" : "data." + st.field()));
+  }
+  const auto& r = out->front();
+  Json j = versionJson(r.version);
+  j["created"] = r.created;
+  j["changed"] = r.changed;
+  return HttpResponse::json(200, j);
+}
+
+HttpResponse ApiService::vendorEvidence(RequestCtx& c) {
+  if (c.req.body.empty())
+    return HttpResponse::error(Status::invalidArgument("the request body is the evidence file, and it is empty", "body"));
+  std::string name = queryOr(c.req, "name", "evidence");
+  for (auto& ch : name)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_') ch = '_';
+  if (name.empty() || name.size() > 120 || name.front() == '.')
+    return HttpResponse::error(Status::invalidArgument("name must be a file name of at most 120 characters", "name"));
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(dataDir()) / "uploads" / ("evidence-" + randomToken().substr(0, 12));
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  fs::path file = dir / name;
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(c.req.body.data(), static_cast<std::streamsize>(c.req.body.size()));
+    out.flush();
+    if (!out) return HttpResponse::error(Status::unavailable("cannot store the upload under " + dir.string()));
+  }
+  storage::SqliteVendorStore vs(store_.db(), clock_, dataDir());
+  auto sha = vs.storeEvidenceFile(file.string(), actorOf(c));
+  fs::remove_all(dir, ec);
+  if (!sha.isOk()) return HttpResponse::error(sha.status());
+  return HttpResponse::json(200, Json{{"sha256", *sha}, {"file", "evidence/" + *sha}, {"size", c.req.body.size()},
+                                      {"original_name", name}});
 }
 
 HttpResponse ApiService::campaignDisclosure(RequestCtx& c) {
