@@ -898,7 +898,9 @@ HttpResponse ApiService::vendorWrite(RequestCtx& c) {
   if (!out.isOk()) {
     const Status& st = out.status();
     if (st.code() == StatusCode::kPermissionDenied) return HttpResponse::error(st);  // outside its subtree
-    return HttpResponse::error(Status(st.code(), st.message(), st.field().empty() ? "data" : "data." + st.field()));
+    // valid_from is a field of the request; every other field is one of the document's.
+    std::string field = st.field().empty() ? "data" : st.field() == "valid_from" ? "valid_from" : "data." + st.field();
+    return HttpResponse::error(Status(st.code(), st.message(), field));
   }
   const auto& r = out->front();
   Json j = versionJson(r.version);

@@ -169,6 +169,21 @@ TEST_F(AuthzMatrix, VendorSupervisorCannotOpenAnotherVendorsRecordsById) {
   Json listed = Json::parse(send("GET", "/api/v1/vendor/records?kind=site", procom_token).body);
   for (auto& item : listed["items"]) EXPECT_NE(item["id"], "site-prime-dc");
   EXPECT_EQ(listed["items"].size(), 2u);
+  // Writes by id: ProCom cannot write the prime vendor's site (nor plant a
+  // caller there); it may write its own; the record stays at version 1.
+  Json prime_site = Json::parse(send("GET", "/api/v1/vendor/records/site/site-prime-dc", prime_token).body)["data"];
+  prime_site["name"] = "hijacked";
+  EXPECT_EQ(send("POST", "/api/v1/vendor/records", procom_token, Json{{"kind", "site"}, {"data", prime_site}}.dump()).status, 403);
+  Json planted{{"ref", "caller-planted"}, {"site_id", "site-prime-dc"}, {"engagement_id", "eng-procom"}, {"worker_category", "employee"}};
+  EXPECT_EQ(send("POST", "/api/v1/vendor/records", procom_token, Json{{"kind", "caller"}, {"data", planted}}.dump()).status, 403);
+  Json after = Json::parse(send("GET", "/api/v1/vendor/records/site/site-prime-dc", prime_token).body);
+  EXPECT_EQ(after["version"], 1);
+  EXPECT_NE(after["data"]["name"], "hijacked");
+  Json own = Json::parse(send("GET", "/api/v1/vendor/records/site/site-procom-vineland", procom_token).body)["data"];
+  own["max_seats"] = 25;
+  HttpResponse own_write = send("POST", "/api/v1/vendor/records", procom_token, Json{{"kind", "site"}, {"data", own}}.dump());
+  EXPECT_EQ(own_write.status, 200) << own_write.body;
+  EXPECT_EQ(send("POST", "/api/v1/vendor/records", tokens_[Role::kCaller], Json{{"kind", "site"}, {"data", own}}.dump()).status, 403);
   HttpResponse disc = send("GET", "/api/v1/campaigns/1/disclosure", tokens_[Role::kCampaignManager]);
   EXPECT_EQ(disc.status, 200) << disc.body;
   EXPECT_EQ(send("GET", "/api/v1/campaigns/1/disclosure", procom_token).status, 403);
