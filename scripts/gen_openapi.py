@@ -31,6 +31,10 @@ for p,ms in paths.items():
             plist+=['{name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 50}}','{name: after, in: query, schema: {type: integer, minimum: 0}}']
         if ws:
             plist+=['{name: since, in: query, description: "the last seq the client saw; matching events after it are replayed", schema: {type: integer}}','{name: epoch, in: query, description: "the epoch of the hello frame; another epoch answers resync", schema: {type: string}}']
+        if h in ('campaignPacing','campaignPacingCsv'):
+            plist+=['{name: bucket, in: query, description: "the bucket length: 1 minute to 24 hours, e.g. 5m, 15m, 1h, 300s", schema: {type: string, default: 15m, pattern: "^[0-9]{1,7}[smh]$"}}',
+                    '{name: from, in: query, description: "calls dialled from (YYYY-MM-DD or ISO 8601); every bucket of the range is listed", schema: {type: string}}',
+                    '{name: to, in: query, description: "calls dialled before (a bare date includes that day)", schema: {type: string}}']
         if h=='vendorEvidence':
             plist.append('{name: name, in: query, description: "the original file name (kept with the evidence)", schema: {type: string, maxLength: 120}}')
         if h=='createImport':

@@ -12,6 +12,7 @@
 #include "api/decode.h"
 #include "api/explain.h"
 #include "api/exports.h"
+#include "api/pacing.h"
 #include "api/records.h"
 #include "common/log.h"
 #include "common/time_util.h"
@@ -149,6 +150,8 @@ const std::vector<Route>& ApiService::routes() {
       {"POST", "/api/v1/calls/{id}/disposition", Action::kDisposition, "Disposition, survey answers and callback for a call", &S::dispositionCall},
       {"GET", "/api/v1/campaigns/{id}/exports/calls.csv", Action::kReportRead, "Call records with survey answers as CSV (?from=&to=)", &S::exportCalls},
       {"GET", "/api/v1/campaigns/{id}/exports/productivity.csv", Action::kReportRead, "Productivity per caller or site as CSV (?by=caller|site&from=&to=)", &S::exportProductivity},
+      {"GET", "/api/v1/campaigns/{id}/reports/pacing", Action::kReportRead, "Pacing over the day: per time bucket calls placed, answered, bridged, abandoned, machine, the ledger's abandonment rate, lines in progress, callers and lines per caller (?bucket=15m&from=&to=)", &S::campaignPacing},
+      {"GET", "/api/v1/campaigns/{id}/reports/pacing.csv", Action::kReportRead, "The pacing report as CSV, one row per bucket (?bucket=15m&from=&to=)", &S::campaignPacingCsv},
       {"GET", "/api/v1/campaigns/{id}/survey-responses", Action::kReportRead, "Survey answers (paginated)", &S::listSurveyResponses},
       {"GET", "/api/v1/campaigns/{id}/callbacks", Action::kReportRead, "Scheduled callbacks (paginated)", &S::listCallbacks},
       {"GET", "/api/v1/campaigns/{id}/summary", Action::kReportRead, "Counts of contacts, dispositions and answers", &S::campaignSummary},
@@ -644,6 +647,31 @@ HttpResponse ApiService::exportProductivity(RequestCtx& c) {
   return csvDownload("campaign-" + std::to_string(id) + "-productivity-by-" +
                          (by == ProductivityBy::kSite ? "site" : "caller") + ".csv",
                      std::move(body));
+}
+
+// Pacing over the day (issue 8 §3, api/pacing.h): JSON for the report page's
+// charts, and the same report as CSV.
+Result<Json> ApiService::pacing(RequestCtx& c, std::string* bucket_name) {
+  ASSIGN_OR_RETURN(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RETURN(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  (void)camp;
+  std::string name = queryOr(c.req, "bucket", "15m");
+  ASSIGN_OR_RETURN(Millis bucket, parsePacingBucket(name));
+  ASSIGN_OR_RETURN(ExportRange range, parseExportRange(queryOr(c.req, "from"), queryOr(c.req, "to")));
+  if (bucket_name) *bucket_name = name;
+  return pacingReport(store_.db(), CampaignId(id), range, bucket, clock_.now());
+}
+
+HttpResponse ApiService::campaignPacing(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(Json report, pacing(c, nullptr));
+  return HttpResponse::json(200, report);
+}
+
+HttpResponse ApiService::campaignPacingCsv(RequestCtx& c) {
+  std::string bucket;
+  ASSIGN_OR_RESPOND(Json report, pacing(c, &bucket));
+  return csvDownload("campaign-" + std::to_string(report["campaign_id"].get<int64_t>()) + "-pacing-" + bucket + ".csv",
+                     pacingCsv(report));
 }
 
 HttpResponse ApiService::getCall(RequestCtx& c) {

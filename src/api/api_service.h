@@ -125,6 +125,9 @@ class ApiService {
   HttpResponse listCalls(RequestCtx&);
   HttpResponse exportCalls(RequestCtx&);
   HttpResponse exportProductivity(RequestCtx&);
+  HttpResponse campaignPacing(RequestCtx&);
+  HttpResponse campaignPacingCsv(RequestCtx&);
+  Result<Json> pacing(RequestCtx&, std::string* bucket_name);
   HttpResponse getCall(RequestCtx&);
   HttpResponse callExplain(RequestCtx&);
   HttpResponse dispositionCall(RequestCtx&);

@@ -54,6 +54,10 @@ if [[ "${EXPLAIN_2019:-0}" == 1 ]]; then
   # A call by the prime vendor's caller with its authorization record (tests/api/seed_explained_call.sh).
   EXPLAIN_CALL=$(bash "$SRC/tests/api/seed_explained_call.sh" "$BIN" "$D")
 fi
+if [[ "${PACING_SEED:-0}" == 1 ]]; then
+  # Three hours of call rows for the pacing report (seed_pacing.sh).
+  bash "$HERE/seed_pacing.sh" "$D/clearline.db" "$CID"
+fi
 mkdir -p "$SRC/test-artifacts/browser"
 cd "$HERE"
 EXPLAIN_CALL=$EXPLAIN_CALL ADMIN_TOKEN=$TOKEN BOB_TOKEN=$BOB_TOKEN CLEARLINE_URL=$URL CLEARLINE_DB=$D/clearline.db CLEARLINE_CAMPAIGN=$CID ARTIFACTS=$SRC/test-artifacts/browser node "$SCRIPT"

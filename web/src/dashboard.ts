@@ -162,7 +162,9 @@ export class Dashboard {
     clear(this.downloads,
       link(`${base}/calls.csv`, 'Call records and survey answers', 'dl-calls'), ' ',
       link(`${base}/productivity.csv?by=caller`, 'Productivity per caller', 'dl-callers'), ' ',
-      link(`${base}/productivity.csv?by=site`, 'Productivity per site', 'dl-sites'));
+      link(`${base}/productivity.csv?by=site`, 'Productivity per site', 'dl-sites'), ' ',
+      link(`/api/v1/campaigns/${this.selected}/reports/pacing.csv?bucket=15m`, 'Pacing per 15 minutes', 'dl-pacing-15m'), ' ',
+      h('a', { href: `#/reports/pacing?campaign=${this.selected}`, id: 'pacing-link' }, 'Pacing over the day (charts) →'));
   }
 
   // The campaign's calls (first 200), each with "why was this call allowed?".

@@ -8,6 +8,7 @@ import { Dashboard } from './dashboard';
 import { AdminPage } from './admin';
 import { DisclosurePage, VendorPage } from './vendor';
 import { ExplainPage } from './explain';
+import { PacingPage } from './pacing';
 
 const main = document.getElementById('main')!;
 const top = document.getElementById('top')!;
@@ -15,7 +16,7 @@ const top = document.getElementById('top')!;
 function header(user: User | null): void {
   const nav = h('nav', { 'aria-label': 'Main' });
   if (user && user.role !== 'caller') {
-    if (user.role !== 'vendor_supervisor') nav.append(h('a', { href: '#/dashboard' }, 'Dashboard'), h('a', { href: '#/admin' }, 'Admin'), h('a', { href: '#/disclosure' }, 'Disclosure'));
+    if (user.role !== 'vendor_supervisor') nav.append(h('a', { href: '#/dashboard' }, 'Dashboard'), h('a', { href: '#/admin' }, 'Admin'), h('a', { href: '#/reports/pacing' }, 'Pacing'), h('a', { href: '#/disclosure' }, 'Disclosure'));
     nav.append(h('a', { href: '#/vendor' }, 'Vendor registry'));
   }
   clear(top, h('div', { class: 'brand' }, 'Clearline'), nav,
@@ -68,6 +69,7 @@ function route(user: User): void {
   if (hash.startsWith('#/vendor')) { const v = new VendorPage(main, user, hash.split('/').slice(2)); page = v; void v.start(); }
   else if (user.role === 'vendor_supervisor') { location.hash = '#/vendor'; }
   else if (/^#\/calls\/\d+\/explain/.test(hash)) { const e = new ExplainPage(main, Number(hash.split('/')[2])); page = e; void e.start(); }
+  else if (hash.startsWith('#/reports/pacing')) { const p = new PacingPage(main); page = p; void p.start(); }
   else if (hash.startsWith('#/disclosure')) { const d = new DisclosurePage(main); page = d; void d.start(); }
   else if (hash.startsWith('#/admin')) { const a = new AdminPage(main, user); page = a; void a.start(); }
   else { const d = new Dashboard(main, user); page = d; void d.start(); }

@@ -1,0 +1,116 @@
+// Pacing over the day in the browser (issue 8 §3): three hours of seeded call
+// rows (seed_pacing.sh) → a manager opens the report from the dashboard, sees
+// one row per 15-minute bucket with the figures recomputed here from the
+// seeding rule, three uPlot charts actually drawn, a coarser bucket, a day
+// filter, and a CSV download that holds the same numbers.
+import { browser, check, login } from './lib.mjs';
+
+const URL = process.env.CLEARLINE_URL, ART = process.env.ARTIFACTS, CID = process.env.CLEARLINE_CAMPAIGN;
+const T0 = Date.parse('2026-11-28T09:00:00Z');
+
+// The seeding rule (seed_pacing.sh), bucketed like the server.
+function expected(bucketMin) {
+  const B = bucketMin * 60000;
+  const calls = [];
+  for (let k = 0; k < 180; k++) {
+    const d = T0 + k * 60000, ans = k % 3 !== 0, mach = ans && k % 5 === 0, human = ans && !mach;
+    const br = human && k % 7 !== 1, ab = human && k % 7 === 1;
+    calls.push({ d, end: d + (br ? 90000 : 40000), ans, mach, human, br, ab, caller: br ? `caller-${k % 4}` : '' });
+  }
+  const first = Math.floor(calls[0].d / B), last = Math.floor(calls[calls.length - 1].d / B);
+  const out = [];
+  for (let i = first; i <= last; i++) {
+    const lo = i * B, hi = lo + B, mine = calls.filter((c) => c.d >= lo && c.d < hi);
+    const count = (f) => mine.filter(f).length;
+    const live = count((c) => c.human), ab = count((c) => c.ab);
+    const lineMs = calls.reduce((s, c) => s + Math.max(0, Math.min(c.end, hi, (last + 1) * B) - Math.max(c.d, lo)), 0);
+    const callers = new Set(mine.filter((c) => c.caller).map((c) => c.caller)).size;
+    const lines = lineMs / B;
+    out.push({
+      time: `${new Date(lo).toISOString().slice(11, 16)}–${new Date(hi).toISOString().slice(11, 16)}`,
+      placed: mine.length, answered: count((c) => c.ans), bridged: count((c) => c.br), abandoned: ab, machine: count((c) => c.mach),
+      rate: live ? (Math.round((100 * ab / live) * 100) / 100).toFixed(2) : "—",
+      answer: mine.length ? (Math.round((100 * count((c) => c.ans) / mine.length) * 100) / 100).toFixed(1) : "—",
+      lines: (Math.round(lines * 1000) / 1000).toFixed(2), callers,
+      perCaller: callers ? (Math.round((lines / callers) * 1000) / 1000).toFixed(2) : '—',
+    });
+  }
+  return out;
+}
+
+async function tableRows(page) {
+  return page.$$eval('#pacing-rows tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+}
+
+function sameRows(got, want, what) {
+  check(got.length === want.length, `${what}: ${want.length} buckets (${got.length})`);
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i];
+    const row = [w.time, w.placed, w.answered, w.bridged, w.abandoned, w.machine, w.rate, w.answer, w.lines, w.callers, w.perCaller].map(String);
+    if (JSON.stringify(got[i]) !== JSON.stringify(row)) throw new Error(`FAIL: ${what}, bucket ${i}: got ${JSON.stringify(got[i])}, want ${JSON.stringify(row)}`);
+  }
+  console.log(`ok - ${what}: every figure of every bucket matches the seeded calls`);
+}
+
+// Pixels of a series colour on a uPlot canvas (the chart is really drawn).
+async function colourPixels(page, sel, [r, g, b]) {
+  return page.$eval(`${sel} canvas`, (cv, [r, g, b]) => {
+    const data = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4)
+      if (data[i + 3] > 200 && Math.abs(data[i] - r) < 12 && Math.abs(data[i + 1] - g) < 12 && Math.abs(data[i + 2] - b) < 12) n++;
+    return n;
+  }, [r, g, b]);
+}
+
+const { ctx, close } = await browser();
+try {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await login(page, URL, 'manager', 'manager-password');
+  await page.waitForSelector('#figures');
+  await page.waitForSelector('#pacing-link');
+  await page.click('#pacing-link');
+  await page.waitForSelector('#pacing-rows tr');
+  check((await page.inputValue('#pacing-campaign')) === String(CID), 'the dashboard opens the report for its campaign');
+
+  const want15 = expected(15);
+  sameRows(await tableRows(page), want15, '15-minute buckets');
+  const totals = await page.$$eval('#pacing-totals .figure .value', (v) => v.map((x) => x.textContent));
+  const placed = want15.reduce((s, b) => s + b.placed, 0), bridged = want15.reduce((s, b) => s + b.bridged, 0);
+  check(totals[0] === String(placed) && placed === 180, `totals: ${placed} placed`);
+  check(totals[2] === String(bridged), `totals: ${bridged} bridged`);
+  const legends = await page.$$eval('#pacing-chart-calls .u-legend .u-label', (l) => l.map((x) => x.textContent));
+  check(['placed', 'answered', 'bridged', 'abandoned', 'machine'].every((s) => legends.includes(s)), `the calls chart has its series (${legends.join(', ')})`);
+  check((await colourPixels(page, '#pacing-chart-calls', [11, 92, 173])) > 100, 'the calls chart draws the placed bars');
+  check((await colourPixels(page, '#pacing-chart-rates', [180, 35, 24])) > 50, 'the rates chart draws the abandonment rate');
+  check((await colourPixels(page, '#pacing-chart-lines', [130, 80, 223])) > 50, 'the lines chart draws the callers');
+  await page.screenshot({ path: `${ART}/70-pacing-charts.png` });
+  await page.evaluate(() => document.querySelector('#pacing-chart-lines').scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: `${ART}/71-pacing-lines-and-table.png` });
+
+  // The CSV download: the same numbers.
+  const href = await page.getAttribute('#dl-pacing', 'href');
+  const csv = await page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).text(), href);
+  const lines = csv.trim().split(/\r?\n/);
+  check(lines[0].startsWith('start,end,placed,answered,human,machine,bridged,abandoned'), 'the CSV has its header');
+  check(lines.length === want15.length + 1, `the CSV has one row per bucket (${lines.length - 1})`);
+  const row0 = lines[1].split(',');
+  check(row0[0] === '2026-11-28T09:00:00.000Z' && row0[2] === String(want15[0].placed) && row0[6] === String(want15[0].bridged) &&
+        row0[7] === String(want15[0].abandoned), `the CSV's first bucket matches (${lines[1]})`);
+
+  // An hour per bucket.
+  await page.selectOption('#pacing-bucket', '1h');
+  await page.waitForFunction(() => document.querySelectorAll('#pacing-rows tr').length === 3);
+  sameRows(await tableRows(page), expected(60), 'one-hour buckets');
+  // One day: every hour of it, the empty ones as zeros.
+  await page.fill('#pacing-day', '2026-11-28');
+  await page.waitForFunction(() => document.querySelectorAll('#pacing-rows tr').length === 24);
+  const day = await tableRows(page);
+  check(day[0][0] === '00:00–01:00' && day[0][1] === '0' && day[9][1] === '60' && day[12][1] === '0', 'the day view lists all 24 hours, calls only at 09–12');
+  check(errors.length === 0, `no page errors (${errors.join('; ')})`);
+} finally {
+  await close();
+}
+console.log('PASS');
