@@ -38,16 +38,17 @@ for (const r of cps) {
 }
 md += '\n### Concurrent bridged calls with full media\n\n';
 md += 'Every caller phone (agentbot) is bridged to one customer (carrier) for the talk time; both send 50 packets/s of G.711.\n';
-md += 'Expected packets per direction = bridged × talk / 20 ms. Loss to callers = 1 − bot received / relayed to callers; loss to customers = 1 − carrier received while bridged is not separable from its pre-bridge audio, so the relay counts are compared with the expected count instead.\n\n';
-md += '| callers | load avg | bridged | peak concurrent | RTP streams relayed | relayed to callers | relayed to customers | expected per direction | callers received | loss to callers | Clearline CPU % of a core per bridged call | carrier CPU per call (baseline) | loop p50 ≤ ms | loop p99 ≤ ms |\n';
-md += '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+md += 'Expected packets per direction = bridged × talk / 20 ms. Loss to callers = 1 − packets the phones received / packets Clearline relayed to them; loss to customers = 1 − packets the carrier received / packets Clearline relayed to it (Clearline sends a customer nothing before the bridge). A few packets in flight at hang-up count as lost.\n\n';
+md += '| callers | load avg | bridged | peak concurrent | RTP streams relayed | relayed to callers | relayed to customers | expected per direction | callers received | loss to callers | customers received | loss to customers | Clearline CPU % of a core per bridged call | carrier CPU per call (baseline) | loop p50 ≤ ms | loop p99 ≤ ms |\n';
+md += '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
 for (const r of conc) {
   const expected = (r.bridged * r.talk_ms) / 20;
   const callSeconds = (r.bridged * r.talk_ms) / 1000;
   const pctPerCall = (100 * cpuMs(r)) / 1000 / Math.max(1, callSeconds);
   const basePct = (100 * r.carrier_cpu_ms) / 1000 / Math.max(1, callSeconds);
   const loss = r.rtp_relayed_to_caller ? 1 - r.bot_rtp_rx / r.rtp_relayed_to_caller : NaN;
-  md += `| ${r.callers} | ${r.load_avg} | ${r.bridged} | ${r.peak_bridged} | ${2 * r.peak_bridged} | ${r.rtp_relayed_to_caller} | ${r.rtp_relayed_to_customer} | ${Math.round(expected)} | ${r.bot_rtp_rx} | ${fmt(100 * loss, 2)} % | ${fmt(pctPerCall, 3)} | ${fmt(basePct, 3)} | ${histQuantile(r.loop_latency_hist_log2ms, 0.5)} | ${histQuantile(r.loop_latency_hist_log2ms, 0.99)} |\n`;
+  const lossC = r.rtp_relayed_to_customer ? 1 - r.carrier_rtp_rx / r.rtp_relayed_to_customer : NaN;
+  md += `| ${r.callers} | ${r.load_avg} | ${r.bridged} | ${r.peak_bridged} | ${2 * r.peak_bridged} | ${r.rtp_relayed_to_caller} | ${r.rtp_relayed_to_customer} | ${Math.round(expected)} | ${r.bot_rtp_rx} | ${fmt(100 * loss, 3)} % | ${r.carrier_rtp_rx} | ${fmt(100 * lossC, 3)} % | ${fmt(pctPerCall, 3)} | ${fmt(basePct, 3)} | ${histQuantile(r.loop_latency_hist_log2ms, 0.5)} | ${histQuantile(r.loop_latency_hist_log2ms, 0.99)} |\n`;
 }
 writeFileSync(`${out}/report.md`, md);
 process.stdout.write(md);
