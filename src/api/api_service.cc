@@ -149,7 +149,7 @@ const std::vector<Route>& ApiService::routes() {
       {"GET", "/api/v1/calls/{id}/explain", Action::kReportRead, "Why was this call allowed? The authorization record (rules, versions, verdict), the vendor chain path, site, worker category and vetting snapshot", &S::callExplain},
       {"POST", "/api/v1/calls/{id}/disposition", Action::kDisposition, "Disposition, survey answers and callback for a call", &S::dispositionCall},
       {"GET", "/api/v1/campaigns/{id}/exports/calls.csv", Action::kReportRead, "Call records with survey answers as CSV (?from=&to=)", &S::exportCalls},
-      {"GET", "/api/v1/campaigns/{id}/exports/productivity.csv", Action::kReportRead, "Productivity per caller or site as CSV (?by=caller|site&from=&to=)", &S::exportProductivity},
+      {"GET", "/api/v1/campaigns/{id}/exports/productivity.csv", Action::kReportRead, "Productivity per caller, site or vendor as CSV (?by=caller|site|vendor&from=&to=)", &S::exportProductivity},
       {"GET", "/api/v1/campaigns/{id}/reports/pacing", Action::kReportRead, "Pacing over the day: per time bucket calls placed, answered, bridged, abandoned, machine, the ledger's abandonment rate, lines in progress, callers and lines per caller (?bucket=15m&from=&to=)", &S::campaignPacing},
       {"GET", "/api/v1/campaigns/{id}/reports/pacing.csv", Action::kReportRead, "The pacing report as CSV, one row per bucket (?bucket=15m&from=&to=)", &S::campaignPacingCsv},
       {"GET", "/api/v1/campaigns/{id}/survey-responses", Action::kReportRead, "Survey answers (paginated)", &S::listSurveyResponses},

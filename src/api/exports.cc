@@ -1,6 +1,7 @@
 #include "api/exports.h"
 
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "common/csv_write.h"
@@ -173,16 +174,23 @@ Status writeCallsCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRan
 Result<ProductivityBy> parseProductivityBy(std::string_view s) {
   if (s == "caller") return ProductivityBy::kCaller;
   if (s == "site") return ProductivityBy::kSite;
-  return Status::invalidArgument("'" + std::string(s) + "' is not caller or site", "by");
+  if (s == "vendor") return ProductivityBy::kVendor;
+  return Status::invalidArgument("'" + std::string(s) + "' is not caller, site or vendor", "by");
 }
 
 Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRange& range,
                             ProductivityBy by, const CsvSink& sink) {
-  const bool per_caller = by == ProductivityBy::kCaller;
+  const bool per_caller = by == ProductivityBy::kCaller, per_vendor = by == ProductivityBy::kVendor;
   // Calls a caller took were routed to them (caller_ref set); a site's calls are
   // its callers' calls. Abandoned calls had no caller, so they count per site
-  // only when no site is known ("(none)").
-  std::string key = per_caller ? "c.caller_ref" : "COALESCE(c.site_id, '(none)')";
+  // only when no site is known ("(none)"). A vendor's calls are those made under
+  // its engagement: the last engagement of the call's chain path names it.
+  std::string key = per_caller ? "c.caller_ref"
+                    : per_vendor
+                        ? "COALESCE((SELECT json_extract(e.data, '$.agent_entity_id') FROM vendor_records e"
+                          " WHERE e.kind = 'engagement' AND e.id = json_extract(c.engagement_path, '$[#-1]')"
+                          " ORDER BY e.version DESC LIMIT 1), '(none)')"
+                        : "COALESCE(c.site_id, '(none)')";
   ASSIGN_OR_RETURN(Stmt s, db.prepare(
       "SELECT " + key + ", " + (per_caller ? std::string("COALESCE(MAX(c.site_id),'')") : std::string("''")) +
       ", COUNT(*), SUM(c.bridged_at IS NOT NULL),"
@@ -199,9 +207,20 @@ Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const Ex
   bindRange(s, 2, range);
   std::string buf;
   Row row{buf};
+  // The vendor's legal name, from its newest entity record.
+  std::optional<Stmt> name_q;
+  if (per_vendor) {
+    ASSIGN_OR_RETURN(Stmt q, db.prepare("SELECT json_extract(data, '$.legal_name') FROM vendor_records"
+                                        " WHERE kind = 'entity' AND id = ? ORDER BY version DESC LIMIT 1"));
+    name_q.emplace(std::move(q));
+  }
   if (per_caller) {
     row.cell("caller");
     row.cell("site_id");
+  } else if (per_vendor) {
+    row.cell("vendor_id");
+    row.cell("vendor_name");
+    row.cell("callers");
   } else {
     row.cell("site_id");
     row.cell("callers");
@@ -215,6 +234,14 @@ Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const Ex
     ASSIGN_OR_RETURN(bool more, s.step());
     if (!more) break;
     row.cell(s.text(0));
+    if (per_vendor) {
+      std::string name;
+      name_q->reset();
+      name_q->bind(1, s.text(0));
+      ASSIGN_OR_RETURN(bool found, name_q->step());
+      if (found && !name_q->isNull(0)) name = name_q->text(0);
+      row.cell(name);
+    }
     row.cell(per_caller ? s.text(1) : std::to_string(s.int64(9)), per_caller ? CsvGuard::kFormula : CsvGuard::kNone);
     int64_t calls = s.int64(2), connected = s.int64(3), talk_ms = s.int64(4);
     row.cell(std::to_string(calls), CsvGuard::kNone);

@@ -37,8 +37,10 @@ using CsvSink = std::function<Status(std::string_view)>;
 
 Status writeCallsCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRange& range, const CsvSink& sink);
 
-enum class ProductivityBy { kCaller, kSite };
-Result<ProductivityBy> parseProductivityBy(std::string_view s);  // "caller" | "site"
+// kVendor: the vendor whose engagement the call was made under (the agent
+// entity of the last engagement on the call's chain path), with its legal name.
+enum class ProductivityBy { kCaller, kSite, kVendor };
+Result<ProductivityBy> parseProductivityBy(std::string_view s);  // "caller" | "site" | "vendor"
 Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRange& range,
                             ProductivityBy by, const CsvSink& sink);
 

@@ -65,9 +65,9 @@ void registerExport(CLI::App& root, GlobalOptions& g) {
                "authorization id, and one column per survey question (q:<key>)");
   common(calls);
   calls->callback([&g, o] { run(g, *o, true); });
-  auto* prod = cmd->add_subcommand("productivity", "Calls, connects, talk time and connects per hour, per caller or site");
+  auto* prod = cmd->add_subcommand("productivity", "Calls, connects, talk time and connects per hour, per caller, site or vendor");
   common(prod);
-  prod->add_option("--by", o->by, "caller | site")->capture_default_str();
+  prod->add_option("--by", o->by, "caller | site | vendor (the vendor whose engagement each call was made under)")->capture_default_str();
   prod->callback([&g, o] { run(g, *o, false); });
 }
 

@@ -137,6 +137,10 @@ PID=""
 "$BIN" export calls --campaign "$CID" --data-dir "$D" > "$D/cli-calls.csv" || fail "clearline export calls"
 grep -F "$(grep "^$CALL," "$D/calls.csv")" "$D/cli-calls.csv" >/dev/null || fail "the CLI's row for call $CALL differs from the API's"
 "$BIN" export productivity --campaign "$CID" --by site --data-dir "$D" | head -1 | grep -q '^site_id,callers,calls,connected' || fail "clearline export productivity --by site header"
+# Per vendor: calls not made under any engagement (no vendor chain here) are "(none)".
+"$BIN" export productivity --campaign "$CID" --by vendor --data-dir "$D" > "$D/prod-vendor.csv" || fail "export --by vendor"
+head -1 "$D/prod-vendor.csv" | grep -q '^vendor_id,vendor_name,callers,calls,connected' || fail "clearline export productivity --by vendor header"
+grep -q '^(none),' "$D/prod-vendor.csv" || fail "calls without a vendor chain are not counted under (none): $(cat "$D/prod-vendor.csv")"
 if "$BIN" export calls --campaign "$CID" --from 2026-13-01 --data-dir "$D" 2>"$D/err.txt"; then fail "bad --from accepted"; fi
 grep -q "from" "$D/err.txt" || fail "bad --from error does not name the field: $(cat "$D/err.txt")"
 grep -q -e 'admin-password' -e 'caller-password' "$D/serve.log" && fail "a password reached the log"

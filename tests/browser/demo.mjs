@@ -23,6 +23,11 @@ try {
   const rows = await page.textContent('#caller-rows');
   check(!rows.includes('demo-caller8') && !rows.includes('demo-caller9') && !rows.includes('demo-caller10'),
     'no caller from the correctional facility is signed in');
+  // Per vendor: the calls were made under the prime vendor's engagement, none under ProCom's.
+  await page.waitForFunction(() => (document.querySelector('#vendor-rows')?.textContent ?? '').includes('prime-vendor'), null, { timeout: 30000 });
+  const vendors = await page.textContent('#vendor-rows');
+  check(vendors.includes('Northstar Outreach'), 'the per-vendor table names the prime vendor');
+  check(!vendors.includes('procom') && !vendors.includes('ok-doc'), 'no call was made under the subcontractor or the prison');
   await page.waitForTimeout(4000);  // a few metric points for the chart
   await page.screenshot({ path: `${ART}/30-demo-dashboard-live.png`, fullPage: true });
   await page.goto(URL + '/#/disclosure');

@@ -25,6 +25,7 @@ export class Dashboard {
   private alertList = h('ul', { id: 'alerts', class: 'alerts', 'aria-live': 'polite' }, h('li', { class: 'muted' }, 'No alerts since this page opened.'));
   private chartBox = h('div', { id: 'chart', class: 'chart' });
   private siteTable = h('tbody', { id: 'site-rows' });
+  private vendorTable = h('tbody', { id: 'vendor-rows' });
   private downloads = h('p', { id: 'downloads', class: 'downloads' });
   private callRows = h('tbody', { id: 'call-rows' });
   private metricsSeen = 0;
@@ -57,6 +58,8 @@ export class Dashboard {
         h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Call', 'Number', 'Caller', 'Site', 'State', 'Disposition', ''].map((t) => h('th', { scope: 'col' }, t)))), this.callRows)),
       h('section', { class: 'card', id: 'reports' }, h('h2', {}, 'Per site'),
         h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Site', 'Callers', 'Calls', 'Connected', 'Talk (min)', 'Avg talk (s)', 'Connected / hour'].map((t) => h('th', { scope: 'col' }, t)))), this.siteTable),
+        h('h2', {}, 'Per vendor'),
+        h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Vendor', 'Name', 'Callers', 'Calls', 'Connected', 'Talk (min)', 'Avg talk (s)', 'Connected / hour'].map((t) => h('th', { scope: 'col' }, t)))), this.vendorTable),
         h('h2', {}, 'Exports (CSV)'), this.downloads));
     this.makeChart();
     this.stream.start();
@@ -163,6 +166,7 @@ export class Dashboard {
       link(`${base}/calls.csv`, 'Call records and survey answers', 'dl-calls'), ' ',
       link(`${base}/productivity.csv?by=caller`, 'Productivity per caller', 'dl-callers'), ' ',
       link(`${base}/productivity.csv?by=site`, 'Productivity per site', 'dl-sites'), ' ',
+      link(`${base}/productivity.csv?by=vendor`, 'Productivity per vendor', 'dl-vendors'), ' ',
       link(`/api/v1/campaigns/${this.selected}/reports/pacing.csv?bucket=15m`, 'Pacing per 15 minutes', 'dl-pacing-15m'), ' ',
       h('a', { href: `#/reports/pacing?campaign=${this.selected}`, id: 'pacing-link' }, 'Pacing over the day (charts) →'));
   }
@@ -176,16 +180,24 @@ export class Dashboard {
     if (!r.items.length) this.callRows.append(h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No calls yet.')));
   }
 
-  // The per-site table reads the same CSV the "per site" download gives.
+  // The per-site and per-vendor tables read the same CSVs the downloads give.
   private async loadSites(): Promise<void> {
-    const res = await fetch(`/api/v1/campaigns/${this.selected}/exports/productivity.csv?by=site`, { credentials: 'same-origin' });
+    await Promise.all([
+      this.loadBreakdown('site', this.siteTable, ['site_id', 'callers']),
+      this.loadBreakdown('vendor', this.vendorTable, ['vendor_id', 'vendor_name', 'callers']),
+    ]);
+  }
+
+  private async loadBreakdown(by: string, table: HTMLElement, keys: string[]): Promise<void> {
+    const res = await fetch(`/api/v1/campaigns/${this.selected}/exports/productivity.csv?by=${by}`, { credentials: 'same-origin' });
     if (!res.ok) return;
     const rows = parseCsv(await res.text());
     const head = rows.shift() ?? [];
     const col = (r: string[], name: string) => r[head.indexOf(name)] ?? '';
     const body = rows.filter((r) => r.length > 1);
-    clear(this.siteTable, ...body.map((r) => h('tr', {}, ...['site_id', 'callers', 'calls', 'connected', 'talk_minutes', 'average_talk_seconds', 'connected_per_hour'].map((k) => h('td', {}, col(r, k) || '—')))));
-    if (!body.length) this.siteTable.append(h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No calls yet.')));
+    const cols = [...keys, 'calls', 'connected', 'talk_minutes', 'average_talk_seconds', 'connected_per_hour'];
+    clear(table, ...body.map((r) => h('tr', {}, ...cols.map((k) => h('td', {}, col(r, k) || '—')))));
+    if (!body.length) table.append(h('tr', {}, h('td', { colspan: cols.length, class: 'muted' }, 'No calls yet.')));
   }
 
   private renderCallers(): void {
