@@ -57,6 +57,7 @@ ring_timeout_s = 30     # never below 15 (R5)
 rtp_port_min = 20000
 rtp_port_max = 29999
 options_interval_s = 10
+media_timeout_s = 10    # no RTP on a bridged customer leg or an open caller leg for this long: the leg ends (media_timeout); 0 = off
 
 [policy]
 rules_dir = ""          # rule tables (*.toml); empty = DATA_DIR/rules if present, else the shipped data/rules

@@ -36,6 +36,7 @@ DialerOptions dialerOptionsFromConfig(const Config& cfg, const std::string& data
   o.sip.rtp_port_min = static_cast<uint16_t>(cfg.getInt("sip.rtp_port_min"));
   o.sip.rtp_port_max = static_cast<uint16_t>(cfg.getInt("sip.rtp_port_max"));
   o.sip.options_interval = Millis(cfg.getInt("sip.options_interval_s") * 1000);
+  o.sip.media_timeout = Millis(std::max<int64_t>(0, cfg.getInt("sip.media_timeout_s")) * 1000);
   o.ring_timeout = Millis(std::max<int64_t>(15, cfg.getInt("sip.ring_timeout_s")) * 1000);
   o.sip.recordings_dir = (std::filesystem::path(data_dir) / "recordings").string();
   o.config = cfg;
@@ -395,6 +396,17 @@ struct Dialer::Impl : core::TelephonyListener,
       for (auto& r : runtimes) r->onTelephonyEvent(ev);
       return;
     }
+    if (ev.kind == Kind::kCallerLegDown) {
+      // Why a caller's phone leg ended (caller_gone: the phone hung up;
+      // media_timeout: it sent no audio for [sip] media_timeout_s and was
+      // hung up; error: it could not be called), on the audit chain.
+      auto& db = store->db();
+      check(db.transaction([&]() -> Status {
+              return storage::audit(db, clock, actor, "caller.leg_down", "caller", ev.caller_ref,
+                                    Json{{"cause", core::toString(ev.cause)}});
+            }),
+            "caller leg audit");
+    }
     if (ev.kind == Kind::kCallerLegUp || ev.kind == Kind::kCallerLegDown) {
       auto it = caller_runtime.find(ev.caller_ref);
       if (it != caller_runtime.end()) it->second->onTelephonyEvent(ev);
@@ -733,6 +745,18 @@ struct Dialer::Impl : core::TelephonyListener,
     return it->second;
   }
 
+  // {caller_ref: {state, reason}} of every caller the runtimes know.
+  Json callerStates() const {
+    Json j = Json::object();
+    for (auto& r : runtimes) {
+      for (const core::CallerSnapshot& k : r->callers()) {
+        j[k.caller_ref] = Json{{"state", core::toString(k.state)}, {"reason", k.pause_reason},
+                               {"campaign", r->options().campaign.id.value}};
+      }
+    }
+    return j;
+  }
+
   int64_t manualCount(int64_t core::RuntimeCounters::*field) const {
     int64_t n = 0;
     for (auto& r : runtimes) n += r->counters().*field;
@@ -973,6 +997,9 @@ Json Dialer::summary() const {
               {"gate_log_errors", impl_->gate_log_errors},
               {"recovered_calls", impl_->recovered_calls},
               {"recordings_written", st.recordings_written},
+              {"media_timeouts_caller", st.media_timeouts_caller},
+              {"media_timeouts_customer", st.media_timeouts_customer},
+              {"callers", impl_->callerStates()},
               {"rtp_relayed_to_caller", st.rtp_relayed_to_caller},
               {"rtp_relayed_to_customer", st.rtp_relayed_to_customer},
               {"registrations", st.registrations},

@@ -3,7 +3,8 @@
 // (the caller's open leg), and whenever a customer is connected (relayed audio
 // starts: a marker bit or a gap) "talks" by playing audio for a drawn time,
 // then keys '#' (hang up the customer) and a disposition digit ('1'). When
-// the customer hangs up first (audio stops), it keys the digit only.
+// the customer hangs up first (audio stops), it keys the digit only. Between
+// customers it sends silent frames (the leg is never mute, like a real phone).
 //
 //   clearline-agentbot --registrar 127.0.0.1:5060 --count 10 --prefix caller
 //     --password secret [--talk-mean-ms 8000] [--wrap-ms 500] [--wav F] [--seed 1]
@@ -240,7 +241,14 @@ class Bots {
     loop_.addTimer(Millis(std::max<int64_t>(0, next_tick_ - now)), [this] { tick(); });
     for (auto& [u, b] : bots_) {
       if (!b->media || !b->answered) continue;
-      if (b->in_customer && !b->talking) continue;
+      if (!b->talking) {
+        // Between customers a phone still sends (silent) audio, as real
+        // phones do: Clearline ends an open leg that stays mute for
+        // [sip] media_timeout_s (a phone that vanished without a BYE).
+        static const int16_t kSilence[160] = {};
+        b->media->sendPcm(kSilence, 160);
+        continue;
+      }
       if (b->talking) {
         if (now >= b->talk_until && !a_.has("no_keys")) {
           endCustomer(*b, true);

@@ -78,6 +78,8 @@ HangupCause causeForQ850(int q) {
     case 41:  // temporary failure
     case 42:  // switching equipment congestion
       return HangupCause::kCongestion;
+    case 102:  // recovery on timer expiry: the far end saw no media (RTP timeout)
+      return HangupCause::kMediaTimeout;
     default:
       return HangupCause::kNormal;
   }
@@ -109,7 +111,7 @@ int q850ForCause(HangupCause c) {
     case HangupCause::kCancelled: return 16;
     case HangupCause::kSafeHarborDone: return 16;
     case HangupCause::kCallerGone: return 16;
-    case HangupCause::kMediaTimeout: return 41;
+    case HangupCause::kMediaTimeout: return 102;  // recovery on timer expiry (no RTP for too long)
     case HangupCause::kSystemRestart: return 41;
     case HangupCause::kError: return 41;
   }

@@ -48,6 +48,7 @@ TEST(HangupCauses, ByeReasons) {
   EXPECT_EQ(causeForRemoteBye("Q.850;cause=1"), HangupCause::kInvalidNumber);
   EXPECT_EQ(causeForRemoteBye("Q.850;cause=34"), HangupCause::kCongestion);
   EXPECT_EQ(causeForRemoteBye("Q.850;cause=42"), HangupCause::kCongestion);
+  EXPECT_EQ(causeForRemoteBye("Q.850;cause=102"), HangupCause::kMediaTimeout);
   EXPECT_EQ(causeForRemoteBye("SIP;cause=486"), HangupCause::kBusy);
   EXPECT_EQ(causeForRemoteBye("SIP;cause=200;text=\"Call completed elsewhere\""),
             HangupCause::kNormal);
@@ -59,10 +60,22 @@ TEST(HangupCauses, ByeReasons) {
 TEST(HangupCauses, Q850RoundTripForCausesThatHaveOne) {
   for (HangupCause c : {HangupCause::kNormal, HangupCause::kBusy, HangupCause::kNoAnswer,
                         HangupCause::kRejected, HangupCause::kInvalidNumber,
-                        HangupCause::kCongestion}) {
+                        HangupCause::kCongestion, HangupCause::kMediaTimeout}) {
     EXPECT_EQ(causeForQ850(q850ForCause(c)), c) << toString(c);
   }
   EXPECT_EQ(q850ForCause(HangupCause::kTrunkDown), 38);
+}
+
+// A leg that sent no RTP for [sip] media_timeout_s is ended with its own cause,
+// distinct from a hang-up, a caller who left, or an error, in both directions.
+TEST(HangupCauses, MediaTimeoutIsDistinct) {
+  EXPECT_EQ(q850ForCause(HangupCause::kMediaTimeout), 102);
+  EXPECT_EQ(causeForQ850(102), HangupCause::kMediaTimeout);
+  EXPECT_EQ(core::toString(HangupCause::kMediaTimeout), "media_timeout");
+  for (HangupCause other : {HangupCause::kNormal, HangupCause::kCallerGone, HangupCause::kError,
+                            HangupCause::kSystemRestart, HangupCause::kCongestion}) {
+    EXPECT_NE(q850ForCause(other), q850ForCause(HangupCause::kMediaTimeout)) << core::toString(other);
+  }
 }
 
 }  // namespace

@@ -51,6 +51,7 @@ struct CustLeg {
   bool prompt_auto = false;
   bool recording = false;
   bool was_answered = false;
+  int64_t bridged_ms = 0;  // steadyMillis() at the bridge (media timeout reference)
   std::vector<int16_t> rec_customer, rec_caller;
   std::string rec_path;
 };
@@ -61,6 +62,7 @@ struct CallerLeg {
   struct sipsess* sess = nullptr;
   std::unique_ptr<MediaLeg> media;
   bool up = false;
+  int64_t up_ms = 0;  // steadyMillis() when the leg came up (media timeout reference)
   CallId bridged;
 };
 
@@ -107,6 +109,7 @@ struct LibreTelephony::Impl {
   std::string trunk_route_str;
 
   int64_t next_tick = 0;
+  uint64_t media_timer = 0;
   bool shutting_down = false;
 
   Impl(LibreLoop& l, const Clock& c, LibreTelephonyConfig config, core::TelephonyListener* lis)
@@ -187,6 +190,53 @@ struct LibreTelephony::Impl {
       st.safe_harbor_played++;
       emitCall(Kind::kSafeHarborPlayed, c->id);
       endCall(*c, HangupCause::kSafeHarborDone, 0, true);
+    }
+  }
+
+  // ------------------------------------------------------------ media timeouts
+  // Every quarter of the timeout (at least 200 ms): a bridged customer leg or
+  // an open caller leg whose last RTP packet (or, if none, its bridge / leg-up
+  // instant) is older than cfg.media_timeout is ended with kMediaTimeout.
+  void scheduleMediaCheck() {
+    if (cfg.media_timeout.count() <= 0) return;
+    Millis every(std::max<int64_t>(200, cfg.media_timeout.count() / 4));
+    media_timer = loop.addTimer(every, [this] {
+      media_timer = 0;
+      if (shutting_down) return;
+      mediaCheck(steadyMillis());
+      scheduleMediaCheck();
+    });
+  }
+
+  void mediaCheck(int64_t now) {
+    const int64_t limit = cfg.media_timeout.count();
+    std::vector<CustLeg*> customers;
+    for (auto& [id, c] : calls) {
+      if (c->state != CustState::kBridged) continue;
+      if (now - std::max(c->media->last_rx_ms, c->bridged_ms) > limit) customers.push_back(c.get());
+    }
+    for (CustLeg* c : customers) {
+      st.media_timeouts_customer++;
+      logLimited("media-timeout-customer", "call " + c->id.str() + ": no RTP from the customer for " +
+                                               std::to_string(limit / 1000) + " s: ended (media_timeout)");
+      endCall(*c, HangupCause::kMediaTimeout, 0, true);
+    }
+    std::vector<std::string> refs;
+    for (auto& [ref, k] : callers) {
+      if (!k->up) continue;
+      if (now - std::max(k->media->last_rx_ms, k->up_ms) > limit) refs.push_back(ref);
+    }
+    for (const std::string& ref : refs) {
+      auto it = callers.find(ref);
+      if (it == callers.end()) continue;
+      st.media_timeouts_caller++;
+      spdlog::warn("sip: caller '{}': no RTP from the phone for {} ms: leg ended (media_timeout), registration dropped",
+                   ref, limit);
+      // The phone vanished without a BYE: its registration is stale too, so
+      // nobody calls it again until it registers again.
+      regs.erase(ref);
+      if (cfg.on_registration) cfg.on_registration(ref, "", 0);
+      dropCaller(*it->second, HangupCause::kMediaTimeout);
     }
   }
 
@@ -545,6 +595,7 @@ struct LibreTelephony::Impl {
     auto* k = static_cast<CallerLeg*>(arg);
     if (!k->media->hasRemote()) return;
     k->up = true;
+    k->up_ms = steadyMillis();
     k->impl->emitCaller(Kind::kCallerLegUp, k->ref);
   }
 
@@ -557,7 +608,13 @@ struct LibreTelephony::Impl {
   void dropCaller(CallerLeg& k, HangupCause cause) {
     std::string ref = k.ref;
     if (k.bridged.valid()) {
-      if (CustLeg* c = find(k.bridged)) endCall(*c, HangupCause::kCallerGone, 0, true);
+      // The customer's call ends because its caller's leg did: a media timeout
+      // keeps its own cause on the call, anything else is "caller gone".
+      HangupCause cc = cause == HangupCause::kMediaTimeout ? cause : HangupCause::kCallerGone;
+      if (CustLeg* c = find(k.bridged)) endCall(*c, cc, 0, true);
+    }
+    if (k.sess && cause == HangupCause::kMediaTimeout) {
+      (void)sipsess_set_close_headers(k.sess, "Reason: Q.850;cause=%d\r\n", q850ForCause(cause));
     }
     k.sess = static_cast<struct sipsess*>(mem_deref(k.sess));
     emitCaller(Kind::kCallerLegDown, ref, cause);
@@ -593,6 +650,7 @@ struct LibreTelephony::Impl {
     if (c->deadline_timer) loop.cancelTimer(c->deadline_timer);
     c->deadline_timer = 0;
     c->state = CustState::kBridged;
+    c->bridged_ms = steadyMillis();
     c->caller_ref = ref;
     it->second->bridged = id;
     st.calls_bridged++;
@@ -691,7 +749,8 @@ struct LibreTelephony::Impl {
     for (auto& ref : refs) closeCallerLeg(ref);
     if (options_timer) loop.cancelTimer(options_timer);
     if (options_timeout_timer) loop.cancelTimer(options_timeout_timer);
-    options_timer = options_timeout_timer = 0;
+    if (media_timer) loop.cancelTimer(media_timer);
+    options_timer = options_timeout_timer = media_timer = 0;
     options_req = static_cast<struct sip_request*>(mem_deref(options_req));
   }
 };
@@ -713,6 +772,7 @@ LibreTelephony::~LibreTelephony() {
   impl_->callers.clear();
   if (impl_->options_timer) impl_->loop.cancelTimer(impl_->options_timer);
   if (impl_->options_timeout_timer) impl_->loop.cancelTimer(impl_->options_timeout_timer);
+  if (impl_->media_timer) impl_->loop.cancelTimer(impl_->media_timer);
   impl_->options_req = static_cast<struct sip_request*>(mem_deref(impl_->options_req));
   impl_->stack.reset();
 }
@@ -740,6 +800,7 @@ Result<std::unique_ptr<LibreTelephony>> LibreTelephony::create(LibreLoop& loop, 
   std::unique_ptr<LibreTelephony> t(new LibreTelephony(std::move(impl)));
   p->tick();
   p->scheduleOptions(Millis(0));
+  p->scheduleMediaCheck();
   return t;
 }
 

@@ -13,7 +13,10 @@
 //    this process (own SSRC/seq/ts per leg, µ-law <-> A-law transcoding);
 //  - the safe-harbor prompt (and a safety net: an answered customer that is
 //    neither bridged nor prompted nor hung up 3 s after answer gets the prompt);
-//  - recordings (both parties, stereo WAV: left customer, right caller).
+//  - recordings (both parties, stereo WAV: left customer, right caller);
+//  - media timeouts: a bridged customer leg or an open caller leg with no RTP
+//    for cfg.media_timeout is ended with kMediaTimeout (a caller's phone that
+//    vanished without BYE also loses its registration: it must REGISTER again).
 // Events go to the TelephonyListener, always posted on the loop (never
 // re-entrantly from a command). Every method: loop thread only.
 #pragma once
@@ -48,6 +51,9 @@ struct LibreTelephonyConfig {
   Millis safe_harbor_deadline{3000};    // safety net after answer (the runtime's grace is 2 s)
   std::string recordings_dir;           // "" = recordings off
   bool loopback_only = true;            // refuse SDP media outside 127/8
+  // A bridged customer leg or an open caller leg that receives no RTP for this
+  // long is ended with HangupCause::kMediaTimeout ([sip] media_timeout_s; 0 = off).
+  Millis media_timeout{10000};
   // Password of a caller's SIP account (user name == caller_ref); nullopt = unknown.
   std::function<std::optional<std::string>(const std::string&)> caller_password;
   // Told about every accepted REGISTER (expires_at: epoch ms; 0 = removed), so
@@ -59,6 +65,7 @@ struct TelephonyStats {
   uint64_t calls_placed = 0, calls_answered = 0, calls_bridged = 0, safe_harbor_played = 0,
            safe_harbor_auto = 0, trunk_refused = 0, registrations = 0, bad_registrations = 0,
            inbound_refused = 0, recordings_written = 0, recording_failures = 0;
+  uint64_t media_timeouts_caller = 0, media_timeouts_customer = 0;
   uint64_t rtp_relayed_to_caller = 0, rtp_relayed_to_customer = 0;
   size_t active_calls = 0, caller_legs = 0;
 };

@@ -274,6 +274,7 @@ void MediaLeg::onRtp(const void* src_v, const void* hdr_v, struct mbuf* mb) {
     logLimited("rtp-src", std::string("RTP from unexpected source ") + b + " dropped");
     return;
   }
+  last_rx_ms = steadyMillis();
   size_t n = mbuf_get_left(mb);
   uint8_t* p = mbuf_buf(mb);
   if (hdr->pt == dtmf_pt_) {

@@ -105,6 +105,9 @@ class MediaLeg {
   static bool loopback_only;                       // refuse non-127/8 media (tests, demo)
 
   uint64_t rx_packets = 0, tx_packets = 0, rx_bad_source = 0, rx_voiced = 0;
+  // steadyMillis() of the last RTP packet from the negotiated source (any
+  // payload type: audio, DTMF, comfort noise); 0 = none yet. Media timeouts.
+  int64_t last_rx_ms = 0;
 
   // libre callback glue (public for the C trampolines in stack.cc).
   void onRtp(const void* src, const void* hdr, struct mbuf* mb);

@@ -384,6 +384,12 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
       returnOffer(slot);
       int cs = k.call;
       CallerState was = k.state;
+      // Why the caller was logged out, for the console and caller.state:
+      // "leg_lost: caller_gone" (the phone hung up) or "leg_lost: media_timeout"
+      // (no audio from the phone: it vanished without a BYE). Cleared at login.
+      // (kNormal: Clearline closed the leg itself, e.g. at shutdown: no reason.)
+      k.pause_reason = ev.cause == HangupCause::kNormal ? std::string()
+                                                        : "leg_lost: " + std::string(toString(ev.cause));
       moveCaller(slot, CallerEvent::kLegLost, now);
       setLoggedIn(slot, false);
       k.call = -1;
@@ -1387,7 +1393,8 @@ void CampaignRuntime::publishCaller(int slot, TimePoint now) {
   const Caller& k = callers_[slot];
   DomainEvent ev{"caller.state", opts_.campaign.id.str(), k.ref, Json::object(), now};
   ev.data["state"] = std::string(toString(k.state));
-  if (k.state == CallerState::kPaused) ev.data["reason"] = k.pause_reason;
+  if (k.state == CallerState::kPaused || (k.state == CallerState::kLoggedOut && !k.pause_reason.empty()))
+    ev.data["reason"] = k.pause_reason;
   if (k.call >= 0) ev.data["call_id"] = calls_[k.call].id.value;
   ports_.events->publish(ev);
 }

@@ -927,6 +927,39 @@ TEST(CampaignRuntimeTest, CallerLegLostWhileTheirDialRingsEndsThatCall) {
   EXPECT_FALSE(r.records.leads.back().final);
 }
 
+// A caller's phone that vanished (the edge saw no RTP on the open leg for
+// [sip] media_timeout_s): the caller is logged out with the reason, the
+// customer they were talking to is hung up, and the call ends cleanly.
+TEST(CampaignRuntimeTest, MediaTimeoutOnTheCallersLegLogsThemOutWithTheReason) {
+  Rig r;
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  CallId id = r.tel.originated[0].call_id;
+  r.ev(K::kAnswered, id, 5000);
+  r.ev(K::kHuman, id, 6000);
+  r.ev(K::kBridged, id, 6000);
+  ASSERT_EQ(*r.rt->callerState("alice"), CallerState::kOnCall);
+  TelephonyEvent down{K::kCallerLegDown, CallId(), "alice", HangupCause::kMediaTimeout, 0, at(20000)};
+  r.rt->onTelephonyEvent(down);
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kLoggedOut);
+  ASSERT_EQ(r.tel.hangups.size(), 1u);
+  EXPECT_EQ(r.tel.hangups[0].first, id);
+  const DomainEvent* last = nullptr;
+  for (const auto& e : r.events.evs)
+    if (e.type == "caller.state" && e.caller_ref == "alice") last = &e;
+  ASSERT_NE(last, nullptr);
+  EXPECT_EQ(last->data["state"], "logged_out");
+  EXPECT_EQ(last->data["reason"], "leg_lost: media_timeout");
+  r.ev(K::kEnded, id, 20100, HangupCause::kMediaTimeout);
+  EXPECT_EQ(r.rt->linesInUse(), 0);
+  EXPECT_EQ(r.rt->callsInFlight(), 0);
+  ASSERT_FALSE(r.records.recs.empty());
+  ASSERT_TRUE(r.records.recs.back().hangup_cause.has_value());
+  EXPECT_EQ(*r.records.recs.back().hangup_cause, HangupCause::kMediaTimeout);
+  EXPECT_EQ(r.records.recs.back().state, CallState::kEnded);
+  EXPECT_TRUE(r.tel.originated.size() == 1u);  // nobody left to dial for
+}
+
 TEST(CampaignRuntimeTest, LogoutAskedWhileTheirDialRingsTakesEffectWhenItEnds) {
   Rig r = manualRig();
   r.rt->addLead(lead("+15550000001", 1));
