@@ -36,6 +36,7 @@ struct DialerCliOpts {
   bool until_idle = false;
   int64_t ring_timeout_s = 0;
   std::vector<std::string> manual;  // callers who press Call for every next manual lead
+  bool amd = false;
 };
 
 void registerDialer(CLI::App& root, GlobalOptions& g) {
@@ -52,6 +53,7 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
   run->add_option("--ring-timeout-s", o->ring_timeout_s, "Ring timeout (never below 15 s)");
   run->add_option("--minutes", o->minutes, "Stop after this many minutes (0 = until SIGTERM/SIGINT)");
   run->add_flag("--until-idle", o->until_idle, "Stop when nothing is left to dial now and no call is up");
+  run->add_flag("--amd", o->amd, "Answering-machine detection on autodialed calls (as [sip] amd = true)");
   run->add_option("--manual", o->manual,
                   "Caller (repeatable) who presses Call for each next caller-placed lead (human-initiated / "
                   "preview campaign, or leads routed out of an autodial campaign); paused on autodial campaigns, "
@@ -83,6 +85,7 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
       for (auto& [u, p] : *creds) d.auto_login.push_back(u);
     }
     d.manual_callers = o->manual;
+    if (o->amd) d.amd = true;
     auto loop = sip::LibreLoop::create();
     if (!loop.isOk()) return (void)fail(g, loop.status());
     if (o->clock_offset_s != 0 && !(loopbackHost(d.sip.trunk_host) && loopbackHost(d.sip.listen_ip))) {

@@ -57,6 +57,7 @@ ring_timeout_s = 30     # never below 15 (R5)
 rtp_port_min = 20000
 rtp_port_max = 29999
 options_interval_s = 10
+amd = false             # answering-machine detection on autodialed calls (docs/sip.md "AMD"): machines are dispositioned machine, never bridged; the verdict comes within the 2 s grace (undecided = person)
 media_timeout_s = 10    # no RTP on a bridged customer leg or an open caller leg for this long: the leg ends (media_timeout); 0 = off
 
 [policy]

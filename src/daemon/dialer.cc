@@ -41,6 +41,7 @@ DialerOptions dialerOptionsFromConfig(const Config& cfg, const std::string& data
   o.sip.recordings_dir = (std::filesystem::path(data_dir) / "recordings").string();
   o.config = cfg;
   o.pacer = cfg.getString("pacing.pacer");
+  o.amd = cfg.getBool("sip.amd");
   o.tick = Millis(std::max<int64_t>(20, cfg.getInt("pacing.tick_ms")));
   return o;
 }
@@ -575,7 +576,10 @@ struct Dialer::Impl : core::TelephonyListener,
     core::RuntimeOptions ro;
     ro.campaign = c;
     ro.ring_timeout = opt.ring_timeout;
-    ro.detect_machine = false;  // no AMD on the SIP edge yet
+    // AMD (sip/amd.h) on the customer's audio; the grace runs from the answer
+    // either way, so the detection delay counts toward it (the edge's verdict
+    // is due by grace - 300 ms, undecided = person).
+    ro.detect_machine = opt.amd;
     ro.grace = opt.grace;
     ro.grace_from = core::GraceReference::kAnswer;
     ro.metrics_every = opt.metrics_every;
@@ -806,6 +810,8 @@ Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock
   p->opt.sip.on_registration = [p](const std::string& user, const std::string& contact, int64_t expires) {
     p->saveRegistration(user, contact, expires);
   };
+  // AMD's verdict is due 300 ms before the grace ends (a person never waits longer for it).
+  p->opt.sip.amd = sip::amdConfigForBudget(static_cast<int>(p->opt.grace.count()) - 300);
   ASSIGN_OR_RETURN(p->tel, sip::LibreTelephony::create(loop, clock, p->opt.sip, p));
   p->tel->setCallerDigitHandler([p](const std::string& ref, char d) { p->onDigit(ref, d); });
   return std::unique_ptr<Dialer>(new Dialer(std::move(impl)));
@@ -997,6 +1003,10 @@ Json Dialer::summary() const {
               {"gate_log_errors", impl_->gate_log_errors},
               {"recovered_calls", impl_->recovered_calls},
               {"recordings_written", st.recordings_written},
+              {"amd", impl_->opt.amd},
+              {"amd_human", st.amd_human},
+              {"amd_machine", st.amd_machine},
+              {"amd_undecided", st.amd_undecided},
               {"media_timeouts_caller", st.media_timeouts_caller},
               {"media_timeouts_customer", st.media_timeouts_customer},
               {"callers", impl_->callerStates()},

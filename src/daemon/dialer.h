@@ -84,6 +84,10 @@ struct DialerOptions {
   // campaign they are paused ("manual") as soon as their leg is up, so the
   // pacer never routes them an autodialed call; they dial routed leads.
   std::vector<std::string> manual_callers;
+  // Answering-machine detection on autodialed calls ([sip] amd, `dialer run
+  // --amd`): routed only on a "human" verdict, machines are hung up. The
+  // grace still runs from the answer: the verdict is due by grace - 300 ms.
+  bool amd = false;
 };
 
 // Reads [sip] and [pacing] from the configuration.

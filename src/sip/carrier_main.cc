@@ -7,6 +7,9 @@
 //
 //   clearline-carrier --listen 127.0.0.1:5070 --truth truth.jsonl --seed 7
 //     [--human-wav F --machine-wav F] [--auth user:pass] [--time-scale 0.1] ...
+// Without WAVs: a person is a 440 Hz tone 1 s on, 1 s off (a short "Hello?",
+// then a pause); a machine is a 3.5 s continuous voice-like greeting, a 1 kHz
+// beep, then silence (what sip/amd.h tells apart). Tests pass espeak-ng WAVs.
 // SIGUSR1 toggles "dead trunk" (every request is ignored); SIGTERM/SIGINT stop.
 #include <csignal>
 #include <cstdio>
@@ -101,7 +104,7 @@ class Carrier {
       machine_ = *r;
     }
     if (human_.empty()) human_ = tone(440, 2000);
-    if (machine_.empty()) machine_ = tone(1000, 2000);
+    if (machine_.empty()) machine_ = machineGreeting();
     ringback_ = tone(425, 1000);
     std::string truth = args_.str("truth", "carrier-truth.jsonl");
     truth_.open(truth, std::ios::app);
@@ -120,6 +123,22 @@ class Carrier {
   }
 
  private:
+  // 3.5 s of a voice-like two-tone (syllable-rate loudness changes, never
+  // silent), 0.4 s silence, a 0.5 s 1 kHz beep, 2 s silence.
+  static std::vector<int16_t> machineGreeting() {
+    std::vector<int16_t> v;
+    for (size_t i = 0; i < 3500u * 8; i++) {
+      double t = static_cast<double>(i) / 8000.0;
+      double env = 0.75 + 0.25 * std::sin(2 * M_PI * 4 * t);
+      v.push_back(static_cast<int16_t>(5000 * env * (0.7 * std::sin(2 * M_PI * 220 * t) + 0.3 * std::sin(2 * M_PI * 660 * t))));
+    }
+    v.insert(v.end(), 400u * 8, 0);
+    for (size_t i = 0; i < 500u * 8; i++)
+      v.push_back(static_cast<int16_t>(6000 * std::sin(2 * M_PI * 1000 * static_cast<double>(i) / 8000.0)));
+    v.insert(v.end(), 2000u * 8, 0);
+    return v;
+  }
+
   static std::vector<int16_t> tone(double hz, int ms) {
     std::vector<int16_t> v(static_cast<size_t>(ms) * 8);
     for (size_t i = 0; i < v.size(); i++) {

@@ -52,6 +52,8 @@ struct CustLeg {
   bool recording = false;
   bool was_answered = false;
   int64_t bridged_ms = 0;  // steadyMillis() at the bridge (media timeout reference)
+  std::unique_ptr<AmdDetector> amd;  // detect_machine: fed until its verdict
+  uint64_t amd_timer = 0;            // the verdict's wall-clock deadline after answer
   std::vector<int16_t> rec_customer, rec_caller;
   std::string rec_path;
 };
@@ -116,8 +118,8 @@ struct LibreTelephony::Impl {
       : loop(l), clock(c), cfg(std::move(config)), listener(lis) {}
 
   // ------------------------------------------------------------ events
-  void emit(TelephonyEvent ev) {
-    ev.at = clock.now();
+  void emit(TelephonyEvent ev, std::optional<TimePoint> at = std::nullopt) {
+    ev.at = at ? *at : clock.now();
     auto a = alive;
     loop.post([this, a, ev] {
       if (*a && listener) listener->onTelephonyEvent(ev);
@@ -263,6 +265,7 @@ struct LibreTelephony::Impl {
     leg->campaign = req.campaign_id;
     auto rm = campaign_rec.find(req.campaign_id.value);
     leg->recording = !cfg.recordings_dir.empty() && rm != campaign_rec.end() && rm->second == RecordingMode::kAll;
+    if (req.detect_machine) leg->amd = std::make_unique<AmdDetector>(cfg.amd);
     auto media = MediaLeg::create(cfg.listen_ip, cfg.rtp_port_min, cfg.rtp_port_max);
     if (!media.isOk()) {
       logLimited("rtp-exhausted", media.status().message());
@@ -351,6 +354,16 @@ struct LibreTelephony::Impl {
     c->was_answered = true;
     self->st.calls_answered++;
     self->emitCall(Kind::kAnswered, c->id, HangupCause::kNormal, msg->scode);
+    if (c->amd) {
+      // The verdict is due within the budget even if no audio decides it.
+      c->amd_timer = self->loop.addTimer(Millis(self->cfg.amd.total_analysis_ms), [self, c] {
+        c->amd_timer = 0;
+        if (c->state == CustState::kAnswered && c->amd && c->amd->verdict() == AmdVerdict::kUndecided) {
+          self->st.amd_undecided++;
+          self->amdVerdict(*c, AmdVerdict::kHuman);
+        }
+      });
+    }
     // Safety net: nothing may leave an answered customer in silence.
     c->deadline_timer = self->loop.addTimer(self->cfg.safe_harbor_deadline, [self, c] {
       c->deadline_timer = 0;
@@ -392,8 +405,34 @@ struct LibreTelephony::Impl {
     return h ? plStr(h->val) : std::string();
   }
 
+  // The AMD verdict: kMachine (the runtime hangs up, disposition machine), or
+  // the greeting's end (R2's reference point, at its real instant) + kHuman.
+  void amdVerdict(CustLeg& c, AmdVerdict v) {
+    if (c.amd_timer) loop.cancelTimer(c.amd_timer);
+    c.amd_timer = 0;
+    if (v == AmdVerdict::kMachine) {
+      st.amd_machine++;
+      emitCall(Kind::kMachine, c.id);
+      return;
+    }
+    st.amd_human++;
+    if (c.amd && c.amd->greetingEndMs() >= 0 && c.amd->decidedAtMs() >= c.amd->greetingEndMs()) {
+      TelephonyEvent ev;
+      ev.kind = Kind::kGreetingEnded;
+      ev.call_id = c.id;
+      emit(ev, clock.now() - Millis(c.amd->decidedAtMs() - c.amd->greetingEndMs()));
+    }
+    emitCall(Kind::kHuman, c.id);
+  }
+
   void onCustomerAudio(CustLeg& c, const RtpPacket& p) {
     Codec codec = p.pt == 8 ? Codec::kPcma : Codec::kPcmu;
+    if (c.amd && c.state == CustState::kAnswered && c.amd->verdict() == AmdVerdict::kUndecided && p.len <= 960) {
+      int16_t pcm[960];
+      for (size_t i = 0; i < p.len; ++i) pcm[i] = decodeSample(codec, p.payload[i]);
+      c.amd->feed(pcm, p.len);
+      if (c.amd->verdict() != AmdVerdict::kUndecided) amdVerdict(c, c.amd->verdict());
+    }
     if (c.recording && (c.state == CustState::kBridged || c.state == CustState::kAnswered || c.state == CustState::kPrompt)) {
       appendPcm(c.rec_customer, p, codec);
     }
@@ -425,7 +464,8 @@ struct LibreTelephony::Impl {
     c.state = CustState::kEnded;
     if (c.ring_timer) loop.cancelTimer(c.ring_timer);
     if (c.deadline_timer) loop.cancelTimer(c.deadline_timer);
-    c.ring_timer = c.deadline_timer = 0;
+    if (c.amd_timer) loop.cancelTimer(c.amd_timer);
+    c.ring_timer = c.deadline_timer = c.amd_timer = 0;
     if (!c.caller_ref.empty()) {
       auto it = callers.find(c.caller_ref);
       if (it != callers.end() && it->second->bridged == c.id) it->second->bridged = CallId();
@@ -765,6 +805,7 @@ LibreTelephony::~LibreTelephony() {
   for (auto& [id, c] : impl_->calls) {
     if (c->ring_timer) impl_->loop.cancelTimer(c->ring_timer);
     if (c->deadline_timer) impl_->loop.cancelTimer(c->deadline_timer);
+    if (c->amd_timer) impl_->loop.cancelTimer(c->amd_timer);
     c->sess = static_cast<struct sipsess*>(mem_deref(c->sess));
   }
   impl_->calls.clear();

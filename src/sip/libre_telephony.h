@@ -11,6 +11,8 @@
 //    kept up between customers);
 //  - the bridge: RTP relayed between a customer leg and a caller leg inside
 //    this process (own SSRC/seq/ts per leg, µ-law <-> A-law transcoding);
+//  - answering-machine detection (sip/amd.h) on calls originated with
+//    detect_machine: kMachine, or kGreetingEnded + kHuman, within the budget;
 //  - the safe-harbor prompt (and a safety net: an answered customer that is
 //    neither bridged nor prompted nor hung up 3 s after answer gets the prompt);
 //  - recordings (both parties, stereo WAV: left customer, right caller);
@@ -30,6 +32,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "core/ports/telephony.h"
+#include "sip/amd.h"
 #include "sip/libre_loop.h"
 
 namespace clearline::sip {
@@ -54,6 +57,11 @@ struct LibreTelephonyConfig {
   // A bridged customer leg or an open caller leg that receives no RTP for this
   // long is ended with HangupCause::kMediaTimeout ([sip] media_timeout_s; 0 = off).
   Millis media_timeout{10000};
+  // Answering-machine detection for calls originated with detect_machine
+  // (sip/amd.h) on the answered customer's inbound audio. The verdict is due
+  // within amd.total_analysis_ms of answer, also on the wall clock (no audio:
+  // "human"); the Dialer sets it to the grace minus 300 ms.
+  AmdConfig amd = amdConfigForBudget(1700);
   // Password of a caller's SIP account (user name == caller_ref); nullopt = unknown.
   std::function<std::optional<std::string>(const std::string&)> caller_password;
   // Told about every accepted REGISTER (expires_at: epoch ms; 0 = removed), so
@@ -66,6 +74,7 @@ struct TelephonyStats {
            safe_harbor_auto = 0, trunk_refused = 0, registrations = 0, bad_registrations = 0,
            inbound_refused = 0, recordings_written = 0, recording_failures = 0;
   uint64_t media_timeouts_caller = 0, media_timeouts_customer = 0;
+  uint64_t amd_human = 0, amd_machine = 0, amd_undecided = 0;  // undecided: treated as human
   uint64_t rtp_relayed_to_caller = 0, rtp_relayed_to_customer = 0;
   size_t active_calls = 0, caller_legs = 0;
 };
