@@ -53,6 +53,9 @@ for p,ms in paths.items():
         if h=='vendorEvidence':
             w('      requestBody:'); w('        required: true'); w('        description: "the evidence file itself"'); w('        content:'); w('          application/octet-stream:')
             w('            schema: {type: string, format: binary}')
+        elif h=='uploadSafeHarborPrompt':
+            w('      requestBody:'); w('        required: true'); w('        description: "the WAV itself: RIFF/WAVE, 8000 Hz, mono, 16-bit PCM or 8-bit G.711 (mu-law/A-law), 0.5 to 60 s, at most 2 MiB (413 above); a refusal names field body and says why"'); w('        content:'); w('          audio/wav:')
+            w('            schema: {type: string, format: binary}')
         elif h=='createImport':
             w('      requestBody:'); w('        required: true'); w('        description: "the CSV list itself (docs/import.md), at most server.max_body_bytes"'); w('        content:'); w('          text/csv:')
             w('            schema: {type: string}')

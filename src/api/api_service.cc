@@ -13,6 +13,7 @@
 #include "api/explain.h"
 #include "api/exports.h"
 #include "api/pacing.h"
+#include "api/prompts.h"
 #include "api/records.h"
 #include "common/log.h"
 #include "common/time_util.h"
@@ -139,6 +140,10 @@ const std::vector<Route>& ApiService::routes() {
       {"POST", "/api/v1/campaigns", Action::kCampaignWrite, "Create a campaign (Idempotency-Key honoured)", &S::createCampaign},
       {"GET", "/api/v1/campaigns/{id}", Action::kCampaignRead, "One campaign", &S::getCampaign},
       {"PATCH", "/api/v1/campaigns/{id}", Action::kCampaignWrite, "Change campaign fields", &S::updateCampaign},
+      {"GET", "/api/v1/campaigns/{id}/safe-harbor-prompt", Action::kCampaignRead, "The campaign's safe-harbor prompt: its text and the uploaded WAV (SHA-256, size, duration) or null", &S::getSafeHarborPrompt},
+      {"GET", "/api/v1/campaigns/{id}/safe-harbor-prompt.wav", Action::kCampaignRead, "The uploaded safe-harbor WAV itself (audio/wav; 404 without one)", &S::safeHarborPromptWav},
+      {"POST", "/api/v1/campaigns/{id}/safe-harbor-prompt", Action::kCampaignWrite, "Upload the safe-harbor WAV (the body: RIFF/WAVE, 8000 Hz mono, 16-bit PCM or G.711, 0.5-60 s, at most 2 MiB; audited); played when no caller is free", &S::uploadSafeHarborPrompt},
+      {"DELETE", "/api/v1/campaigns/{id}/safe-harbor-prompt", Action::kCampaignWrite, "Remove the uploaded safe-harbor WAV (audited): the telephony's default prompt plays again", &S::deleteSafeHarborPrompt},
       {"POST", "/api/v1/campaigns/{id}/state", Action::kCampaignWrite, "Lifecycle: activate, pause, resume, finish", &S::changeCampaignState},
       {"GET", "/api/v1/campaigns/{id}/dispositions", Action::kCampaignRead, "The campaign's dispositions", &S::campaignDispositions},
       {"GET", "/api/v1/campaigns/{id}/contacts", Action::kContactRead, "Contacts (paginated)", &S::listContacts},
@@ -552,6 +557,58 @@ HttpResponse ApiService::changeCampaignState(RequestCtx& c) {
   else return HttpResponse::error(Status::invalidArgument("event must be activate, pause, resume or finish", "event"));
   ASSIGN_OR_RESPOND(auto camp, store_.campaigns().changeCampaignState(CampaignId(id), e, actorOf(c)));
   return HttpResponse::json(200, core::toJson(camp));
+}
+
+// ---- safe-harbor prompt (api/prompts.h) -----------------------------------------
+
+HttpResponse ApiService::getSafeHarborPrompt(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  ASSIGN_OR_RESPOND(auto wav, storedPrompt(dataDir(), camp.id));
+  Json out{{"campaign_id", id}, {"text", camp.safe_harbor_message}};
+  if (wav) {
+    (*wav)["url"] = "/api/v1/campaigns/" + std::to_string(id) + "/safe-harbor-prompt.wav";
+    out["wav"] = *wav;
+    out["played"] = "uploaded_wav";
+  } else {
+    out["wav"] = nullptr;
+    out["played"] = "default";
+  }
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::safeHarborPromptWav(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  std::ifstream in(promptPath(dataDir(), camp.id), std::ios::binary);
+  if (!in) return HttpResponse::error(Status::notFound("campaign " + std::to_string(id) + " has no uploaded safe-harbor prompt"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  HttpResponse r;
+  r.content_type = "audio/wav";
+  r.headers.emplace_back("Content-Disposition", "inline; filename=\"campaign-" + std::to_string(id) + "-safe-harbor.wav\"");
+  r.body = ss.str();
+  return r;
+}
+
+HttpResponse ApiService::uploadSafeHarborPrompt(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  auto info = storePrompt(store_.db(), clock_, dataDir(), camp.id, c.req.body, actorOf(c));
+  if (!info.isOk()) {
+    const Status& st = info.status();
+    if (st.code() == StatusCode::kResourceExhausted && st.field() == "body")
+      return HttpResponse::error(413, "resource_exhausted", st.message(), "body");
+    return HttpResponse::error(st);
+  }
+  return getSafeHarborPrompt(c);
+}
+
+HttpResponse ApiService::deleteSafeHarborPrompt(RequestCtx& c) {
+  ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
+  TRY_RESPONSE(deletePrompt(store_.db(), clock_, dataDir(), camp.id, actorOf(c)));
+  return getSafeHarborPrompt(c);
 }
 
 HttpResponse ApiService::campaignDispositions(RequestCtx& c) {

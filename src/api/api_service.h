@@ -119,6 +119,10 @@ class ApiService {
   HttpResponse updateCampaign(RequestCtx&);
   HttpResponse changeCampaignState(RequestCtx&);
   HttpResponse campaignDispositions(RequestCtx&);
+  HttpResponse getSafeHarborPrompt(RequestCtx&);
+  HttpResponse safeHarborPromptWav(RequestCtx&);
+  HttpResponse uploadSafeHarborPrompt(RequestCtx&);
+  HttpResponse deleteSafeHarborPrompt(RequestCtx&);
   HttpResponse listContacts(RequestCtx&);
   HttpResponse createContact(RequestCtx&);
   HttpResponse getContact(RequestCtx&);

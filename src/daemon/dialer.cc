@@ -137,6 +137,7 @@ struct Dialer::Impl : core::TelephonyListener,
   TimePoint last_registry_check{};
   TimePoint last_campaign_sync{};
   std::unordered_map<int64_t, int64_t> max_contact_loaded;  // campaign → largest contact id queued
+  std::unordered_map<int64_t, std::string> prompt_version;  // campaign → "mtime-size" of the prompt given to tel
   core::NullEventSink null_events;
   std::vector<std::unique_ptr<core::CampaignRuntime>> runtimes;
   std::unordered_map<std::string, core::CampaignRuntime*> caller_runtime;
@@ -601,8 +602,7 @@ struct Dialer::Impl : core::TelephonyListener,
     tel->setCampaignRecording(c.id, c.recording == core::RecordingPolicy::kAll       ? sip::RecordingMode::kAll
                                     : c.recording == core::RecordingPolicy::kOnDemand ? sip::RecordingMode::kOnDemand
                                                                                       : sip::RecordingMode::kNever);
-    auto prompt = std::filesystem::path(opt.data_dir) / "prompts" / ("campaign-" + c.id.str() + ".wav");
-    if (std::filesystem::exists(prompt)) tel->setCampaignPrompt(c.id, prompt.string());
+    refreshPrompt(c.id);
     RETURN_IF_ERROR(loadLeads(*rt, c.id));
     rt->start(now);
     spdlog::info("dialer: campaign {} active, {} leads", c.id.value, rt->leadsQueued());
@@ -645,6 +645,48 @@ struct Dialer::Impl : core::TelephonyListener,
     return Status::ok();
   }
 
+  // The campaign's safe-harbor WAV, DATA_DIR/prompts/campaign-<id>.wav
+  // (uploaded through the API, api/prompts.h), handed to the telephony when
+  // the campaign starts and again whenever the file changes or goes away.
+  // The telephony keeps prompts by path (calls may be playing the old one),
+  // so a changed file is given under a new name: a copy in prompts/.loaded/.
+  void refreshPrompt(CampaignId id) {
+    namespace fs = std::filesystem;
+    fs::path file = fs::path(opt.data_dir) / "prompts" / ("campaign-" + id.str() + ".wav");
+    std::error_code ec;
+    std::string version;
+    auto size = fs::file_size(file, ec);
+    if (!ec) {
+      auto t = fs::last_write_time(file, ec);
+      if (!ec) version = std::to_string(t.time_since_epoch().count()) + "-" + std::to_string(size);
+    }
+    auto it = prompt_version.find(id.value);
+    bool first = it == prompt_version.end();
+    if (!first && it->second == version) return;
+    prompt_version[id.value] = version;
+    if (version.empty()) {
+      if (!first) {
+        spdlog::info("dialer: campaign {} safe-harbor prompt removed: the default prompt plays", id.value);
+        tel->setCampaignPrompt(id, "");
+      }
+      return;
+    }
+    if (first) {
+      tel->setCampaignPrompt(id, file.string());
+      return;
+    }
+    fs::path copy = fs::path(opt.data_dir) / "prompts" / ".loaded" / ("campaign-" + id.str() + "-" + version + ".wav");
+    fs::create_directories(copy.parent_path(), ec);
+    fs::copy_file(file, copy, fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+      spdlog::error("dialer: campaign {} new safe-harbor prompt not loaded: {}", id.value, ec.message());
+      prompt_version[id.value] = "unloaded";
+      return;
+    }
+    spdlog::info("dialer: campaign {} safe-harbor prompt changed: {}", id.value, copy.string());
+    tel->setCampaignPrompt(id, copy.string());
+  }
+
   // Campaigns activated, paused, resumed or finished since the last sync
   // (through the API or the CLI) take effect here; new contacts are queued.
   void syncCampaigns(TimePoint now) {
@@ -672,6 +714,7 @@ struct Dialer::Impl : core::TelephonyListener,
         rt->stop(now);
       }
       if (active) {
+        refreshPrompt(c.id);
         Status st = loadLeads(*rt, c.id);
         if (!st.isOk()) spdlog::error("dialer: new leads of campaign {}: {}", c.id.value, st.toString());
       }

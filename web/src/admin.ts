@@ -7,6 +7,7 @@ import { clear, h } from './dom';
 import { substitute } from './console';
 import { EventStream } from './events';
 import { ListUpload } from './imports';
+import { SafeHarborPrompt } from './prompt';
 
 const PURPOSES = ['political', 'survey', 'charitable_by_charity', 'charitable_by_telemarketer', 'informational', 'commercial'];
 const MODES = ['preview', 'progressive', 'predictive', 'human_initiated'];
@@ -27,6 +28,7 @@ export class AdminPage {
   private campaigns: any[] = [];
   private upload: ListUpload | null = null;
   private stream: EventStream | null = null;
+  private prompt: SafeHarborPrompt | null = null;
 
   constructor(private root: HTMLElement, private user: User) {}
 
@@ -44,9 +46,10 @@ export class AdminPage {
       h('section', { class: 'card', id: 'audit-status' }, h('h2', {}, 'Audit chain'), h('p', {}, 'Checking…')),
       h('section', { class: 'card', id: 'campaign-list' }, h('h2', {}, 'Campaigns'), h('p', {}, 'Loading…')),
       this.upload ? this.upload.element() : null,
+      (this.prompt = new SafeHarborPrompt(canWrite)).element(),
       canWrite ? this.campaignForm() : null);
     this.stream?.start();
-    await Promise.all([this.audit(), this.list(canWrite)]);
+    await Promise.all([this.audit(), this.list(canWrite), this.prompt.start()]);
   }
 
   private async audit(): Promise<void> {
@@ -132,7 +135,7 @@ export class AdminPage {
       h('div', {}, field('Name', name), field('Purpose', purpose), field('Dial mode', mode, 'human initiated: the caller presses Call for each number'),
         field('Caller ID (E.164)', callerId), field('Callback number (E.164)', callback, 'takes do-not-call requests'),
         h('div', { class: 'field' }, h('span', { class: 'label' }, 'Calling hours (callee’s local time)'), h('div', { class: 'row' }, start, ' to ', end)),
-        field('Safe-harbor message', safe, 'played when no caller is free within 2 s'), field('Disclaimer', disclaimer), field('Max attempts per contact', maxAttempts)),
+        field('Safe-harbor message', safe, 'its text; upload the recording under Safe-harbor prompt'), field('Disclaimer', disclaimer), field('Max attempts per contact', maxAttempts)),
       h('div', {}, field('Script', script, 'Fields: {first_name} {last_name} {city} {state} and any list column'),
         field('Survey questions', questions, 'one a line: key | question | choice, choice (no choices = free text)'), preview)),
     h('button', { type: 'submit', class: 'primary', id: 'create-campaign' }, 'Create campaign'), out);
