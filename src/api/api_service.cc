@@ -697,10 +697,13 @@ HttpResponse ApiService::exportProductivity(RequestCtx& c) {
   ASSIGN_OR_RESPOND(ProductivityBy by, parseProductivityBy(queryOr(c.req, "by", "caller")));
   ASSIGN_OR_RESPOND(ExportRange range, parseExportRange(queryOr(c.req, "from"), queryOr(c.req, "to")));
   std::string body;
-  TRY_RESPONSE(writeProductivityCsv(store_.db(), CampaignId(id), range, by, [&](std::string_view piece) {
-    body.append(piece);
-    return Status::ok();
-  }));
+  TRY_RESPONSE(writeProductivityCsv(
+      store_.db(), CampaignId(id), range, by,
+      [&](std::string_view piece) {
+        body.append(piece);
+        return Status::ok();
+      },
+      clock_.now()));
   return csvDownload("campaign-" + std::to_string(id) + "-productivity-by-" +
                          (by == ProductivityBy::kSite ? "site" : "caller") + ".csv",
                      std::move(body));

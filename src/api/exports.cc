@@ -1,5 +1,7 @@
 #include "api/exports.h"
 
+#include <map>
+
 #include <cstdio>
 #include <optional>
 #include <vector>
@@ -179,8 +181,30 @@ Result<ProductivityBy> parseProductivityBy(std::string_view s) {
 }
 
 Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRange& range,
-                            ProductivityBy by, const CsvSink& sink) {
+                            ProductivityBy by, const CsvSink& sink, std::optional<TimePoint> now) {
   const bool per_caller = by == ProductivityBy::kCaller, per_vendor = by == ProductivityBy::kVendor;
+  // Per caller: logged-in time from the stored sessions (caller_sessions.h),
+  // clipped to the range; an open session lasts until `now` (else its last
+  // recorded change). Callers logged in without a call are listed too.
+  struct Logged {
+    std::string site;
+    int64_t ms = 0;
+  };
+  std::map<std::string, Logged> logged;
+  if (per_caller) {
+    ASSIGN_OR_RETURN(Stmt q, db.prepare(
+        "SELECT caller_ref, MAX(site_id), SUM(MAX(0, MIN(COALESCE(ended_at, ?4, last_seen_at), ?3) - MAX(started_at, ?2)))"
+        " FROM caller_sessions WHERE campaign_id = ?1 GROUP BY caller_ref ORDER BY caller_ref"));
+    q.bind(1, campaign.value);
+    bindRange(q, 2, range);
+    if (now) q.bind(4, toEpochMillis(*now));
+    else q.bindNull(4);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      logged[q.text(0)] = Logged{q.text(1), q.int64(2)};
+    }
+  }
   // Calls a caller took were routed to them (caller_ref set); a site's calls are
   // its callers' calls. Abandoned calls had no caller, so they count per site
   // only when no site is known ("(none)"). A vendor's calls are those made under
@@ -228,11 +252,49 @@ Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const Ex
   for (const char* h : {"calls", "connected", "talk_minutes", "average_talk_seconds", "abandoned", "dispositioned",
                         "first_call_at", "last_call_at", "connected_per_hour"})
     row.cell(h);
+  if (per_caller) {
+    row.cell("logged_in_hours");
+    row.cell("connected_per_logged_in_hour");
+  }
   row.end();
   char b[64];
+  // The logged-in columns of one caller row: hours, and connected calls per
+  // logged-in hour (empty under a minute logged in, where a rate means nothing).
+  auto loggedCells = [&](const std::string& ref, int64_t connected) {
+    auto it = logged.find(ref);
+    int64_t ms = it == logged.end() ? 0 : it->second.ms;
+    std::snprintf(b, sizeof b, "%.3f", static_cast<double>(ms) / 3600000.0);
+    row.cell(b, CsvGuard::kNone);
+    std::string rate;
+    if (ms >= 60000) {
+      std::snprintf(b, sizeof b, "%.1f", static_cast<double>(connected) * 3600000.0 / static_cast<double>(ms));
+      rate = b;
+    }
+    row.cell(rate, CsvGuard::kNone);
+  };
+  // Callers with logged-in time but no call in the range, in caller order.
+  auto idleUpTo = [&](const std::string* ref) -> Status {
+    while (!logged.empty() && (!ref || logged.begin()->first < *ref)) {
+      auto it = logged.begin();
+      if (it->second.ms > 0) {
+        row.cell(it->first);
+        row.cell(it->second.site);
+        for (const char* v : {"0", "0", "0.0", "0.0", "0", "0", "", "", ""}) row.cell(v, CsvGuard::kNone);
+        loggedCells(it->first, 0);
+        row.end();
+        RETURN_IF_ERROR(flushIfFull(buf, sink));
+      }
+      logged.erase(it);
+    }
+    return Status::ok();
+  };
   while (true) {
     ASSIGN_OR_RETURN(bool more, s.step());
     if (!more) break;
+    if (per_caller) {
+      std::string ref = s.text(0);
+      RETURN_IF_ERROR(idleUpTo(&ref));
+    }
     row.cell(s.text(0));
     if (per_vendor) {
       std::string name;
@@ -263,9 +325,14 @@ Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const Ex
       rate = b;
     }
     row.cell(rate, CsvGuard::kNone);
+    if (per_caller) {
+      loggedCells(s.text(0), connected);
+      logged.erase(s.text(0));
+    }
     row.end();
     RETURN_IF_ERROR(flushIfFull(buf, sink));
   }
+  if (per_caller) RETURN_IF_ERROR(idleUpTo(nullptr));
   return flushIfFull(buf, sink, true);
 }
 

@@ -41,7 +41,11 @@ Status writeCallsCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRan
 // entity of the last engagement on the call's chain path), with its legal name.
 enum class ProductivityBy { kCaller, kSite, kVendor };
 Result<ProductivityBy> parseProductivityBy(std::string_view s);  // "caller" | "site" | "vendor"
+// Per caller it adds logged_in_hours (the stored caller sessions inside the
+// range; an open session until `now`, or its last recorded change without
+// one) and connected_per_logged_in_hour, and lists callers logged in without
+// a call.
 Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRange& range,
-                            ProductivityBy by, const CsvSink& sink);
+                            ProductivityBy by, const CsvSink& sink, std::optional<TimePoint> now = std::nullopt);
 
 }  // namespace clearline::api

@@ -43,6 +43,7 @@ struct Acc {
   int64_t placed = 0, answered = 0, human = 0, machine = 0, bridged = 0, abandoned = 0;
   int64_t live_answers = 0, ledger_abandoned = 0;
   int64_t line_ms = 0;
+  int64_t logged_in_ms = 0, paused_ms = 0;  // caller sessions and pauses inside the bucket
   std::set<std::string> callers;
 };
 
@@ -56,7 +57,7 @@ int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && (a < 0)
 double round2(double x) { return std::round(x * 100.0) / 100.0; }
 double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
 
-Json figures(const Acc& a, double lines) {
+Json figures(const Acc& a, double lines, double span_ms) {
   Json j{{"placed", a.placed},       {"answered", a.answered},   {"human", a.human},
          {"machine", a.machine},     {"bridged", a.bridged},     {"abandoned", a.abandoned},
          {"live_answers", a.live_answers}, {"ledger_abandoned", a.ledger_abandoned},
@@ -69,6 +70,10 @@ Json figures(const Acc& a, double lines) {
                                       : Json(nullptr);
   j["lines"] = round3(lines);
   j["lines_per_caller"] = a.callers.empty() ? Json(nullptr) : Json(round3(lines / static_cast<double>(a.callers.size())));
+  const double logged_in = span_ms > 0 ? static_cast<double>(a.logged_in_ms) / span_ms : 0.0;
+  j["callers_logged_in"] = round3(logged_in);
+  j["callers_paused"] = round3(span_ms > 0 ? static_cast<double>(a.paused_ms) / span_ms : 0.0);
+  j["lines_per_logged_in_caller"] = a.logged_in_ms > 0 ? Json(round3(lines / logged_in)) : Json(nullptr);
   return j;
 }
 
@@ -138,13 +143,45 @@ Result<Json> pacingReport(storage::SqliteDb& db, CampaignId campaign, const Expo
       }
     }
   }
+  // Callers logged in (and paused): each session's (pause's) time inside the
+  // listed buckets, from the stored caller sessions; open ones last until `now`.
+  int64_t total_logged_in_ms = 0, total_paused_ms = 0;
+  if (first) {
+    const int64_t lo = *first * B, hi = (*last + 1) * B;
+    auto spread = [&](Stmt& q, int64_t Acc::*field, int64_t& total_ms) -> Status {
+      q.bind(1, campaign.value).bind(2, now_ms).bind(3, lo).bind(4, hi);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, q.step());
+        if (!row) break;
+        int64_t from = std::max(q.int64(0), lo), to = std::min(std::max(q.int64(1), q.int64(0)), hi);
+        for (int64_t k = floorDiv(from, B); from < to; ++k) {
+          int64_t edge = std::min(to, (k + 1) * B);
+          acc[k].*field += edge - from;
+          total_ms += edge - from;
+          from = edge;
+        }
+      }
+      return Status::ok();
+    };
+    ASSIGN_OR_RETURN(Stmt sq, db.prepare(
+        "SELECT started_at, COALESCE(ended_at, ?2) FROM caller_sessions"
+        " WHERE campaign_id = ?1 AND started_at < ?4 AND COALESCE(ended_at, ?2) > ?3"));
+    RETURN_IF_ERROR(spread(sq, &Acc::logged_in_ms, total_logged_in_ms));
+    ASSIGN_OR_RETURN(Stmt pq, db.prepare(
+        "SELECT p.started_at, COALESCE(p.ended_at, s.ended_at, ?2) FROM caller_pauses p"
+        " JOIN caller_sessions s ON s.id = p.session_id"
+        " WHERE s.campaign_id = ?1 AND p.started_at < ?4 AND COALESCE(p.ended_at, s.ended_at, ?2) > ?3"));
+    RETURN_IF_ERROR(spread(pq, &Acc::paused_ms, total_paused_ms));
+  }
+  total.logged_in_ms = total_logged_in_ms;
+  total.paused_ms = total_paused_ms;
   Json buckets = Json::array();
   if (first) {
     for (int64_t k = *first; k <= *last; ++k) {
       auto it = acc.find(k);
       static const Acc kEmpty;
       const Acc& a = it == acc.end() ? kEmpty : it->second;
-      Json b = figures(a, static_cast<double>(a.line_ms) / static_cast<double>(B));
+      Json b = figures(a, static_cast<double>(a.line_ms) / static_cast<double>(B), static_cast<double>(B));
       b["start"] = formatIsoUtc(fromEpochMillis(k * B));
       b["end"] = formatIsoUtc(fromEpochMillis((k + 1) * B));
       buckets.push_back(std::move(b));
@@ -154,7 +191,8 @@ Result<Json> pacingReport(storage::SqliteDb& db, CampaignId campaign, const Expo
   Json out{{"campaign_id", campaign.value}, {"bucket_seconds", B / 1000}};
   out["from"] = first ? Json(formatIsoUtc(fromEpochMillis(*first * B))) : Json(nullptr);
   out["to"] = first ? Json(formatIsoUtc(fromEpochMillis((*last + 1) * B))) : Json(nullptr);
-  out["totals"] = figures(total, n ? static_cast<double>(total_line_ms) / static_cast<double>(n * B) : 0.0);
+  out["totals"] = figures(total, n ? static_cast<double>(total_line_ms) / static_cast<double>(n * B) : 0.0,
+                          static_cast<double>(n * B));
   out["buckets"] = std::move(buckets);
   return out;
 }
@@ -162,7 +200,8 @@ Result<Json> pacingReport(storage::SqliteDb& db, CampaignId campaign, const Expo
 std::string pacingCsv(const Json& report) {
   static const char* kCols[] = {"start", "end", "placed", "answered", "human", "machine", "bridged", "abandoned",
                                 "live_answers", "ledger_abandoned", "abandon_rate_pct", "answer_rate_pct", "lines",
-                                "callers", "lines_per_caller"};
+                                "callers", "lines_per_caller", "callers_logged_in", "callers_paused",
+                                "lines_per_logged_in_caller"};
   std::string out;
   bool first = true;
   for (const char* c : kCols) {
@@ -181,7 +220,7 @@ std::string pacingCsv(const Json& report) {
       else if (v.is_number_integer()) out += std::to_string(v.get<int64_t>());
       else if (v.is_number()) {
         char buf[32];
-        const bool lines = std::string_view(c).starts_with("lines");
+        const bool lines = std::string_view(c).starts_with("lines") || std::string_view(c).starts_with("callers_");
         std::snprintf(buf, sizeof buf, lines ? "%.3f" : "%.2f", v.get<double>());
         out += buf;
       }

@@ -22,10 +22,14 @@
 //                 of each call's time between dialled and ended (or `now` while
 //                 it lasts) inside the bucket, ÷ the bucket's length
 //   callers       distinct callers who handled a call dialled in the bucket
-//                 (caller sessions are not stored, so callers logged in but idle
-//                 are not counted)
-//   lines_per_caller  lines ÷ callers (the dial level as far as the store knows
-//                 it; null without callers)
+//   lines_per_caller  lines ÷ callers (null without callers)
+//   callers_logged_in  mean callers logged in over the bucket (time-weighted):
+//                 the stored caller sessions' time inside it ÷ its length
+//                 (storage/sqlite/caller_sessions.h; an open session lasts
+//                 until `now`), idle and paused callers included
+//   callers_paused    the same for their pauses
+//   lines_per_logged_in_caller  lines ÷ callers_logged_in — the dial level
+//                 (null when nobody was logged in)
 // Thread-safety: one thread at a time per db.
 #pragma once
 

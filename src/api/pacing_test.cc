@@ -1,7 +1,8 @@
 // The pacing report (GET /api/v1/campaigns/{id}/reports/pacing and .csv)
 // against a known set of call rows and ledger rows, through the real
 // ApiService: every figure of every bucket, the totals, ranges, bucket sizes,
-// bad parameters named by field, and the CSV.
+// bad parameters named by field, and the CSV; callers logged in from known
+// caller_sessions / caller_pauses rows.
 #include <gtest/gtest.h>
 
 #include "api/api_service.h"
@@ -46,6 +47,31 @@ class PacingReport : public ::testing::Test {
     call(6, 1, 2400, -1, "", -1, 2420, false, "", -1);
     call(7, 1, -1, -1, "", -1, -1, false, "", -1);
     call(8, 2, 180, 190, "human", 191, 400, false, "cy", 0);
+    // Caller sessions (storage/sqlite/caller_sessions.h), seconds after 09:00:
+    //  ann  campaign 1, 0 → 1500, paused 300 → 600
+    //  bob  campaign 1, 600 → 2000
+    //  dan  campaign 1, 1800 → still logged in (idle: handled no call)
+    //  cy   campaign 2, 0 → 2700 (another campaign)
+    session(1, "ann", 1, 0, 1500);
+    pause(1, 300, 600);
+    session(2, "bob", 1, 600, 2000);
+    session(3, "dan", 1, 1800, -1);
+    session(4, "cy", 2, 0, 2700);
+  }
+
+  void session(int id, const std::string& ref, int campaign, int64_t from, int64_t to) {
+    auto s = store_->db().prepare(
+        "INSERT INTO caller_sessions(id, caller_ref, campaign_id, started_at, last_seen_at, ended_at) VALUES (?,?,?,?,?,?)");
+    ASSERT_TRUE(s.isOk()) << s.status().toString();
+    s->bind(1, id).bind(2, ref).bind(3, campaign).bind(4, at(from)).bind(5, at(from));
+    if (to < 0) s->bindNull(6); else s->bind(6, at(to));
+    ASSERT_TRUE(s->run().isOk());
+  }
+  void pause(int session_id, int64_t from, int64_t to) {
+    auto s = store_->db().prepare("INSERT INTO caller_pauses(session_id, started_at, ended_at, reason) VALUES (?,?,?,'break')");
+    ASSERT_TRUE(s.isOk()) << s.status().toString();
+    s->bind(1, session_id).bind(2, at(from)).bind(3, at(to));
+    ASSERT_TRUE(s->run().isOk());
   }
 
   static int64_t at(int64_t s) { return toEpochMillis(*parseIso("2026-11-28T09:00:00Z")) + s * 1000; }
@@ -129,6 +155,10 @@ TEST_F(PacingReport, FifteenMinuteBucketsFromTheStoredCalls) {
   // In progress inside 09:00–09:15: 180 + 30 + 40 + 7 + 60 s of 900 s.
   EXPECT_DOUBLE_EQ(b0["lines"].get<double>(), 0.352);
   EXPECT_DOUBLE_EQ(b0["lines_per_caller"].get<double>(), 0.176);
+  // Logged in 09:00–09:15: ann 900 s + bob 300 s; ann paused 300 s.
+  EXPECT_DOUBLE_EQ(b0["callers_logged_in"].get<double>(), 1.333);
+  EXPECT_DOUBLE_EQ(b0["callers_paused"].get<double>(), 0.333);
+  EXPECT_DOUBLE_EQ(b0["lines_per_logged_in_caller"].get<double>(), 0.264);  // 317 s / 1,200 s
   // 09:15–09:30: nothing dialled; call 5 still in progress for 300 s.
   const Json& b1 = r["buckets"][1];
   EXPECT_EQ(b1["placed"], 0);
@@ -137,6 +167,10 @@ TEST_F(PacingReport, FifteenMinuteBucketsFromTheStoredCalls) {
   EXPECT_TRUE(b1["answer_rate_pct"].is_null());
   EXPECT_TRUE(b1["lines_per_caller"].is_null());
   EXPECT_DOUBLE_EQ(b1["lines"].get<double>(), 0.333);
+  // Nobody handled a call dialled here, but ann (600 s) and bob (900 s) were logged in.
+  EXPECT_DOUBLE_EQ(b1["callers_logged_in"].get<double>(), 1.667);
+  EXPECT_DOUBLE_EQ(b1["callers_paused"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(b1["lines_per_logged_in_caller"].get<double>(), 0.2);
   // 09:30–09:45: call 6, unanswered, 20 s.
   const Json& b2 = r["buckets"][2];
   EXPECT_EQ(b2["placed"], 1);
@@ -144,6 +178,9 @@ TEST_F(PacingReport, FifteenMinuteBucketsFromTheStoredCalls) {
   EXPECT_DOUBLE_EQ(b2["answer_rate_pct"].get<double>(), 0.0);
   EXPECT_TRUE(b2["abandon_rate_pct"].is_null());
   EXPECT_DOUBLE_EQ(b2["lines"].get<double>(), 0.022);
+  // bob 200 s, dan (idle, still logged in: counted to the end of the range) 900 s.
+  EXPECT_DOUBLE_EQ(b2["callers_logged_in"].get<double>(), 1.222);
+  EXPECT_DOUBLE_EQ(b2["lines_per_logged_in_caller"].get<double>(), 0.018);
   const Json& t = r["totals"];
   EXPECT_EQ(t["placed"], 6);
   EXPECT_EQ(t["bridged"], 2);
@@ -151,6 +188,9 @@ TEST_F(PacingReport, FifteenMinuteBucketsFromTheStoredCalls) {
   EXPECT_EQ(t["callers"], 2);
   EXPECT_DOUBLE_EQ(t["abandon_rate_pct"].get<double>(), 33.33);
   EXPECT_DOUBLE_EQ(t["lines"].get<double>(), 0.236);  // (317 + 300 + 20) s over 2,700 s
+  EXPECT_DOUBLE_EQ(t["callers_logged_in"].get<double>(), 1.407);  // 3,800 s over 2,700 s (cy's campaign 2 not counted)
+  EXPECT_DOUBLE_EQ(t["callers_paused"].get<double>(), 0.111);
+  EXPECT_DOUBLE_EQ(t["lines_per_logged_in_caller"].get<double>(), 0.168);
 }
 
 TEST_F(PacingReport, RangesAndBucketSizes) {
@@ -204,10 +244,11 @@ TEST_F(PacingReport, CsvHasOneRowPerBucket) {
   EXPECT_TRUE(named);
   EXPECT_EQ(r.body,
             "start,end,placed,answered,human,machine,bridged,abandoned,live_answers,ledger_abandoned,"
-            "abandon_rate_pct,answer_rate_pct,lines,callers,lines_per_caller\r\n"
-            "2026-11-28T09:00:00.000Z,2026-11-28T09:15:00.000Z,5,4,3,1,2,1,3,1,33.33,80.00,0.352,2,0.176\r\n"
-            "2026-11-28T09:15:00.000Z,2026-11-28T09:30:00.000Z,0,0,0,0,0,0,0,0,,,0.333,0,\r\n"
-            "2026-11-28T09:30:00.000Z,2026-11-28T09:45:00.000Z,1,0,0,0,0,0,0,0,,0.00,0.022,0,\r\n");
+            "abandon_rate_pct,answer_rate_pct,lines,callers,lines_per_caller,callers_logged_in,callers_paused,"
+            "lines_per_logged_in_caller\r\n"
+            "2026-11-28T09:00:00.000Z,2026-11-28T09:15:00.000Z,5,4,3,1,2,1,3,1,33.33,80.00,0.352,2,0.176,1.333,0.333,0.264\r\n"
+            "2026-11-28T09:15:00.000Z,2026-11-28T09:30:00.000Z,0,0,0,0,0,0,0,0,,,0.333,0,,1.667,0.000,0.200\r\n"
+            "2026-11-28T09:30:00.000Z,2026-11-28T09:45:00.000Z,1,0,0,0,0,0,0,0,,0.00,0.022,0,,1.222,0.000,0.018\r\n");
 }
 
 TEST(PacingBucket, Parses) {

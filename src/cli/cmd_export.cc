@@ -43,7 +43,8 @@ void run(const GlobalOptions& g, const ExportOpts& o, bool calls) {
   };
   auto& db = (*ctx)->store->db();
   Status st = calls ? api::writeCallsCsv(db, CampaignId(o.campaign), *range, sink)
-                    : api::writeProductivityCsv(db, CampaignId(o.campaign), *range, by, sink);
+                    : api::writeProductivityCsv(db, CampaignId(o.campaign), *range, by, sink,
+                                                std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()));
   if (st.isOk()) os->flush();
   if (!st.isOk()) return (void)fail(g, st);
   if (!o.out.empty()) std::cerr << "wrote " << bytes << " bytes to " << o.out << "\n";

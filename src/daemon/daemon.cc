@@ -269,6 +269,7 @@ Status runDaemon(const DaemonOptions& opt) {
     loop->stop();
   }
   loop_thread.join();
+  if (desk) desk->closeSessions();
   if (worker) {
     worker->stop();
     worker_thread.join();

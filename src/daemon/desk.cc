@@ -98,6 +98,25 @@ Desk::Desk(DeskOptions opt, EventLoop& loop, EventLoop& store_worker, storage::S
 
 void Desk::start() {
   loop_.addTimer(opt_.metrics_interval, [this] { publishMetrics(); });
+  worker_.post([this] {
+    auto log = storage::CallerSessionLog::open(worker_store_.db(), clock_);
+    if (log.isOk()) sessions_ = std::move(*log);
+    else spdlog::error("desk: caller sessions are not recorded: {}", log.status().toString());
+  });
+}
+
+void Desk::closeSessions() {
+  auto done = std::make_shared<std::promise<void>>();
+  auto fut = done->get_future();
+  worker_.post([this, done] {
+    if (sessions_) {
+      Status st = sessions_->closeAll(clock_.now(), "daemon_stopped");
+      if (!st.isOk()) spdlog::error("desk: closing caller sessions: {}", st.toString());
+      sessions_.reset();
+    }
+    done->set_value();
+  });
+  (void)fut.wait_for(std::chrono::seconds(2));
 }
 
 Result<Json> Desk::onLoop(std::function<Result<Json>()> fn) {
@@ -152,6 +171,13 @@ void Desk::changeState(Caller& c, const std::string& state, const std::string& r
   c.state = state;
   c.reason = reason;
   c.since = clock_.now();
+  // Logged-in time and pauses, with their audit events, on the store worker.
+  worker_.post([this, ref = c.who.callerRef(), campaign = c.campaign, site = c.who.entity_id, state, reason,
+                at = c.since] {
+    if (!sessions_) return;
+    Status st = sessions_->onState(ref, campaign, site, state, reason, at);
+    if (!st.isOk()) spdlog::error("desk: caller session of {}: {}", ref, st.toString());
+  });
   publish("caller.state", c.campaign, c.who.callerRef(), callerJson(c));
   if (state == "ready") scheduleConnect(c);
 }

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "api/console_port.h"
+#include "storage/sqlite/caller_sessions.h"
 #include "common/clock.h"
 #include "common/event_loop.h"
 #include "core/ports/caller_gate.h"
@@ -40,8 +41,12 @@ class Desk final : public api::ConsolePort {
   Desk(DeskOptions opt, EventLoop& loop, EventLoop& store_worker, storage::SqliteStore& worker_store,
        core::CallerGate& gate, core::EventSink& sink, const Clock& clock);
 
-  // Loop thread: starts the periodic campaign.metrics publication.
+  // Loop thread: starts the periodic campaign.metrics publication (and, on
+  // the worker, the caller session log: storage/sqlite/caller_sessions.h).
   void start();
+  // Any thread but the worker's, before the worker stops: closes the callers'
+  // open sessions ("daemon_stopped"); waits for the worker (≤ 2 s).
+  void closeSessions();
 
   Result<Json> join(const api::Principal& who, CampaignId campaign) override;
   Result<Json> setState(const api::Principal& who, const std::string& state, const std::string& reason) override;
@@ -85,6 +90,7 @@ class Desk final : public api::ConsolePort {
   const Clock& clock_;
   std::map<std::string, Caller> callers_;  // loop only; key: caller_ref
   std::map<int64_t, Json> ledger_;         // loop only; campaign → ledger figures
+  std::unique_ptr<storage::CallerSessionLog> sessions_;  // worker only
 };
 
 }  // namespace clearline::daemon

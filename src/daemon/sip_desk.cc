@@ -30,11 +30,19 @@ SipDesk::SipDesk(core::EventSink& out, const Clock& clock, Millis metrics_interv
 
 void SipDesk::attach(EventLoop& loop, Dialer& dialer) {
   dialer_ = &dialer;
+  auto log = storage::CallerSessionLog::open(dialer.store().db(), clock_);
+  if (log.isOk()) sessions_ = std::move(*log);
+  else spdlog::error("console: caller sessions are not recorded: {}", log.status().toString());
   loop_.store(&loop);
   metrics_timer_ = loop.addTimer(metrics_interval_, [this] { publishMetrics(); });
 }
 
 void SipDesk::detach() {
+  if (sessions_) {
+    Status st = sessions_->closeAll(clock_.now(), "daemon_stopped");
+    if (!st.isOk()) spdlog::error("console: closing caller sessions: {}", st.toString());
+    sessions_.reset();
+  }
   EventLoop* loop = loop_.exchange(nullptr);
   if (loop && metrics_timer_) loop->cancelTimer(metrics_timer_);
   metrics_timer_ = 0;
@@ -213,6 +221,21 @@ void SipDesk::publish(const core::DomainEvent& ev) {
       c.pending_wrap.reset();
     }
     if (state == "logged_out") c.connecting = false;
+    if (sessions_) {
+      // Logged-in time and pauses (storage/sqlite/caller_sessions.h), with their audit events.
+      CampaignId campaign = v ? v->campaign : CampaignId();
+      if (!campaign.valid()) {
+        int64_t id = 0;
+        std::from_chars(ev.campaign_id.data(), ev.campaign_id.data() + ev.campaign_id.size(), id);
+        campaign = CampaignId(id);
+      }
+      std::string site = c.site_id;
+      if (site.empty())
+        if (auto d = dialer_->lastLoginDecision(ev.caller_ref)) site = d->site_id;
+      Status st = sessions_->onState(ev.caller_ref, campaign, site, state == "reserved" ? "on_call" : state,
+                                     ev.data.value("reason", ""), ev.at);
+      if (!st.isOk()) spdlog::error("console: caller session of {}: {}", ev.caller_ref, st.toString());
+    }
     Json data = v ? callerJson(ev.caller_ref, v->campaign, &v->snap) : callerJson(ev.caller_ref);
     emit("caller.state", ev.campaign_id, ev.caller_ref, std::move(data), ev.at);
     // A disposition saved while the customer was still on: the call has now

@@ -40,6 +40,7 @@
 #include "common/event_loop.h"
 #include "core/ports/event_sink.h"
 #include "core/runtime/campaign_runtime.h"
+#include "storage/sqlite/caller_sessions.h"
 
 namespace clearline::daemon {
 
@@ -95,6 +96,7 @@ class SipDesk final : public api::ConsolePort, public core::EventSink {
   Dialer* dialer_ = nullptr;               // loop only
   std::map<std::string, Console> consoles_;  // loop only; key: caller_ref
   uint64_t metrics_timer_ = 0;
+  std::unique_ptr<storage::CallerSessionLog> sessions_;  // loop only; on the dialer's store
 };
 
 }  // namespace clearline::daemon

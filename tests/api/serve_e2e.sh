@@ -115,7 +115,13 @@ import csv, sys
 rows = {r['caller']: r for r in csv.DictReader(open(sys.argv[1], newline=''))}
 assert sys.argv[2] in rows, rows
 assert int(rows[sys.argv[2]]['calls']) >= 1 and int(rows[sys.argv[2]]['dispositioned']) >= 1, rows
+# Logged in since the join (a stored caller session, still open: until now).
+assert float(rows[sys.argv[2]]['logged_in_hours']) > 0, rows
 PY
+# The session is stored with its audit event (caller.login) by the desk.
+[[ $(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM caller_sessions WHERE caller_ref='$REF' AND campaign_id=$CID AND ended_at IS NULL") == 1 ]] \
+  || fail "no open caller session for $REF: $(sqlite3 "$D/clearline.db" "SELECT * FROM caller_sessions")"
+[[ $(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM audit_events WHERE action='caller.login' AND object_id='$REF'") == 1 ]] || fail "caller.login not audited"
 [[ $(code -b "$D/ann.jar" "$URL/api/v1/campaigns/$CID/exports/calls.csv") == 403 ]] || fail "a caller exported call records"
 curl -s -b "$D/admin.jar" "$URL/api/v1/campaigns/$CID/exports/calls.csv?from=yesterday" | jq -e '.error.field == "from"' >/dev/null || fail "bad from accepted"
 curl -s -b "$D/admin.jar" "$URL/api/v1/campaigns/$CID/exports/productivity.csv?by=team" | jq -e '.error.field == "by"' >/dev/null || fail "bad by accepted"
@@ -133,6 +139,9 @@ wait "$PID" || rc=$?
 PID=""
 [[ $rc == 0 ]] || fail "serve exited with $rc after SIGTERM"
 "$BIN" audit verify --data-dir "$D" >/dev/null || fail "audit chain broken after shutdown"
+# Shutdown closed the caller's session (and its audit event is in the chain).
+[[ $(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM caller_sessions WHERE ended_at IS NULL") == 0 ]] || fail "a caller session left open after SIGTERM"
+[[ $(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM audit_events WHERE action='caller.logout' AND object_id='$REF'") -ge 1 ]] || fail "caller.logout not audited"
 # The CLI writes the same rows from the same store.
 "$BIN" export calls --campaign "$CID" --data-dir "$D" > "$D/cli-calls.csv" || fail "clearline export calls"
 grep -F "$(grep "^$CALL," "$D/calls.csv")" "$D/cli-calls.csv" >/dev/null || fail "the CLI's row for call $CALL differs from the API's"

@@ -1,12 +1,14 @@
 // Pacing over the day in the browser (issue 8 §3): three hours of seeded call
 // rows (seed_pacing.sh) → a manager opens the report from the dashboard, sees
 // one row per 15-minute bucket with the figures recomputed here from the
-// seeding rule, three uPlot charts actually drawn, a coarser bucket, a day
+// seeding rule (callers logged in from the seeded caller sessions), three uPlot charts actually drawn, a coarser bucket, a day
 // filter, and a CSV download that holds the same numbers.
 import { browser, check, login } from './lib.mjs';
 
 const URL = process.env.CLEARLINE_URL, ART = process.env.ARTIFACTS, CID = process.env.CLEARLINE_CAMPAIGN;
 const T0 = Date.parse('2026-11-28T09:00:00Z');
+// seed_pacing.sh's caller sessions: caller-0..3 09:00-12:00, caller-4 10:00-11:00.
+const SESSIONS = [0, 1, 2, 3].map(() => [T0, T0 + 3 * 3600000]).concat([[T0 + 3600000, T0 + 2 * 3600000]]);
 
 // The seeding rule (seed_pacing.sh), bucketed like the server.
 function expected(bucketMin) {
@@ -26,6 +28,9 @@ function expected(bucketMin) {
     const lineMs = calls.reduce((s, c) => s + Math.max(0, Math.min(c.end, hi, (last + 1) * B) - Math.max(c.d, lo)), 0);
     const callers = new Set(mine.filter((c) => c.caller).map((c) => c.caller)).size;
     const lines = lineMs / B;
+    const top = (last + 1) * B;
+    const loggedMs = SESSIONS.reduce((s, [a, z]) => s + Math.max(0, Math.min(z, hi, top) - Math.max(a, lo)), 0);
+    const loggedIn = loggedMs / B;
     out.push({
       time: `${new Date(lo).toISOString().slice(11, 16)}–${new Date(hi).toISOString().slice(11, 16)}`,
       placed: mine.length, answered: count((c) => c.ans), bridged: count((c) => c.br), abandoned: ab, machine: count((c) => c.mach),
@@ -33,6 +38,8 @@ function expected(bucketMin) {
       answer: mine.length ? (Math.round((100 * count((c) => c.ans) / mine.length) * 100) / 100).toFixed(1) : "—",
       lines: (Math.round(lines * 1000) / 1000).toFixed(2), callers,
       perCaller: callers ? (Math.round((lines / callers) * 1000) / 1000).toFixed(2) : '—',
+      loggedIn: (Math.round(loggedIn * 1000) / 1000).toFixed(2),
+      perLoggedIn: loggedMs > 0 ? (Math.round((lines / loggedIn) * 1000) / 1000).toFixed(2) : '—',
     });
   }
   return out;
@@ -46,7 +53,8 @@ function sameRows(got, want, what) {
   check(got.length === want.length, `${what}: ${want.length} buckets (${got.length})`);
   for (let i = 0; i < want.length; i++) {
     const w = want[i];
-    const row = [w.time, w.placed, w.answered, w.bridged, w.abandoned, w.machine, w.rate, w.answer, w.lines, w.callers, w.perCaller].map(String);
+    const row = [w.time, w.placed, w.answered, w.bridged, w.abandoned, w.machine, w.rate, w.answer, w.lines, w.callers, w.perCaller,
+      w.loggedIn, w.perLoggedIn].map(String);
     if (JSON.stringify(got[i]) !== JSON.stringify(row)) throw new Error(`FAIL: ${what}, bucket ${i}: got ${JSON.stringify(got[i])}, want ${JSON.stringify(row)}`);
   }
   console.log(`ok - ${what}: every figure of every bucket matches the seeded calls`);
@@ -86,6 +94,9 @@ try {
   check((await colourPixels(page, '#pacing-chart-calls', [11, 92, 173])) > 100, 'the calls chart draws the placed bars');
   check((await colourPixels(page, '#pacing-chart-rates', [180, 35, 24])) > 50, 'the rates chart draws the abandonment rate');
   check((await colourPixels(page, '#pacing-chart-lines', [130, 80, 223])) > 50, 'the lines chart draws the callers');
+  check((await colourPixels(page, '#pacing-chart-lines', [26, 127, 55])) > 50, 'the lines chart draws the callers logged in');
+  // Logged in on average over 09:00-12:00: 4 callers for 3 h + caller-4 for 1 h = 4.33.
+  check(totals[8] === '4.33', `totals: 4.33 callers logged in on average (${totals[8]})`);
   await page.screenshot({ path: `${ART}/70-pacing-charts.png` });
   await page.evaluate(() => document.querySelector('#pacing-chart-lines').scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: `${ART}/71-pacing-lines-and-table.png` });
@@ -95,10 +106,14 @@ try {
   const csv = await page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).text(), href);
   const lines = csv.trim().split(/\r?\n/);
   check(lines[0].startsWith('start,end,placed,answered,human,machine,bridged,abandoned'), 'the CSV has its header');
+  check(lines[0].endsWith(',callers,lines_per_caller,callers_logged_in,callers_paused,lines_per_logged_in_caller'), 'with the logged-in columns');
   check(lines.length === want15.length + 1, `the CSV has one row per bucket (${lines.length - 1})`);
   const row0 = lines[1].split(',');
   check(row0[0] === '2026-11-28T09:00:00.000Z' && row0[2] === String(want15[0].placed) && row0[6] === String(want15[0].bridged) &&
-        row0[7] === String(want15[0].abandoned), `the CSV's first bucket matches (${lines[1]})`);
+        row0[7] === String(want15[0].abandoned) && Number(row0[15]).toFixed(2) === want15[0].loggedIn, `the CSV's first bucket matches (${lines[1]})`);
+  // caller-4's pause 10:30-10:45: one caller paused for the whole bucket.
+  const paused = lines.find((l) => l.startsWith('2026-11-28T10:30:00.000Z')).split(',');
+  check(paused[16] === '1.000' && paused[15] === '5.000', `10:30-10:45: 5 callers logged in, 1 paused (${paused.slice(15).join(',')})`);
 
   // An hour per bucket.
   await page.selectOption('#pacing-bucket', '1h');

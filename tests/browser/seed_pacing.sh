@@ -4,8 +4,9 @@
 # 09:00:00Z + k minutes; answered unless k % 3 == 0; by a machine when answered
 # and k % 5 == 0, else by a person; a person's answer is bridged to caller
 # "caller-(k % 4)" unless k % 7 == 1, when it is abandoned; ended 40 s after
-# the dial (90 s when bridged). pacing.mjs recomputes the expected figures
-# from the same rule. Usage: seed_pacing.sh DB CAMPAIGN_ID
+# the dial (90 s when bridged). Caller sessions: caller-0..3 logged in
+# 09:00-12:00, caller-4 10:00-11:00 (idle, paused 10:30-10:45). pacing.mjs
+# recomputes the expected figures from the same rule. Usage: seed_pacing.sh DB CAMPAIGN_ID
 set -euo pipefail
 DB=$1; CID=$2
 T0=$(date -u -d 2026-11-28T09:00:00Z +%s)000
@@ -27,6 +28,15 @@ SELECT $CID, printf('+1202555%04d', n), 'political', 'predictive', 'ended', d - 
        d + CASE WHEN br THEN 90000 ELSE 40000 END,
        ab, CASE WHEN br THEN 'caller-' || (n % 4) END, CASE WHEN br THEN 'site-a' END
 FROM r;
+-- Caller sessions: caller-0..3 logged in 09:00-12:00; caller-4 logged in
+-- 10:00-11:00 without handling a call, paused 10:30-10:45.
+INSERT INTO caller_sessions (caller_ref, campaign_id, site_id, started_at, last_seen_at, ended_at, end_reason)
+SELECT 'caller-' || n, $CID, 'site-a', $T0, $T0 + 10800000, $T0 + 10800000, 'logout'
+  FROM (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3);
+INSERT INTO caller_sessions (caller_ref, campaign_id, site_id, started_at, last_seen_at, ended_at, end_reason)
+VALUES ('caller-4', $CID, 'site-a', $T0 + 3600000, $T0 + 7200000, $T0 + 7200000, 'logout');
+INSERT INTO caller_pauses (session_id, started_at, ended_at, reason)
+SELECT id, $T0 + 5400000, $T0 + 6300000, 'break' FROM caller_sessions WHERE caller_ref = 'caller-4' AND campaign_id = $CID;
 INSERT INTO abandonment_ledger (call_id, campaign_id, answered_at, abandoned)
 SELECT id, campaign_id, answered_at, abandoned FROM calls
  WHERE campaign_id = $CID AND answered_by = 'human' AND dialed_at >= $T0;

@@ -9,6 +9,8 @@
 # hears the prompt. Checks: at least one abandoned call; on every abandoned
 # call the carrier received >= 180 voiced 20 ms packets — the 4 s upload (200
 # packets), not the built-in 1.5 s tone (75) — and stayed on until it ended.
+# Also: the SIP desk stores the bot's caller session (caller_sessions) with
+# caller.login / caller.logout audit events, closed at SIGTERM.
 # Usage: serve_prompt_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
 set -euo pipefail
 CL=$1; BIN=$2
@@ -88,5 +90,10 @@ for id in $(q "SELECT id FROM calls WHERE abandoned=1 AND safe_harbor_played=1")
   [[ ${voiced:-0} -ge 180 ]] || fail "call $id: the callee heard $voiced voiced packets, not the 4 s uploaded prompt (200)"
   heard+="$id:$voiced "
 done
+# The SIP desk stored caller1's session (logged in by its phone, closed at shutdown) with its audit events.
+[[ $(q "SELECT COUNT(*) FROM caller_sessions WHERE caller_ref='caller1' AND campaign_id=$CAMPAIGN_ID AND ended_at > started_at
+        AND end_reason='daemon_stopped'") == 1 ]] || fail "caller1's session: $(q "SELECT * FROM caller_sessions")"
+[[ $(q "SELECT COUNT(*) FROM audit_events WHERE object_id='caller1' AND action IN ('caller.login','caller.logout')") == 2 ]] \
+  || fail "caller1's login/logout not audited: $(q "SELECT action FROM audit_events WHERE object_id='caller1'")"
 "$CL" audit verify --data-dir "$D" --json | jq -e '.ok == true' >/dev/null || fail "audit chain"
 echo "serve prompt e2e ok: $ab abandoned calls heard the uploaded 4 s prompt ($SHA); voiced packets per call: $heard"

@@ -1,7 +1,8 @@
 // Pacing over the day (issue 8 §3): the report page #/reports/pacing reads
 // GET /api/v1/campaigns/{id}/reports/pacing (per time bucket: calls placed,
 // answered, bridged, abandoned, machine; the ledger's abandonment rate; lines
-// in progress, callers and lines per caller) and plots it with uPlot, the
+// in progress, callers who handled calls and callers logged in — from the
+// stored caller sessions — and lines per caller of each) and plots it with uPlot, the
 // dashboard's chart library; a table lists every bucket and the CSV download
 // is the same report (…/reports/pacing.csv). Times are shown in UTC.
 import uPlot from 'uplot';
@@ -77,19 +78,22 @@ export class PacingPage {
     const rows = b.map((x) => h('tr', {}, h('td', {}, `${hhmm(x.start)}–${hhmm(x.end)}`),
       ...[x.placed, x.answered, x.bridged, x.abandoned, x.machine].map((v) => h('td', { class: 'num' }, String(v))),
       h('td', { class: 'num' }, num(x.abandon_rate_pct, 2)), h('td', { class: 'num' }, num(x.answer_rate_pct, 1)),
-      h('td', { class: 'num' }, num(x.lines, 2)), h('td', { class: 'num' }, String(x.callers)), h('td', { class: 'num' }, num(x.lines_per_caller, 2))));
+      h('td', { class: 'num' }, num(x.lines, 2)), h('td', { class: 'num' }, String(x.callers)), h('td', { class: 'num' }, num(x.lines_per_caller, 2)),
+      h('td', { class: 'num' }, num(x.callers_logged_in, 2)), h('td', { class: 'num' }, num(x.lines_per_logged_in_caller, 2))));
     clear(this.out,
       h('p', { id: 'pacing-span' }, span, ' ', csv),
       h('div', { class: 'figures', id: 'pacing-totals' },
         fig('placed', String(t.placed ?? 0), 'pt-placed'), fig('answered', String(t.answered ?? 0), 'pt-answered'),
         fig('bridged', String(t.bridged ?? 0), 'pt-bridged'), fig('abandoned', String(t.abandoned ?? 0), 'pt-abandoned'),
         fig('machine', String(t.machine ?? 0), 'pt-machine'), fig(`abandon rate (cap ${cap} %)`, t.abandon_rate_pct === null || t.abandon_rate_pct === undefined ? '—' : `${num(t.abandon_rate_pct, 2)} %`, 'pt-rate'),
-        fig('avg lines', num(t.lines, 2), 'pt-lines'), fig('callers', String(t.callers ?? 0), 'pt-callers')),
+        fig('avg lines', num(t.lines, 2), 'pt-lines'), fig('callers who handled calls', String(t.callers ?? 0), 'pt-callers'),
+        fig('callers logged in (avg)', num(t.callers_logged_in, 2), 'pt-logged-in'),
+        fig('lines per logged-in caller', num(t.lines_per_logged_in_caller, 2), 'pt-lines-per-logged-in')),
       h('section', { class: 'card' }, h('h2', {}, 'Calls per bucket'), boxes[0]),
       h('section', { class: 'card' }, h('h2', {}, 'Abandonment and answer rate (%)'), boxes[1]),
       h('section', { class: 'card' }, h('h2', {}, 'Lines in progress and callers'), boxes[2]),
       h('section', { class: 'card' }, h('h2', {}, 'Buckets'),
-        h('table', { class: 'callers pacing' }, h('thead', {}, h('tr', {}, ...['Time (UTC)', 'Placed', 'Answered', 'Bridged', 'Abandoned', 'Machine', 'Abandon %', 'Answer %', 'Lines', 'Callers', 'Lines / caller'].map((s) => h('th', { scope: 'col' }, s)))),
+        h('table', { class: 'callers pacing' }, h('thead', {}, h('tr', {}, ...['Time (UTC)', 'Placed', 'Answered', 'Bridged', 'Abandoned', 'Machine', 'Abandon %', 'Answer %', 'Lines', 'Callers (handled calls)', 'Lines / caller', 'Logged in (avg)', 'Lines / logged-in caller'].map((s) => h('th', { scope: 'col' }, s)))),
           h('tbody', { id: 'pacing-rows' }, ...rows))));
     if (!b.length) return;
     const xs = b.map((x) => Date.parse(x.start) / 1000);
@@ -106,7 +110,8 @@ export class PacingPage {
         { label: 'answer rate %', stroke: '#1a7f37', width: 2 }] } as uPlot.Options,
     [xs, col('abandon_rate_pct'), xs.map(() => cap), col('answer_rate_pct')] as uPlot.AlignedData, boxes[1]));
     this.charts.push(new uPlot({ ...base('lines / callers'), series: [{}, { label: 'lines in progress', stroke: '#0b5cad', width: 2 },
-      { label: 'callers', stroke: '#8250df', width: 2 }, { label: 'lines per caller', stroke: '#9a6700', width: 2 }] } as uPlot.Options,
-    [xs, col('lines'), col('callers'), col('lines_per_caller')] as uPlot.AlignedData, boxes[2]));
+      { label: 'callers who handled calls', stroke: '#8250df', width: 2 }, { label: 'lines per caller', stroke: '#9a6700', width: 2 },
+      { label: 'callers logged in', stroke: '#1a7f37', width: 2 }, { label: 'lines per logged-in caller', stroke: '#bf3989', width: 2, dash: [6, 4] }] } as uPlot.Options,
+    [xs, col('lines'), col('callers'), col('lines_per_caller'), col('callers_logged_in'), col('lines_per_logged_in_caller')] as uPlot.AlignedData, boxes[2]));
   }
 }

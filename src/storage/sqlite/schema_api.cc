@@ -50,6 +50,35 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (user_id, key)
 );
 )sql"},
+      // Callers' console sessions (storage/sqlite/caller_sessions.h): one row
+      // from the first state after logged_out to logged_out again, and the
+      // pauses inside it. Written by the daemon's desks with the audit events
+      // caller.login / caller.pause / caller.pause_end / caller.logout. Read
+      // by the pacing report (callers logged in per bucket) and productivity.
+      {"api", 2, "caller sessions and pauses",
+       R"sql(
+CREATE TABLE caller_sessions (
+  id INTEGER PRIMARY KEY,
+  caller_ref TEXT NOT NULL,
+  campaign_id INTEGER NOT NULL,
+  site_id TEXT NOT NULL DEFAULT '',
+  started_at INTEGER NOT NULL,       -- epoch ms
+  last_seen_at INTEGER NOT NULL,     -- last state change recorded (a crashed daemon's sessions end here)
+  ended_at INTEGER,                  -- NULL while logged in
+  end_reason TEXT
+);
+CREATE INDEX caller_sessions_campaign ON caller_sessions(campaign_id, started_at);
+CREATE INDEX caller_sessions_open ON caller_sessions(caller_ref) WHERE ended_at IS NULL;
+
+CREATE TABLE caller_pauses (
+  id INTEGER PRIMARY KEY,
+  session_id INTEGER NOT NULL REFERENCES caller_sessions(id),
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX caller_pauses_session ON caller_pauses(session_id);
+)sql"},
   };
   return m;
 }
