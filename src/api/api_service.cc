@@ -169,6 +169,7 @@ const std::vector<Route>& ApiService::routes() {
       {"GET", "/api/v1/console/next-lead", Action::kConsole, "Human-initiated / preview: the next contact to press Call for (held for you)", &S::consoleNextLead},
       {"POST", "/api/v1/console/dial", Action::kConsole, "Human-initiated dial of the shown contact", &S::consoleDial},
       {"POST", "/api/v1/console/skip", Action::kConsole, "Preview: skip the shown contact (offered again later)", &S::consoleSkip},
+      {"POST", "/api/v1/console/record", Action::kConsole, "On-demand recording: record the call bridged to you now (campaigns with recording on_demand; audited)", &S::consoleRecord},
       {"GET", "/api/v1/vendor/records", Action::kVendorRead, "Vendor-chain records you may see (?kind=site …)", &S::vendorRecords},
       {"GET", "/api/v1/vendor/records/{kind}/{rid}", Action::kVendorRead, "One vendor-chain record with its versions", &S::vendorRecord},
       {"POST", "/api/v1/vendor/records", Action::kVendorWrite, "Write a new version of one registry record ({kind, data, valid_from?}; audited; vendor supervisors only inside their subtree)", &S::vendorWrite},
@@ -874,6 +875,14 @@ HttpResponse ApiService::consoleSkip(RequestCtx& c) {
   ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {}));
   (void)body;
   ASSIGN_OR_RESPOND(Json out, console_->skipLead(*c.who));
+  return HttpResponse::json(200, out);
+}
+
+HttpResponse ApiService::consoleRecord(RequestCtx& c) {
+  if (!console_) return HttpResponse::error(Status::unavailable("no live runtime in this process"));
+  ASSIGN_OR_RESPOND(Json body, decodeObject(c.req.body, {}));
+  (void)body;
+  ASSIGN_OR_RESPOND(Json out, console_->record(*c.who));
   return HttpResponse::json(200, out);
 }
 

@@ -147,6 +147,7 @@ class ApiService {
   HttpResponse consoleNextLead(RequestCtx&);
   HttpResponse consoleDial(RequestCtx&);
   HttpResponse consoleSkip(RequestCtx&);
+  HttpResponse consoleRecord(RequestCtx&);
   HttpResponse vendorRecords(RequestCtx&);
   HttpResponse vendorRecord(RequestCtx&);
   HttpResponse vendorWrite(RequestCtx&);     // registry edits (defined with their routes)

@@ -41,6 +41,14 @@ class ConsolePort {
     (void)who;
     return Status::unavailable("human-initiated dialing needs the SIP dialer, which is not running");
   }
+  // On-demand recording (issue 6 §5): record the call bridged to this caller
+  // now, both parties, to a WAV the call record references when it ends.
+  // {"recording":true,"call_id","file","already"}; FailedPrecondition when no
+  // call is bridged or the campaign's recording mode is not on_demand.
+  virtual Result<Json> record(const Principal& who) {
+    (void)who;
+    return Status::unavailable("recording needs the SIP dialer, which is not running");
+  }
   // The disposition of `call` is stored: the caller moves to wrap-up.
   virtual Status dispositioned(const std::string& caller_ref, CallId call) = 0;
   // Dashboard snapshot of one campaign (callers by state, calls, ledger …).

@@ -962,6 +962,32 @@ Status Dialer::consoleWrapUp(const std::string& ref, const core::WrapUp& w) {
   return s;
 }
 
+Result<Json> Dialer::consoleRecord(const std::string& ref, const core::Actor& actor) {
+  auto v = caller(ref);
+  if (!v || v->snap.state != core::CallerState::kOnCall || !v->snap.call.valid())
+    return Status::failedPrecondition("no call is bridged to you: Record works while you are on a call", "state");
+  // The campaign's setting now (a change through the API applies at once).
+  ASSIGN_OR_RETURN(core::Campaign camp, impl_->store->campaigns().getCampaign(v->campaign));
+  if (camp.recording == core::RecordingPolicy::kNever)
+    return Status::failedPrecondition("campaign " + camp.id.str() + " does not record calls (recording: never)", "recording");
+  if (camp.recording == core::RecordingPolicy::kAll)
+    return Status::failedPrecondition("campaign " + camp.id.str() + " records every call already (recording: all)", "recording");
+  const CallId call = v->snap.call;
+  const std::string file = "call-" + call.str() + ".wav";
+  if (callRecording(call)) return Json{{"recording", true}, {"call_id", call.value}, {"file", file}, {"already", true}};
+  impl_->tel->startRecording(call);
+  if (!callRecording(call)) return Status::unavailable("recording is not available for this call (no recordings folder)");
+  auto& db = impl_->store->db();
+  RETURN_IF_ERROR(db.transaction([&]() -> Status {
+    return storage::audit(db, impl_->clock, actor, "call.recording.start", "call", call.str(),
+                          Json{{"caller_ref", ref}, {"campaign_id", camp.id.value}, {"mode", "on_demand"}});
+  }));
+  spdlog::info("dialer: call {} recorded on demand by {}", call.value, ref);
+  return Json{{"recording", true}, {"call_id", call.value}, {"file", file}, {"already", false}};
+}
+
+bool Dialer::callRecording(CallId call) const { return !impl_->tel->recordingPath(call).empty(); }
+
 std::optional<Dialer::CallerView> Dialer::caller(const std::string& ref) const {
   auto it = impl_->caller_runtime.find(ref);
   if (it == impl_->caller_runtime.end()) return std::nullopt;

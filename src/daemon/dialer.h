@@ -49,6 +49,7 @@
 #include "common/config.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "core/audit/audit_chain.h"
 #include "core/ports/caller_gate.h"
 #include "core/ports/event_sink.h"
 #include "core/runtime/campaign_runtime.h"
@@ -124,6 +125,15 @@ class Dialer {
   Status consoleHangup(const std::string& caller_ref);
   // The caller's disposition: wrap-up ends, the lead is finished or recycled.
   Status consoleWrapUp(const std::string& caller_ref, const core::WrapUp& w);
+  // On-demand recording of the call bridged to the caller now (the campaign's
+  // recording mode, read from the store, must be on_demand): the telephony
+  // records both parties from this instant; when the call ends the WAV is
+  // written and the call row references it (recording_ref, audited
+  // call.recording). Audited call.recording.start by `actor`.
+  // {"recording":true,"call_id","file","already"}.
+  Result<Json> consoleRecord(const std::string& caller_ref, const core::Actor& actor);
+  // Whether the call is being recorded (all, or on demand once started).
+  bool callRecording(CallId call) const;
   struct CallerView {
     CampaignId campaign;
     core::CallerSnapshot snap;

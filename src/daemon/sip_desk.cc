@@ -106,6 +106,10 @@ Json SipDesk::callerJson(const std::string& ref, CampaignId campaign, const core
          {"manual_dialing", true}};
   const core::Campaign* camp = dialer_ && campaign.valid() ? dialer_->campaign(campaign) : nullptr;
   j["dial_mode"] = camp ? Json(std::string(core::toString(camp->dial_mode))) : Json(nullptr);
+  // Recording: the campaign's mode (on_demand shows the console's Record button)
+  // and whether the call on screen is being recorded.
+  j["recording_mode"] = camp ? Json(std::string(core::toString(camp->recording))) : Json(nullptr);
+  j["recording"] = dialer_ && k && k->call.valid() && state == "on_call" && dialer_->callRecording(k->call);
   if (state == "dialing" && c && !c->pop.is_null()) {
     const Json& ct = c->pop.value("contact", Json::object());
     std::string first = ct.value("first_name", ""), last = ct.value("last_name", "");
@@ -322,6 +326,17 @@ Result<Json> SipDesk::setState(const Principal& who, const std::string& state, c
       return callerJson(ref);
     }
     return Status::invalidArgument("state must be ready, paused or logged_out", "state");
+  });
+}
+
+Result<Json> SipDesk::record(const Principal& who) {
+  return onLoop([this, who]() -> Result<Json> {
+    const std::string ref = who.callerRef();
+    ASSIGN_OR_RETURN(Json out, dialer_->consoleRecord(ref, core::Actor{"user:" + who.name}));
+    auto v = dialer_->caller(ref);
+    // No caller.state push: it would redraw the form the caller is filling in.
+    out["console"] = v ? callerJson(ref, v->campaign, &v->snap) : callerJson(ref);
+    return out;
   });
 }
 

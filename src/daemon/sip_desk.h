@@ -62,6 +62,7 @@ class SipDesk final : public api::ConsolePort, public core::EventSink {
   Result<Json> nextLead(const api::Principal& who) override;
   Result<Json> dial(const api::Principal& who, ContactId contact) override;
   Result<Json> skipLead(const api::Principal& who) override;
+  Result<Json> record(const api::Principal& who) override;
   Status dispositioned(const std::string& caller_ref, CallId call) override;
   Result<Json> live(CampaignId campaign) override;
 

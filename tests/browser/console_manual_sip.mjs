@@ -7,6 +7,9 @@
 // answers the record pops; the caller dispositions (key 2, Ctrl+Enter), which
 // ends the call; the store shows the call placed by this caller in
 // human_initiated mode, bridged, with the disposition; the next contact shows.
+// The campaign records on demand (RECORDING=on_demand): the caller presses
+// Record on the call, the console says it records, and the ended call's row
+// references its WAV.
 import { execFileSync } from 'node:child_process';
 import { browser, check, login } from './lib.mjs';
 
@@ -48,6 +51,15 @@ try {
         === 'ann1|human_initiated|1|1', 'the call was placed by ann1 in human_initiated mode and is bridged to ann1');
   await page.screenshot({ path: `${ART}/31-console-manual-on-call.png`, fullPage: true });
 
+  // On-demand recording (the campaign records on_demand, RECORDING=on_demand): Record.
+  await page.click('#record-btn');
+  await page.waitForSelector('#record-status');
+  check((await page.textContent('#record-status')).includes('Recording'), 'Record: the console says the call is being recorded');
+  check(sql(`SELECT COUNT(*) FROM audit_events WHERE action='call.recording.start' AND object_id='${callId}' AND actor='user:ann1'`) === '1',
+    'the recording start is audited under ann1');
+  await page.screenshot({ path: `${ART}/33-console-recording.png`, fullPage: true });
+  await page.waitForTimeout(1000);  // a second of conversation on the recording
+
   await page.focus('#contact-name');
   await page.keyboard.press('2');  // "Supporter"
   check(await page.isChecked('#disp-support'), 'key 2 picks the second disposition');
@@ -65,6 +77,12 @@ try {
   }
   check(ended !== '', `the call was ended (${ended})`);
   check(sql(`SELECT disposition FROM calls WHERE id=${callId}`) === 'support', 'the store has the disposition');
+  let rec = '';
+  for (let i = 0; i < 50 && !rec; i++) {
+    rec = sql(`SELECT COALESCE(recording_ref,'') FROM calls WHERE id=${callId}`);
+    if (!rec) await page.waitForTimeout(100);
+  }
+  check(rec.endsWith(`call-${callId}.wav`), `the call row references its recording (${rec})`);
   check(sql(`SELECT status FROM contacts WHERE id=${contactId}`) === 'done', 'the contact is done');
   check(sql('SELECT COUNT(*) FROM calls') === '1', 'still only the one call the caller placed');
   await page.screenshot({ path: `${ART}/32-console-manual-next-after-disposition.png`, fullPage: true });

@@ -5,7 +5,7 @@
 # predictive campaign has 30 New York landline contacts (tests/sip/campaign_setup.sh,
 # whose clock offset puts the daemon inside calling hours). DIAL_MODE (env)
 # sets the campaign's dial mode (default predictive; human_initiated for the
-# press-Call console).
+# press-Call console), RECORDING its recording mode (default never).
 # Usage: run_sip.sh CLEARLINE_BIN SIP_BIN_DIR SOURCE_DIR SCRIPT.mjs
 set -euo pipefail
 BIN=$1; SIPBIN=$2; SRC=$3; SCRIPT=$4
@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 [[ -f "$SRC/web/dist/index.html" ]] || (cd "$SRC/web" && npm run build --silent)
 source "$SRC/tests/sip/campaign_setup.sh"
 sip_test_workdir clearline-browser-sip
-setup_campaign "$BIN" "$D" 30 never "${DIAL_MODE:-predictive}"
+setup_campaign "$BIN" "$D" 30 "${RECORDING:-never}" "${DIAL_MODE:-predictive}"
 TP=$(free_port); SP=$(free_port)
 printf 'ann1:pw-ann\n' > "$D/sip-callers.txt"
 cat > "$D/clearline.toml" <<TOML

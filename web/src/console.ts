@@ -28,6 +28,9 @@ interface Snapshot {
   manual_dialing?: boolean; dial_mode?: string | null;
   dialing?: { call_id: number; number: string; name: string; dial_mode: string };
   last_dial?: { call_id: number; number: string; disposition: string; hangup_cause: string };
+  // The campaign's recording mode (on_demand: the Record button) and whether
+  // the call on screen is being recorded.
+  recording_mode?: string | null; recording?: boolean;
 }
 
 const MANUAL_MODES = ['human_initiated', 'preview'];
@@ -333,12 +336,38 @@ export class CallerConsole {
       h('section', { class: 'script', 'aria-label': 'Script' }, h('h3', {}, 'Script'),
         h('p', { id: 'script-text' }, substitute(call.script?.text ?? '', c)),
         call.disclaimer ? h('p', { class: 'muted' }, call.disclaimer) : null),
+      ...(this.recordControl(call) ?? []),
       ...(questions.length ? [survey] : []), disp, cb,
       h('div', { class: 'controls' }, h('button', { type: 'submit', class: 'primary', id: 'save-disposition' }, 'Save and end call (Ctrl+Enter)')),
       h('div', { id: 'form-error' }));
     clear(this.bodyEl, form);
     (document.getElementById('contact-name') as HTMLElement | null)?.focus();
     announce(`Connected to ${name}`);
+  }
+
+  // On-demand recording (campaigns whose recording mode is on_demand): a
+  // Record button while the call is bridged; once recording, a status instead.
+  private recordControl(call: any): HTMLElement[] | null {
+    const s = this.snap;
+    if (!s || s.recording_mode !== 'on_demand' || s.state !== 'on_call' || call.ended) return null;
+    const box = h('div', { class: 'controls', id: 'record-box' });
+    const recording = () => clear(box, h('span', { class: 'badge rec', id: 'record-status', role: 'status' }, '● Recording this call'));
+    if (s.recording) { recording(); return [box]; }
+    const btn = h('button', { type: 'button', class: 'secondary', id: 'record-btn', 'aria-label': 'Record this call (both parties)',
+      onclick: async () => {
+        btn.setAttribute('disabled', '');
+        try {
+          const r = await api<any>('POST', '/api/v1/console/record', {});
+          if (this.snap) this.snap.recording = true;
+          recording();
+          announce(`Recording call ${r.call_id}`);
+        } catch (e) {
+          btn.removeAttribute('disabled');
+          clear(document.getElementById('form-error') ?? box, h('p', { class: 'error', role: 'alert' }, (e as Error).message));
+        }
+      } }, 'Record');
+    box.append(btn);
+    return [box];
   }
 
   private onKey(e: KeyboardEvent): void {
