@@ -3,7 +3,7 @@
 // window and contacts per caller-hour, averaged over seeds with 95% intervals.
 //
 //   clearline simulate --scenario FILE.toml --pacer NAME[,NAME…|all] [--seeds N]
-//                      [--target-abandonment PCT] [--json]
+//                      [--target-abandonment PCT] [--threads N] [--json]
 //   clearline simulate --list-pacers [--json]
 //
 // With --target-abandonment, every pacer that has a knob is first tuned by
@@ -15,6 +15,7 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "cli/command.h"
 #include "sim/experiment.h"
@@ -30,6 +31,7 @@ struct SimOpts {
   bool list = false;
   int tune_seeds = 8;
   int tune_iterations = 10;
+  int threads = 0;  // 0: one per hardware thread
 };
 
 std::vector<std::string> splitComma(const std::string& s) {
@@ -77,6 +79,9 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
                   "Tune each knob to this realised abandonment (percent) first");
   cmd->add_option("--tune-seeds", o->tune_seeds, "Seeds used for tuning")->capture_default_str();
   cmd->add_option("--tune-iterations", o->tune_iterations, "Bisection steps")->capture_default_str();
+  cmd->add_option("--threads", o->threads,
+                  "Replications run in parallel on this many threads (0: one per core); results do not depend on it")
+      ->capture_default_str();
   cmd->add_flag("--list-pacers", o->list, "List the pacers and exit");
   cmd->callback([&g, o] {
     if (o->list) {
@@ -98,6 +103,9 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
     if (o->scenario.empty()) return (void)fail(g, Status::invalidArgument("--scenario FILE is required", "scenario"));
     if (o->pacer.empty()) return (void)fail(g, Status::invalidArgument("--pacer NAME is required", "pacer"));
     if (o->seeds < 1 || o->seeds > 10000) return (void)fail(g, Status::invalidArgument("--seeds must be 1..10000", "seeds"));
+    if (o->threads < 0 || o->threads > 256)
+      return (void)fail(g, Status::invalidArgument("--threads must be 0..256", "threads"));
+    const int threads = o->threads > 0 ? o->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     auto sc = sim::loadScenario(o->scenario);
     if (!sc.isOk()) return (void)fail(g, sc.status());
     std::vector<std::string> names;
@@ -119,14 +127,14 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
       if (o->target >= 0) {
         target = o->target;
         auto t = sim::tuneKnob(*sc, name, o->target, 100001, o->tune_seeds, o->tune_iterations,
-                               [&](int d, int n) { bar.show("tuning " + name, d, n); });
+                               [&](int d, int n) { bar.show("tuning " + name, d, n); }, threads);
         if (!t.isOk()) return (void)fail(g, t.status());
         tune = *t;
         auto probe = sim::makeScenarioPacer(name, *sc, std::nullopt);
         if (probe.isOk() && (*probe)->hasKnob()) knob = t->knob;
       }
       auto pr = sim::runSeeds(*sc, name, knob, 1, o->seeds,
-                              [&](int d, int n) { bar.show(name, d, n); }, target);
+                              [&](int d, int n) { bar.show(name, d, n); }, target, threads);
       if (!pr.isOk()) {
         bar.done();
         return (void)fail(g, pr.status());

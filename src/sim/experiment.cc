@@ -1,8 +1,11 @@
 #include "sim/experiment.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 namespace clearline::sim {
 
@@ -82,27 +85,46 @@ int64_t PacerRuns::events() const {
 
 Result<PacerRuns> runSeeds(const Scenario& sc, const std::string& pacer, std::optional<double> knob,
                            uint64_t first_seed, int n, const Progress& progress,
-                           std::optional<double> target_pct) {
+                           std::optional<double> target_pct, int threads) {
   PacerRuns out;
   out.pacer = pacer;
   out.knob = knob;
+  if (n <= 0) return out;
+  std::vector<std::optional<Result<RunResult>>> results(static_cast<size_t>(n));
+  std::atomic<int> next{0};
+  std::mutex progress_mu;
+  int done = 0;
+  auto work = [&] {
+    for (int i = next++; i < n; i = next++) {
+      RunOptions o;
+      o.seed = first_seed + static_cast<uint64_t>(i);
+      o.pacer = pacer;
+      o.knob = knob;
+      o.target_pct = target_pct;
+      results[static_cast<size_t>(i)].emplace(runOnce(sc, o));
+      if (progress) {
+        std::lock_guard lock(progress_mu);
+        progress(++done, n);
+      }
+    }
+  };
+  int workers = std::clamp(threads, 1, n);
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
   for (int i = 0; i < n; ++i) {
-    RunOptions o;
-    o.seed = first_seed + static_cast<uint64_t>(i);
-    o.pacer = pacer;
-    o.knob = knob;
-    o.target_pct = target_pct;
-    ASSIGN_OR_RETURN(RunResult r, runOnce(sc, o));
-    out.seeds.push_back(o.seed);
-    out.runs.push_back(std::move(r));
-    if (progress) progress(i + 1, n);
+    auto& r = *results[static_cast<size_t>(i)];
+    if (!r.isOk()) return r.status();
+    out.seeds.push_back(first_seed + static_cast<uint64_t>(i));
+    out.runs.push_back(std::move(*r));
   }
   return out;
 }
 
 Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double target_pct,
                             uint64_t first_seed, int n_seeds, int iterations,
-                            const Progress& progress) {
+                            const Progress& progress, int threads) {
   ASSIGN_OR_RETURN(auto probe, makeScenarioPacer(pacer, sc, std::nullopt));
   TuneResult tr;
   if (!probe->hasKnob()) {
@@ -111,7 +133,7 @@ Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double
   }
   auto [lo, hi] = probe->knobRange();
   auto eval = [&](double k) -> Result<double> {
-    ASSIGN_OR_RETURN(PacerRuns pr, runSeeds(sc, pacer, k, first_seed, n_seeds, {}, target_pct));
+    ASSIGN_OR_RETURN(PacerRuns pr, runSeeds(sc, pacer, k, first_seed, n_seeds, {}, target_pct, threads));
     tr.runs += n_seeds;
     return pr.of("abandonment").mean;
   };

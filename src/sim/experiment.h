@@ -2,7 +2,8 @@
 // paired differences (common random numbers), and knob tuning by bisection on
 // tuning seeds (evaluation then uses held-out seeds). Used by
 // `clearline simulate` and the pacing benchmark (bench/pacing).
-// Single-threaded; value types.
+// Value types. runSeeds/tuneKnob may run replications on several threads
+// (`threads`); results are stored by seed, so they do not depend on it.
 #pragma once
 
 #include <functional>
@@ -44,10 +45,12 @@ struct PacerRuns {
 
 using Progress = std::function<void(int done, int total)>;
 
-// Runs `pacer` on seeds [first, first+n).
+// Runs `pacer` on seeds [first, first+n), on up to `threads` threads (each
+// replication is independent; progress is called under a lock, from any of them).
+// The first failing replication's error is returned.
 Result<PacerRuns> runSeeds(const Scenario& sc, const std::string& pacer, std::optional<double> knob,
                            uint64_t first_seed, int n, const Progress& progress = {},
-                           std::optional<double> target_pct = std::nullopt);
+                           std::optional<double> target_pct = std::nullopt, int threads = 1);
 
 struct TuneResult {
   double knob = 0;
@@ -59,7 +62,7 @@ struct TuneResult {
 // exceeding it). Pacers without a knob return their default.
 Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double target_pct,
                             uint64_t first_seed, int n_seeds, int iterations,
-                            const Progress& progress = {});
+                            const Progress& progress = {}, int threads = 1);
 
 // Paired difference a − b of a metric over common seeds.
 Summary pairedDifference(const PacerRuns& a, const PacerRuns& b, const std::string& metric_name);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <tuple>
 
 namespace clearline::core {
@@ -89,7 +90,12 @@ std::shared_ptr<const CmdpSolution> solveCmdp(CmdpModel m) {
     m.kmax = std::min(by_rate, std::max(150, 6 * m.agents));
   }
   using Key = std::tuple<int, int, double, double, double, double>;
+  // Solutions are memoised per model; simulator replications may run on
+  // several threads (sim::runSeeds), so the memo is guarded. A model is solved
+  // under the lock: a second thread wanting it waits rather than solving twice.
+  static std::mutex memo_mu;
   static std::map<Key, std::shared_ptr<const CmdpSolution>> memo;
+  std::lock_guard lock(memo_mu);
   Key key{m.agents, m.kmax, m.handle_s, m.resolution_s, m.live, m.alpha};
   if (auto it = memo.find(key); it != memo.end()) return it->second;
 
