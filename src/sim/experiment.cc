@@ -143,8 +143,12 @@ Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double
   tr.knob = lo;
   tr.achieved_pct = a_lo;
   if (a_lo > target_pct) return tr;
+  // A knob whose range spans orders of magnitude (a probability threshold, a
+  // planning α) is bisected geometrically, so that a few steps reach its small
+  // values; other knobs arithmetically.
+  const bool geometric = lo > 0 && hi / lo >= 100;
   for (int i = 0; i < iterations; ++i) {
-    double mid = 0.5 * (lo + hi);
+    double mid = geometric ? std::sqrt(lo * hi) : 0.5 * (lo + hi);
     ASSIGN_OR_RETURN(double a, eval(mid));
     if (a <= target_pct) {
       lo = mid;

@@ -59,7 +59,8 @@ struct TuneResult {
 };
 // Bisection on the pacer's knob so that mean realised abandonment on the
 // tuning seeds meets target_pct from below (the most aggressive knob not
-// exceeding it). Pacers without a knob return their default.
+// exceeding it). Pacers without a knob return their default. A range with
+// lo > 0 and hi/lo ≥ 100 is bisected geometrically (midpoint √(lo·hi)).
 Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double target_pct,
                             uint64_t first_seed, int n_seeds, int iterations,
                             const Progress& progress = {}, int threads = 1);

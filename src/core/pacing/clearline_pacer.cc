@@ -28,6 +28,8 @@ ClearlinePacer::ClearlinePacer(const PacerSettings& s) : theta_(0.12), s_(s) {
   }
   age_all_[kAgeBins] += prior_dials * std::exp(-kAgeBins * 0.5 / res);
   age_w_ = prior_dials;
+  // Prior for P(human | answered): even odds, weak.
+  answered_live_ = answered_machine_ = 1;
   double talk_mean = std::max(5.0, 0.8 * s.mean_handle_s), wrap_mean = std::max(1.0, 0.2 * s.mean_handle_s);
   for (int b = 0; b < kTalkBins; ++b)
     talk_[b] += prior_handles * (std::exp(-b / talk_mean) - std::exp(-(b + 1) / talk_mean));
@@ -42,11 +44,15 @@ void ClearlinePacer::learn(const PacingHistory& h) {
     int b = std::min(kAgeBins, static_cast<int>(d.age.count() / 500));
     age_all_[b] += 1;
     if (d.outcome == DialOutcome::kLive) age_live_[b] += 1;
+    if (d.outcome == DialOutcome::kLive) answered_live_ += 1;
+    if (d.outcome == DialOutcome::kMachine) answered_machine_ += 1;
     age_w_ += 1;
     if (age_w_ > 2 * kForgetAge) {
       for (auto& x : age_all_) x *= 0.5;
       for (auto& x : age_live_) x *= 0.5;
       age_w_ *= 0.5;
+      answered_live_ *= 0.5;
+      answered_machine_ *= 0.5;
     }
     dirty_ = true;
   }
@@ -203,7 +209,8 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   const double grace = static_cast<double>(in.routable_grace.count()) / 1000.0;
   const int busy_terms = cc.busy();
   const int flight = static_cast<int>(in.in_flight.size());
-  const bool exact = busy_terms + flight < kExactTerms;
+  const bool exact = busy_terms + flight + in.screening < kExactTerms;
+  const double human_share = answered_live_ / (answered_live_ + answered_machine_);
   for (int h = 0; h < kHorizons; ++h) {
     Dist& d = dist_[static_cast<size_t>(h)];
     d.exact = exact;
@@ -227,6 +234,10 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
       if (isBusy(c.state)) addTerm(d, releaseWithin(c, horizon + grace), +1);
     for (const auto& f : in.in_flight)
       addTerm(d, liveWithin(static_cast<double>(f.age.count()) / 1000.0, horizon), -1);
+    // Calls in AMD screening: their verdict comes within a second or two, well
+    // inside every horizon; the humans among them are demand the other pacers
+    // do not see (they are no longer ringing, not yet waiting).
+    for (int i = 0; i < in.screening; ++i) addTerm(d, human_share, -1);
   }
 
   int cap = 5 * cc.active() + 10;

@@ -39,7 +39,7 @@ class ClearlinePacer final : public Pacer {
   bool hasKnob() const override { return true; }
   void setKnob(double v) override { theta_ = v; }
   double knob() const override { return theta_; }
-  std::pair<double, double> knobRange() const override { return {0.0, 0.6}; }
+  std::pair<double, double> knobRange() const override { return {0.001, 0.6}; }
 
  private:
   static constexpr int kAgeBins = 240;     // 0.5 s bins: dial age up to 120 s
@@ -62,6 +62,9 @@ class ClearlinePacer final : public Pacer {
   std::array<double, kTalkBins + 1> talk_{};
   std::array<double, kWrapBins + 1> wrap_{};
   double age_w_ = 0, talk_w_ = 0, wrap_w_ = 0;
+  // Answered dials by AMD verdict (live / machine), with forgetting: the share
+  // of calls in screening that will turn out human.
+  double answered_live_ = 0, answered_machine_ = 0;
   // derived
   std::array<double, kAgeBins + 2> cum_live_{}, cum_all_{};
   std::array<double, kTalkBins + 2> cum_talk_{};

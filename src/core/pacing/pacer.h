@@ -95,6 +95,9 @@ struct PacerInput {
   std::span<const CallerView> callers;  // logged-in callers (paused included)
   std::span<const DialView> in_flight;  // queued/dialing/ringing dials
   int answered_waiting = 0;    // answered live calls waiting for a caller right now
+  // Answered autodialed calls still being screened by AMD (no verdict yet): the
+  // humans among them need a caller within moments. Always 0 without AMD.
+  int screening = 0;
   int lines_in_use = 0;        // every call holding a line (in flight + answered + bridged …)
   int line_cap = 0;            // 0 = unlimited
   int64_t leads_ready = 0;     // leads that could be dialed now

@@ -828,6 +828,10 @@ void CampaignRuntime::pace(TimePoint now) {
   in.callers = caller_views_;
   in.in_flight = dial_views_;
   in.answered_waiting = static_cast<int>(waiting_.size());
+  if (opts_.detect_machine) {
+    for (const Call& c : calls_)
+      in.screening += c.state == CallState::kAnswered && !c.routable && c.origin == CallOrigin::kPaced;
+  }
   in.lines_in_use = lines_in_use_;
   in.line_cap = opts_.line_cap;
   in.leads_ready = static_cast<int64_t>(queue_.readyCount(now));

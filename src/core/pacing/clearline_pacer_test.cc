@@ -1,0 +1,89 @@
+// Our pacer counts calls in AMD screening as demand (docs/pacing.md): an
+// answered call awaiting its verdict is a human about to need a caller with
+// the share of humans among answered calls that the pacer has learned.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "core/pacing/registry.h"
+
+namespace clearline::core {
+namespace {
+
+struct Floor {
+  std::vector<CallerView> callers;
+  std::vector<DialView> flight;
+  PacerInput in;
+  Floor() {
+    // 10 callers: 4 ready, 6 on calls of 20 s so far; 2 dials ringing.
+    for (int i = 0; i < 4; ++i) callers.push_back(CallerView{CallerState::kReady, Millis(5000), Millis(0)});
+    for (int i = 0; i < 6; ++i)
+      callers.push_back(CallerView{CallerState::kOnCall, Millis(20000), Millis(20000)});
+    flight = {DialView{Millis(3000)}, DialView{Millis(8000)}};
+    in.callers = callers;
+    in.in_flight = flight;
+    in.amd = true;
+    in.grace = Millis(2000);
+    in.routable_grace = Millis(1200);
+    in.budget.answered_30d = 1000;
+    in.budget.abandoned_30d = 10;
+    in.budget.rate_30d = 1.0;
+    in.target_pct = 3.0;
+    in.cap_pct = 3.0;
+  }
+};
+
+std::unique_ptr<Pacer> ours() {
+  PacerSettings s;
+  s.knob = 0.05;
+  auto p = makePacer("clearline", s);
+  EXPECT_TRUE(p.isOk());
+  return std::move(*p);
+}
+
+TEST(ClearlinePacerTest, CallsInAmdScreeningAreDemand) {
+  Floor f;
+  auto p = ours();
+  int none = p->decide(f.in).dial;
+  f.in.screening = 4;
+  int four = p->decide(f.in).dial;
+  f.in.screening = 12;
+  int twelve = p->decide(f.in).dial;
+  EXPECT_GT(none, 0);
+  EXPECT_LT(four, none);
+  EXPECT_LT(twelve, four);
+}
+
+TEST(ClearlinePacerTest, TheLearnedShareOfHumansWeighsScreening) {
+  // Two pacers learn the same dial ages and the same live share per dial (10 %);
+  // they differ only in what the other answered calls were: machines for one
+  // (humans are 1 in 7 answered calls), none for the other (every answered
+  // call was a human), the rest being no-answers.
+  auto history = [](bool machines) {
+    auto h = std::make_unique<PacingHistory>();
+    for (int i = 0; i < 400; ++i) {
+      DialRecord d;
+      d.age = Millis(9000 + (i % 7) * 1000);
+      if (i % 10 == 0) d.outcome = DialOutcome::kLive;
+      else if (machines && i % 10 <= 6) d.outcome = DialOutcome::kMachine;
+      else d.outcome = DialOutcome::kNoAnswer;
+      h->dials.push(d);
+    }
+    return h;
+  };
+  auto with_machines = history(true), without = history(false);
+  auto decide = [](const PacingHistory* h, int screening) {
+    Floor f;
+    f.in.history = h;
+    f.in.screening = screening;
+    return ours()->decide(f.in).dial;
+  };
+  // Nothing in screening: the verdict mix is irrelevant.
+  EXPECT_EQ(decide(with_machines.get(), 0), decide(without.get(), 0));
+  // Six in screening are more demand when answered calls are usually humans.
+  EXPECT_LT(decide(without.get(), 6), decide(with_machines.get(), 6));
+  EXPECT_LT(decide(with_machines.get(), 6), decide(with_machines.get(), 0));
+}
+
+}  // namespace
+}  // namespace clearline::core
