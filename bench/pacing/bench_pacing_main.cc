@@ -287,7 +287,8 @@ int main(int argc, char** argv) {
          << fmt(o, 1) << " %; share of the peer→ceiling gap closed: "
          << (ceil > best_peer ? fmt(100.0 * (o - best_peer) / (ceil - best_peer), 0) + " %" : "n/a") << ".\n";
     }
-    md << "\n![frontier](frontier-" << sr.sc.name << ".svg)\n\n";
+    if (a.frontier) md << "\n![frontier](frontier-" << sr.sc.name << ".svg)";
+    md << "\n\n";
   }
   for (const auto& t : timeline_files)
     md << "## Over the shift: " << t << "\n\n![occupancy](timeline-" << t << "-occupancy.svg)\n![abandonment](timeline-" << t
