@@ -109,14 +109,21 @@ N=$(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM calls WHERE campaign_id=$CID
 ROWS=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], newline=""))))' "$D/calls.csv")
 [[ $ROWS -ge 1 && $ROWS -le $N ]] || fail "calls.csv has $ROWS rows, the store $N calls"
 REF=$(sqlite3 "$D/clearline.db" "SELECT caller_ref FROM calls WHERE id=$CALL")
+SESSION_START=$(sqlite3 "$D/clearline.db" "SELECT started_at FROM caller_sessions WHERE caller_ref='$REF' AND campaign_id=$CID AND ended_at IS NULL")
+T0=$(date +%s%3N)
 curl -s -b "$D/admin.jar" -o "$D/prod.csv" "$URL/api/v1/campaigns/$CID/exports/productivity.csv?by=caller"
-python3 - "$D/prod.csv" "$REF" <<'PY' || fail "productivity.csv content"
+T1=$(date +%s%3N)
+python3 - "$D/prod.csv" "$REF" "$SESSION_START" "$T0" "$T1" <<'PY' || fail "productivity.csv content"
 import csv, sys
 rows = {r['caller']: r for r in csv.DictReader(open(sys.argv[1], newline=''))}
 assert sys.argv[2] in rows, rows
 assert int(rows[sys.argv[2]]['calls']) >= 1 and int(rows[sys.argv[2]]['dispositioned']) >= 1, rows
-# Logged in since the join (a stored caller session, still open: until now).
-assert float(rows[sys.argv[2]]['logged_in_hours']) > 0, rows
+# Logged in since the join (a stored caller session, still open: until the
+# export). The CSV rounds hours to 3 decimals (1.8 s), so the bounds allow that.
+start, t0, t1 = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+hours = float(rows[sys.argv[2]]['logged_in_hours'])
+lo, hi = (t0 - start) / 3.6e6 - 0.0005, (t1 - start) / 3.6e6 + 0.0005
+assert lo <= hours <= hi, (hours, lo, hi, rows)
 PY
 # The session is stored with its audit event (caller.login) by the desk.
 [[ $(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM caller_sessions WHERE caller_ref='$REF' AND campaign_id=$CID AND ended_at IS NULL") == 1 ]] \
