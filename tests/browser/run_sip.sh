@@ -17,28 +17,12 @@ sip_test_workdir clearline-browser-sip
 setup_campaign "$BIN" "$D" 30 "${RECORDING:-never}" "${DIAL_MODE:-predictive}"
 TP=$(free_port); SP=$(free_port)
 printf 'ann1:pw-ann\n' > "$D/sip-callers.txt"
-cat > "$D/clearline.toml" <<TOML
-[server]
-argon2_t_cost = 1
-argon2_m_kib = 1024
-[sip]
-enabled = true
-listen = "127.0.0.1:$SP"
-trunk_port = $TP
-[pacing]
-pacer = "progressive"
-TOML
+sip_serve_config "$TP" "$SP" '[pacing]' 'pacer = "progressive"'
 echo 'caller-password' | "$BIN" user create --name ann1 --role caller --entity site-a --password-stdin --data-dir "$D" >/dev/null
-"$SIPBIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 3 --time-scale 1 \
-  --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
-  --talk-mean-ms 120000 > "$W/carrier.log" 2>&1 & PIDS+=($!)
+start_carrier_people "$SIPBIN" "$TP" 3 --talk-mean-ms 120000
 "$SIPBIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix ann --start 1 --password pw-ann --no-keys \
   > "$W/phone.log" 2>&1 & PIDS+=($!)
-"$BIN" serve --data-dir "$D" --listen 127.0.0.1:0 --web-root "$SRC/web/dist" --clock-offset-s "$CLOCK_OFFSET_S" \
-  > "$W/serve.out" 2> "$W/serve.log" & PIDS+=($!)
-for _ in $(seq 150); do grep -q "listening on" "$W/serve.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/.*listening on \(http[^ ]*\)/\1/p' "$W/serve.out"); URL=${URL%/}
-[[ -n "$URL" ]] || fail "serve did not start"
+start_serve "$BIN" --web-root "$SRC/web/dist" --clock-offset-s "$CLOCK_OFFSET_S"
 # The phone registers within a second or two.
 for _ in $(seq 100); do [[ $(q "SELECT COUNT(*) FROM sip_registrations WHERE caller_ref='ann1'") == 1 ]] && break; sleep 0.1; done
 mkdir -p "$SRC/test-artifacts/browser"

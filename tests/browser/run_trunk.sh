@@ -13,28 +13,13 @@ source "$SRC/tests/sip/campaign_setup.sh"
 sip_test_workdir clearline-browser-trunk
 setup_campaign "$BIN" "$D" 1 never
 TP=$(free_port); SP=$(free_port)
-cat > "$D/clearline.toml" <<TOML
-[server]
-argon2_t_cost = 1
-argon2_m_kib = 1024
-[sip]
-enabled = true
-listen = "127.0.0.1:$SP"
-trunk_port = $TP
-options_interval_s = 1
-[pacing]
-pacer = "progressive"
-TOML
+sip_serve_config "$TP" "$SP" 'options_interval_s = 1' '[pacing]' 'pacer = "progressive"'
 echo 'manager-password' | "$BIN" user create --name manager --role campaign_manager --password-stdin --data-dir "$D" >/dev/null
 CARRIER=("$SIPBIN/clearline-carrier" --listen "127.0.0.1:$TP" --truth "$W/truth.jsonl" --seed 5 --time-scale 1)
 "${CARRIER[@]}" > "$W/carrier.log" 2>&1 & CARRIER_PID=$!; PIDS+=($CARRIER_PID)
 disown $CARRIER_PID  # trunk.mjs kills it; no "Killed" notice from this shell
 for _ in $(seq 100); do grep -q "listening on" "$W/carrier.log" 2>/dev/null && break; sleep 0.1; done
-"$BIN" serve --data-dir "$D" --listen 127.0.0.1:0 --web-root "$SRC/web/dist" \
-  > "$W/serve.out" 2> "$W/serve.log" & PIDS+=($!)
-for _ in $(seq 150); do grep -q "listening on" "$W/serve.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/.*listening on \(http[^ ]*\)/\1/p' "$W/serve.out"); URL=${URL%/}
-[[ -n "$URL" ]] || fail "serve did not start"
+start_serve "$BIN" --web-root "$SRC/web/dist"
 mkdir -p "$SRC/test-artifacts/browser"
 cd "$HERE"
 CARRIER_CMD=$(printf '%s\n' "${CARRIER[@]}" | jq -R . | jq -sc .) CARRIER_PID=$CARRIER_PID CARRIER_LOG=$W/carrier.log \

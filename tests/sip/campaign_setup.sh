@@ -1,5 +1,9 @@
-# Shared by the SIP end-to-end tests: creates an active predictive campaign
-# with N contacts (one landline phone each, New York numbers +1212555NNNN) in
+# Shared by the SIP end-to-end tests (and tests/browser/run_sip.sh, run_trunk.sh):
+# a scratch folder (sip_test_workdir), an active campaign (setup_campaign), a
+# legal clock (legal_clock_offset), and `clearline serve` over SIP on loopback
+# (sip_serve_config, start_carrier_people, start_serve, api_login, stop_serve).
+#
+# setup_campaign creates an active predictive campaign with N contacts (one landline phone each, New York numbers +1212555NNNN) in
 # data dir D. Usage:
 #   setup_campaign CLEARLINE_BIN DATA_DIR N RECORDING(never|all|on_demand) [DIAL_MODE]
 # Sets CAMPAIGN_ID and CLOCK_OFFSET_S.
@@ -72,4 +76,58 @@ legal_clock_offset() {
   done
   echo "no legal weekday 10:00 for $number in 3 weeks" >&2
   return 1
+}
+
+# sip_serve_config TRUNK_PORT SIP_PORT [LINE...]: writes D/clearline.toml for
+# `clearline serve` with [sip] listening on 127.0.0.1:SIP_PORT and the trunk on
+# 127.0.0.1:TRUNK_PORT, with cheap password hashing for tests. Each LINE is
+# appended as written (more [sip] keys first, then other sections).
+sip_serve_config() {
+  local tp=$1 sp=$2; shift 2
+  {
+    printf '[server]\nargon2_t_cost = 1\nargon2_m_kib = 1024\n'
+    printf '[sip]\nenabled = true\nlisten = "127.0.0.1:%s"\ntrunk_port = %s\n' "$sp" "$tp"
+    [[ $# == 0 ]] || printf '%s\n' "$@"
+  } > "$D/clearline.toml"
+}
+
+# start_carrier_people SIP_BIN_DIR TRUNK_PORT SEED [CARRIER_ARGS...]: starts
+# clearline-carrier on 127.0.0.1:TRUNK_PORT in real time, every callee a person
+# who answers (the ground truth in W/truth.jsonl); extra arguments set ring and
+# talk times. Sets CARRIER (its pid).
+start_carrier_people() {
+  local bin=$1 tp=$2 seed=$3; shift 3
+  "$bin/clearline-carrier" --listen "127.0.0.1:$tp" --truth "$W/truth.jsonl" --seed "$seed" --time-scale 1 \
+    --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 "$@" \
+    > "$W/carrier.log" 2>&1 &
+  CARRIER=$!; PIDS+=("$CARRIER")
+}
+
+# start_serve CLEARLINE_BIN [SERVE_ARGS...]: starts `clearline serve` on D with
+# an ephemeral HTTP port, waits until it listens. Sets SERVE (pid) and URL (no
+# trailing slash); fails the test if it never listens.
+start_serve() {
+  local cl=$1; shift
+  "$cl" serve --data-dir "$D" --listen 127.0.0.1:0 "$@" > "$W/serve.out" 2> "$W/serve.log" &
+  SERVE=$!; PIDS+=("$SERVE")
+  for _ in $(seq 150); do grep -q "listening on" "$W/serve.out" 2>/dev/null && break; sleep 0.1; done
+  URL=$(sed -n 's/.*listening on \(http[^ ]*\)/\1/p' "$W/serve.out"); URL=${URL%/}
+  [[ -n $URL ]] || fail "serve did not print its address"
+}
+
+# api_login NAME PASSWORD COOKIE_JAR: logs NAME in at URL (the session cookie
+# goes to COOKIE_JAR). Sets CSRF to the session's CSRF token; fails the test
+# when the login is refused.
+api_login() {
+  CSRF=$(curl -s -c "$3" -H 'content-type: application/json' -d "{\"name\":\"$1\",\"password\":\"$2\"}" \
+           "$URL/api/v1/login" | jq -r .csrf_token)
+  [[ ${#CSRF} == 64 ]] || fail "login of $1 refused"
+}
+
+# stop_serve: SIGTERM to the daemon; fails the test unless it exits 0.
+stop_serve() {
+  kill -TERM "$SERVE"
+  local rc=0
+  wait "$SERVE" || rc=$?
+  [[ $rc == 0 ]] || fail "serve exited $rc after SIGTERM"
 }

@@ -23,40 +23,19 @@ sip_test_workdir cl-serve-sip
 setup_campaign "$CL" "$D" 40 never
 TP=$(free_port); SP=$(free_port)
 printf 'bot1:pw-bot\nann1:pw-ann\n' > "$D/sip-callers.txt"
-cat > "$D/clearline.toml" <<TOML
-[server]
-argon2_t_cost = 1
-argon2_m_kib = 1024
-[sip]
-enabled = true
-listen = "127.0.0.1:$SP"
-trunk_port = $TP
-auto_login = "bot1"
-[pacing]
-pacer = "progressive"
-TOML
+sip_serve_config "$TP" "$SP" 'auto_login = "bot1"' '[pacing]' 'pacer = "progressive"'
 echo 'ann-password-1' | "$CL" user create --name ann1 --role caller --entity site-1 --password-stdin --data-dir "$D" >/dev/null
 echo 'admin-password' | "$CL" user create --name admin --role administrator --password-stdin --data-dir "$D" >/dev/null
 
 # Customers talk long enough that the console, not the customer, ends ann1's call.
-"$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 11 --time-scale 1 \
-  --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
-  --talk-mean-ms 60000 > "$W/carrier.log" 2>&1 & PIDS+=($!)
+start_carrier_people "$BIN" "$TP" 11 --talk-mean-ms 60000
 "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix bot --start 1 --password pw-bot \
   --talk-mean-ms 1500 --wrap-ms 200 --seed 1 > "$W/bot1.log" 2>&1 & PIDS+=($!)
 
-"$CL" serve --data-dir "$D" --listen 127.0.0.1:0 --clock-offset-s "$CLOCK_OFFSET_S" > "$W/serve.out" 2> "$W/serve.log" &
-SERVE=$!; PIDS+=($SERVE)
-for _ in $(seq 150); do grep -q "listening on" "$W/serve.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/.*listening on \(http[^ ]*\)/\1/p' "$W/serve.out"); URL=${URL%/}
-[[ -n $URL ]] || fail "serve did not print its address"
+start_serve "$CL" --clock-offset-s "$CLOCK_OFFSET_S"
 
-login() {  # login NAME PASSWORD JAR → prints the CSRF token
-  curl -s -c "$3" -H 'content-type: application/json' -d "{\"name\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/login" | jq -r .csrf_token
-}
-ANN_CSRF=$(login ann1 ann-password-1 "$W/ann.jar")
-[[ ${#ANN_CSRF} == 64 ]] || fail "ann1 login"
-ANN=(-s -b "$W/ann.jar" -H 'content-type: application/json' -H "X-CSRF-Token: $ANN_CSRF")
+api_login ann1 ann-password-1 "$W/ann.jar"
+ANN=(-s -b "$W/ann.jar" -H 'content-type: application/json' -H "X-CSRF-Token: $CSRF")
 console() { curl -s -b "$W/ann.jar" "$URL/api/v1/console"; }
 
 # 1. No phone registered yet: the join says so, in words that name the account.
@@ -116,7 +95,7 @@ jq -e '.state == "ready" or .state == "on_call"' <<<"$S" >/dev/null || fail "aft
 # 5. The bot beside the person took calls; the dashboard names both callers.
 for _ in $(seq 100); do [[ $(q "SELECT COUNT(*) FROM calls WHERE caller_ref='bot1' AND bridged_at IS NOT NULL") -ge 1 ]] && break; sleep 0.2; done
 [[ $(q "SELECT COUNT(*) FROM calls WHERE caller_ref='bot1' AND bridged_at IS NOT NULL") -ge 1 ]] || fail "bot1 took no call"
-ADMIN_CSRF=$(login admin admin-password "$W/admin.jar")
+api_login admin admin-password "$W/admin.jar"; ADMIN_CSRF=$CSRF
 AD=(-s -b "$W/admin.jar" -H 'content-type: application/json' -H "X-CSRF-Token: $ADMIN_CSRF")
 L=$(curl "${AD[@]}" "$URL/api/v1/campaigns/$CAMPAIGN_ID/live")
 jq -e '.dialing == true and .simulated == false and ([.callers[].caller_ref] | index("ann1") != null and index("bot1") != null)' \
@@ -133,9 +112,7 @@ for _ in $(seq 60); do curl "${AD[@]}" "$URL/api/v1/campaigns/$C2/live" | jq -e 
 curl "${AD[@]}" "$URL/api/v1/campaigns/$C2/live" | jq -e '.dialing == false' >/dev/null || fail "campaign $C2 paused but still dialing"
 
 # 7. SIGTERM: calls in progress end, the daemon exits 0, the audit chain holds.
-kill -TERM "$SERVE"
-rc=0; wait "$SERVE" || rc=$?
-[[ $rc == 0 ]] || fail "serve exited $rc after SIGTERM"
+stop_serve
 [[ $(q "SELECT COUNT(*) FROM calls WHERE ended_at IS NULL") == 0 ]] || fail "calls left open after shutdown"
 "$CL" audit verify --data-dir "$D" --json | jq -e '.ok == true' >/dev/null || fail "audit chain"
 echo "serve console e2e ok: call $CALL bridged to ann1 and dispositioned from the console; $(q "SELECT COUNT(*) FROM calls WHERE bridged_at IS NOT NULL") calls bridged"

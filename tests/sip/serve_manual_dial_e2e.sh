@@ -34,32 +34,17 @@ q "INSERT INTO contacts (id, campaign_id, list_id, first_name, last_name, city, 
 "$CL" dnc add --number "$DNC" --scope platform --source caller --data-dir "$D" --json > "$W/dnc.json" || fail "dnc add"
 TP=$(free_port); SP=$(free_port)
 printf 'ann1:pw-ann\n' > "$D/sip-callers.txt"
-cat > "$D/clearline.toml" <<TOML
-[server]
-argon2_t_cost = 1
-argon2_m_kib = 1024
-[sip]
-enabled = true
-listen = "127.0.0.1:$SP"
-trunk_port = $TP
-TOML
+sip_serve_config "$TP" "$SP"
 echo 'ann-password-1' | "$CL" user create --name ann1 --role caller --entity site-1 --password-stdin --data-dir "$D" >/dev/null
 
 # Rings 1-2 s (the console is "dialing" meanwhile), then a person who talks a minute.
-"$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 5 --time-scale 1 \
-  --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
-  --ring-min-ms 1000 --ring-max-ms 2000 --talk-mean-ms 60000 --talk-min-ms 60000 > "$W/carrier.log" 2>&1 & CARRIER=$!; PIDS+=($CARRIER)
+start_carrier_people "$BIN" "$TP" 5 --ring-min-ms 1000 --ring-max-ms 2000 --talk-mean-ms 60000 --talk-min-ms 60000
 "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix ann --start 1 --password pw-ann --no-keys \
   --seed 2 > "$W/ann-phone.log" 2>&1 & PIDS+=($!)
 
-"$CL" serve --data-dir "$D" --listen 127.0.0.1:0 --clock-offset-s "$CLOCK_OFFSET_S" > "$W/serve.out" 2> "$W/serve.log" &
-SERVE=$!; PIDS+=($SERVE)
-for _ in $(seq 150); do grep -q "listening on" "$W/serve.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/.*listening on \(http[^ ]*\)/\1/p' "$W/serve.out"); URL=${URL%/}
-[[ -n $URL ]] || fail "serve did not print its address"
+start_serve "$CL" --clock-offset-s "$CLOCK_OFFSET_S"
 
-CSRF=$(curl -s -c "$W/ann.jar" -H 'content-type: application/json' -d '{"name":"ann1","password":"ann-password-1"}' "$URL/api/v1/login" | jq -r .csrf_token)
-[[ ${#CSRF} == 64 ]] || fail "ann1 login"
+api_login ann1 ann-password-1 "$W/ann.jar"
 ANN=(-s -b "$W/ann.jar" -H 'content-type: application/json' -H "X-CSRF-Token: $CSRF")
 console() { curl -s -b "$W/ann.jar" "$URL/api/v1/console"; }
 next_lead() { curl -s -b "$W/ann.jar" "$URL/api/v1/console/next-lead"; }
@@ -144,9 +129,7 @@ next_lead | jq -e '.lead == null' >/dev/null || fail "a lead is still offered: $
 [[ $(q "SELECT COUNT(*) FROM abandonment_ledger") == 0 ]] || fail "a caller-placed call entered the abandonment ledger"
 
 # SIGTERM: calls end, the daemon exits 0, the audit chain holds.
-kill -TERM "$SERVE"
-rc=0; wait "$SERVE" || rc=$?
-[[ $rc == 0 ]] || fail "serve exited $rc after SIGTERM"
+stop_serve
 [[ $(q "SELECT COUNT(*) FROM calls WHERE ended_at IS NULL") == 0 ]] || fail "calls left open after shutdown"
 "$CL" audit verify --data-dir "$D" --json | jq -e '.ok == true' >/dev/null || fail "audit chain"
 kill -TERM $CARRIER; wait $CARRIER || true

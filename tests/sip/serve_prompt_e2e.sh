@@ -21,31 +21,14 @@ setup_campaign "$CL" "$D" 6 never
 "$CL" campaign pause "$CAMPAIGN_ID" --data-dir "$D" > /dev/null
 TP=$(free_port); SP=$(free_port)
 printf 'caller1:pw1\n' > "$D/sip-callers.txt"
-cat > "$D/clearline.toml" <<TOML
-[server]
-argon2_t_cost = 1
-argon2_m_kib = 1024
-[sip]
-enabled = true
-listen = "127.0.0.1:$SP"
-trunk_port = $TP
-auto_login = "caller1"
-[pacing]
-pacer = "fixed-ratio"
-TOML
+sip_serve_config "$TP" "$SP" 'auto_login = "caller1"' '[pacing]' 'pacer = "fixed-ratio"'
 echo 'manager-password' | "$CL" user create --name manager --role campaign_manager --password-stdin --data-dir "$D" > /dev/null
 TOKEN=$("$CL" user token --name manager --data-dir "$D")
 
-"$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 3 --time-scale 1 \
-  --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
-  --ring-min-ms 300 --ring-max-ms 600 --talk-mean-ms 9000 --talk-min-ms 8000 > "$W/carrier.log" 2>&1 & CARRIER=$!; PIDS+=($CARRIER)
+start_carrier_people "$BIN" "$TP" 3 --ring-min-ms 300 --ring-max-ms 600 --talk-mean-ms 9000 --talk-min-ms 8000
 "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start 1 --password pw1 \
   --talk-mean-ms 3000 --talk-min-ms 2000 --wrap-ms 200 --seed 1 > "$W/bot.log" 2>&1 & PIDS+=($!)
-"$CL" serve --data-dir "$D" --listen 127.0.0.1:0 --clock-offset-s "$CLOCK_OFFSET_S" > "$W/serve.out" 2> "$W/serve.log" &
-SERVE=$!; PIDS+=($SERVE)
-for _ in $(seq 150); do grep -q "listening on" "$W/serve.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/.*listening on \(http[^ ]*\)/\1/p' "$W/serve.out"); URL=${URL%/}
-[[ -n $URL ]] || fail "serve did not print its address"
+start_serve "$CL" --clock-offset-s "$CLOCK_OFFSET_S"
 A=(-s -H "Authorization: Bearer $TOKEN")
 
 mkwav() {  # mkwav RATE SECONDS FILE: a loud 440 Hz tone, mono 16-bit
@@ -79,8 +62,7 @@ for _ in $(seq 900); do
   sleep 0.1
 done
 sleep 1
-kill -TERM "$SERVE"; rc=0; wait "$SERVE" || rc=$?
-[[ $rc == 0 ]] || fail "serve exited $rc"
+stop_serve
 kill -TERM $CARRIER; wait $CARRIER || true
 ab=$(q "SELECT COUNT(*) FROM calls WHERE abandoned=1 AND safe_harbor_played=1")
 [[ $ab -gt 0 ]] || fail "no call was abandoned with the safe-harbor prompt: the test tested nothing ($(q "SELECT id, disposition, hangup_cause FROM calls"))"

@@ -22,32 +22,17 @@ sip_test_workdir cl-serve-record
 setup_campaign "$CL" "$D" 1 on_demand human_initiated
 TP=$(free_port); SP=$(free_port)
 printf 'ann1:pw-ann\n' > "$D/sip-callers.txt"
-cat > "$D/clearline.toml" <<TOML
-[server]
-argon2_t_cost = 1
-argon2_m_kib = 1024
-[sip]
-enabled = true
-listen = "127.0.0.1:$SP"
-trunk_port = $TP
-TOML
+sip_serve_config "$TP" "$SP"
 echo 'ann-password-1' | "$CL" user create --name ann1 --role caller --entity site-1 --password-stdin --data-dir "$D" >/dev/null
 echo 'manager-password' | "$CL" user create --name manager --role campaign_manager --password-stdin --data-dir "$D" >/dev/null
 MGR=$("$CL" user token --name manager --data-dir "$D")
 
-"$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 5 --time-scale 1 \
-  --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
-  --ring-min-ms 300 --ring-max-ms 600 --talk-mean-ms 60000 --talk-min-ms 60000 > "$W/carrier.log" 2>&1 & CARRIER=$!; PIDS+=($CARRIER)
+start_carrier_people "$BIN" "$TP" 5 --ring-min-ms 300 --ring-max-ms 600 --talk-mean-ms 60000 --talk-min-ms 60000
 "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix ann --start 1 --password pw-ann --no-keys \
   --seed 2 > "$W/ann-phone.log" 2>&1 & PIDS+=($!)
-"$CL" serve --data-dir "$D" --listen 127.0.0.1:0 --clock-offset-s "$CLOCK_OFFSET_S" > "$W/serve.out" 2> "$W/serve.log" &
-SERVE=$!; PIDS+=($SERVE)
-for _ in $(seq 150); do grep -q "listening on" "$W/serve.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/.*listening on \(http[^ ]*\)/\1/p' "$W/serve.out"); URL=${URL%/}
-[[ -n $URL ]] || fail "serve did not print its address"
+start_serve "$CL" --clock-offset-s "$CLOCK_OFFSET_S"
 
-CSRF=$(curl -s -c "$W/ann.jar" -H 'content-type: application/json' -d '{"name":"ann1","password":"ann-password-1"}' "$URL/api/v1/login" | jq -r .csrf_token)
-[[ ${#CSRF} == 64 ]] || fail "ann1 login"
+api_login ann1 ann-password-1 "$W/ann.jar"
 ANN=(-s -b "$W/ann.jar" -H 'content-type: application/json' -H "X-CSRF-Token: $CSRF")
 console() { curl -s -b "$W/ann.jar" "$URL/api/v1/console"; }
 record() { curl "${ANN[@]}" -w '\n%{http_code}' -d '{}' "$URL/api/v1/console/record"; }
@@ -120,7 +105,6 @@ PY
 [[ $(q "SELECT COUNT(*) FROM audit_events WHERE action='call.recording' AND object_id='$CALL'") == 1 ]] || fail "call.recording not audited"
 [[ $(q "SELECT COUNT(*) FROM calls WHERE recording_ref IS NOT NULL") == 1 ]] || fail "other calls were recorded"
 
-kill -TERM "$SERVE"; rc=0; wait "$SERVE" || rc=$?
-[[ $rc == 0 ]] || fail "serve exited $rc after SIGTERM"
+stop_serve
 "$CL" audit verify --data-dir "$D" --json | jq -e '.ok == true' >/dev/null || fail "audit chain"
 echo "serve record e2e ok: call $CALL recorded on demand by ann1 → $(basename "$REF") ($(stat -c %s "$REF") bytes)"
