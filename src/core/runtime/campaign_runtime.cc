@@ -26,9 +26,23 @@ constexpr Millis kMinRing{15000};     // R5: never cancel a ringing call before 
 constexpr Millis kGreetingAllowance{1500};  // wait for the greeting end before using answer time
 constexpr Millis kLockRetry{30000};   // number busy in another attempt: try again later
 constexpr Millis kNetworkRetry{60000};
+constexpr const char* kNetworkError = "network_error";
 constexpr Millis kModeFallbackHold{10000};  // predictive → progressive fallback (R3/U2) lasts this long
 constexpr int kMaxPopsPerDial = 64;
 constexpr Millis kSkipHold{300000};  // a lead a caller skipped is offered again after this
+
+// The disposition of a call that ended before it was answered, by its cause. Anything the
+// callee did not decide (trunk down, 5xx, timeout) is the network's fault: a network_error,
+// retried after kNetworkRetry without spending the lead's recycle rules.
+const char* unansweredDisposition(HangupCause cause) {
+  switch (cause) {
+    case HangupCause::kNoAnswer: return "no_answer";
+    case HangupCause::kBusy:
+    case HangupCause::kRejected: return "busy";
+    case HangupCause::kInvalidNumber: return "failed";
+    default: return kNetworkError;
+  }
+}
 
 bool isCallerPlacedMode(DialMode m) { return m == DialMode::kPreview || m == DialMode::kHumanInitiated; }
 
@@ -634,26 +648,10 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
   if (isInFlight(c.state)) {
     removeInFlight(slot);
     counters_.failed++;
-    switch (ev.cause) {
-      case HangupCause::kNoAnswer:
-        resolveDial(slot, DialOutcome::kNoAnswer, now);
-        disposition = "no_answer";
-        break;
-      case HangupCause::kBusy:
-      case HangupCause::kRejected:
-        resolveDial(slot, DialOutcome::kFailed, now);
-        disposition = "busy";
-        break;
-      case HangupCause::kInvalidNumber:
-        resolveDial(slot, DialOutcome::kFailed, now);
-        disposition = "failed";
-        break;
-      default:
-        resolveDial(slot, DialOutcome::kFailed, now);
-        disposition = "network_error";
-        network_retry = true;
-        break;
-    }
+    resolveDial(slot, ev.cause == HangupCause::kNoAnswer ? DialOutcome::kNoAnswer : DialOutcome::kFailed,
+                now);
+    disposition = unansweredDisposition(ev.cause);
+    network_retry = disposition == kNetworkError;
     moveCall(slot, CallEvent::kFail, now);
   } else if (c.state == CallState::kAnswered) {
     // The callee left before routing (or before the AMD verdict).
@@ -696,17 +694,7 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
     return;  // finishLead runs at wrap-up
   }
   if (network_retry) {
-    Lead l = c.lead;
-    l.not_before = now + kNetworkRetry;
-    LeadUpdate u{opts_.campaign.id, l.contact_id, l.phone_id, c.id, disposition, l.attempts,
-                 false, l.not_before, std::nullopt};
-    c.disposition = disposition;
-    if (ports_.records) {
-      emitRecord(slot);
-      ports_.records->onLeadUpdate(u);
-    }
-    queue_.add(std::move(l));
-    releaseCall(slot);
+    retryAfterNetworkError(slot, now);
   } else {
     finishLead(slot, disposition, nullptr, now);
   }
@@ -976,6 +964,21 @@ bool CampaignRuntime::dialOne(TimePoint now) {
 
 // ---------------------------------------------------------------- caller-placed dials
 
+void CampaignRuntime::retryAfterNetworkError(int slot, TimePoint now) {
+  Call& c = calls_[slot];
+  Lead l = c.lead;
+  l.not_before = now + kNetworkRetry;
+  c.disposition = kNetworkError;
+  if (ports_.records) {
+    emitRecord(slot);
+    ports_.records->onLeadUpdate(LeadUpdate{opts_.campaign.id, l.contact_id, l.phone_id, c.id,
+                                            c.disposition, l.attempts, false, l.not_before,
+                                            std::nullopt});
+  }
+  requeue(slot, std::move(l));
+  releaseCall(slot);
+}
+
 void CampaignRuntime::requeue(int slot, Lead lead) {
   const Call& c = calls_[slot];
   if (c.from_routed) {
@@ -1244,16 +1247,8 @@ void CampaignRuntime::onManualEnded(int slot, const TelephonyEvent& ev) {
   bool network_retry = false;
   if (isInFlight(c.state)) {
     counters_.manual_failed++;
-    switch (ev.cause) {
-      case HangupCause::kNoAnswer: disposition = "no_answer"; break;
-      case HangupCause::kBusy:
-      case HangupCause::kRejected: disposition = "busy"; break;
-      case HangupCause::kInvalidNumber: disposition = "failed"; break;
-      default:
-        disposition = "network_error";
-        network_retry = true;
-        break;
-    }
+    disposition = unansweredDisposition(ev.cause);
+    network_retry = disposition == kNetworkError;
     moveCall(slot, CallEvent::kFail, now);
   } else if (c.state == CallState::kAnswered) {
     disposition = "no_answer";  // the callee left before the bridge was up
@@ -1276,17 +1271,7 @@ void CampaignRuntime::onManualEnded(int slot, const TelephonyEvent& ev) {
   locks_->unlock(c.lead.e164);
   const int ks = c.caller;  // the caller who dialed (still reserved), if still here
   if (network_retry) {
-    Lead l = c.lead;
-    l.not_before = now + kNetworkRetry;
-    LeadUpdate u{opts_.campaign.id, l.contact_id, l.phone_id, c.id, disposition, l.attempts,
-                 false, l.not_before, std::nullopt};
-    c.disposition = disposition;
-    if (ports_.records) {
-      emitRecord(slot);
-      ports_.records->onLeadUpdate(u);
-    }
-    requeue(slot, std::move(l));
-    releaseCall(slot);
+    retryAfterNetworkError(slot, now);
   } else {
     finishLead(slot, disposition, nullptr, now);
   }

@@ -290,6 +290,9 @@ class CampaignRuntime final : public TelephonyListener {
   void onManualAnswered(int slot, TimePoint now);
   void onManualEnded(int slot, const TelephonyEvent& ev);
   void returnOffer(int caller_slot);
+  // A call the network failed: record it, put its lead back (queue or routed list) for another
+  // try after a fixed delay, free the slot.
+  void retryAfterNetworkError(int slot, TimePoint now);
   void requeue(int slot, Lead lead);
   void routeWaiting(TimePoint now);
   bool tryRoute(int slot, TimePoint now);

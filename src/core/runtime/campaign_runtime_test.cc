@@ -266,6 +266,32 @@ TEST(CampaignRuntimeTest, FullCallThroughWrapUp) {
   EXPECT_EQ(r.rt->history().handles.at(0).wrap, Millis(10000));
 }
 
+// A dial the network failed (5xx, trunk gone) is not the callee's doing: the lead is recorded
+// network_error, not final, and dialed again — once a minute has passed, not before — while
+// busy and invalid numbers take their own dispositions.
+TEST(CampaignRuntimeTest, NetworkFailureRetriesTheLeadAfterAMinute) {
+  Rig r;
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  ASSERT_EQ(r.tel.originated.size(), 1u);
+  const CallId first = r.tel.originated[0].call_id;
+  r.ev(K::kEnded, first, 500, HangupCause::kCongestion);
+  ASSERT_FALSE(r.records.leads.empty());
+  EXPECT_EQ(r.records.leads.back().disposition, "network_error");
+  EXPECT_FALSE(r.records.leads.back().final);
+  ASSERT_TRUE(r.records.leads.back().next_attempt_at.has_value());
+  EXPECT_EQ(*r.records.leads.back().next_attempt_at, at(500 + 60000));
+  EXPECT_EQ(r.rt->linesInUse(), 0);
+  r.rt->tick(at(30000));
+  EXPECT_EQ(r.tel.originated.size(), 1u);  // not before the minute is up
+  r.rt->tick(at(60500));
+  ASSERT_EQ(r.tel.originated.size(), 2u);
+  EXPECT_EQ(r.tel.originated[1].to_e164, "+15550000001");
+  EXPECT_NE(r.tel.originated[1].call_id, first);
+  r.ev(K::kEnded, r.tel.originated[1].call_id, 61000, HangupCause::kBusy);
+  EXPECT_EQ(r.records.leads.back().disposition, "busy");
+}
+
 TEST(CampaignRuntimeTest, SafeHarborWhenNoCallerWithinGrace) {
   Rig r(std::make_unique<FixedRatioPacer>(2.0));
   for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
