@@ -5,6 +5,7 @@
 
 #include "cli/demo.h"
 #include "cli/import_run.h"
+#include "core/pacing/registry.h"
 #include "import/list_generator.h"
 
 namespace clearline::cli {
@@ -123,6 +124,10 @@ void registerDemo(CLI::App& root, GlobalOptions& g) {
       "The live phases (all on loopback) run their clock this many seconds from the system clock. "
       "Default: 0 when the calling rules allow the demo campaign to dial now, else the offset to the next "
       "13:00 New York time at which they do (printed)");
+  cmd->add_option("--pacer", o->pacer,
+                  "Pacer of the live phase (default: [pacing] pacer, i.e. ours, \"clearline\"); "
+                  "`clearline simulate --list-pacers` lists them");
+  cmd->add_option("--knob", o->pacer_knob, "The pacer's knob (e.g. fixed-ratio's lines per caller); default: its own");
   cmd->add_flag("--real-clock", o->real_clock,
                 "Never move the demo's clock: outside real calling hours (nights, Sundays) the demo places no calls");
   cmd->callback([&g, o, offset_opt] {
@@ -130,6 +135,17 @@ void registerDemo(CLI::App& root, GlobalOptions& g) {
     auto ctx = openContext(g);
     if (!ctx.isOk()) return (void)fail(g, ctx.status());
     if (o->rows < 1 || o->minutes < 0) return (void)fail(g, Status::invalidArgument("--rows ≥ 1, --minutes ≥ 0"));
+    if (!o->pacer.empty()) {
+      std::string known;
+      bool found = false;
+      for (const auto& p : core::pacerCatalog()) {
+        if (p.sim_only || p.markov_only) continue;
+        found = found || p.name == o->pacer;
+        known += (known.empty() ? "" : ", ") + p.name;
+      }
+      if (!found) return (void)fail(g, Status::invalidArgument("--pacer: unknown pacer \"" + o->pacer + "\" (known: " + known + ")"));
+    }
+    if (o->pacer_knob < 0) return (void)fail(g, Status::invalidArgument("--knob: must be ≥ 0 (0 = the pacer's default)"));
     DemoRun run{g, **ctx, *o, {}, {}, {}, Json::object(), {}};
     auto ps = phases();
     std::stable_sort(ps.begin(), ps.end(), [](auto& a, auto& b) { return a.order < b.order; });

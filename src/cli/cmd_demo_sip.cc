@@ -289,6 +289,8 @@ Status runLivePhase(DemoRun& d) {
   o.db_path = d.ctx.store->db().path();
   o.minutes = d.opts.minutes;
   o.callers = kDemoCallers;
+  o.pacer = d.opts.pacer;
+  o.pacer_knob = d.opts.pacer_knob;
   o.clock_offset = Millis(d.opts.clock_offset_s * 1000);
   o.people[kPersonRef] = creds[kPersonRef].get<std::string>();
   o.listen = d.opts.listen.empty() ? (d.opts.headless ? "127.0.0.1:0" : d.ctx.config.getString("server.listen")) : d.opts.listen;

@@ -22,6 +22,8 @@ struct DemoOptions {
   int64_t clock_offset_s = 0;  // live phases run their clock this far from the system clock (loopback only)
   bool clock_offset_given = false;  // --clock-offset-s was given: use it as is
   bool real_clock = false;          // --real-clock: never move the clock (dials only in real calling hours)
+  std::string pacer;                // --pacer: "" = [pacing] pacer (default: ours)
+  double pacer_knob = 0;            // --knob: 0 = the pacer's default
 };
 
 struct DemoRun {

@@ -110,8 +110,8 @@ Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
     d.sip.listen_port = sip_port;
     d.sip.trunk_port = trunk_port;
     d.sip.recordings_dir = (fs::path(opt.data_dir) / "recordings").string();
-    d.pacer = "fixed-ratio";
-    d.pacer_knob = 2.0;
+    d.pacer = opt.pacer.empty() ? opt.config.getString("pacing.pacer") : opt.pacer;
+    d.pacer_knob = opt.pacer_knob;
     for (int i = 1; i <= opt.callers; i++) {
       std::string ref = "demo-caller" + std::to_string(i);
       d.caller_passwords[ref] = "demo-secret";
@@ -175,6 +175,7 @@ Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
            {"dispositions", summary.value("dispositions", 0)},
            {"recordings_written", summary.value("recordings_written", 0)},
            {"minutes", opt.minutes},
+           {"pacer", opt.pacer.empty() ? opt.config.getString("pacing.pacer") : opt.pacer},
            {"callers", opt.callers},
            {"sip", "127.0.0.1:" + std::to_string(sip_port)},
            {"trunk", "127.0.0.1:" + std::to_string(trunk_port)},

@@ -36,6 +36,10 @@ struct LiveDemoOptions {
   std::string tools_dir;    // where clearline-carrier / clearline-agentbot are; "" = next to this binary
   uint64_t seed = 2026;
   double time_scale = 0.25; // carrier time compression (ring, talk)
+  // The pacer (core/pacing/registry.h) and its knob; "" = [pacing] pacer of `config`
+  // (default: ours, "clearline"), knob 0 = the pacer's default.
+  std::string pacer;
+  double pacer_knob = 0;
   Millis clock_offset{0};   // tests: the dialer's clock runs this far from the system clock (loopback only)
 };
 

@@ -9,6 +9,8 @@ namespace {
 constexpr double kForgetAge = 3000;   // dial records kept at full weight (≈ half-life)
 constexpr double kForgetHandle = 800;
 constexpr int kExactTerms = 120;
+// Outcomes of its own dials the pacer needs before it dials beyond one line per free caller.
+constexpr int64_t kColdStartDials = 30;
 
 double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 }  // namespace
@@ -47,6 +49,7 @@ void ClearlinePacer::learn(const PacingHistory& h) {
     if (d.outcome == DialOutcome::kLive) answered_live_ += 1;
     if (d.outcome == DialOutcome::kMachine) answered_machine_ += 1;
     age_w_ += 1;
+    own_dials_ += 1;
     if (age_w_ > 2 * kForgetAge) {
       for (auto& x : age_all_) x *= 0.5;
       for (auto& x : age_live_) x *= 0.5;
@@ -206,6 +209,18 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
     if (rate >= 0.95 * in.cap_pct) theta *= 0.1;
   }
 
+  int cap = 5 * cc.active() + 10;
+  if (in.line_cap > 0) cap = std::min(cap, in.line_cap - in.lines_in_use);
+  if (own_dials_ < kColdStartDials) {
+    // Cold start: the priors may be far from this list (the daemon knows no contact rate
+    // up front). One line for each ready caller that no dial in flight, call in AMD
+    // screening or waiting callee already claims, until the pacer has its own evidence.
+    out.dial = std::clamp(cc.ready - static_cast<int>(in.in_flight.size()) - in.screening -
+                              in.answered_waiting,
+                          0, std::max(cap, 0));
+    return out;
+  }
+
   const double grace = static_cast<double>(in.routable_grace.count()) / 1000.0;
   const int busy_terms = cc.busy();
   const int flight = static_cast<int>(in.in_flight.size());
@@ -240,8 +255,6 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
     for (int i = 0; i < in.screening; ++i) addTerm(d, human_share, -1);
   }
 
-  int cap = 5 * cc.active() + 10;
-  if (in.line_cap > 0) cap = std::min(cap, in.line_cap - in.lines_in_use);
   int n = 0;
   while (n < cap) {
     double pab = 0;

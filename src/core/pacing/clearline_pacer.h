@@ -12,6 +12,10 @@
 //  - the remaining abandonment budget over the legal window: θ shrinks as the
 //    realised rate nears the target and collapses near the cap; cold starts
 //    are cautious;
+//  - cold-start caution: until it has seen kColdStartDials outcomes of its own
+//    dials it dials progressively, whatever its priors say (a list whose
+//    contact rate is seven times the prior's would otherwise be over-dialled
+//    in the first seconds);
 //  - small-team caution: below ~120 random terms the free-minus-demand count is
 //    computed exactly (Poisson-binomial convolution), not by a normal
 //    approximation, so five callers are not treated like five hundred.
@@ -73,6 +77,7 @@ class ClearlinePacer final : public Pacer {
   std::array<double, kHorizons> horizon_{};
   bool dirty_ = true;
   int64_t dial_cursor_ = 0, handle_cursor_ = 0;
+  int64_t own_dials_ = 0;  // dial outcomes learned from this campaign (not the priors)
   // per-decision scratch: distribution of (free − demand) per horizon
   struct Dist {
     bool exact = true;
