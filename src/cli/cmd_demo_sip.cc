@@ -43,6 +43,7 @@ namespace {
 
 constexpr int kDemoCallers = 10;
 constexpr int kPrimeCallers = 6;  // demo-caller1..6 at the prime's office; 7 at ProCom; 8..10 in the prison
+constexpr int kSupporters = 3000;  // opted-in supporters the live phase can autodial
 constexpr const char* kPersonRef = "demo-you";  // a console login + SIP account for a person (no bot)
 constexpr const char* kManager = "manager";
 
@@ -203,7 +204,9 @@ Status campaignAndChain(DemoRun& d) {
     std::ofstream f(file);
     f << "first_name,last_name,phone,line_type,consent,consent_at,consent_source\n";
     const char* npas[] = {"212", "312", "617", "404", "214", "713"};
-    for (int i = 0; i < 120; i++) {
+    // Enough for about 20 minutes of dialing by the six bots (a live demo that ran out
+    // of dialable leads after a minute showed an idle dashboard).
+    for (int i = 0; i < kSupporters; i++) {
       bool mobile = i % 3 == 0;
       f << "Supporter" << i << ",Demo," << npas[i % 6] << "-2" << (10 + i % 90) << "-" << (1000 + i * 37 % 9000) << ","
         << (mobile ? "wireless,express_written" : "landline,none") << "," << (mobile ? "2026-09-01,web signup" : ",")
