@@ -956,6 +956,7 @@ Result<std::unique_ptr<core::Pacer>> makeScenarioPacer(const std::string& name, 
   s.alpha_pct = sc.target_pct;
   s.grace_s = sc.grace_s;
   s.markov = sc.markov;
+  s.measured = true;  // the scenario's true figures
   return core::makePacer(name, s);
 }
 

@@ -211,9 +211,9 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
 
   int cap = 5 * cc.active() + 10;
   if (in.line_cap > 0) cap = std::min(cap, in.line_cap - in.lines_in_use);
-  if (own_dials_ < kColdStartDials) {
-    // Cold start: the priors may be far from this list (the daemon knows no contact rate
-    // up front). One line for each ready caller that no dial in flight, call in AMD
+  if (!s_.measured && own_dials_ < kColdStartDials) {
+    // Cold start: default priors may be far from this list (the daemon knows no contact
+    // rate up front). One line for each ready caller that no dial in flight, call in AMD
     // screening or waiting callee already claims, until the pacer has its own evidence.
     out.dial = std::clamp(cc.ready - static_cast<int>(in.in_flight.size()) - in.screening -
                               in.answered_waiting,

@@ -12,10 +12,11 @@
 //  - the remaining abandonment budget over the legal window: θ shrinks as the
 //    realised rate nears the target and collapses near the cap; cold starts
 //    are cautious;
-//  - cold-start caution: until it has seen kColdStartDials outcomes of its own
-//    dials it dials progressively, whatever its priors say (a list whose
-//    contact rate is seven times the prior's would otherwise be over-dialled
-//    in the first seconds);
+//  - cold-start caution: with default planning figures (not measured ones,
+//    PacerSettings::measured) it dials progressively until it has seen
+//    kColdStartDials outcomes of its own dials (a list whose contact rate is
+//    seven times the default would otherwise be over-dialled in the first
+//    seconds);
 //  - small-team caution: below ~120 random terms the free-minus-demand count is
 //    computed exactly (Poisson-binomial convolution), not by a normal
 //    approximation, so five callers are not treated like five hundred.

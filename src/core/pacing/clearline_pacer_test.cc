@@ -100,10 +100,11 @@ TEST(ClearlinePacerTest, TheLearnedShareOfHumansWeighsScreening) {
   EXPECT_LT(decide(with_machines.get(), 6), decide(with_machines.get(), 0));
 }
 
-// Until it has seen 30 outcomes of its own dials our pacer dials one line per
-// ready caller that no dial in flight, call in screening or waiting callee
-// claims, whatever its priors (the daemon starts with an 8 % contact rate that
-// a list may exceed sevenfold); with its own evidence it dials beyond that.
+// With default planning figures (the daemon's: an 8 % contact rate that a list
+// may exceed sevenfold), until it has seen 30 outcomes of its own dials our
+// pacer dials one line per ready caller that no dial in flight, call in
+// screening or waiting callee claims; with its own evidence, or with measured
+// figures, it dials beyond that.
 TEST(ClearlinePacerTest, ColdStartDialsProgressivelyUntilItHasItsOwnEvidence) {
   Floor f;  // 4 ready, 6 on calls, 2 dials ringing
   auto p = ours();
@@ -120,6 +121,14 @@ TEST(ClearlinePacerTest, ColdStartDialsProgressivelyUntilItHasItsOwnEvidence) {
   EXPECT_EQ(p->decide(f.in).dial, 2);  // 29 of its own: still cold
   h.dials.push(DialRecord{TimePoint{}, Millis(12000), DialOutcome::kLive});
   EXPECT_GT(p->decide(f.in).dial, 2);  // 30: paced
+  // Measured planning figures (the simulator's scenario): paced from the first dial.
+  PacerSettings s;
+  s.knob = 0.05;
+  s.measured = true;
+  auto m = makePacer("clearline", s);
+  ASSERT_TRUE(m.isOk());
+  Floor cold;
+  EXPECT_GT((*m)->decide(cold.in).dial, 2);
 }
 
 }  // namespace

@@ -27,6 +27,10 @@ struct PacerSettings {
   double alpha_pct = 3.0;       // abandonment target for planners
   double grace_s = 0.0;
   bool markov = false;          // the scenario is the Markov validation model
+  // The figures above were measured (a scenario's own parameters, a campaign's
+  // history), not defaults: adaptive pacers may trust them from the first dial.
+  // Our pacer dials progressively until it has evidence of its own otherwise.
+  bool measured = false;
 };
 
 struct PacerInfo {
