@@ -53,7 +53,7 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
   run->add_option("--ring-timeout-s", o->ring_timeout_s, "Ring timeout (never below 15 s)");
   run->add_option("--minutes", o->minutes, "Stop after this many minutes (0 = until SIGTERM/SIGINT)");
   run->add_flag("--until-idle", o->until_idle, "Stop when nothing is left to dial now and no call is up");
-  run->add_flag("--amd", o->amd, "Answering-machine detection on autodialed calls (as [sip] amd = true)");
+  run->add_flag("--amd", o->amd, "Answering-machine detection on autodialed calls of campaigns whose amd setting is default (as [sip] amd = true; a campaign's amd on/off overrides it)");
   run->add_option("--manual", o->manual,
                   "Caller (repeatable) who presses Call for each next caller-placed lead (human-initiated / "
                   "preview campaign, or leads routed out of an autodial campaign); paused on autodial campaigns, "

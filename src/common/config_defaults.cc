@@ -57,7 +57,8 @@ ring_timeout_s = 30     # never below 15 (R5)
 rtp_port_min = 20000
 rtp_port_max = 29999
 options_interval_s = 10
-amd = false             # answering-machine detection on autodialed calls (docs/sip.md "AMD"): machines are dispositioned machine, never bridged; the verdict comes within the 2 s grace (undecided = person)
+amd = false             # answering-machine detection on autodialed calls of campaigns whose amd setting is "default" (docs/sip.md "AMD"; a campaign's amd "on"/"off" overrides it): machines are dispositioned machine, never bridged; the verdict comes within the 2 s grace (undecided = person)
+recording_announcement_wav = "" # the recording announcement played where all-party consent is required (8 kHz mono WAV); empty = DATA_DIR/prompts/recording-announcement.wav if present, else the shipped data/prompts/recording-announcement.wav; a campaign's own: DATA_DIR/prompts/campaign-<id>-recording.wav
 media_timeout_s = 10    # no RTP on a bridged customer leg or an open caller leg for this long: the leg ends (media_timeout); 0 = off
 
 [policy]

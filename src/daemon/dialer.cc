@@ -9,9 +9,12 @@
 
 #include "core/pacing/registry.h"
 #include "core/policy/engine.h"
+#include "core/policy/recording_consent.h"
 #include "core/runtime/campaign_runtime.h"
 #include "daemon/chain_gate.h"
 #include "policy_data/policy_service.h"
+#include "policy_data/recording_consent_file.h"
+#include "policy_data/rules_loader.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/vendor_store.h"
 
@@ -42,6 +45,15 @@ DialerOptions dialerOptionsFromConfig(const Config& cfg, const std::string& data
   o.config = cfg;
   o.pacer = cfg.getString("pacing.pacer");
   o.amd = cfg.getBool("sip.amd");
+  // The default recording announcement: configured, else DATA_DIR's, else the shipped one.
+  o.sip.recording_announcement_wav = cfg.getString("sip.recording_announcement_wav");
+  if (o.sip.recording_announcement_wav.empty()) {
+    std::error_code ec;
+    auto own = std::filesystem::path(data_dir) / "prompts" / "recording-announcement.wav";
+    o.sip.recording_announcement_wav = std::filesystem::exists(own, ec)
+                                           ? own.string()
+                                           : policy_data::shippedDataDir() + "/prompts/recording-announcement.wav";
+  }
   o.tick = Millis(std::max<int64_t>(20, cfg.getInt("pacing.tick_ms")));
   return o;
 }
@@ -126,6 +138,17 @@ struct Dialer::Impl : core::TelephonyListener,
   std::unique_ptr<sip::LibreTelephony> tel;
   std::unique_ptr<policy_data::PolicyRuntime> policy;
   PolicyAuthorizer authorizer;
+  // All-party consent to record (data/rules/recording_consent.json): which
+  // recorded calls start with the recording announcement (fail-closed: the
+  // dialer does not start without the table).
+  core::policy::RecordingConsentTable consent;
+  struct CallRecordingPlan {
+    core::policy::AnnouncementDecision decision;
+  };
+  std::unordered_map<int64_t, CallRecordingPlan> recording_plans;  // call → its plan (until it ends)
+  // The campaigns' settings as last read from the store (load and every
+  // sync): recording, recording_announcement, amd, jurisdictions.
+  std::unordered_map<int64_t, core::Campaign> stored_campaign;
   // Vendor chain (issue 4): the API daemon's ChainGate over the store's
   // registry, reloaded when the store's generation moves.
   std::unique_ptr<storage::SqliteVendorStore> vendor;
@@ -415,6 +438,7 @@ struct Dialer::Impl : core::TelephonyListener,
       return;
     }
     if (ev.kind == Kind::kEnded) {
+      noteRecordingPlan(ev.call_id);
       std::string path = tel->recordingPath(ev.call_id);
       if (!path.empty()) {
         auto& db = store->db();
@@ -433,6 +457,90 @@ struct Dialer::Impl : core::TelephonyListener,
         r->onTelephonyEvent(ev);
         return;
       }
+    }
+  }
+
+  // ---------------------------------------------------------- recording announcement
+  // Asked by the telephony at originate() for calls of a recording campaign.
+  // The callee's candidate locations: the contact's address state and the
+  // area code's states (the campaign's US-XX jurisdictions are added by
+  // recordingAnnouncementForCall).
+  sip::RecordingPlan recordingPlan(const core::OriginateRequest& r) {
+    const core::Campaign* c = nullptr;
+    if (auto it = stored_campaign.find(r.campaign_id.value); it != stored_campaign.end()) {
+      c = &it->second;
+    } else if (core::CampaignRuntime* rt = runtimeFor(r.campaign_id)) {
+      c = &rt->options().campaign;
+    }
+    sip::RecordingPlan plan;
+    if (!c) return plan;
+    std::vector<std::string> states;
+    if (policy->geocoder) states = policy->geocoder->statesFor(r.to_e164);
+    auto q = store->db().cached(
+        "SELECT COALESCE(k.state,'') FROM phones p JOIN contacts k ON k.id = p.contact_id"
+        " WHERE p.e164 = ?1 AND p.campaign_id = ?2");
+    if (!q.isOk()) {
+      // Fail-closed: without the callee's address, assume an all-party state.
+      spdlog::error("dialer: callee state of call {} unknown ({}): treated as all-party consent", r.call_id.value,
+                    q.status().toString());
+      if (!consent.all_party.empty()) states.push_back(consent.all_party.front().state);
+    } else {
+      (*q)->bind(1, r.to_e164).bind(2, r.campaign_id.value);
+      while (true) {
+        auto row = (*q)->step();
+        if (!row.isOk() || !*row) break;
+        std::string st = (*q)->text(0);
+        if (!st.empty()) states.push_back(st);
+      }
+    }
+    core::policy::AnnouncementDecision d = core::policy::recordingAnnouncementForCall(*c, states, consent);
+    plan.announce = d.required;
+    plan.record = d.record;
+    recording_plans[r.call_id.value] = CallRecordingPlan{d};
+    return plan;
+  }
+
+  // At the end of a call with a recording plan: calls.recording_announcement
+  // and call.recording_announcement {reason} when the announcement was played
+  // in full; call.not_recorded {reason} when the plan forbade recording.
+  void noteRecordingPlan(CallId call) {
+    auto it = recording_plans.find(call.value);
+    if (it == recording_plans.end()) return;
+    const core::policy::AnnouncementDecision d = it->second.decision;
+    recording_plans.erase(it);
+    bool played = tel->announcementPlayed(call);
+    if (!played && d.record) return;
+    auto& db = store->db();
+    check(db.transaction([&]() -> Status {
+            if (!d.record) {
+              return storage::audit(db, clock, actor, "call.not_recorded", "call", call.str(),
+                                    Json{{"reason", d.reason}});
+            }
+            ASSIGN_OR_RETURN(auto* s, db.cached("UPDATE calls SET recording_announcement=1 WHERE id=?1"));
+            s->bind(1, call.value);
+            RETURN_IF_ERROR(s->run());
+            return storage::audit(db, clock, actor, "call.recording_announcement", "call", call.str(),
+                                  Json{{"reason", d.reason}});
+          }),
+          "recording announcement");
+  }
+
+  // The campaign's settings from the store, applied to what is running: the
+  // recording mode, its own recording announcement WAV
+  // (DATA_DIR/prompts/campaign-<id>-recording.wav, if present) and AMD.
+  void applyCampaignSettings(const core::Campaign& c, core::CampaignRuntime* rt) {
+    stored_campaign[c.id.value] = c;
+    tel->setCampaignRecording(c.id, c.recording == core::RecordingPolicy::kAll       ? sip::RecordingMode::kAll
+                                    : c.recording == core::RecordingPolicy::kOnDemand ? sip::RecordingMode::kOnDemand
+                                                                                      : sip::RecordingMode::kNever);
+    std::error_code ec;
+    auto own = std::filesystem::path(opt.data_dir) / "prompts" / ("campaign-" + c.id.str() + "-recording.wav");
+    tel->setCampaignAnnouncement(c.id, std::filesystem::exists(own, ec) ? own.string() : "");
+    bool amd = core::amdEnabled(c.amd, opt.amd);
+    if (rt && rt->options().detect_machine != amd) {
+      spdlog::info("dialer: campaign {} answering-machine detection {} (amd: {}) for the calls dialed from now",
+                   c.id.value, amd ? "on" : "off", core::toString(c.amd));
+      rt->setDetectMachine(amd);
     }
   }
 
@@ -580,7 +688,7 @@ struct Dialer::Impl : core::TelephonyListener,
     // AMD (sip/amd.h) on the customer's audio; the grace runs from the answer
     // either way, so the detection delay counts toward it (the edge's verdict
     // is due by grace - 300 ms, undecided = person).
-    ro.detect_machine = opt.amd;
+    ro.detect_machine = core::amdEnabled(c.amd, opt.amd);  // the campaign's amd, else the dialer's
     ro.grace = opt.grace;
     ro.grace_from = core::GraceReference::kAnswer;
     ro.metrics_every = opt.metrics_every;
@@ -599,9 +707,7 @@ struct Dialer::Impl : core::TelephonyListener,
     if (!pacer.isOk()) pacer = core::makePacer("progressive", ps);
     if (!pacer.isOk()) return pacer.status();
     auto rt = std::make_unique<core::CampaignRuntime>(ro, ports, std::move(*pacer));
-    tel->setCampaignRecording(c.id, c.recording == core::RecordingPolicy::kAll       ? sip::RecordingMode::kAll
-                                    : c.recording == core::RecordingPolicy::kOnDemand ? sip::RecordingMode::kOnDemand
-                                                                                      : sip::RecordingMode::kNever);
+    applyCampaignSettings(c, rt.get());
     refreshPrompt(c.id);
     RETURN_IF_ERROR(loadLeads(*rt, c.id));
     rt->start(now);
@@ -713,6 +819,7 @@ struct Dialer::Impl : core::TelephonyListener,
         spdlog::info("dialer: campaign {} is {}: no new dials", c.id.value, core::toString(c.state));
         rt->stop(now);
       }
+      applyCampaignSettings(c, rt);
       if (active) {
         refreshPrompt(c.id);
         Status st = loadLeads(*rt, c.id);
@@ -804,6 +911,15 @@ struct Dialer::Impl : core::TelephonyListener,
     return j;
   }
 
+  // The campaigns whose calls are dialed with AMD now.
+  Json amdCampaigns() const {
+    Json j = Json::array();
+    for (auto& r : runtimes) {
+      if (r->options().detect_machine) j.push_back(r->options().campaign.id.value);
+    }
+    return j;
+  }
+
   int64_t manualCount(int64_t core::RuntimeCounters::*field) const {
     int64_t n = 0;
     for (auto& r : runtimes) n += r->counters().*field;
@@ -835,6 +951,16 @@ Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock
                   policy.status().field());
   }
   p->policy = std::move(*policy);
+  // All-party consent to record: which recorded calls start with the recording
+  // announcement. A missing or broken table stops the dialer (fail-closed).
+  auto consent = policy_data::loadRecordingConsent(p->policy->rules_dir);
+  if (!consent.isOk()) {
+    return Status(consent.status().code(),
+                  "dialer: cannot load the recording consent table, refusing to dial: " + consent.status().message(),
+                  consent.status().field());
+  }
+  p->consent = std::move(*consent);
+  p->opt.sip.recording_plan = [p](const core::OriginateRequest& r) { return p->recordingPlan(r); };
   p->authorizer.policy = p->policy.get();
   p->authorizer.sink.store = p->policy->store.get();
   p->policy->engine->setSink(&p->authorizer.sink);
@@ -975,8 +1101,14 @@ Result<Json> Dialer::consoleRecord(const std::string& ref, const core::Actor& ac
   const CallId call = v->snap.call;
   const std::string file = "call-" + call.str() + ".wav";
   if (callRecording(call)) return Json{{"recording", true}, {"call_id", call.value}, {"file", file}, {"already", true}};
-  impl_->tel->startRecording(call);
-  if (!callRecording(call)) return Status::unavailable("recording is not available for this call (no recordings folder)");
+  if (!impl_->tel->startRecording(call)) {
+    auto plan = impl_->recording_plans.find(call.value);
+    if (plan != impl_->recording_plans.end() && !plan->second.decision.record) {
+      return Status::failedPrecondition("this call may not be recorded: " + plan->second.decision.reason,
+                                        "recording_announcement");
+    }
+    return Status::unavailable("recording is not available for this call (no recordings folder)");
+  }
   auto& db = impl_->store->db();
   RETURN_IF_ERROR(db.transaction([&]() -> Status {
     return storage::audit(db, impl_->clock, actor, "call.recording.start", "call", call.str(),
@@ -1073,6 +1205,9 @@ Json Dialer::summary() const {
               {"recovered_calls", impl_->recovered_calls},
               {"recordings_written", st.recordings_written},
               {"amd", impl_->opt.amd},
+              {"amd_campaigns", impl_->amdCampaigns()},
+              {"recording_announcements", st.announcements_played},
+              {"recordings_refused", st.recordings_refused},
               {"amd_human", st.amd_human},
               {"amd_machine", st.amd_machine},
               {"amd_undecided", st.amd_undecided},

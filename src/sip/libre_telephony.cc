@@ -50,6 +50,14 @@ struct CustLeg {
   size_t prompt_pos = 0;
   bool prompt_auto = false;
   bool recording = false;
+  // The recording plan (LibreTelephonyConfig::recording_plan): record_all =
+  // the campaign records every call and this one may be recorded; announce =
+  // the recorded conversation starts with the announcement (recording then
+  // starts at the bridge, with it); may_record = false: never recorded.
+  bool record_all = false, announce = false, may_record = true;
+  bool announcing = false, announced = false;
+  const std::vector<int16_t>* ann = nullptr;
+  size_t ann_pos = 0;
   bool was_answered = false;
   int64_t bridged_ms = 0;  // steadyMillis() at the bridge (media timeout reference)
   std::unique_ptr<AmdDetector> amd;  // detect_machine: fed until its verdict
@@ -96,6 +104,8 @@ struct LibreTelephony::Impl {
   std::unordered_map<std::string, Registration> regs;
   std::unordered_map<int64_t, std::string> campaign_prompt;
   std::unordered_map<int64_t, RecordingMode> campaign_rec;
+  std::unordered_map<int64_t, std::string> campaign_ann;  // campaign -> its announcement WAV
+  std::vector<int16_t> notice_tone;
   std::unordered_map<std::string, std::vector<int16_t>> prompts;  // path -> audio
   std::vector<int16_t> fallback_prompt;
   std::function<void(const std::string&, char)> digit_fn;
@@ -172,6 +182,62 @@ struct LibreTelephony::Impl {
     return &fallback_prompt;
   }
 
+  // ------------------------------------------------------------ recording announcement
+  // The campaign's announcement, else the configured default, else a notice
+  // tone (two 1400 Hz beeps of 400 ms).
+  const std::vector<int16_t>* announcementFor(CampaignId c) {
+    std::string path = cfg.recording_announcement_wav;
+    auto it = campaign_ann.find(c.value);
+    if (it != campaign_ann.end() && !it->second.empty()) path = it->second;
+    if (!path.empty()) {
+      auto p = prompts.find(path);
+      if (p != prompts.end()) return &p->second;
+      auto r = readWav8k(path);
+      if (r.isOk() && !r->empty()) return &(prompts[path] = std::move(*r));
+      logLimited("announcement:" + path, "recording announcement unreadable (" +
+                                             (r.isOk() ? std::string("empty") : r.status().message()) +
+                                             "): using the notice tone");
+    }
+    if (notice_tone.empty()) {
+      for (int beep = 0; beep < 2; beep++) {
+        for (int i = 0; i < 8000 * 2 / 5; i++) {
+          notice_tone.push_back(
+              static_cast<int16_t>(6000 * std::sin(2 * M_PI * 1400 * static_cast<double>(i) / 8000.0)));
+        }
+        notice_tone.insert(notice_tone.end(), 8000 / 5, 0);
+      }
+    }
+    return &notice_tone;
+  }
+
+  // The recorded conversation starts here, with the announcement.
+  void startAnnouncement(CustLeg& c) {
+    c.recording = true;
+    c.rec_customer.clear();
+    c.rec_caller.clear();
+    c.ann = announcementFor(c.campaign);
+    c.ann_pos = 0;
+    c.announcing = true;
+  }
+
+  // One 20 ms announcement frame to the customer and to the caller, recorded
+  // on the right channel (what the customer hears from our side).
+  void announcementFrame(CustLeg& c) {
+    size_t n = std::min<size_t>(160, c.ann->size() - c.ann_pos);
+    int16_t frame[160] = {0};
+    for (size_t i = 0; i < n; i++) frame[i] = (*c.ann)[c.ann_pos + i];
+    c.media->sendPcm(frame, 160);
+    auto k = callers.find(c.caller_ref);
+    if (k != callers.end() && k->second->up) k->second->media->sendPcm(frame, 160);
+    c.rec_caller.insert(c.rec_caller.end(), frame, frame + 160);
+    c.ann_pos += n;
+    if (c.ann_pos >= c.ann->size()) {
+      c.announcing = false;
+      c.announced = true;
+      st.announcements_played++;
+    }
+  }
+
   void tick() {
     int64_t now = steadyMillis();
     if (next_tick == 0 || now - next_tick > 200) next_tick = now;
@@ -179,6 +245,10 @@ struct LibreTelephony::Impl {
     loop.addTimer(Millis(std::max<int64_t>(0, next_tick - now)), [this] { tick(); });
     std::vector<CustLeg*> done;
     for (auto& [id, c] : calls) {
+      if (c->state == CustState::kBridged && c->announcing && c->ann) {
+        announcementFrame(*c);
+        continue;
+      }
       if (c->state != CustState::kPrompt || !c->prompt) continue;
       size_t n = std::min<size_t>(160, c->prompt->size() - c->prompt_pos);
       int16_t frame[160] = {0};
@@ -264,7 +334,16 @@ struct LibreTelephony::Impl {
     leg->id = req.call_id;
     leg->campaign = req.campaign_id;
     auto rm = campaign_rec.find(req.campaign_id.value);
-    leg->recording = !cfg.recordings_dir.empty() && rm != campaign_rec.end() && rm->second == RecordingMode::kAll;
+    RecordingMode mode = rm == campaign_rec.end() ? RecordingMode::kNever : rm->second;
+    if (!cfg.recordings_dir.empty() && mode != RecordingMode::kNever && cfg.recording_plan) {
+      RecordingPlan plan = cfg.recording_plan(req);
+      leg->announce = plan.record && plan.announce;
+      leg->may_record = plan.record;
+      if (!plan.record) st.recordings_refused++;
+    }
+    leg->record_all = !cfg.recordings_dir.empty() && mode == RecordingMode::kAll && leg->may_record;
+    // A call to be announced is recorded from its bridge, announcement first.
+    leg->recording = leg->record_all && !leg->announce;
     if (req.detect_machine) leg->amd = std::make_unique<AmdDetector>(cfg.amd);
     auto media = MediaLeg::create(cfg.listen_ip, cfg.rtp_port_min, cfg.rtp_port_max);
     if (!media.isOk()) {
@@ -436,7 +515,7 @@ struct LibreTelephony::Impl {
     if (c.recording && (c.state == CustState::kBridged || c.state == CustState::kAnswered || c.state == CustState::kPrompt)) {
       appendPcm(c.rec_customer, p, codec);
     }
-    if (c.state != CustState::kBridged) return;
+    if (c.state != CustState::kBridged || c.announcing) return;
     auto it = callers.find(c.caller_ref);
     if (it == callers.end() || !it->second->up) return;
     it->second->media->relay(p, codec);
@@ -446,7 +525,7 @@ struct LibreTelephony::Impl {
   void onCallerAudio(CallerLeg& k, const RtpPacket& p) {
     if (!k.bridged.valid()) return;
     CustLeg* c = find(k.bridged);
-    if (!c || c->state != CustState::kBridged) return;
+    if (!c || c->state != CustState::kBridged || c->announcing) return;
     Codec codec = p.pt == 8 ? Codec::kPcma : Codec::kPcmu;
     if (c->recording) appendPcm(c->rec_caller, p, codec);
     c->media->relay(p, codec);
@@ -474,6 +553,9 @@ struct LibreTelephony::Impl {
       (void)sipsess_set_close_headers(c.sess, "Reason: Q.850;cause=%d\r\n", q850ForCause(cause));
     }
     c.sess = static_cast<struct sipsess*>(mem_deref(c.sess));  // BYE or CANCEL when still up
+    // A call to be announced keeps a recording only if the announcement was
+    // played in full (the customer hung up during it: nothing is kept).
+    if (c.announce && !c.announced) c.recording = false;
     if (c.recording && c.was_answered) writeRecording(c);
     emitCall(Kind::kEnded, c.id, cause, status, c.caller_ref);
     int64_t key = c.id.value;
@@ -693,6 +775,8 @@ struct LibreTelephony::Impl {
     c->bridged_ms = steadyMillis();
     c->caller_ref = ref;
     it->second->bridged = id;
+    // A recorded call where all-party consent requires it: the announcement first.
+    if (c->record_all && c->announce) startAnnouncement(*c);
     st.calls_bridged++;
     emitCall(Kind::kBridged, id, HangupCause::kNormal, 0, ref);
   }
@@ -854,9 +938,27 @@ void LibreTelephony::closeCallerLeg(const std::string& ref) { impl_->closeCaller
 bool LibreTelephony::trunkUp() const { return impl_->trunk_up; }
 void LibreTelephony::setCampaignPrompt(CampaignId c, const std::string& wav) { impl_->campaign_prompt[c.value] = wav; }
 void LibreTelephony::setCampaignRecording(CampaignId c, RecordingMode m) { impl_->campaign_rec[c.value] = m; }
-void LibreTelephony::startRecording(CallId call) {
+bool LibreTelephony::startRecording(CallId call) {
   CustLeg* c = impl_->find(call);
-  if (c && !impl_->cfg.recordings_dir.empty()) c->recording = true;
+  if (!c || impl_->cfg.recordings_dir.empty() || c->state == CustState::kEnded) return false;
+  if (!c->may_record) {
+    impl_->st.recordings_refused++;
+    return false;
+  }
+  if (c->recording) return true;
+  if (c->announce && !c->announced) {
+    // The announcement is due: only on a bridged call, where it can be played first.
+    if (c->state != CustState::kBridged) return false;
+    impl_->startAnnouncement(*c);
+    return true;
+  }
+  c->recording = true;
+  return true;
+}
+void LibreTelephony::setCampaignAnnouncement(CampaignId c, const std::string& wav) { impl_->campaign_ann[c.value] = wav; }
+bool LibreTelephony::announcementPlayed(CallId call) const {
+  const CustLeg* c = impl_->find(call);
+  return c && c->announced;
 }
 std::string LibreTelephony::recordingPath(CallId call) const {
   const CustLeg* c = impl_->find(call);

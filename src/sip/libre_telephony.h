@@ -16,6 +16,11 @@
 //  - the safe-harbor prompt (and a safety net: an answered customer that is
 //    neither bridged nor prompted nor hung up 3 s after answer gets the prompt);
 //  - recordings (both parties, stereo WAV: left customer, right caller);
+//  - the recording announcement (all-party consent, core/policy/recording_consent.h):
+//    a recorded call whose plan says so starts recording at the bridge with
+//    the announcement, played to the customer and the caller on the 20 ms
+//    clock (recorded on the right channel), no relay either way until it
+//    ends; a call whose plan forbids recording is never recorded;
 //  - media timeouts: a bridged customer leg or an open caller leg with no RTP
 //    for cfg.media_timeout is ended with kMediaTimeout (a caller's phone that
 //    vanished without BYE also loses its registration: it must REGISTER again).
@@ -40,6 +45,14 @@ namespace clearline::sip {
 enum class RecordingMode { kNever, kAll, kOnDemand };
 RecordingMode recordingModeFromString(const std::string& s);
 
+// Asked at originate() for every call of a campaign that records: must its
+// recorded conversation start with the recording announcement, and may it be
+// recorded at all (the Dialer decides from the consent table).
+struct RecordingPlan {
+  bool announce = false;
+  bool record = true;
+};
+
 struct LibreTelephonyConfig {
   std::string listen_ip = "127.0.0.1";
   uint16_t listen_port = 5060;  // 0 = ephemeral (tests)
@@ -62,6 +75,11 @@ struct LibreTelephonyConfig {
   // within amd.total_analysis_ms of answer, also on the wall clock (no audio:
   // "human"); the Dialer sets it to the grace minus 300 ms.
   AmdConfig amd = amdConfigForBudget(1700);
+  // The recording plan of a call of a recording campaign; unset = record, no announcement.
+  std::function<RecordingPlan(const core::OriginateRequest&)> recording_plan;
+  // The default recording announcement (8 kHz mono WAV; campaigns may
+  // override); "" or unreadable = a notice tone (two 1400 Hz beeps).
+  std::string recording_announcement_wav;
   // Password of a caller's SIP account (user name == caller_ref); nullopt = unknown.
   std::function<std::optional<std::string>(const std::string&)> caller_password;
   // Told about every accepted REGISTER (expires_at: epoch ms; 0 = removed), so
@@ -75,6 +93,7 @@ struct TelephonyStats {
            inbound_refused = 0, recordings_written = 0, recording_failures = 0;
   uint64_t media_timeouts_caller = 0, media_timeouts_customer = 0;
   uint64_t amd_human = 0, amd_machine = 0, amd_undecided = 0;  // undecided: treated as human
+  uint64_t announcements_played = 0, recordings_refused = 0;
   uint64_t rtp_relayed_to_caller = 0, rtp_relayed_to_customer = 0;
   size_t active_calls = 0, caller_legs = 0;
 };
@@ -97,7 +116,14 @@ class LibreTelephony final : public core::Telephony {
   // Not in the port (the dialer wires them):
   void setCampaignPrompt(CampaignId campaign, const std::string& wav_path);
   void setCampaignRecording(CampaignId campaign, RecordingMode mode);
-  void startRecording(CallId call);  // on-demand mode
+  // On-demand mode: records from now (the announcement first when the call's
+  // plan says so). False if the call may not be recorded (its plan forbids
+  // it, no recordings folder, not live).
+  bool startRecording(CallId call);
+  // The campaign's own recording announcement (WAV); "" = the default.
+  void setCampaignAnnouncement(CampaignId campaign, const std::string& wav_path);
+  // True once the recording announcement was played in full on `call`.
+  bool announcementPlayed(CallId call) const;
   // Where the recording of `call` is (or will be) written; "" if none.
   std::string recordingPath(CallId call) const;
   // DTMF digits a caller keys on their open leg (e.g. '#' = end the call).

@@ -11,6 +11,13 @@
 # call answered as a person was bridged or (only then) abandoned with a
 # ledger row; the ledger holds exactly the calls answered as people. The
 # measured accuracy is printed (machines detected / machines answered).
+# AMD per campaign: the campaign above has amd "default" (so the dialer's
+# --amd applies). Then, on the same dialer command (--amd still given), a
+# second campaign whose amd setting is "off" (set with `campaign update`,
+# audited) runs against the same carrier scenario: no call of it is
+# dispositioned machine, nothing is analysed (summary amd_* = 0, the campaign
+# is not in amd_campaigns), and the machines the carrier answered on it were
+# treated as live answers (bridged or abandoned, in the ledger).
 # Usage: amd_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
 set -euo pipefail
 CL=$1; BIN=$2
@@ -36,6 +43,7 @@ for i in 1 2 3; do
   "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start $i --password "pw$i" \
     --talk-mean-ms 800 --wrap-ms 200 --seed $i > "$W/bot$i.log" 2>&1 & BOTS+=($!); PIDS+=($!)
 done
+[[ $("$CL" campaign show "$CAMPAIGN_ID" --data-dir "$D" --json | jq -r .amd) == default ]] || fail "a campaign's amd is not 'default' by default"
 "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
   --sip-listen 127.0.0.1:$SP --pacer progressive --amd --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
   > "$W/summary.json" 2> "$W/dialer.log" || fail "dialer failed"
@@ -45,7 +53,7 @@ for p in "${BOTS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 sleep 1; kill -TERM $CARRIER; wait $CARRIER || true
 T="$W/truth.jsonl"
 
-[[ $(jq .write_errors "$S") == 0 && $(jq .amd "$S") == true ]] || fail "summary: $(cat "$S")"
+[[ $(jq .write_errors "$S") == 0 && $(jq .amd "$S") == true && $(jq -c .amd_campaigns "$S") == "[$CAMPAIGN_ID]" ]] || fail "summary: $(cat "$S")"
 [[ $(wc -l < "$T") == $(q "SELECT COUNT(*) FROM calls") ]] || fail "store and carrier disagree on calls"
 # (lexical order for comm)
 jq -r 'select(.outcome == "machine" and .established) | .call' "$T" | sort > "$W/machines.ids"
@@ -79,3 +87,60 @@ diff "$W/amd-people.ids" "$W/ledger.ids" > /dev/null || fail "ledger != calls an
 [[ $(jq .amd_machine "$S") == $(wc -l < "$W/amd-machines.ids") ]] || fail "summary amd_machine: $(jq .amd_machine "$S")"
 "$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify"
 echo "amd e2e ok: $tp machines detected and hung up, $(wc -l < "$W/amd-people.ids") people routed ($(q "SELECT COUNT(*) FROM calls WHERE bridged_at IS NOT NULL") bridged), no false positive"
+
+# ---- AMD per campaign: a second campaign with amd "off", the same dialer command (--amd).
+A=$CAMPAIGN_ID
+"$CL" campaign pause "$A" --data-dir "$D" > /dev/null
+B=$("$CL" campaign create --data-dir "$D" --json --name "SIP e2e no AMD" --purpose political --dial-mode predictive \
+      --caller-id +15550100000 --callback-number +15550100001 | jq .id)
+echo '{"amd": "off"}' > "$W/amd-off.json"
+"$CL" campaign update "$B" --data-dir "$D" --settings "$W/amd-off.json" > /dev/null
+[[ $(q "SELECT COUNT(*) FROM audit_events WHERE action='campaign.update' AND object_id='$B' AND payload LIKE '%amd%off%'") == 1 ]] \
+  || fail "the campaign's amd change is not audited"
+"$CL" campaign activate "$B" --data-dir "$D" > /dev/null
+org=$(q "SELECT org_id FROM campaigns WHERE id=$B")
+{
+  echo "BEGIN;"
+  echo "INSERT INTO contact_lists (id, campaign_id, name, created_at) VALUES (2, $B, 'e2e-b', 0);"
+  for i in $(seq 101 110); do
+    echo "INSERT INTO contacts (id, campaign_id, list_id, first_name, source_line) VALUES ($i, $B, 2, 'C$i', $i);"
+    echo "INSERT INTO phones (contact_id, campaign_id, org_id, e164, raw, label, line_type) VALUES ($i, $B, $org, '+1212555$(printf %04d "$i")', '$i', 'home', 'landline');"
+  done
+  echo "COMMIT;"
+} | sqlite3 "$DB"
+# The bots of the last run are gone: their stored registrations would be called first.
+sqlite3 "$DB" "DELETE FROM sip_registrations"
+T2="$W/truth2.jsonl"
+"$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$T2" --seed 5 --time-scale 0.25 \
+  --p-human 0.5 --p-machine 0.5 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
+  --ring-min-ms 800 --ring-max-ms 2000 --talk-mean-ms 12000 --talk-min-ms 8000 --machine-ms 20000 \
+  --human-wav "$W/human.wav" --machine-wav "$W/machine.wav" > "$W/carrier2.log" 2>&1 & CARRIER=$!; PIDS+=($CARRIER)
+BOTS=()
+for i in 1 2 3; do
+  "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start $i --password "pw$i" \
+    --talk-mean-ms 800 --wrap-ms 200 --seed $i > "$W/bot2-$i.log" 2>&1 & BOTS+=($!); PIDS+=($!)
+done
+"$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
+  --sip-listen 127.0.0.1:$SP --pacer progressive --amd --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
+  > "$W/summary2.json" 2> "$W/dialer2.log" || fail "dialer (campaign $B) failed"
+S2="$W/summary2.json"
+echo "dialer, campaign $B (amd off): $(jq -c '{calls_placed,calls_answered,calls_bridged,amd_campaigns,amd_human,amd_machine,abandoned}' "$S2")"
+for p in "${BOTS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+sleep 1; kill -TERM $CARRIER; wait $CARRIER || true
+[[ $(jq .write_errors "$S2") == 0 && $(jq .amd "$S2") == true && $(jq -c .amd_campaigns "$S2") == "[]" ]] || fail "summary 2: $(cat "$S2")"
+[[ $(jq '.amd_human + .amd_machine + .amd_undecided' "$S2") == 0 ]] || fail "AMD ran on campaign $B whose amd is off"
+[[ $(q "SELECT COUNT(*) FROM calls WHERE campaign_id=$B") -ge 10 ]] || fail "campaign $B was not dialed"
+jq -r 'select(.outcome == "machine" and .established) | .call' "$T2" | sort > "$W/machines2.ids"
+[[ -s "$W/machines2.ids" ]] || fail "the carrier answered no machine on campaign $B: the test tested nothing (change the seed)"
+[[ $(q "SELECT COUNT(*) FROM calls WHERE campaign_id=$B AND answered_by='machine'") == 0 ]] \
+  || fail "campaign $B (amd off) dispositioned machines: $(q "SELECT id FROM calls WHERE campaign_id=$B AND answered_by='machine'" | paste -sd,)"
+for id in $(cat "$W/machines2.ids"); do
+  [[ $(q "SELECT campaign_id FROM calls WHERE id=$id") == "$B" ]] || fail "carrier call $id is not campaign $B's"
+  [[ $(q "SELECT COUNT(*) FROM calls WHERE id=$id AND (bridged_at IS NOT NULL OR abandoned=1) AND disposition <> 'machine'") == 1 ]] \
+    || fail "machine call $id of campaign $B (amd off) was not treated as a live answer: $(q "SELECT answered_by, bridged_at, abandoned, disposition FROM calls WHERE id=$id")"
+  [[ $(q "SELECT COUNT(*) FROM abandonment_ledger WHERE call_id=$id") == 1 ]] || fail "machine call $id of campaign $B (a live answer without AMD) is not in the ledger"
+done
+# Campaign A's machines are still the only machine dispositions.
+[[ $(q "SELECT COUNT(*) FROM calls WHERE answered_by='machine' AND campaign_id<>$A") == 0 ]] || fail "machine dispositions outside campaign $A"
+"$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify (after campaign $B)"
+echo "amd per campaign ok: campaign $A (amd default, --amd) detected $tp machines; campaign $B (amd off) bridged its $(wc -l < "$W/machines2.ids") machines as live answers"

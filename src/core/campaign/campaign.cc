@@ -67,6 +67,17 @@ constexpr std::array<std::pair<RecordingPolicy, std::string_view>, 3> kRecording
     {RecordingPolicy::kOnDemand, "on_demand"},
 }};
 
+constexpr std::array<std::pair<RecordingAnnouncement, std::string_view>, 3> kAnnouncements{{
+    {RecordingAnnouncement::kAuto, "auto"},
+    {RecordingAnnouncement::kAlways, "always"},
+    {RecordingAnnouncement::kNever, "never"},
+}};
+constexpr std::array<std::pair<AmdSetting, std::string_view>, 3> kAmd{{
+    {AmdSetting::kDefault, "default"},
+    {AmdSetting::kOn, "on"},
+    {AmdSetting::kOff, "off"},
+}};
+
 bool isE164(const std::string& s) {
   if (s.size() < 8 || s.size() > 16 || s[0] != '+' || s[1] == '0') return false;
   for (size_t i = 1; i < s.size(); ++i)
@@ -81,6 +92,8 @@ std::string_view toString(DialMode m) { return nameOf(kModes, m); }
 std::string_view toString(CampaignState s) { return nameOf(kStates, s); }
 std::string_view toString(CampaignEvent e) { return nameOf(kEvents, e); }
 std::string_view toString(RecordingPolicy r) { return nameOf(kRecording, r); }
+std::string_view toString(RecordingAnnouncement a) { return nameOf(kAnnouncements, a); }
+std::string_view toString(AmdSetting a) { return nameOf(kAmd, a); }
 Result<PurposeClass> parsePurposeClass(std::string_view s) {
   if (s == "commercial_telemarketing") return PurposeClass::kCommercial;  // research spelling
   if (s == "survey_poll") return PurposeClass::kSurvey;
@@ -92,6 +105,13 @@ Result<CampaignState> parseCampaignState(std::string_view s) {
 }
 Result<RecordingPolicy> parseRecordingPolicy(std::string_view s) {
   return parseOf(kRecording, s, "recording");
+}
+Result<RecordingAnnouncement> parseRecordingAnnouncement(std::string_view s) {
+  return parseOf(kAnnouncements, s, "recording_announcement");
+}
+Result<AmdSetting> parseAmdSetting(std::string_view s) { return parseOf(kAmd, s, "amd"); }
+bool amdEnabled(AmdSetting a, bool dialer_default) {
+  return a == AmdSetting::kOn || (a == AmdSetting::kDefault && dialer_default);
 }
 std::string purposeClassNames() { return namesOf(kPurposes); }
 std::string dialModeNames() { return namesOf(kModes); }
@@ -201,6 +221,8 @@ Json toJson(const Campaign& c) {
       {"max_attempts_per_contact", c.max_attempts_per_contact},
       {"abandon_target_pct", c.abandon_target_pct},
       {"recording", toString(c.recording)},
+      {"recording_announcement", toString(c.recording_announcement)},
+      {"amd", toString(c.amd)},
       {"state", toString(c.state)},
       {"created_at", toEpochMillis(c.created_at)},
       {"updated_at", toEpochMillis(c.updated_at)},
@@ -259,6 +281,17 @@ Status applyJson(const Json& j, Campaign& out) {
         c.abandon_target_pct = v.get<double>();
       } else if (k == "recording") {
         ASSIGN_OR_RETURN(c.recording, parseRecordingPolicy(v.get<std::string>()));
+      } else if (k == "recording_announcement") {
+        ASSIGN_OR_RETURN(c.recording_announcement, parseRecordingAnnouncement(v.get<std::string>()));
+      } else if (k == "amd") {
+        // "default" | "on" | "off"; true / false / null are accepted as on / off / default.
+        if (v.is_boolean()) {
+          c.amd = v.get<bool>() ? AmdSetting::kOn : AmdSetting::kOff;
+        } else if (v.is_null()) {
+          c.amd = AmdSetting::kDefault;
+        } else {
+          ASSIGN_OR_RETURN(c.amd, parseAmdSetting(v.get<std::string>()));
+        }
       } else if (k == "id" || k == "org_id" || k == "state" || k == "created_at" ||
                  k == "updated_at") {
         // read-only fields: ignored so that a GET body can be PUT back

@@ -39,15 +39,38 @@ enum class CampaignEvent { kActivate, kPause, kResume, kFinish };
 
 enum class RecordingPolicy { kNever, kAll, kOnDemand };
 
+// The recording announcement ("this call is recorded") at the start of a
+// recorded call (issue 6 §5; core/policy/recording_consent.h decides per call):
+enum class RecordingAnnouncement {
+  kAuto,    // where all-party consent is required: the callee's candidate states
+            // or the campaign's US-XX jurisdictions include an all-party state
+  kAlways,  // on every recorded call
+  kNever,   // never; a call where all-party consent is required is then NOT
+            // recorded (fail-closed: no recording without the announcement)
+};
+
+// Answering-machine detection on the campaign's autodialed calls.
+enum class AmdSetting {
+  kDefault,  // the dialer's default ([sip] amd, `clearline dialer run --amd`)
+  kOn,
+  kOff,
+};
+
 std::string_view toString(PurposeClass p);
 std::string_view toString(DialMode m);
 std::string_view toString(CampaignState s);
 std::string_view toString(CampaignEvent e);
 std::string_view toString(RecordingPolicy r);
+std::string_view toString(RecordingAnnouncement a);
+std::string_view toString(AmdSetting a);
 Result<PurposeClass> parsePurposeClass(std::string_view s);
 Result<DialMode> parseDialMode(std::string_view s);
 Result<CampaignState> parseCampaignState(std::string_view s);
 Result<RecordingPolicy> parseRecordingPolicy(std::string_view s);
+Result<RecordingAnnouncement> parseRecordingAnnouncement(std::string_view s);
+Result<AmdSetting> parseAmdSetting(std::string_view s);
+// AMD for a campaign: its own setting, or `dialer_default` when it has none.
+bool amdEnabled(AmdSetting a, bool dialer_default);
 // Every accepted spelling, for --help and error messages.
 std::string purposeClassNames();
 std::string dialModeNames();
@@ -103,6 +126,8 @@ struct Campaign {
   int max_attempts_per_contact = 3;
   double abandon_target_pct = 2.0;
   RecordingPolicy recording = RecordingPolicy::kNever;
+  RecordingAnnouncement recording_announcement = RecordingAnnouncement::kAuto;
+  AmdSetting amd = AmdSetting::kDefault;
   CampaignState state = CampaignState::kDraft;
   TimePoint created_at;
   TimePoint updated_at;

@@ -72,6 +72,54 @@ TEST(Campaign, BadFieldsAreNamed) {
   EXPECT_FALSE(st.isOk());
 }
 
+TEST(Campaign, RecordingAnnouncementAndAmdSettings) {
+  Campaign c = newCampaign("x", PurposeClass::kPolitical);
+  // Defaults: the announcement where the law requires it; AMD as the dialer says.
+  EXPECT_EQ(c.recording_announcement, RecordingAnnouncement::kAuto);
+  EXPECT_EQ(c.amd, AmdSetting::kDefault);
+  EXPECT_EQ(toJson(c)["recording_announcement"], "auto");
+  EXPECT_EQ(toJson(c)["amd"], "default");
+  ASSERT_TRUE(applyJson(Json{{"recording_announcement", "never"}, {"amd", "on"}}, c).isOk());
+  EXPECT_EQ(c.recording_announcement, RecordingAnnouncement::kNever);
+  EXPECT_EQ(c.amd, AmdSetting::kOn);
+  // Round trip through the stored form.
+  auto d = campaignFromJson(toJson(c));
+  ASSERT_TRUE(d.isOk());
+  EXPECT_EQ(d->recording_announcement, RecordingAnnouncement::kNever);
+  EXPECT_EQ(d->amd, AmdSetting::kOn);
+  // Booleans and null for amd.
+  ASSERT_TRUE(applyJson(Json{{"amd", false}}, c).isOk());
+  EXPECT_EQ(c.amd, AmdSetting::kOff);
+  ASSERT_TRUE(applyJson(Json::parse(R"({"amd": null})"), c).isOk());
+  EXPECT_EQ(c.amd, AmdSetting::kDefault);
+  // A record stored before these settings existed reads as the defaults.
+  Json old = toJson(c);
+  old.erase("recording_announcement");
+  old.erase("amd");
+  auto o = campaignFromJson(old);
+  ASSERT_TRUE(o.isOk());
+  EXPECT_EQ(o->recording_announcement, RecordingAnnouncement::kAuto);
+  EXPECT_EQ(o->amd, AmdSetting::kDefault);
+  // Bad values name their field and change nothing.
+  Status st = applyJson(Json{{"recording_announcement", "sometimes"}, {"amd", "off"}}, c);
+  EXPECT_EQ(st.field(), "recording_announcement");
+  EXPECT_EQ(c.amd, AmdSetting::kDefault);
+  EXPECT_EQ(applyJson(Json{{"amd", "maybe"}}, c).field(), "amd");
+  // The audit diff names the changed settings.
+  Campaign e = c;
+  e.recording_announcement = RecordingAnnouncement::kAlways;
+  e.amd = AmdSetting::kOff;
+  Json diff = campaignChanges(c, e);
+  EXPECT_EQ(diff["recording_announcement"]["to"], "always");
+  EXPECT_EQ(diff["amd"]["from"], "default");
+  EXPECT_EQ(diff["amd"]["to"], "off");
+  // The effective AMD switch.
+  EXPECT_TRUE(amdEnabled(AmdSetting::kDefault, true));
+  EXPECT_FALSE(amdEnabled(AmdSetting::kDefault, false));
+  EXPECT_TRUE(amdEnabled(AmdSetting::kOn, false));
+  EXPECT_FALSE(amdEnabled(AmdSetting::kOff, true));
+}
+
 TEST(Campaign, ParsesResearchSpellingsOfPurposes) {
   EXPECT_EQ(*parsePurposeClass("commercial_telemarketing"), PurposeClass::kCommercial);
   EXPECT_EQ(*parsePurposeClass("survey_poll"), PurposeClass::kSurvey);

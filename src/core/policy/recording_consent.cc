@@ -53,28 +53,44 @@ Result<RecordingConsentTable> parseRecordingConsent(const Json& j, const std::st
   return t;
 }
 
-AnnouncementDecision recordingAnnouncementFor(RecordingPolicy recording, bool always,
+AnnouncementDecision recordingAnnouncementFor(RecordingPolicy recording, RecordingAnnouncement mode,
                                               const std::vector<std::string>& candidate_states,
                                               const RecordingConsentTable& table) {
   AnnouncementDecision d;
   if (recording == RecordingPolicy::kNever) {
+    d.record = false;
     d.reason = "the campaign does not record";
     return d;
   }
-  if (always) {
+  if (mode == RecordingAnnouncement::kAlways) {
     d.required = true;
     d.reason = "campaign: always";
     return d;
   }
   for (const std::string& s : candidate_states) {
     if (const auto* e = table.find(s)) {
-      d.required = true;
-      d.reason = "US-" + e->state + " all-party consent (" + e->citation + ")";
+      std::string why = "US-" + e->state + " all-party consent (" + e->citation + ")";
+      if (mode == RecordingAnnouncement::kNever) {
+        d.record = false;
+        d.reason = why + " and the campaign's recording announcement is never: not recorded";
+      } else {
+        d.required = true;
+        d.reason = why;
+      }
       return d;
     }
   }
   d.reason = "no candidate location requires all-party consent";
   return d;
+}
+
+AnnouncementDecision recordingAnnouncementForCall(const Campaign& c, const std::vector<std::string>& callee_states,
+                                                  const RecordingConsentTable& table) {
+  std::vector<std::string> states = callee_states;
+  for (const std::string& j : c.jurisdictions) {
+    if (j.size() == 5 && (j.rfind("US-", 0) == 0 || j.rfind("us-", 0) == 0)) states.push_back(j);
+  }
+  return recordingAnnouncementFor(c.recording, c.recording_announcement, states, table);
 }
 
 }  // namespace clearline::core::policy

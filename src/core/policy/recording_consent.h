@@ -35,20 +35,32 @@ struct RecordingConsentTable {
 Result<RecordingConsentTable> parseRecordingConsent(const Json& j, const std::string& source);
 
 struct AnnouncementDecision {
-  bool required = false;
-  std::string reason;  // "campaign: always", "US-PA all-party consent (18 Pa.C.S. § 5704)", …
+  bool required = false;  // the recorded conversation starts with the recording announcement
+  bool record = true;     // false: this call must not be recorded (fail-closed, below)
+  std::string reason;     // "campaign: always", "US-PA all-party consent (18 Pa.C.S. § 5704)", …
 };
 
-// Whether a recorded call of a campaign (its recording policy; `always`: the
-// campaign asks for the announcement on every recorded call) to a callee
-// whose candidate locations are `candidate_states` (the contact's address
-// state and the area code's states) must start with the recording
-// announcement: never when the campaign does not record; always when the
-// campaign says so; otherwise when any candidate state is an all-party
-// consent state (the conservative reading, as the dial-time policy does with
-// candidate states).
-AnnouncementDecision recordingAnnouncementFor(RecordingPolicy recording, bool always,
+// Whether a recorded call of a campaign (its recording policy and its
+// recording_announcement setting) to a callee whose candidate locations are
+// `candidate_states` (the contact's address state, the area code's states and
+// the campaign's US-XX jurisdictions) must start with the recording
+// announcement:
+//  - the campaign does not record: no (and nothing is recorded);
+//  - always: yes;
+//  - auto: yes when any candidate state is an all-party consent state (the
+//    conservative reading, as the dial-time policy does with candidate
+//    states), naming the state and statute;
+//  - never: no announcement; where one would be required the call is NOT
+//    recorded (record = false: no recording without consent, fail-closed);
+//    elsewhere it is recorded without one.
+AnnouncementDecision recordingAnnouncementFor(RecordingPolicy recording, RecordingAnnouncement mode,
                                               const std::vector<std::string>& candidate_states,
                                               const RecordingConsentTable& table);
+
+// The same for a call of campaign `c` to a callee located in `callee_states`
+// (the contact's address state, the area code's states): the campaign's
+// "US-XX" jurisdictions are candidates too.
+AnnouncementDecision recordingAnnouncementForCall(const Campaign& c, const std::vector<std::string>& callee_states,
+                                                  const RecordingConsentTable& table);
 
 }  // namespace clearline::core::policy

@@ -45,23 +45,74 @@ TEST(RecordingConsent, BadTablesAreRefusedNamingTheField) {
   }
 }
 
+constexpr RecordingAnnouncement kAuto = RecordingAnnouncement::kAuto;
+constexpr RecordingAnnouncement kAlways = RecordingAnnouncement::kAlways;
+constexpr RecordingAnnouncement kNeverAnnounce = RecordingAnnouncement::kNever;
+
 TEST(RecordingConsent, AnnouncementOnlyForRecordedCallsToAllPartyStatesOrAlways) {
   auto t = *parseRecordingConsent(table(), "t.json");
-  // Any candidate location in an all-party state: announce, naming the statute.
-  auto d = recordingAnnouncementFor(kAll, false, {"NY", "PA"}, t);
+  // auto: any candidate location in an all-party state announces, naming the statute.
+  auto d = recordingAnnouncementFor(kAll, kAuto, {"NY", "PA"}, t);
   EXPECT_TRUE(d.required);
+  EXPECT_TRUE(d.record);
   EXPECT_NE(d.reason.find("18 Pa.C.S. § 5704"), std::string::npos) << d.reason;
-  EXPECT_FALSE(recordingAnnouncementFor(kAll, false, {"NY", "NJ"}, t).required);
-  EXPECT_FALSE(recordingAnnouncementFor(kAll, false, {}, t).required);
+  d = recordingAnnouncementFor(kAll, kAuto, {"NY", "NJ"}, t);
+  EXPECT_FALSE(d.required);
+  EXPECT_TRUE(d.record);
+  EXPECT_FALSE(recordingAnnouncementFor(kAll, kAuto, {}, t).required);
   // On-demand recording: the announcement is due when it records.
-  EXPECT_TRUE(recordingAnnouncementFor(RecordingPolicy::kOnDemand, false, {"CA"}, t).required);
+  EXPECT_TRUE(recordingAnnouncementFor(RecordingPolicy::kOnDemand, kAuto, {"CA"}, t).required);
   // Not recorded: never, even when the campaign says always.
-  EXPECT_FALSE(recordingAnnouncementFor(RecordingPolicy::kNever, false, {"CA"}, t).required);
-  EXPECT_FALSE(recordingAnnouncementFor(RecordingPolicy::kNever, true, {"NY"}, t).required);
+  EXPECT_FALSE(recordingAnnouncementFor(RecordingPolicy::kNever, kAuto, {"CA"}, t).required);
+  EXPECT_FALSE(recordingAnnouncementFor(RecordingPolicy::kNever, kAlways, {"NY"}, t).required);
+  EXPECT_FALSE(recordingAnnouncementFor(RecordingPolicy::kNever, kAlways, {"NY"}, t).record);
   // The campaign says always.
-  d = recordingAnnouncementFor(kAll, true, {"NY"}, t);
+  d = recordingAnnouncementFor(kAll, kAlways, {"NY"}, t);
   EXPECT_TRUE(d.required);
+  EXPECT_TRUE(d.record);
   EXPECT_EQ(d.reason, "campaign: always");
+}
+
+TEST(RecordingConsent, NeverAnnouncingFailsClosedInAllPartyStates) {
+  auto t = *parseRecordingConsent(table(), "t.json");
+  // One-party state: recorded, no announcement.
+  auto d = recordingAnnouncementFor(kAll, kNeverAnnounce, {"NY"}, t);
+  EXPECT_FALSE(d.required);
+  EXPECT_TRUE(d.record);
+  // All-party state: no announcement, so no recording either (never both off).
+  for (auto rec : {kAll, RecordingPolicy::kOnDemand}) {
+    d = recordingAnnouncementFor(rec, kNeverAnnounce, {"NY", "CA"}, t);
+    EXPECT_FALSE(d.required);
+    EXPECT_FALSE(d.record);
+    EXPECT_NE(d.reason.find("Cal. Penal Code § 632"), std::string::npos) << d.reason;
+    EXPECT_NE(d.reason.find("not recorded"), std::string::npos) << d.reason;
+  }
+  // Every combination: a recorded call to an all-party state is announced.
+  for (auto mode : {kAuto, kAlways, kNeverAnnounce}) {
+    for (auto rec : {kAll, RecordingPolicy::kOnDemand, RecordingPolicy::kNever}) {
+      d = recordingAnnouncementFor(rec, mode, {"pa"}, t);
+      EXPECT_TRUE(!d.record || d.required) << toString(mode) << " " << toString(rec);
+    }
+  }
+}
+
+TEST(RecordingConsent, TheCampaignsStateJurisdictionsAreCandidates) {
+  auto t = *parseRecordingConsent(table(), "t.json");
+  Campaign c = newCampaign("x", PurposeClass::kPolitical);
+  c.recording = kAll;
+  c.jurisdictions = {"US", "US-CA"};
+  auto d = recordingAnnouncementForCall(c, {"NY"}, t);
+  EXPECT_TRUE(d.required);
+  EXPECT_NE(d.reason.find("US-CA"), std::string::npos) << d.reason;
+  c.jurisdictions = {"US", "UK", "US-NY"};
+  EXPECT_FALSE(recordingAnnouncementForCall(c, {"NY"}, t).required);
+  EXPECT_TRUE(recordingAnnouncementForCall(c, {"CA"}, t).required);
+  c.recording_announcement = kNeverAnnounce;
+  d = recordingAnnouncementForCall(c, {"CA"}, t);
+  EXPECT_FALSE(d.required);
+  EXPECT_FALSE(d.record);
+  c.recording_announcement = kAlways;
+  EXPECT_TRUE(recordingAnnouncementForCall(c, {"NY"}, t).required);
 }
 
 }  // namespace

@@ -515,7 +515,7 @@ void CampaignRuntime::onAnswered(int slot, const TelephonyEvent& ev) {
   counters_.answered++;
   removeInFlight(slot);
   moveCall(slot, CallEvent::kAnswer, ev.at);
-  if (!opts_.detect_machine) {
+  if (!c.amd) {
     c.answered_by = "unknown";
     onRoutable(slot, ev.at);
   } else if (opts_.pace_on_events) {
@@ -955,6 +955,7 @@ bool CampaignRuntime::dialOne(TimePoint now) {
     req.caller_id_name = opts_.campaign.name;
     req.ring_timeout = opts_.ring_timeout;
     req.detect_machine = opts_.detect_machine;
+    c.amd = req.detect_machine;
     moveCall(slot, CallEvent::kOriginate, now);
     ports_.telephony->originate(req);
     return true;

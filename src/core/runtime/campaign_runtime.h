@@ -224,6 +224,10 @@ class CampaignRuntime final : public TelephonyListener {
   void stop(TimePoint now);
   void start(TimePoint now);
   bool stopped() const { return stopped_; }
+  // Answering-machine detection for the calls dialed from now on (the
+  // campaign's amd setting changed while it runs); calls already placed keep
+  // the choice they were dialed with.
+  void setDetectMachine(bool on) { opts_.detect_machine = on; }
 
   // ---- inspection ----
   const RuntimeCounters& counters() const { return counters_; }
@@ -258,6 +262,7 @@ class CampaignRuntime final : public TelephonyListener {
     CallOrigin origin = CallOrigin::kPaced;
     DialMode mode = DialMode::kPredictive;  // the mode it was authorized in (manual calls)
     bool from_routed = false;               // a routed lead: recycled back to routed_
+    bool amd = false;                       // dialed with answering-machine detection
   };
   struct Caller {
     std::string ref;

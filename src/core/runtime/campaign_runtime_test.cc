@@ -354,6 +354,33 @@ TEST(CampaignRuntimeTest, MachineIsHungUpNotRouted) {
   EXPECT_EQ(r.ledger.answered, 0);
 }
 
+TEST(CampaignRuntimeTest, AmdSwitchedWhileRunningAppliesToNewDialsOnly) {
+  Rig r(std::make_unique<FixedRatioPacer>(1.0));
+  for (int i = 0; i < 3; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  ASSERT_EQ(r.tel.originated.size(), 1u);
+  CallId a = r.tel.originated[0].call_id;
+  EXPECT_TRUE(r.tel.originated[0].detect_machine);
+  // The campaign's amd goes off while call a rings: a keeps AMD (it waits for
+  // the verdict; a machine is still hung up), the next dial has none.
+  r.rt->setDetectMachine(false);
+  r.ev(K::kAnswered, a, 5000);
+  EXPECT_TRUE(r.tel.bridges.empty());
+  r.ev(K::kMachine, a, 6000);
+  EXPECT_EQ(*r.rt->callState(a), CallState::kMachine);
+  r.ev(K::kEnded, a, 6100);
+  r.rt->tick(at(6200));
+  ASSERT_EQ(r.tel.originated.size(), 2u);
+  CallId b = r.tel.originated[1].call_id;
+  EXPECT_FALSE(r.tel.originated[1].detect_machine);
+  r.ev(K::kAnswered, b, 9000);  // no AMD: routed at the answer
+  ASSERT_EQ(r.tel.bridges.size(), 1u);
+  EXPECT_EQ(r.tel.bridges[0].first, b);
+  // A late verdict for a call dialed without AMD changes nothing.
+  r.ev(K::kMachine, b, 9500);
+  EXPECT_NE(*r.rt->callState(b), CallState::kMachine);
+}
+
 TEST(CampaignRuntimeTest, ComplianceDecisionForEveryLeadAtDialTime) {
   Rig r(std::make_unique<FixedRatioPacer>(3.0));
   r.auth.verdicts["+15550000001"] = Verdict::kDeny;
