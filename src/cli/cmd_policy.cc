@@ -110,7 +110,7 @@ void runCheck(GlobalOptions& g, const CheckOpts& o) {
   const auto& rec = engine.lastRecord();
   Json j{{"verdict", core::toString(d.verdict)}, {"rules", d.rules}, {"reason", d.reason},
          {"number", a.e164}, {"at", formatIsoUtc(at)}, {"authorization_id", d.authorization_id},
-         {"locations", rec.locations}};
+         {"locations", rec.locations()}};
   if (d.until) j["until"] = formatIsoUtc(*d.until);
   if (d.route_to_mode) j["route_to_mode"] = core::toString(*d.route_to_mode);
   Json ev = Json::array();

@@ -327,7 +327,7 @@ TEST(PolicyTable, S9_FrequencyCapsAt24HourEdge) {
     f.engine->noteDial(o);
   }
   auto d = f.engine->authorize(a, t0 + std::chrono::hours(1));
-  ASSERT_EQ(d.verdict, Verdict::kDefer) << d.reason << " " << f.engine->lastRecord().locations.size();
+  ASSERT_EQ(d.verdict, Verdict::kDefer) << d.reason << " " << f.engine->lastRecord().locations().size();
   EXPECT_EQ(d.rules, std::vector<std::string>{"S9"});
   ASSERT_TRUE(d.until.has_value());
   EXPECT_EQ(*d.until, t0 + std::chrono::hours(24));
@@ -487,6 +487,135 @@ TEST(RulesFile, NewVersionNeverChangesEarlierRecord) {
   s->bind(1, ref1);
   ASSERT_TRUE(*s->step());
   EXPECT_NE(s->text(0).find("08:00-21:00"), std::string::npos);
+}
+
+// ---- Engine caches (per-decision speed-ups must not change any answer) ----
+
+// Exact reason texts, rule ids, candidate locations and evaluated rule versions,
+// as `clearline check` printed them before the speed-ups (main e32d751).
+TEST(PolicyEngineCaches, P0_ReasonTextRulesAndRecordPinned) {
+  Fixture f;
+  struct Pin {
+    const char* e164;
+    const char* at;
+    PurposeClass purpose;
+    DialMode mode;
+    LineType line;
+    ConsentType consent;
+    const char* state;
+    const char* zip;
+    Verdict verdict;
+    std::vector<std::string> rules;
+    std::vector<std::string> locations;
+    const char* reason;
+  };
+  const Pin pins[] = {
+      {"+12125550123", "2026-12-01T07:00:00-05:00", PurposeClass::kPolitical, DialMode::kPredictive, LineType::kWireless,
+       ConsentType::kNone, "", "", Verdict::kDefer, {"R11", "R1"}, {"NY"},
+       "R11: wireless number without prior express consent: an autodialed mode is not allowed; in human_initiated "
+       "mode: outside the calling window: R1 allows 08:00-21:00 today in America/New_York (local time there 07:00); "
+       "next allowed 2026-12-01T13:00:00.000Z"},
+      {"+13052345678", "2026-12-01T12:00:00-05:00", PurposeClass::kCommercial, DialMode::kPredictive, LineType::kLandline,
+       ConsentType::kExpress, "", "", Verdict::kDeny, {"R8", "S1"}, {"FL"},
+       "R8: no National DNC Registry copy is loaded: covered calls are blocked; S1: a number that may be in FL: "
+       "automated dialing needs prior express written consent"},
+      {"+12125550123", "2026-12-01T12:00:00-05:00", PurposeClass::kPolitical, DialMode::kPredictive, LineType::kWireless,
+       ConsentType::kNone, "FL", "33101", Verdict::kDeny, {"R11"}, {"FL", "NY"},
+       "R11: wireless number without prior express consent: an autodialed mode is not allowed"},
+      {"+14105551234", "2026-12-01T21:30:00-05:00", PurposeClass::kSurvey, DialMode::kPredictive, LineType::kLandline,
+       ConsentType::kExpressWritten, "", "", Verdict::kDefer, {"R1", "S8"}, {"MD"},
+       "outside the calling window: R1 allows 08:00-21:00 today in America/New_York (local time there 21:30); next "
+       "allowed 2026-12-02T13:00:00.000Z"},
+  };
+  const std::vector<std::string> evaluated = {"R14", "R16", "R1", "R3", "R4", "R8", "R10", "R11", "R12",
+                                              "S1",  "S2",  "S3", "S5", "S6", "S7", "S8", "S9"};
+  // Twice through, so the second round runs on warm caches (plan, zones, campaign memo).
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& p : pins) {
+      core::DialAttempt a;
+      a.e164 = p.e164;
+      a.purpose = p.purpose;
+      a.mode = p.mode;
+      a.line_type = p.line;
+      a.consent = p.consent;
+      a.state = p.state;
+      a.zip = p.zip;
+      auto d = f.engine->authorize(a, T(p.at));
+      EXPECT_EQ(d.verdict, p.verdict) << p.reason;
+      EXPECT_EQ(d.reason, p.reason);
+      EXPECT_EQ(d.rules, p.rules) << p.reason;
+      const auto& rec = f.engine->lastRecord();
+      EXPECT_EQ(rec.reason, d.reason);
+      EXPECT_EQ(rec.rules, d.rules);
+      EXPECT_EQ(rec.locations(), p.locations) << p.reason;
+      std::vector<std::string> ids;
+      for (const auto* v : rec.evaluated) ids.push_back(v->id);
+      EXPECT_EQ(ids, evaluated) << p.reason;
+      EXPECT_EQ(rec.id, d.authorization_id);
+    }
+  }
+}
+
+// The engine caches which rule versions are in force; a decision on either side
+// of a new version's effective instant (in either order) must use the right one.
+TEST(PolicyEngineCaches, RuleVersionPlanFollowsEffectiveDatesBothWays) {
+  const std::string text =
+      "[[rule]]\nid = \"R1\"\nversion = 1\njurisdiction = \"US\"\neffective_from = 2003-10-01\ncitation = \"c\"\n"
+      "params = { window = \"08:00-21:00\" }\n"
+      "[[rule]]\nid = \"R1\"\nversion = 2\njurisdiction = \"US\"\neffective_from = 2027-01-01\ncitation = \"c2\"\n"
+      "params = { window = \"09:00-20:00\" }\n"
+      "[[rule]]\nid = \"S9\"\nversion = 1\njurisdiction = \"US\"\neffective_from = 2027-02-01\ncitation = \"c3\"\n"
+      "params = {}\n";
+  cp::PolicyData data;
+  data.rules = *cp::RuleBook::build(*parseRulesToml(text, "r.toml"));
+  cp::PolicyEngine e(data, "p");
+  ASSERT_TRUE(e.configure().isOk());
+  core::DialAttempt a;
+  a.e164 = "+12125550123";
+  a.state = "NY";
+  a.line_type = LineType::kLandline;
+  auto refs = [&](const char* at) {
+    e.authorize(a, T(at));
+    std::string out;
+    for (const auto* v : e.lastRecord().evaluated) out += v->id + "@" + std::to_string(v->version) + " ";
+    return out;
+  };
+  EXPECT_EQ(refs("2026-12-01T08:30:00-05:00"), "R1@1 ");
+  EXPECT_EQ(refs("2026-12-31T23:59:59.999Z"), "R1@1 ");
+  EXPECT_EQ(refs("2027-01-01T00:00:00Z"), "R1@2 ");
+  EXPECT_EQ(refs("2027-01-04T08:30:00-05:00"), "R1@2 ");
+  EXPECT_EQ(refs("2026-12-31T23:59:59.999Z"), "R1@1 ");  // back in time
+  EXPECT_EQ(refs("2027-02-01T00:00:00Z"), "R1@2 S9@1 ");  // a rule that did not exist before
+  EXPECT_EQ(refs("2027-01-31T23:59:59.999Z"), "R1@2 ");
+  // And the verdicts follow the version: 08:30 is inside v1's window, outside v2's.
+  EXPECT_EQ(e.authorize(a, T("2026-12-01T08:30:00-05:00")).verdict, Verdict::kAllow);
+  EXPECT_EQ(e.authorize(a, T("2027-01-04T08:30:00-05:00")).verdict, Verdict::kDefer);
+  EXPECT_EQ(e.authorize(a, T("2026-12-02T08:30:00-05:00")).verdict, Verdict::kAllow);
+}
+
+// The engine remembers the last campaign it looked up; replacing that campaign's
+// profile (setCampaign) must take effect on the next decision.
+TEST(PolicyEngineCaches, CampaignProfileReplacedBetweenDecisions) {
+  Fixture f;
+  cp::CampaignProfile p = cp::defaultProfile(PurposeClass::kPolitical, false);
+  p.id = CampaignId(7);
+  f.engine->setCampaign(p);
+  core::DialAttempt a;
+  a.campaign_id = CampaignId(7);
+  a.e164 = "+12125550123";
+  a.line_type = LineType::kLandline;
+  EXPECT_EQ(f.engine->authorize(a, T("2026-12-01T12:00:00-05:00")).verdict, Verdict::kAllow);
+  EXPECT_EQ(f.engine->authorize(a, T("2026-12-01T12:00:01-05:00")).verdict, Verdict::kAllow);
+  p.jurisdictions = {"UK"};
+  f.engine->setCampaign(p);
+  auto d = f.engine->authorize(a, T("2026-12-01T12:00:02-05:00"));
+  EXPECT_EQ(d.verdict, Verdict::kDeny);
+  EXPECT_EQ(d.reason, "the number is in the US, outside the campaign's jurisdictions");
+  // Another campaign id with no profile uses the default profile again.
+  a.campaign_id = CampaignId(8);
+  EXPECT_EQ(f.engine->authorize(a, T("2026-12-01T12:00:03-05:00")).verdict, Verdict::kAllow);
+  a.campaign_id = CampaignId(7);
+  EXPECT_EQ(f.engine->authorize(a, T("2026-12-01T12:00:04-05:00")).verdict, Verdict::kDeny);
 }
 
 // ---- Registry import on disk ----

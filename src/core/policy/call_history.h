@@ -35,6 +35,10 @@ class CallHistory {
   // Drops entries older than now - kKeep.
   void prune(TimePoint now);
   size_t numbers() const { return by_number_.size(); }
+  // A hint that forNumber(key) follows soon: starts loading the filter word.
+  void prefetch(uint64_t key) const {
+    if (!present_.empty()) __builtin_prefetch(&present_[filterSlot(key) >> 6]);
+  }
 
  private:
   // A one-hash filter over the numbers ever added (most numbers have no recent

@@ -79,6 +79,7 @@ Status PolicyEngine::configure() {
     }
   }
   groups_.clear();
+  for (auto& p : plans_) p.valid = false;
   for (const auto& row : data_.rules->rows()) {
     const RuleRegistration* reg = findRule(row.id);
     if (!reg) return Status::invalidArgument(row.source + ": unknown rule id '" + row.id + "'", row.source);
@@ -122,20 +123,20 @@ PolicyEngine::CampaignEntry PolicyEngine::makeEntry(const CampaignProfile& p) {
   return e;
 }
 
-void PolicyEngine::setCampaign(const CampaignProfile& p) { campaigns_[p.id] = makeEntry(p); }
-
-const std::vector<std::string>& PolicyEngine::locationCodes(StateSet s) {
-  for (const auto& [set, codes] : location_codes_)
-    if (set == s) return codes;
-  if (location_codes_.size() >= 256) location_codes_.clear();  // bounded memo
-  location_codes_.emplace_back(s, stateCodes(s));
-  return location_codes_.back().second;
+void PolicyEngine::setCampaign(const CampaignProfile& p) {
+  campaigns_[p.id] = makeEntry(p);
+  last_entry_ = nullptr;
 }
 
 const PolicyEngine::CampaignEntry& PolicyEngine::entryFor(const DialAttempt& a, bool uk) {
   if (a.campaign_id.valid()) {
+    if (last_entry_ && a.campaign_id == last_campaign_) return *last_entry_;
     auto it = campaigns_.find(a.campaign_id);
-    if (it != campaigns_.end()) return it->second;
+    if (it != campaigns_.end()) {
+      last_campaign_ = a.campaign_id;
+      last_entry_ = &it->second;  // map nodes are stable; setCampaign() resets the memo
+      return it->second;
+    }
   }
   int key = static_cast<int>(a.purpose) + (uk ? 100 : 0);
   auto it = defaults_.find(key);
@@ -143,17 +144,55 @@ const PolicyEngine::CampaignEntry& PolicyEngine::entryFor(const DialAttempt& a, 
   return it->second;
 }
 
+const PolicyEngine::Plan& PolicyEngine::planFor(bool uk, TimePoint now) {
+  Plan& p = plans_[uk ? 1 : 0];
+  if (p.valid && now >= p.from && now < p.until) return p;
+  p.run.clear();
+  p.evaluated.clear();
+  p.from = TimePoint::min();
+  p.until = TimePoint::max();
+  for (const auto& g : groups_) {
+    if (!(uk ? g.uk : g.us)) continue;
+    // versions are sorted by effective_from descending: the first one in force
+    // wins; the one before it (if any) bounds how long that stays true.
+    const Versioned* v = nullptr;
+    const Versioned* newer = nullptr;
+    for (const auto& x : g.versions) {
+      if (x.effective_from <= now) {
+        v = &x;
+        break;
+      }
+      newer = &x;
+    }
+    if (newer && newer->effective_from < p.until) p.until = newer->effective_from;
+    if (!v) continue;
+    if (v->effective_from > p.from) p.from = v->effective_from;
+    p.run.push_back(v);
+    p.evaluated.push_back(v->version);
+  }
+  p.valid = true;
+  return p;
+}
+
 Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
   auto num = parsePolicyNumber(a.e164);
+  if (num) {
+    // Start the per-number memory reads now; they overlap with the location work.
+    data_.internal_dnc.prefetch(num->key);
+    data_.history.prefetch(num->key);
+    if (num->country == 1 && data_.us_registry) data_.us_registry->index.prefetch(num->national);
+  }
   bool uk = num && num->country == 44;
   const CampaignEntry& ce = entryFor(a, uk);
-  Decision d = evaluate(a, num, now, ce, true);
+  Decision d;
+  evaluate(a, num ? &*num : nullptr, now, ce, true, d);
   if (d.verdict == Verdict::kDeny && d.route_to_mode) {
     // Would a human-initiated (live, not prerecorded) dial be allowed? Report that.
     DialAttempt b = a;
     b.mode = *d.route_to_mode;
     b.prerecorded = false;
-    Decision r = evaluate(b, num, now, ce, false);
+    Decision& r = routed_;
+    evaluate(b, &*num, now, ce, false, r);
     auto merge = [&](const std::vector<std::string>& more) {
       for (const auto& id : more)
         if (std::find(d.rules.begin(), d.rules.end(), id) == d.rules.end()) d.rules.push_back(id);
@@ -162,11 +201,17 @@ Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
       merge(r.rules);
       d.verdict = Verdict::kDefer;
       d.until = r.until;
-      d.reason += "; in " + std::string(toString(*d.route_to_mode)) + " mode: " + r.reason;
+      d.reason += "; in ";
+      d.reason += toString(*d.route_to_mode);
+      d.reason += " mode: ";
+      d.reason += r.reason;
     } else if (r.verdict == Verdict::kDeny) {
       merge(r.rules);
       d.route_to_mode.reset();
-      d.reason += "; a " + std::string(toString(b.mode)) + " dial is not allowed either: " + r.reason;
+      d.reason += "; a ";
+      d.reason += toString(b.mode);
+      d.reason += " dial is not allowed either: ";
+      d.reason += r.reason;
     }
     rec_.verdict = d.verdict;
     rec_.rules = d.rules;
@@ -178,13 +223,16 @@ Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
   return d;
 }
 
-Decision PolicyEngine::evaluate(const DialAttempt& a, const std::optional<PolicyNumber>& num, TimePoint now,
-                                const CampaignEntry& ce, bool record) {
+void PolicyEngine::evaluate(const DialAttempt& a, const PolicyNumber* num, TimePoint now, const CampaignEntry& ce,
+                            bool record, Decision& d) {
   const CampaignProfile& prof = ce.profile;
   denials_.clear();
   windows_.clear();
-  zones_.clear();
-  Decision d;
+  d.verdict = Verdict::kDeny;
+  d.rules.clear();
+  d.reason.clear();
+  d.until.reset();
+  d.route_to_mode.reset();
   if (record) {
     char digits[24];
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, ++seq_);
@@ -204,28 +252,27 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, const std::optional<Policy
     rec_.rnd = a.rnd;
     if (rec_.book != data_.rules) rec_.book = data_.rules;
     rec_.evaluated.clear();
-    rec_.locations.clear();
+    rec_.location_set = 0;
     rec_.registry_snapshot.clear();
     rec_.until.reset();
     rec_.route_to_mode.reset();
     d.authorization_id = rec_.id;
   }
-  auto finish = [&](Decision& out) -> Decision {
+  auto finish = [&]() {
     if (record) {
-      rec_.verdict = out.verdict;
-      rec_.rules = out.rules;
-      rec_.reason = out.reason;
-      rec_.until = out.until;
-      rec_.route_to_mode = out.route_to_mode;
+      rec_.verdict = d.verdict;
+      rec_.rules = d.rules;
+      rec_.reason = d.reason;
+      rec_.until = d.until;
+      rec_.route_to_mode = d.route_to_mode;
     }
-    return out;
   };
   auto inputDeny = [&](std::string why, const char* rule_id = "P0") {
     d.verdict = Verdict::kDeny;
-    d.rules = {rule_id};
+    d.rules.emplace_back(rule_id);
     d.reason = std::move(why);
     if (record) rec_.evaluated.push_back(&inputRule());
-    return finish(d);
+    finish();
   };
 
   if (!num) return inputDeny("'" + a.e164 + "' is not an E.164 number (+ and 8–15 digits; NANP NPA/NXX must start with 2–9)");
@@ -235,55 +282,50 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, const std::optional<Policy
     return inputDeny(std::string("the number is in ") + (us ? "the US" : "the UK") +
                      ", outside the campaign's jurisdictions");
 
-  // Candidate locations (compliance.md §0.3): every source, unioned.
-  StateSet states = 0;
-  if (uk) {
-    states = StateSet{1} << kUkRegion;
-  } else {
-    for (const auto& s : a.candidate_states) {
-      int i = stateIndex(s);
-      if (i < 0) return inputDeny("candidate location '" + s + "' is not a US state or territory code");
-      states |= StateSet{1} << i;
-    }
-    if (data_.npa.loaded && num->npa >= 0 && num->npa < 1000) states |= data_.npa.states[static_cast<size_t>(num->npa)];
-    if (!a.state.empty()) {
-      int i = stateIndex(a.state);
-      if (i < 0) return inputDeny("contact state '" + a.state + "' is not a US state or territory code");
-      states |= StateSet{1} << i;
-    }
-    if (!a.zip.empty()) {
-      int i = stateFromZip(a.zip);
-      if (i == -1) return inputDeny("contact ZIP '" + a.zip + "' is malformed (expected 12345 or 12345-6789)");
-      if (i == -2) return inputDeny("contact ZIP '" + a.zip + "' has a 3-digit prefix no state uses");
-      states |= StateSet{1} << i;
-    }
-    if (states == 0) {
-      return inputDeny("callee location unknown (no area-code location, state or ZIP): fail closed, not dialed",
-                       "R1");
-    }
-  }
-  if (record) rec_.locations = locationCodes(states);
-  for (StateSet rest = states; rest; rest &= rest - 1) {
-    const int i = std::countr_zero(rest);
-    for (ZoneRef z : state_zones_[static_cast<size_t>(i)])
-      if (std::find(zones_.begin(), zones_.end(), z) == zones_.end()) zones_.push_back(z);
-  }
-  if (zones_.empty()) return inputDeny("no time zone known for the callee's location", "R1");
-
-  EvalContext ctx{a, now, prof, data_, *num, states, uk, state_zones_, zones_, a.consent, false, false,
-                  isAutodialed(a.mode), isTelemarketing(a.purpose), denials_, windows_, now, {}, {}};
-  for (const auto& g : groups_) {
-    if (!((us && g.us) || (uk && g.uk))) continue;
-    const Versioned* v = nullptr;
-    for (const auto& x : g.versions)
-      if (x.effective_from <= now) {
-        v = &x;
-        break;
+  if (record) {
+    // Candidate locations (compliance.md §0.3): every source, unioned.
+    zones_.clear();
+    StateSet states = 0;
+    if (uk) {
+      states = StateSet{1} << kUkRegion;
+    } else {
+      for (const auto& s : a.candidate_states) {
+        int i = stateIndex(s);
+        if (i < 0) return inputDeny("candidate location '" + s + "' is not a US state or territory code");
+        states |= StateSet{1} << i;
       }
-    if (!v) continue;
-    if (record) rec_.evaluated.push_back(v->version);
-    v->rule->evaluate(ctx, *v->version);
+      if (data_.npa.loaded && num->npa >= 0 && num->npa < 1000) states |= data_.npa.states[static_cast<size_t>(num->npa)];
+      if (!a.state.empty()) {
+        int i = stateIndex(a.state);
+        if (i < 0) return inputDeny("contact state '" + a.state + "' is not a US state or territory code");
+        states |= StateSet{1} << i;
+      }
+      if (!a.zip.empty()) {
+        int i = stateFromZip(a.zip);
+        if (i == -1) return inputDeny("contact ZIP '" + a.zip + "' is malformed (expected 12345 or 12345-6789)");
+        if (i == -2) return inputDeny("contact ZIP '" + a.zip + "' has a 3-digit prefix no state uses");
+        states |= StateSet{1} << i;
+      }
+      if (states == 0) {
+        return inputDeny("callee location unknown (no area-code location, state or ZIP): fail closed, not dialed",
+                         "R1");
+      }
+    }
+    states_ = states;
+    rec_.location_set = states;
+    for (StateSet rest = states; rest; rest &= rest - 1) {
+      const int i = std::countr_zero(rest);
+      for (ZoneRef z : state_zones_[static_cast<size_t>(i)])
+        if (std::find(zones_.begin(), zones_.end(), z) == zones_.end()) zones_.push_back(z);
+    }
+    if (zones_.empty()) return inputDeny("no time zone known for the callee's location", "R1");
   }
+
+  EvalContext ctx{a, now, prof, data_, *num, states_, uk, state_zones_, zones_, a.consent, false, false,
+                  isAutodialed(a.mode), isTelemarketing(a.purpose), denials_, windows_, now, {}, {}};
+  const Plan& plan = planFor(uk, now);
+  if (record) rec_.evaluated.insert(rec_.evaluated.end(), plan.evaluated.begin(), plan.evaluated.end());
+  for (const Versioned* v : plan.run) v->rule->evaluate(ctx, *v->version);
   if (record && data_.us_registry && us) rec_.registry_snapshot = data_.us_registry->id;
   if (ce.schedule) {
     for (ZoneRef z : zones_) windows_.push_back(WindowConstraint{z, ce.schedule.get(), nullptr, "schedule"});
@@ -299,13 +341,16 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, const std::optional<Policy
     d.verdict = Verdict::kDeny;
     bool all_routed = true;
     std::optional<DialMode> route;
+    size_t len = 0;
+    for (const auto& f : denials_) len += ruleId(f.rule).size() + f.text().size() + 4;
+    d.reason.reserve(len);
     for (const auto& f : denials_) {
       addRule(ruleId(f.rule));
       if (f.also_r14) addRule("R14");
       if (!d.reason.empty()) d.reason += "; ";
       d.reason += ruleId(f.rule);
       d.reason += ": ";
-      d.reason += f.reason;
+      d.reason += f.text();
       if (!f.route) {
         all_routed = false;
       } else if (!route || (*f.route == DialMode::kHumanInitiated)) {
@@ -313,7 +358,7 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, const std::optional<Policy
       }
     }
     if (all_routed) d.route_to_mode = route;
-    return finish(d);
+    return finish();
   }
 
   // Windows and not-before instants (caps): the earliest instant satisfying all.
@@ -324,15 +369,18 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, const std::optional<Policy
   if (violated.empty() && ctx.not_before <= now) {
     d.verdict = Verdict::kAllow;
     d.reason = "allowed";
-    return finish(d);
+    return finish();
   }
   auto t = solveWindows(windows_, std::max(now, ctx.not_before), zone_cache_);
   for (const auto* r : ctx.not_before_rules) addRule(r->id);
-  for (const auto* c : violated) addRule(c->rule ? c->rule->id : std::string(c->label));
+  for (const auto* c : violated) {
+    if (c->rule) addRule(c->rule->id);
+    else if (std::find(d.rules.begin(), d.rules.end(), c->label) == d.rules.end()) d.rules.emplace_back(c->label);
+  }
   if (!t) {
     d.verdict = Verdict::kDeny;
     d.reason = "no instant in the next 14 days satisfies every calling window for the candidate locations";
-    return finish(d);
+    return finish();
   }
   d.verdict = Verdict::kDefer;
   d.until = *t;
@@ -342,16 +390,25 @@ Decision PolicyEngine::evaluate(const DialAttempt& a, const std::optional<Policy
     int64_t lm = floorDiv(toEpochMillis(now), 60'000) + off;
     int64_t day = floorDiv(lm, 1440);
     DayWindow w = c.policy->window(day, weekdayFromDays(day));
-    d.reason = "outside the calling window: " + std::string(c.rule ? c.rule->id : c.label) + " allows " +
-               (w.open() ? formatDayWindow(w) : std::string("no calls")) + " today in " + zoneName(c.zone) +
-               " (local time there " + hhmm(static_cast<int>(lm - day * 1440)) + ")";
+    d.reason = "outside the calling window: ";
+    if (c.rule) d.reason += c.rule->id;
+    else d.reason += c.label;
+    d.reason += " allows ";
+    if (w.open()) appendDayWindow(d.reason, w);
+    else d.reason += "no calls";
+    d.reason += " today in ";
+    d.reason += zoneName(c.zone);
+    d.reason += " (local time there ";
+    d.reason += hhmm(static_cast<int>(lm - day * 1440));
+    d.reason += ')';
   }
   if (ctx.not_before > now) {
     if (!d.reason.empty()) d.reason += "; ";
     d.reason += ctx.not_before_reason;
   }
-  d.reason += "; next allowed " + formatIsoUtc(*t);
-  return finish(d);
+  d.reason += "; next allowed ";
+  d.reason += formatIsoUtc(*t);
+  finish();
 }
 
 }  // namespace clearline::core::policy

@@ -53,7 +53,8 @@ struct AuthorizationRecord {
   std::string reason;
   std::optional<TimePoint> until;
   std::optional<DialMode> route_to_mode;
-  std::vector<std::string> locations;  // candidate states ("FL", "UK")
+  StateSet location_set = 0;           // candidate states, as a set (kept per decision)
+  std::vector<std::string> locations() const { return stateCodes(location_set); }  // ("FL", "UK")
   std::string registry_snapshot;       // id of the registry copy consulted, if any
   std::shared_ptr<const RuleBook> book;
   std::vector<const RuleVersion*> evaluated;  // every rule version evaluated (refs via book)
@@ -104,11 +105,23 @@ class PolicyEngine final : public DialAuthorizer {
     std::unique_ptr<FixedDayPolicy> schedule;
     bool us = false, uk = false;  // the profile's jurisdictions cover US / UK numbers
   };
+  // The rule versions in force for numbers of one country (US or UK), valid for
+  // instants in [from, until): rebuilt when `now` leaves that interval (a newer
+  // version becomes effective) so the per-decision loop does not re-filter groups.
+  struct Plan {
+    bool valid = false;
+    TimePoint from, until;
+    std::vector<const Versioned*> run;           // in group (phase) order
+    std::vector<const RuleVersion*> evaluated;   // the same, for the record
+  };
   static CampaignEntry makeEntry(const CampaignProfile& p);
-  Decision evaluate(const DialAttempt& a, const std::optional<PolicyNumber>& num, TimePoint now,
-                    const CampaignEntry& ce, bool record);
+  // First pass (record = true): input checks, candidate locations and zones
+  // (kept in states_/zones_), then the rules. Second pass (record = false, the
+  // routed re-check): reuses the first pass's locations and zones.
+  void evaluate(const DialAttempt& a, const PolicyNumber* num, TimePoint now, const CampaignEntry& ce,
+                bool record, Decision& d);
   const CampaignEntry& entryFor(const DialAttempt& a, bool uk);
-  const std::vector<std::string>& locationCodes(StateSet s);
+  const Plan& planFor(bool uk, TimePoint now);
 
   PolicyData& data_;
   std::string tag_;
@@ -117,6 +130,9 @@ class PolicyEngine final : public DialAuthorizer {
   std::vector<std::vector<ZoneRef>> state_zones_;  // index = state (64 slots)
   std::unordered_map<CampaignId, CampaignEntry> campaigns_;
   std::unordered_map<int, CampaignEntry> defaults_;  // by purpose (+100 for UK)
+  const CampaignEntry* last_entry_ = nullptr;        // entryFor() memo (campaign id below)
+  CampaignId last_campaign_;
+  Plan plans_[2];                                    // [0] US numbers, [1] UK numbers
   ZoneCache zone_cache_;
   AuthorizationSink* sink_ = nullptr;
   AuthorizationRecord rec_;
@@ -125,7 +141,8 @@ class PolicyEngine final : public DialAuthorizer {
   std::vector<WindowConstraint> windows_;
   std::vector<ZoneRef> zones_;
   std::vector<const WindowConstraint*> violated_;
-  std::vector<std::pair<StateSet, std::vector<std::string>>> location_codes_;  // stateCodes() memo
+  StateSet states_ = 0;  // the current attempt's candidate locations
+  Decision routed_;      // scratch for the routed re-check
 };
 
 }  // namespace clearline::core::policy

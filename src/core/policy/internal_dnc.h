@@ -42,6 +42,10 @@ class InternalDnc {
   // The first entry that blocks this number for this campaign/org at `now`.
   const InternalDncEntry* find(uint64_t number_key, CampaignId campaign, OrgId org, TimePoint now) const;
   size_t size() const { return count_; }
+  // A hint that find(number_key, …) follows soon: starts loading the filter word.
+  void prefetch(uint64_t number_key) const {
+    if (!present_.empty()) __builtin_prefetch(&present_[filterSlot(number_key) >> 6]);
+  }
   void clear() {
     by_number_.clear();
     present_.assign(present_.size(), 0);

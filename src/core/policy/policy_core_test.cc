@@ -327,6 +327,80 @@ TEST(Windows, S9_IntersectionAcrossZones) {
   EXPECT_EQ(*solveWindows(cs, T("2026-12-02T01:30:00Z"), cache), T("2026-12-02T14:00:00Z"));
 }
 
+// The zone cache keeps each zone's offset span [begin, end) as read from the tz
+// database; a cached offset must equal the database's at every instant, also
+// when consecutive look-ups cross a DST transition in either direction.
+TEST(Windows, R1_ZoneCacheOffsetAcrossDstTransitions) {
+  for (const char* name : {"America/New_York", "America/Chicago", "America/Phoenix", "Europe/London",
+                           "Australia/Lord_Howe", "America/Adak"}) {
+    auto z = *findZone(name);
+    ZoneCache cache;
+    for (const char* edge : {"2026-03-08T07:00:00Z", "2026-11-01T06:00:00Z", "2026-03-29T01:00:00Z",
+                             "2026-10-25T01:00:00Z", "2026-04-04T15:00:00Z", "2026-10-03T15:30:00Z"}) {
+      // Minute by minute over 3 h either side of the (possible) transition, forwards then backwards.
+      TimePoint e = T(edge);
+      for (int m = -180; m <= 180; ++m) {
+        TimePoint t = e + std::chrono::minutes(m);
+        ASSERT_EQ(cache.offsetMinutes(z, t), zoneOffsetAt(z, t).offset_minutes) << name << " " << formatIsoUtc(t);
+      }
+      for (int m = 180; m >= -180; --m) {
+        TimePoint t = e + std::chrono::minutes(m) - std::chrono::milliseconds(1);
+        ASSERT_EQ(cache.offsetMinutes(z, t), zoneOffsetAt(z, t).offset_minutes) << name << " " << formatIsoUtc(t);
+      }
+    }
+    EXPECT_GT(cache.hits(), cache.misses()) << name;  // the cache is really used
+  }
+  // New York: one millisecond before and at the 2026 spring-forward instant.
+  auto ny = *findZone("America/New_York");
+  ZoneCache cache;
+  EXPECT_EQ(cache.offsetMinutes(ny, T("2026-03-08T06:59:59.999Z")), -300);
+  EXPECT_EQ(cache.offsetMinutes(ny, T("2026-03-08T07:00:00Z")), -240);
+  EXPECT_EQ(cache.offsetMinutes(ny, T("2026-03-08T06:59:59.999Z")), -300);  // back again
+}
+
+// localToUtc through the cache: a skipped wall time maps to the end of the gap,
+// an ambiguous one (DST end) to the earlier instant, exactly as the tz database
+// says — also when the cache holds the span after the transition (where the
+// later instant would wrongly match the cached offset).
+TEST(Windows, R1_ZoneCacheLocalToUtcMatchesTzDatabaseAtDstEdges) {
+  for (const char* name : {"America/New_York", "America/Denver", "Europe/London", "Australia/Lord_Howe"}) {
+    auto z = *findZone(name);
+    for (const char* edge : {"2026-03-08T07:00:00Z", "2026-11-01T06:00:00Z", "2026-03-29T01:00:00Z",
+                             "2026-10-25T01:00:00Z", "2026-04-04T15:00:00Z", "2026-10-03T15:30:00Z"}) {
+      for (int warm : {-1, 1}) {  // cache the span before, or after, the edge
+        ZoneCache cache;
+        TimePoint e = T(edge);
+        (void)cache.offsetMinutes(z, e + std::chrono::hours(30 * warm));
+        int64_t base = floorDiv(toEpochMillis(e), 60'000) + zoneOffsetAt(z, e).offset_minutes;
+        for (int64_t lm = base - 36 * 60; lm <= base + 36 * 60; lm += 10) {
+          ASSERT_EQ(formatIsoUtc(cache.localToUtc(z, lm)), formatIsoUtc(localToUtc(z, lm)))
+              << name << " edge " << edge << " warm " << warm << " local minute " << lm;
+        }
+        EXPECT_GT(cache.hits(), 0u) << name << " " << edge;
+      }
+    }
+  }
+  // The ambiguous 01:30 on 2026-11-01 in New York is the first one (EDT, 05:30Z),
+  // even with the EST span (which starts 06:00Z) cached.
+  auto ny = *findZone("America/New_York");
+  ZoneCache cache;
+  (void)cache.offsetMinutes(ny, T("2026-11-01T07:00:00Z"));
+  int64_t local_0130 = floorDiv(toEpochMillis(T("2026-11-01T01:30:00Z")), 60'000);
+  EXPECT_EQ(cache.localToUtc(ny, local_0130), T("2026-11-01T05:30:00Z"));
+  // The skipped 02:30 on 2026-03-08 maps to the end of the gap (07:00Z).
+  int64_t local_0230 = floorDiv(toEpochMillis(T("2026-03-08T02:30:00Z")), 60'000);
+  EXPECT_EQ(cache.localToUtc(ny, local_0230), T("2026-03-08T07:00:00Z"));
+}
+
+TEST(Windows, FormatDayWindow) {
+  EXPECT_EQ(formatDayWindow(*parseDayWindow("08:00-21:00")), "08:00-21:00");
+  EXPECT_EQ(formatDayWindow(*parseDayWindow("00:05-24:00")), "00:05-24:00");
+  EXPECT_EQ(formatDayWindow(DayWindow{0, 0}), "closed");
+  std::string s = "allows ";
+  appendDayWindow(s, DayWindow{9 * 60 + 30, 20 * 60 + 59});
+  EXPECT_EQ(s, "allows 09:30-20:59");
+}
+
 TEST(Windows, ParseDayWindowRejectsGarbage) {
   EXPECT_FALSE(parseDayWindow("8-21").has_value());
   EXPECT_FALSE(parseDayWindow("21:00-08:00").has_value());
@@ -348,6 +422,20 @@ TEST(Geo, P0_ZipAndStateValidation) {
   EXPECT_EQ(stateFromZip("1234"), -1);
   EXPECT_EQ(stateFromZip("12a45"), -1);
   EXPECT_EQ(stateIndex("XX"), -1);
+  // Every code round-trips, in either case; malformed codes are -1.
+  for (int i = 0; i < stateCount(); ++i) {
+    std::string code(stateCode(i));
+    EXPECT_EQ(stateIndex(code), i) << code;
+    std::string lower = code;
+    for (auto& ch : lower) ch = static_cast<char>(ch | 0x20);
+    EXPECT_EQ(stateIndex(lower), i) << lower;
+  }
+  for (const char* bad : {"", "F", "FLA", "1A", "[[", "@A", "F{"}) EXPECT_EQ(stateIndex(bad), -1) << bad;
+  EXPECT_EQ(stateIndex(std::string("\xC6L")), -1);
+  EXPECT_EQ(stateCode(stateFromZip("10001")), "NY");
+  EXPECT_EQ(stateCode(stateFromZip("96799-0001")), "HI");
+  EXPECT_EQ(stateCode(stateFromZip("96910")), "GU");
+  EXPECT_EQ(stateFromZip("34300"), -2);  // 343 is unused in Florida's ranges
   for (const char* st : {"FL", "ID", "TX", "KY", "TN", "IN", "OR", "NE", "KS", "ND", "SD", "MI"})
     EXPECT_EQ(stateZones(stateIndex(st)).size(), 2u) << st;
   for (int i = 0; i < stateCount(); ++i)

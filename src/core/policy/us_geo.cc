@@ -101,13 +101,30 @@ const ZipRange kZip[] = {
 
 int stateCount() { return static_cast<int>(rows().size()); }
 
+namespace {
+// Two-letter code (upper-cased) → index + 1 (0 = none), built once from rows().
+struct CodeTable {
+  std::array<int8_t, 26 * 26> idx{};
+  CodeTable() {
+    const auto& r = rows();
+    for (size_t i = 0; i < r.size(); ++i) {
+      int a = r[i].code[0] - 'A', b = r[i].code[1] - 'A';
+      if (a >= 0 && a < 26 && b >= 0 && b < 26 && idx[static_cast<size_t>(a * 26 + b)] == 0)
+        idx[static_cast<size_t>(a * 26 + b)] = static_cast<int8_t>(i + 1);
+    }
+  }
+};
+const CodeTable& codeTable() {
+  static const CodeTable t;
+  return t;
+}
+}  // namespace
+
 int stateIndex(std::string_view code) {
   if (code.size() != 2) return -1;
-  char a = static_cast<char>(code[0] & ~0x20), b = static_cast<char>(code[1] & ~0x20);
-  const auto& r = rows();
-  for (size_t i = 0; i < r.size(); ++i)
-    if (r[i].code[0] == a && r[i].code[1] == b) return static_cast<int>(i);
-  return -1;
+  int a = (code[0] & ~0x20) - 'A', b = (code[1] & ~0x20) - 'A';
+  if (a < 0 || a >= 26 || b < 0 || b >= 26) return -1;
+  return codeTable().idx[static_cast<size_t>(a * 26 + b)] - 1;
 }
 
 std::string_view stateCode(int idx) {
@@ -141,9 +158,19 @@ int stateFromZip(std::string_view zip) {
     if (zip[i] < '0' || zip[i] > '9') return -1;
   }
   int p = (zip[0] - '0') * 100 + (zip[1] - '0') * 10 + (zip[2] - '0');
-  for (const auto& z : kZip)
-    if (p >= z.lo && p <= z.hi) return stateIndex(z.state);
-  return -2;
+  // 3-digit prefix → state index (-2 = none), built once from kZip (first range wins).
+  static const std::array<int8_t, 1000> by_prefix = [] {
+    std::array<int8_t, 1000> t;
+    t.fill(-2);
+    for (int q = 0; q < 1000; ++q)
+      for (const auto& z : kZip)
+        if (q >= z.lo && q <= z.hi) {
+          t[static_cast<size_t>(q)] = static_cast<int8_t>(stateIndex(z.state));
+          break;
+        }
+    return t;
+  }();
+  return by_prefix[static_cast<size_t>(p)];
 }
 
 std::vector<std::string> stateCodes(StateSet s) {

@@ -17,24 +17,74 @@ std::optional<DayWindow> parseDayWindow(const std::string& s) {
   return w;
 }
 
-std::string formatDayWindow(DayWindow w) {
-  if (!w.open()) return "closed";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%02d:%02d-%02d:%02d", w.start / 60, w.start % 60, w.end / 60,
-                w.end % 60);
-  return buf;
+void appendDayWindow(std::string& out, DayWindow w) {
+  if (!w.open()) {
+    out += "closed";
+    return;
+  }
+  // Windows are within a day (parseDayWindow: 0 ≤ start < end ≤ 24:00), so two digits each.
+  auto two = [&](int v) {
+    out += static_cast<char>('0' + v / 10);
+    out += static_cast<char>('0' + v % 10);
+  };
+  if (w.start < 0 || w.end > 99 * 60) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%02d:%02d-%02d:%02d", w.start / 60, w.start % 60, w.end / 60, w.end % 60);
+    out += buf;
+    return;
+  }
+  two(w.start / 60);
+  out += ':';
+  two(w.start % 60);
+  out += '-';
+  two(w.end / 60);
+  out += ':';
+  two(w.end % 60);
 }
 
-int ZoneCache::offsetMinutes(ZoneRef z, TimePoint t) {
+std::string formatDayWindow(DayWindow w) {
+  std::string out;
+  appendDayWindow(out, w);
+  return out;
+}
+
+const OffsetSpan& ZoneCache::spanAt(ZoneRef z, TimePoint t) {
   for (auto& e : entries_) {
     if (e.zone == z) {
-      if (t >= e.span.begin && t < e.span.end) return e.span.offset_minutes;
+      if (t >= e.span.begin && t < e.span.end) {
+        ++hits_;
+        return e.span;
+      }
+      ++misses_;
       e.span = zoneOffsetAt(z, t);
-      return e.span.offset_minutes;
+      return e.span;
     }
   }
+  ++misses_;
   entries_.push_back({z, zoneOffsetAt(z, t)});
-  return entries_.back().span.offset_minutes;
+  return entries_.back().span;
+}
+
+int ZoneCache::offsetMinutes(ZoneRef z, TimePoint t) { return spanAt(z, t).offset_minutes; }
+
+TimePoint ZoneCache::localToUtc(ZoneRef z, int64_t local_epoch_minutes) {
+  constexpr int64_t kMarginMin = 24 * 60;  // larger than any UTC-offset change
+  for (const auto& e : entries_) {
+    if (e.zone != z) continue;
+    // The instant this wall time has under the cached span's offset. If it lies in
+    // the span, the wall time exists there; it is the earliest such instant unless
+    // the previous span (a larger offset, DST end) also covers it, which can only
+    // happen within an offset change of the span's start — hence the margin.
+    int64_t utc_min = local_epoch_minutes - e.span.offset_minutes;
+    TimePoint t = fromEpochMillis(utc_min * 60'000);
+    if (t >= e.span.begin + std::chrono::minutes(kMarginMin) && t < e.span.end) {
+      ++hits_;
+      return t;
+    }
+    break;
+  }
+  ++misses_;
+  return ::clearline::localToUtc(z, local_epoch_minutes);
 }
 
 namespace {
@@ -65,7 +115,7 @@ std::optional<TimePoint> nextAllowed(const WindowConstraint& c, TimePoint t, Zon
     DayWindow w = c.policy->window(d, weekdayFromDays(d));
     if (!w.open()) continue;
     if (d == l.days && l.minute >= w.start) continue;  // today's window is over
-    TimePoint cand = localToUtc(c.zone, d * 1440 + w.start);
+    TimePoint cand = cache.localToUtc(c.zone, d * 1440 + w.start);
     if (cand <= t) continue;
     // A DST gap can move the start; accept it only if it is really inside the window.
     if (allowedAt(c, cand, cache)) return cand;

@@ -28,6 +28,8 @@ struct DayWindow {
 // Parses "08:00-21:00" (or "" / "closed" = closed all day). Errors → nullopt.
 std::optional<DayWindow> parseDayWindow(const std::string& text);
 std::string formatDayWindow(DayWindow w);
+// Appends formatDayWindow(w) to out (no temporary string).
+void appendDayWindow(std::string& out, DayWindow w);
 
 // A day policy: which window applies on a given local day.
 class DayPolicy {
@@ -58,11 +60,24 @@ struct WindowConstraint {
 };
 
 // Caches each zone's current UTC-offset span (offsets change only at DST edges).
+// The span's bounds come from the tz database (zoneOffsetAt), so a cached offset
+// is used only for instants inside the span it was read for: DST-correct at any
+// hour, with no fixed expiry.
 class ZoneCache {
  public:
   int offsetMinutes(ZoneRef z, TimePoint t);
+  // Same result as ::clearline::localToUtc(z, local_epoch_minutes), answered from a
+  // cached span when the wall time lies well inside it (not within a day after
+  // the span's start, where an ambiguous wall time could also map to the
+  // previous span); otherwise asks the tz database.
+  TimePoint localToUtc(ZoneRef z, int64_t local_epoch_minutes);
+  // Look-ups answered from a cached span / by the tz database (tests, bench).
+  uint64_t hits() const { return hits_; }
+  uint64_t misses() const { return misses_; }
 
  private:
+  const OffsetSpan& spanAt(ZoneRef z, TimePoint t);
+  uint64_t hits_ = 0, misses_ = 0;
   struct Entry {
     ZoneRef zone;
     OffsetSpan span;

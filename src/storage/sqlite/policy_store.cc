@@ -137,7 +137,7 @@ Status SqlitePolicyStore::saveAuthorization(const cp::AuthorizationRecord& r) {
     else s->bindNull(15);
     if (r.route_to_mode) s->bind(16, std::string(core::toString(*r.route_to_mode)));
     else s->bindNull(16);
-    s->bind(17, Json(r.locations).dump());
+    s->bind(17, Json(r.locations()).dump());
     if (r.registry_snapshot.empty()) s->bindNull(18);
     else s->bind(18, r.registry_snapshot);
     s->bind(19, r.book ? r.book->hash() : std::string()).bind(20, evaluated.dump());

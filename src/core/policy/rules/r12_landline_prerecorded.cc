@@ -23,8 +23,8 @@ class R12 final : public Rule {
     if (ctx.uk || ctx.attempt.line_type != LineType::kLandline || !ctx.attempt.prerecorded) return;
     if (ctx.telemarketing) {
       if (consentRank(ctx.consent) < 2)
-        ctx.denials.push_back(Finding{&self, "prerecorded telemarketing to a landline needs prior express written consent",
-                                      DialMode::kHumanInitiated, ctx.consent_revoked});
+        ctx.denyFixed(&self, "prerecorded telemarketing to a landline needs prior express written consent",
+                      DialMode::kHumanInitiated, ctx.consent_revoked);
       return;
     }
     if (consentRank(ctx.consent) >= 1) return;

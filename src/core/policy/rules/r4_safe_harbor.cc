@@ -18,8 +18,8 @@ class R4 final : public Rule {
   void evaluate(EvalContext& ctx, const RuleVersion& self) const override {
     if (!ctx.autodialed || !purposes_.has(ctx.attempt.purpose)) return;
     if (ctx.campaign.safe_harbor_message.empty() || ctx.campaign.callback_number.empty())
-      ctx.deny(&self, "the campaign has no safe-harbor message and callback number, required for modes that can abandon",
-               DialMode::kPreview);
+      ctx.denyFixed(&self, "the campaign has no safe-harbor message and callback number, required for modes that can abandon",
+                    DialMode::kPreview);
   }
 
  private:

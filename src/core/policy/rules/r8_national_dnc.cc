@@ -26,7 +26,7 @@ class R8 final : public Rule {
     if (ctx.uk || !purposes_.has(ctx.attempt.purpose)) return;
     const auto& snap = ctx.data.us_registry;
     if (!snap) {
-      ctx.deny(&self, "no National DNC Registry copy is loaded: covered calls are blocked");
+      ctx.denyFixed(&self, "no National DNC Registry copy is loaded: covered calls are blocked");
       return;
     }
     if (ctx.now - snap->full_loaded_at > std::chrono::hours(24) * max_age_days_) {
@@ -47,7 +47,7 @@ class R8 final : public Rule {
       if (ebr_ && ctx.attempt.purpose == PurposeClass::kCommercial && ctx.attempt.ebr_expires_at &&
           *ctx.attempt.ebr_expires_at > ctx.now)
         return;  // established business relationship
-      ctx.deny(&self, "the number is on the National Do Not Call Registry");
+      ctx.denyFixed(&self, "the number is on the National Do Not Call Registry");
     }
   }
 

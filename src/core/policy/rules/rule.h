@@ -44,9 +44,13 @@ struct CampaignProfile {
 
 struct Finding {
   const RuleVersion* rule = nullptr;
-  std::string reason;
+  std::string reason;             // built text (empty when `fixed` is used)
   std::optional<DialMode> route;  // the mode that would be allowed instead
   bool also_r14 = false;          // the denial follows from a revoked consent
+  // Text that outlives the decision (a literal or a string the rule built at
+  // configure time): no per-decision string is built for it.
+  std::string_view fixed;
+  std::string_view text() const { return reason.empty() ? std::string_view(fixed) : std::string_view(reason); }
 };
 
 struct EvalContext {
@@ -75,6 +79,11 @@ struct EvalContext {
   bool inState(int idx) const { return idx >= 0 && (states >> idx) & 1; }
   void deny(const RuleVersion* r, std::string reason, std::optional<DialMode> route = std::nullopt) {
     denials.push_back(Finding{r, std::move(reason), route, false});
+  }
+  // A denial whose text outlives the decision (literal or configure-time string).
+  void denyFixed(const RuleVersion* r, std::string_view text, std::optional<DialMode> route = std::nullopt,
+                 bool also_r14 = false) {
+    denials.push_back(Finding{r, {}, route, also_r14, text});
   }
   void notBefore(const RuleVersion* r, TimePoint t, std::string reason) {
     if (t <= now) return;

@@ -25,16 +25,18 @@ class StateConsentRule : public Rule {
     if (c == "express_written") need_ = 2;
     else if (c == "express") need_ = 1;
     else r.fail("consent", "expected express or express_written");
-    return r.finish();
+    RETURN_IF_ERROR(r.finish());
+    for (int pre = 0; pre < 2; ++pre)
+      reasons_[pre] = "a number that may be in " + code_ + ": " +
+                      (pre ? std::string("a recorded message") : std::string("automated dialing")) + " needs prior express " +
+                      (need_ == 2 ? "written " : "") + "consent";
+    return Status::ok();
   }
   void evaluate(EvalContext& ctx, const RuleVersion& self) const override {
     if (!ctx.inState(state_) || !purposes_.has(ctx.attempt.purpose)) return;
     bool covered = ctx.attempt.prerecorded || (automated_ && ctx.autodialed);
     if (!covered || consentRank(ctx.consent) >= need_) return;
-    std::string reason = "a number that may be in " + code_ + ": " +
-                         (ctx.attempt.prerecorded ? std::string("a recorded message") : std::string("automated dialing")) +
-                         " needs prior express " + (need_ == 2 ? "written " : "") + "consent";
-    ctx.denials.push_back(Finding{&self, reason, DialMode::kHumanInitiated, ctx.consent_revoked});
+    ctx.denyFixed(&self, reasons_[ctx.attempt.prerecorded ? 1 : 0], DialMode::kHumanInitiated, ctx.consent_revoked);
   }
 
  private:
@@ -44,6 +46,7 @@ class StateConsentRule : public Rule {
   bool automated_;
   int need_;
   PurposeSet purposes_;
+  std::string reasons_[2];  // [prerecorded]: built by configure()
 };
 
 }  // namespace clearline::core::policy

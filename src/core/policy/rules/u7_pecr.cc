@@ -22,19 +22,19 @@ class U7 final : public Rule {
   void evaluate(EvalContext& ctx, const RuleVersion& self) const override {
     if (!ctx.uk || !purposes_.has(ctx.attempt.purpose)) return;
     if (ctx.attempt.prerecorded && consentRank(ctx.consent) < 1) {
-      ctx.denials.push_back(Finding{&self, "automated marketing calls need prior consent (PECR reg 19)",
-                                    DialMode::kHumanInitiated, ctx.consent_revoked});
+      ctx.denyFixed(&self, "automated marketing calls need prior consent (PECR reg 19)", DialMode::kHumanInitiated,
+                    ctx.consent_revoked);
     }
     const auto& tps = ctx.data.tps;
     if (!tps) {
-      ctx.deny(&self, "no TPS/CTPS copy is loaded: UK marketing calls are blocked");
+      ctx.denyFixed(&self, "no TPS/CTPS copy is loaded: UK marketing calls are blocked");
       return;
     }
     if (ctx.now - tps->full_loaded_at > std::chrono::hours(24) * max_age_days_) {
       ctx.deny(&self, "the TPS copy is older than " + std::to_string(max_age_days_) + " days");
       return;
     }
-    if (tps->index.contains(ctx.number.national)) ctx.deny(&self, "the number is registered with the TPS/CTPS");
+    if (tps->index.contains(ctx.number.national)) ctx.denyFixed(&self, "the number is registered with the TPS/CTPS");
   }
 
  private:
