@@ -4,7 +4,8 @@
 # is paused while a manager uploads (curl) a 44.1 kHz file (refused: 400 naming
 # field "body", nothing stored) and then a 4-second 8 kHz mono WAV (stored at
 # DATA_DIR/prompts/campaign-N.wav, audited with its SHA-256), then resumes it.
-# One caller bot that talks for seconds, the fixed-ratio pacer at 2 lines per
+# One caller bot that talks for 6-7 s (three times the 2 s grace, so that a
+# loaded machine cannot free it in time), the fixed-ratio pacer at 2 lines per
 # caller and a carrier where every callee answers: the callee nobody can take
 # hears the prompt. Checks: at least one abandoned call; on every abandoned
 # call the carrier received >= 180 voiced 20 ms packets — the 4 s upload (200
@@ -27,7 +28,7 @@ TOKEN=$("$CL" user token --name manager --data-dir "$D")
 
 start_carrier_people "$BIN" "$TP" 3 --ring-min-ms 300 --ring-max-ms 600 --talk-mean-ms 9000 --talk-min-ms 8000
 "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start 1 --password pw1 \
-  --talk-mean-ms 3000 --talk-min-ms 2000 --wrap-ms 200 --seed 1 > "$W/bot.log" 2>&1 & PIDS+=($!)
+  --talk-mean-ms 7000 --talk-min-ms 6000 --wrap-ms 200 --seed 1 > "$W/bot.log" 2>&1 & PIDS+=($!)
 start_serve "$CL" --clock-offset-s "$CLOCK_OFFSET_S"
 A=(-s -H "Authorization: Bearer $TOKEN")
 
