@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/pacing/planning.h"
 #include "core/pacing/registry.h"
 #include "core/policy/engine.h"
 #include "core/policy/recording_consent.h"
@@ -15,6 +16,7 @@
 #include "policy_data/policy_service.h"
 #include "policy_data/recording_consent_file.h"
 #include "policy_data/rules_loader.h"
+#include "storage/sqlite/call_history.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/vendor_store.h"
 
@@ -160,7 +162,7 @@ struct Dialer::Impl : core::TelephonyListener,
   TimePoint last_registry_check{};
   TimePoint last_campaign_sync{};
   std::unordered_map<int64_t, int64_t> max_contact_loaded;  // campaign → largest contact id queued
-  std::unordered_map<int64_t, std::string> prompt_version;  // campaign → "mtime-size" of the prompt given to tel
+  std::unordered_map<int64_t, std::string> prompt_version;  // campaign → "mtime-size" of its prompt (for the log)
   core::NullEventSink null_events;
   std::vector<std::unique_ptr<core::CampaignRuntime>> runtimes;
   std::unordered_map<std::string, core::CampaignRuntime*> caller_runtime;
@@ -703,6 +705,25 @@ struct Dialer::Impl : core::TelephonyListener,
     core::PacerSettings ps;
     if (opt.pacer_knob > 0) ps.knob = opt.pacer_knob;
     ps.agents = static_cast<int>(std::max<size_t>(1, opt.auto_login.size()));
+    // A campaign that has dialled before is paced on its own figures from the
+    // first dial (core/pacing/planning.h); otherwise the defaults and our
+    // pacer's cold start.
+    auto history = storage::dialHistory(store->db(), c.id);
+    if (history.isOk()) {
+      ps = core::planFromHistory(*history, ps);
+    } else {
+      spdlog::warn("dialer: campaign {} call history unreadable ({}): pacing from default figures", c.id.value,
+                   history.status().toString());
+    }
+    const int64_t history_dials = history.isOk() ? history->dials : 0;
+    spdlog::info("dialer: campaign {} pacer {} planning from {}: {:.0f} % of dials live, {:.1f} s to resolve, "
+                 "{:.0f} s handle", c.id.value, opt.pacer,
+                 ps.measured ? "its last " + std::to_string(history_dials) + " calls"
+                             : "defaults (" + std::to_string(history_dials) + " calls of history)",
+                 100 * ps.live_rate, ps.mean_resolution_s, ps.mean_handle_s);
+    planning.push_back(Json{{"campaign_id", c.id.value}, {"measured", ps.measured}, {"history_dials", history_dials},
+                            {"live_rate", ps.live_rate}, {"mean_resolution_s", ps.mean_resolution_s},
+                            {"mean_handle_s", ps.mean_handle_s}});
     auto pacer = core::makePacer(opt.pacer, ps);
     if (!pacer.isOk()) pacer = core::makePacer("progressive", ps);
     if (!pacer.isOk()) return pacer.status();

@@ -98,5 +98,15 @@ for id in $(comm -13 "$W/ledger.ids" "$W/truth.ids"); do
   missing=$((missing + 1))
 done
 "$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify"
+# A restart paces on the campaign's own history (core/pacing/planning.h): one
+# more run, with nothing left to dial, reports the figures it planned with.
+( run_dialer planning --until-idle ) || fail "planning run failed"
+counted=$(q "SELECT COUNT(*) FROM calls WHERE dialed_at IS NOT NULL AND ended_at IS NOT NULL AND hangup_cause != 'system_restart'")
+jq -e --argjson n "$counted" '.pacer_planning[0] | .measured == true and .history_dials == $n' "$W/dialerplanning.json" > /dev/null \
+  || fail "the restarted dialer did not plan from the campaign's $counted calls: $(jq -c .pacer_planning "$W/dialerplanning.json")"
+# Its live rate against the carrier's ground truth (AMD is off here: every answered call needs a caller).
+truth_rate=$(jq -s '[.[] | select(.call != null)] | (map(select(.established)) | length) / length' "$W/truth.jsonl")
+jq -e --argjson t "$truth_rate" '.pacer_planning[0].live_rate - $t | fabs < 0.1' "$W/dialerplanning.json" > /dev/null \
+  || fail "planning live rate $(jq .pacer_planning[0].live_rate "$W/dialerplanning.json") is far from the carrier's $truth_rate"
 echo "kill/restart ok: $KILLS kills, $restarts calls closed by recovery, $(wc -l < "$W/ledger.ids") ledger rows" \
      "($missing answered at the instant of a kill), $(q "SELECT COUNT(*) FROM contacts WHERE last_disposition IS NOT NULL") contacts with an outcome"
