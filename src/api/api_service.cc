@@ -144,6 +144,10 @@ const std::vector<Route>& ApiService::routes() {
       {"GET", "/api/v1/campaigns/{id}/safe-harbor-prompt.wav", Action::kCampaignRead, "The uploaded safe-harbor WAV itself (audio/wav; 404 without one)", &S::safeHarborPromptWav},
       {"POST", "/api/v1/campaigns/{id}/safe-harbor-prompt", Action::kCampaignWrite, "Upload the safe-harbor WAV (the body: RIFF/WAVE, 8000 Hz mono, 16-bit PCM or G.711, 0.5-60 s, at most 2 MiB; audited); played when no caller is free", &S::uploadSafeHarborPrompt},
       {"DELETE", "/api/v1/campaigns/{id}/safe-harbor-prompt", Action::kCampaignWrite, "Remove the uploaded safe-harbor WAV (audited): the telephony's default prompt plays again", &S::deleteSafeHarborPrompt},
+      {"GET", "/api/v1/campaigns/{id}/recording-announcement", Action::kCampaignRead, "The campaign's recording announcement: its recording settings and the uploaded WAV (SHA-256, size, duration) or null", &S::getRecordingAnnouncement},
+      {"GET", "/api/v1/campaigns/{id}/recording-announcement.wav", Action::kCampaignRead, "The uploaded recording-announcement WAV itself (audio/wav; 404 without one)", &S::recordingAnnouncementWav},
+      {"POST", "/api/v1/campaigns/{id}/recording-announcement", Action::kCampaignWrite, "Upload the recording-announcement WAV (the body: RIFF/WAVE, 8000 Hz mono, 16-bit PCM or G.711, 0.5-60 s, at most 2 MiB; audited); played to both parties before a recorded conversation where all-party consent is required", &S::uploadRecordingAnnouncement},
+      {"DELETE", "/api/v1/campaigns/{id}/recording-announcement", Action::kCampaignWrite, "Remove the uploaded recording-announcement WAV (audited): the configured or shipped announcement plays again", &S::deleteRecordingAnnouncement},
       {"POST", "/api/v1/campaigns/{id}/state", Action::kCampaignWrite, "Lifecycle: activate, pause, resume, finish", &S::changeCampaignState},
       {"GET", "/api/v1/campaigns/{id}/dispositions", Action::kCampaignRead, "The campaign's dispositions", &S::campaignDispositions},
       {"GET", "/api/v1/campaigns/{id}/contacts", Action::kContactRead, "Contacts (paginated)", &S::listContacts},
@@ -560,15 +564,28 @@ HttpResponse ApiService::changeCampaignState(RequestCtx& c) {
   return HttpResponse::json(200, core::toJson(camp));
 }
 
-// ---- safe-harbor prompt (api/prompts.h) -----------------------------------------
+// ---- safe-harbor prompt and recording announcement (api/prompts.h) ----------------
 
-HttpResponse ApiService::getSafeHarborPrompt(RequestCtx& c) {
+namespace {
+std::string promptUrl(int64_t id, PromptKind kind) {
+  return "/api/v1/campaigns/" + std::to_string(id) +
+         (kind == PromptKind::kSafeHarbor ? "/safe-harbor-prompt" : "/recording-announcement");
+}
+}  // namespace
+
+HttpResponse ApiService::getPrompt(RequestCtx& c, PromptKind kind) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
   ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
-  ASSIGN_OR_RESPOND(auto wav, storedPrompt(dataDir(), camp.id));
-  Json out{{"campaign_id", id}, {"text", camp.safe_harbor_message}};
+  ASSIGN_OR_RESPOND(auto wav, storedPrompt(dataDir(), camp.id, kind));
+  Json out{{"campaign_id", id}};
+  if (kind == PromptKind::kSafeHarbor) {
+    out["text"] = camp.safe_harbor_message;
+  } else {
+    out["recording"] = core::toString(camp.recording);
+    out["recording_announcement"] = core::toString(camp.recording_announcement);
+  }
   if (wav) {
-    (*wav)["url"] = "/api/v1/campaigns/" + std::to_string(id) + "/safe-harbor-prompt.wav";
+    (*wav)["url"] = promptUrl(id, kind) + ".wav";
     out["wav"] = *wav;
     out["played"] = "uploaded_wav";
   } else {
@@ -578,38 +595,57 @@ HttpResponse ApiService::getSafeHarborPrompt(RequestCtx& c) {
   return HttpResponse::json(200, out);
 }
 
-HttpResponse ApiService::safeHarborPromptWav(RequestCtx& c) {
+HttpResponse ApiService::promptWav(RequestCtx& c, PromptKind kind) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
   ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
-  std::ifstream in(promptPath(dataDir(), camp.id), std::ios::binary);
-  if (!in) return HttpResponse::error(Status::notFound("campaign " + std::to_string(id) + " has no uploaded safe-harbor prompt"));
+  std::ifstream in(promptPath(dataDir(), camp.id, kind), std::ios::binary);
+  if (!in) return HttpResponse::error(Status::notFound("campaign " + std::to_string(id) + " has no uploaded " + promptNoun(kind)));
   std::stringstream ss;
   ss << in.rdbuf();
   HttpResponse r;
   r.content_type = "audio/wav";
-  r.headers.emplace_back("Content-Disposition", "inline; filename=\"campaign-" + std::to_string(id) + "-safe-harbor.wav\"");
+  r.headers.emplace_back("Content-Disposition", "inline; filename=\"campaign-" + std::to_string(id) +
+                                                    (kind == PromptKind::kSafeHarbor ? "-safe-harbor" : "-recording-announcement") +
+                                                    ".wav\"");
   r.body = ss.str();
   return r;
 }
 
-HttpResponse ApiService::uploadSafeHarborPrompt(RequestCtx& c) {
+HttpResponse ApiService::uploadPrompt(RequestCtx& c, PromptKind kind) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
   ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
-  auto info = storePrompt(store_.db(), clock_, dataDir(), camp.id, c.req.body, actorOf(c));
+  auto info = storePrompt(store_.db(), clock_, dataDir(), camp.id, c.req.body, actorOf(c), kind);
   if (!info.isOk()) {
     const Status& st = info.status();
     if (st.code() == StatusCode::kResourceExhausted && st.field() == "body")
       return HttpResponse::error(413, "resource_exhausted", st.message(), "body");
     return HttpResponse::error(st);
   }
-  return getSafeHarborPrompt(c);
+  return getPrompt(c, kind);
 }
 
-HttpResponse ApiService::deleteSafeHarborPrompt(RequestCtx& c) {
+HttpResponse ApiService::deletePromptOf(RequestCtx& c, PromptKind kind) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
   ASSIGN_OR_RESPOND(auto camp, store_.campaigns().getCampaign(CampaignId(id)));
-  TRY_RESPONSE(deletePrompt(store_.db(), clock_, dataDir(), camp.id, actorOf(c)));
-  return getSafeHarborPrompt(c);
+  TRY_RESPONSE(deletePrompt(store_.db(), clock_, dataDir(), camp.id, actorOf(c), kind));
+  return getPrompt(c, kind);
+}
+
+HttpResponse ApiService::getSafeHarborPrompt(RequestCtx& c) { return getPrompt(c, PromptKind::kSafeHarbor); }
+HttpResponse ApiService::safeHarborPromptWav(RequestCtx& c) { return promptWav(c, PromptKind::kSafeHarbor); }
+HttpResponse ApiService::uploadSafeHarborPrompt(RequestCtx& c) { return uploadPrompt(c, PromptKind::kSafeHarbor); }
+HttpResponse ApiService::deleteSafeHarborPrompt(RequestCtx& c) { return deletePromptOf(c, PromptKind::kSafeHarbor); }
+HttpResponse ApiService::getRecordingAnnouncement(RequestCtx& c) {
+  return getPrompt(c, PromptKind::kRecordingAnnouncement);
+}
+HttpResponse ApiService::recordingAnnouncementWav(RequestCtx& c) {
+  return promptWav(c, PromptKind::kRecordingAnnouncement);
+}
+HttpResponse ApiService::uploadRecordingAnnouncement(RequestCtx& c) {
+  return uploadPrompt(c, PromptKind::kRecordingAnnouncement);
+}
+HttpResponse ApiService::deleteRecordingAnnouncement(RequestCtx& c) {
+  return deletePromptOf(c, PromptKind::kRecordingAnnouncement);
 }
 
 HttpResponse ApiService::campaignDispositions(RequestCtx& c) {

@@ -21,6 +21,7 @@
 #include "api/http.h"
 #include "api/imports.h"
 #include "api/metrics.h"
+#include "api/prompts.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -123,6 +124,15 @@ class ApiService {
   HttpResponse safeHarborPromptWav(RequestCtx&);
   HttpResponse uploadSafeHarborPrompt(RequestCtx&);
   HttpResponse deleteSafeHarborPrompt(RequestCtx&);
+  HttpResponse getRecordingAnnouncement(RequestCtx&);
+  HttpResponse recordingAnnouncementWav(RequestCtx&);
+  HttpResponse uploadRecordingAnnouncement(RequestCtx&);
+  HttpResponse deleteRecordingAnnouncement(RequestCtx&);
+  // The four above, for either kind of prompt (api/prompts.h).
+  HttpResponse getPrompt(RequestCtx&, PromptKind);
+  HttpResponse promptWav(RequestCtx&, PromptKind);
+  HttpResponse uploadPrompt(RequestCtx&, PromptKind);
+  HttpResponse deletePromptOf(RequestCtx&, PromptKind);
   HttpResponse listContacts(RequestCtx&);
   HttpResponse createContact(RequestCtx&);
   HttpResponse getContact(RequestCtx&);

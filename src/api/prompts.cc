@@ -19,7 +19,7 @@ uint32_t rd32(const uint8_t* p) {
          (static_cast<uint32_t>(p[3]) << 24);
 }
 
-Status bad(const std::string& why) { return Status::invalidArgument("the safe-harbor prompt " + why, "body"); }
+Status bad(const std::string& why) { return Status::invalidArgument("the prompt " + why, "body"); }
 
 constexpr const char* kConvert = " (convert it with: sox IN -r 8000 -c 1 -b 16 -e signed-integer OUT.wav)";
 
@@ -29,7 +29,7 @@ Result<PromptInfo> validatePrompt(std::string_view wav) {
   if (wav.empty()) return bad("is empty: send the WAV file as the request body");
   if (wav.size() > kMaxPromptBytes)
     return Status(StatusCode::kResourceExhausted,
-                  "the safe-harbor prompt is " + std::to_string(wav.size()) + " bytes; at most " +
+                  "the prompt is " + std::to_string(wav.size()) + " bytes; at most " +
                       std::to_string(kMaxPromptBytes) + " bytes (2 MiB) are accepted",
                   "body");
   const auto* d = reinterpret_cast<const uint8_t*>(wav.data());
@@ -91,8 +91,13 @@ Result<PromptInfo> validatePrompt(std::string_view wav) {
   return bad(have_fmt ? "has no audio ('data' chunk)" : "has no 'fmt ' chunk");
 }
 
-std::string promptPath(const std::string& data_dir, CampaignId campaign) {
-  return (std::filesystem::path(data_dir) / "prompts" / ("campaign-" + campaign.str() + ".wav")).string();
+const char* promptNoun(PromptKind kind) {
+  return kind == PromptKind::kSafeHarbor ? "safe-harbor prompt" : "recording announcement";
+}
+
+std::string promptPath(const std::string& data_dir, CampaignId campaign, PromptKind kind) {
+  const char* suffix = kind == PromptKind::kSafeHarbor ? ".wav" : "-recording.wav";
+  return (std::filesystem::path(data_dir) / "prompts" / ("campaign-" + campaign.str() + suffix)).string();
 }
 
 namespace {
@@ -107,8 +112,8 @@ Result<std::optional<std::string>> readFile(const std::string& path) {
 }
 }  // namespace
 
-Result<std::optional<Json>> storedPrompt(const std::string& data_dir, CampaignId campaign) {
-  std::string path = promptPath(data_dir, campaign);
+Result<std::optional<Json>> storedPrompt(const std::string& data_dir, CampaignId campaign, PromptKind kind) {
+  std::string path = promptPath(data_dir, campaign, kind);
   ASSIGN_OR_RETURN(auto bytes, readFile(path));
   if (!bytes) return std::optional<Json>();
   Json j{{"sha256", sha256Hex(*bytes)}, {"size", bytes->size()}};
@@ -133,10 +138,10 @@ Result<std::optional<Json>> storedPrompt(const std::string& data_dir, CampaignId
 }
 
 Result<PromptInfo> storePrompt(storage::SqliteDb& db, const Clock& clock, const std::string& data_dir,
-                               CampaignId campaign, std::string_view wav, const core::Actor& actor) {
+                               CampaignId campaign, std::string_view wav, const core::Actor& actor, PromptKind kind) {
   ASSIGN_OR_RETURN(PromptInfo info, validatePrompt(wav));
   namespace fs = std::filesystem;
-  std::string path = promptPath(data_dir, campaign);
+  std::string path = promptPath(data_dir, campaign, kind);
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
   if (ec) return Status::unavailable("cannot create the prompts folder: " + ec.message());
@@ -152,7 +157,10 @@ Result<PromptInfo> storePrompt(storage::SqliteDb& db, const Clock& clock, const 
     }
   }
   Status st = db.transaction([&]() -> Status {
-    RETURN_IF_ERROR(storage::audit(db, clock, actor, "campaign.prompt.upload", "campaign", campaign.str(),
+    RETURN_IF_ERROR(storage::audit(db, clock, actor,
+                                   kind == PromptKind::kSafeHarbor ? "campaign.prompt.upload"
+                                                                   : "campaign.recording_announcement.upload",
+                                   "campaign", campaign.str(),
                                    Json{{"sha256", info.sha256}, {"size", info.size}, {"duration_ms", info.duration_ms},
                                         {"format", info.format},
                                         {"previous_sha256", previous ? Json(sha256Hex(*previous)) : Json(nullptr)}}));
@@ -169,18 +177,21 @@ Result<PromptInfo> storePrompt(storage::SqliteDb& db, const Clock& clock, const 
 }
 
 Status deletePrompt(storage::SqliteDb& db, const Clock& clock, const std::string& data_dir, CampaignId campaign,
-                    const core::Actor& actor) {
+                    const core::Actor& actor, PromptKind kind) {
   namespace fs = std::filesystem;
-  std::string path = promptPath(data_dir, campaign);
+  std::string path = promptPath(data_dir, campaign, kind);
   ASSIGN_OR_RETURN(auto previous, readFile(path));
-  if (!previous) return Status::notFound("campaign " + campaign.str() + " has no uploaded safe-harbor prompt");
+  if (!previous) return Status::notFound("campaign " + campaign.str() + " has no uploaded " + promptNoun(kind));
   // Moved aside first so that a failed audit write can put it back.
   std::string aside = path + ".deleted";
   std::error_code ec;
   fs::rename(path, aside, ec);
   if (ec) return Status::unavailable("cannot remove the prompt: " + ec.message());
   Status st = db.transaction([&]() -> Status {
-    return storage::audit(db, clock, actor, "campaign.prompt.delete", "campaign", campaign.str(),
+    return storage::audit(db, clock, actor,
+                          kind == PromptKind::kSafeHarbor ? "campaign.prompt.delete"
+                                                          : "campaign.recording_announcement.delete",
+                          "campaign", campaign.str(),
                           Json{{"sha256", sha256Hex(*previous)}, {"size", previous->size()}});
   });
   if (!st.isOk()) {

@@ -277,3 +277,62 @@ TEST_F(PromptApi, UploadShowDownloadDelete) {
 
 }  // namespace
 }  // namespace clearline::api
+
+namespace clearline::api {
+namespace {
+
+// The recording announcement (issue 6 §5) is uploaded, shown, downloaded and
+// removed like the safe-harbor prompt, to its own file — the one the dialer
+// hands to the telephony (DATA_DIR/prompts/campaign-<id>-recording.wav) —
+// with its own audit actions; the two never touch each other's file.
+TEST_F(PromptApi, RecordingAnnouncementHasItsOwnFileAndAuditActions) {
+  const std::string kPath = "/api/v1/campaigns/1/recording-announcement";
+  auto none = send("GET", kPath, manager_);
+  ASSERT_EQ(none.status, 200) << none.body;
+  Json j = Json::parse(none.body);
+  EXPECT_TRUE(j["wav"].is_null());
+  EXPECT_EQ(j["played"], "default");
+  EXPECT_EQ(j["recording_announcement"], "auto");
+  EXPECT_TRUE(j["recording"].is_string());
+  EXPECT_EQ(send("GET", kPath + ".wav", manager_).status, 404);
+
+  WavSpec w;
+  w.data_bytes = 3 * 16000;  // 3 s
+  std::string ann = wav(w);
+  auto up = send("POST", kPath, manager_, ann);
+  ASSERT_EQ(up.status, 200) << up.body;
+  j = Json::parse(up.body);
+  EXPECT_EQ(j["played"], "uploaded_wav");
+  EXPECT_EQ(j["wav"]["duration_ms"], 3000);
+  EXPECT_EQ(j["wav"]["url"], kPath + ".wav");
+  EXPECT_EQ(promptPath(dir_.string(), CampaignId(1), PromptKind::kRecordingAnnouncement),
+            (dir_ / "prompts" / "campaign-1-recording.wav").string());
+  EXPECT_TRUE(fs::exists(dir_ / "prompts" / "campaign-1-recording.wav"));
+  EXPECT_FALSE(fs::exists(dir_ / "prompts" / "campaign-1.wav")) << "the safe-harbor prompt was written";
+  EXPECT_EQ(audits("campaign.recording_announcement.upload"), 1);
+  EXPECT_EQ(audits("campaign.prompt.upload"), 0);
+  EXPECT_EQ(send("GET", kPath + ".wav", auditor_).body, ann);
+  EXPECT_TRUE(Json::parse(send("GET", "/api/v1/campaigns/1/safe-harbor-prompt", manager_).body)["wav"].is_null());
+
+  // Refusals name the field and do not mention the safe-harbor prompt.
+  WavSpec stereo;
+  stereo.channels = 2;
+  auto bad = send("POST", kPath, manager_, wav(stereo));
+  ASSERT_EQ(bad.status, 400) << bad.body;
+  Json e = Json::parse(bad.body)["error"];
+  EXPECT_EQ(e["field"], "body");
+  EXPECT_EQ(e["message"].get<std::string>().find("safe-harbor"), std::string::npos) << e["message"];
+  EXPECT_EQ(send("POST", kPath, auditor_, ann).status, 403);
+
+  auto del = send("DELETE", kPath, manager_);
+  ASSERT_EQ(del.status, 200) << del.body;
+  EXPECT_TRUE(Json::parse(del.body)["wav"].is_null());
+  EXPECT_FALSE(fs::exists(dir_ / "prompts" / "campaign-1-recording.wav"));
+  EXPECT_EQ(audits("campaign.recording_announcement.delete"), 1);
+  auto again = send("DELETE", kPath, manager_);
+  EXPECT_EQ(again.status, 404);
+  EXPECT_NE(Json::parse(again.body)["error"]["message"].get<std::string>().find("recording announcement"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace clearline::api

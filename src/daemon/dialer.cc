@@ -173,6 +173,7 @@ struct Dialer::Impl : core::TelephonyListener,
   core::Actor actor{"system:dialer"};
   // summary counters
   int64_t recovered_calls = 0, write_errors = 0, dispositions = 0, leads_loaded = 0;
+  Json planning = Json::array();  // the pacer's planning figures per campaign started (summary)
   std::unordered_map<int64_t, bool> dialing_marked;
 
   Impl(sip::LibreLoop& l, const Clock& c, DialerOptions o) : loop(l), clock(c), opt(std::move(o)) {}
@@ -774,9 +775,9 @@ struct Dialer::Impl : core::TelephonyListener,
 
   // The campaign's safe-harbor WAV, DATA_DIR/prompts/campaign-<id>.wav
   // (uploaded through the API, api/prompts.h), handed to the telephony when
-  // the campaign starts and again whenever the file changes or goes away.
-  // The telephony keeps prompts by path (calls may be playing the old one),
-  // so a changed file is given under a new name: a copy in prompts/.loaded/.
+  // the campaign starts and at every sync; a replaced file plays from the
+  // next abandoned call on (the telephony's sip::PromptCache re-reads a file
+  // that changed, and keeps the old audio for calls still playing it).
   void refreshPrompt(CampaignId id) {
     namespace fs = std::filesystem;
     fs::path file = fs::path(opt.data_dir) / "prompts" / ("campaign-" + id.str() + ".wav");
@@ -791,27 +792,11 @@ struct Dialer::Impl : core::TelephonyListener,
     bool first = it == prompt_version.end();
     if (!first && it->second == version) return;
     prompt_version[id.value] = version;
-    if (version.empty()) {
-      if (!first) {
-        spdlog::info("dialer: campaign {} safe-harbor prompt removed: the default prompt plays", id.value);
-        tel->setCampaignPrompt(id, "");
-      }
-      return;
+    if (!first) {
+      spdlog::info("dialer: campaign {} safe-harbor prompt {}", id.value,
+                   version.empty() ? "removed: the default prompt plays" : "changed: " + file.string());
     }
-    if (first) {
-      tel->setCampaignPrompt(id, file.string());
-      return;
-    }
-    fs::path copy = fs::path(opt.data_dir) / "prompts" / ".loaded" / ("campaign-" + id.str() + "-" + version + ".wav");
-    fs::create_directories(copy.parent_path(), ec);
-    fs::copy_file(file, copy, fs::copy_options::overwrite_existing, ec);
-    if (ec) {
-      spdlog::error("dialer: campaign {} new safe-harbor prompt not loaded: {}", id.value, ec.message());
-      prompt_version[id.value] = "unloaded";
-      return;
-    }
-    spdlog::info("dialer: campaign {} safe-harbor prompt changed: {}", id.value, copy.string());
-    tel->setCampaignPrompt(id, copy.string());
+    tel->setCampaignPrompt(id, version.empty() ? "" : file.string());
   }
 
   // Campaigns activated, paused, resumed or finished since the last sync
@@ -1201,6 +1186,7 @@ Json Dialer::summary() const {
   }
   return Json{{"campaigns", impl_->runtimes.size()},
               {"leads_loaded", impl_->leads_loaded},
+              {"pacer_planning", impl_->planning},
               {"calls_placed", st.calls_placed},
               {"calls_answered", st.calls_answered},
               {"calls_bridged", st.calls_bridged},

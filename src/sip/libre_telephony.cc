@@ -11,6 +11,7 @@
 
 #include "sip/hangup_causes.h"
 #include "sip/media.h"
+#include "sip/prompt_cache.h"
 #include "sip/stack.h"
 
 #include <re.h>
@@ -106,7 +107,7 @@ struct LibreTelephony::Impl {
   std::unordered_map<int64_t, RecordingMode> campaign_rec;
   std::unordered_map<int64_t, std::string> campaign_ann;  // campaign -> its announcement WAV
   std::vector<int16_t> notice_tone;
-  std::unordered_map<std::string, std::vector<int16_t>> prompts;  // path -> audio
+  PromptCache prompts;  // path -> audio, re-read when the file is replaced
   std::vector<int16_t> fallback_prompt;
   std::function<void(const std::string&, char)> digit_fn;
   TelephonyStats st;
@@ -163,15 +164,9 @@ struct LibreTelephony::Impl {
     auto it = campaign_prompt.find(c.value);
     if (it != campaign_prompt.end()) path = it->second;
     if (!path.empty()) {
-      auto p = prompts.find(path);
-      if (p != prompts.end()) return &p->second;
-      auto r = readWav8k(path);
-      if (r.isOk() && !r->empty()) {
-        return &(prompts[path] = std::move(*r));
-      }
-      logLimited("prompt:" + path, "safe-harbor prompt unreadable (" +
-                                       (r.isOk() ? std::string("empty") : r.status().message()) +
-                                       "): using the built-in tone");
+      auto r = prompts.get(path);
+      if (r.isOk()) return *r;
+      logLimited("prompt:" + path, "safe-harbor prompt unreadable (" + r.status().message() + "): using the built-in tone");
     }
     if (fallback_prompt.empty()) {
       fallback_prompt.resize(8000 * 3 / 2);
@@ -190,13 +185,10 @@ struct LibreTelephony::Impl {
     auto it = campaign_ann.find(c.value);
     if (it != campaign_ann.end() && !it->second.empty()) path = it->second;
     if (!path.empty()) {
-      auto p = prompts.find(path);
-      if (p != prompts.end()) return &p->second;
-      auto r = readWav8k(path);
-      if (r.isOk() && !r->empty()) return &(prompts[path] = std::move(*r));
-      logLimited("announcement:" + path, "recording announcement unreadable (" +
-                                             (r.isOk() ? std::string("empty") : r.status().message()) +
-                                             "): using the notice tone");
+      auto r = prompts.get(path);
+      if (r.isOk()) return *r;
+      logLimited("announcement:" + path,
+                 "recording announcement unreadable (" + r.status().message() + "): using the notice tone");
     }
     if (notice_tone.empty()) {
       for (int beep = 0; beep < 2; beep++) {

@@ -1,12 +1,15 @@
 // A campaign manager sets up a campaign in the admin pages (script and survey
 // preview, a bad caller ID refused with its field named), activates it, and
 // watches the dashboard update live (pushed over the WebSocket) when a caller
-// joins and goes ready. The audit chain shows as intact.
+// joins and goes ready. The audit chain shows as intact. Recording, the
+// recording announcement and answering-machine detection are set in the form
+// and changed in the campaign list (stored through the API).
 import { readFileSync } from 'node:fs';
 import { browser, check, login } from './lib.mjs';
 
 const URL = process.env.CLEARLINE_URL, ART = process.env.ARTIFACTS, BOB = process.env.BOB_TOKEN;
 const asAdmin = (path, body) => fetch(URL + path, { method: 'POST', headers: { Authorization: `Bearer ${process.env.ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+const getAsAdmin = (path) => fetch(URL + path, { headers: { Authorization: `Bearer ${process.env.ADMIN_TOKEN}` } }).then((r) => r.json());
 const asBob = (path, body) => fetch(URL + path, { method: 'POST', headers: { Authorization: `Bearer ${BOB}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
 
 const { ctx, close } = await browser();
@@ -31,11 +34,25 @@ try {
   const err = await page.textContent('#campaign-form-result');
   check(err.includes('caller_id'), `a bad caller ID is refused naming the field (${err})`);
   await page.fill('#cf-caller-id', '+12025550100');
+  await page.selectOption('#cf-recording', 'all');
+  await page.selectOption('#cf-recording-announcement', 'always');
+  await page.selectOption('#cf-amd', 'off');
   await page.click('#create-campaign');
   await page.waitForSelector('#campaign-form-result .ok');
   const created = await page.textContent('#campaign-form-result');
   const id = Number(created.match(/campaign (\d+)/)[1]);
   await page.waitForSelector(`#c${id}-activate`);
+  let stored = await getAsAdmin(`/api/v1/campaigns/${id}`);
+  check(stored.recording === 'all' && stored.recording_announcement === 'always' && stored.amd === 'off',
+    `the form stored recording/announcement/AMD (${stored.recording}/${stored.recording_announcement}/${stored.amd})`);
+  check(await page.inputValue(`#c${id}-amd`) === 'off', 'the campaign list shows AMD off');
+  await page.selectOption(`#c${id}-amd`, 'on');
+  await page.waitForFunction((cid) => document.querySelector('#campaign-list-status')?.textContent?.includes(`Campaign ${cid}: amd is now on`), id);
+  await page.selectOption(`#c${id}-recording_announcement`, 'auto');
+  await page.waitForFunction((cid) => document.querySelector('#campaign-list-status')?.textContent?.includes(`Campaign ${cid}: recording announcement is now auto`), id);
+  stored = await getAsAdmin(`/api/v1/campaigns/${id}`);
+  check(stored.amd === 'on' && stored.recording_announcement === 'auto' && stored.recording === 'all',
+    `the list changed AMD and the announcement in place (${stored.amd}/${stored.recording_announcement}/${stored.recording})`);
   await page.screenshot({ path: `${ART}/10-admin-campaign-setup.png`, fullPage: true });
   await page.click(`#c${id}-activate`);
   await page.waitForSelector(`#c${id}-pause`);

@@ -3,7 +3,9 @@
 // page names the field and the reason, nothing changes), then a good 8 kHz mono
 // WAV: the page shows its duration and SHA-256 (computed here independently),
 // the audio preview loads it, the server serves the same bytes, and the upload
-// is in the audit chain. Removing it brings the default back.
+// is in the audit chain. Removing it brings the default back. The recording
+// announcement (issue 6 §5) has its own card: uploaded, shown, served and
+// audited the same way, stored apart from the safe-harbor prompt.
 import { createHash } from 'node:crypto';
 import { browser, check, login } from './lib.mjs';
 
@@ -75,6 +77,32 @@ try {
   await page.waitForFunction(() => document.querySelector('#prompt-source')?.textContent.includes('default prompt'));
   const gone = await fetch(`${URL}/api/v1/campaigns/${CID}/safe-harbor-prompt.wav`, { headers: admin });
   check(gone.status === 404, 'removed: the file is gone');
+
+  // The recording announcement: its own card, file and audit action.
+  await page.selectOption('#ann-campaign', String(CID));
+  await page.waitForFunction(() => document.querySelector('#ann-source')?.textContent.includes('shipped announcement'));
+  check((await page.textContent('#ann-settings')).includes('announcement: auto'), 'the announcement card shows the campaign\'s setting');
+  const ann = wav(8000, 3.2);
+  const annSha = createHash('sha256').update(ann).digest('hex');
+  await page.setInputFiles('#ann-file', { name: 'announcement.wav', mimeType: 'audio/wav', buffer: ann });
+  await page.click('#ann-upload');
+  await page.waitForSelector('#ann-ok');
+  check((await page.textContent('#ann-source')).includes('uploaded WAV'), 'the uploaded announcement now plays');
+  check((await page.textContent('#ann-sha256')) === annSha && (await page.textContent('#ann-duration')) === '3.20 s',
+    'the announcement card shows its SHA-256 and duration (3.20 s)');
+  await page.evaluate(() => document.querySelector('#recording-announcement').scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: `${ART}/92-recording-announcement-uploaded.png` });
+  const annServed = Buffer.from(await (await fetch(`${URL}/api/v1/campaigns/${CID}/recording-announcement.wav`, { headers: admin })).arrayBuffer());
+  check(annServed.equals(ann), 'the server stores and serves the announcement\'s bytes');
+  const noPrompt = await fetch(`${URL}/api/v1/campaigns/${CID}/safe-harbor-prompt.wav`, { headers: admin });
+  check(noPrompt.status === 404, 'the announcement is not stored as the safe-harbor prompt');
+  const audit2 = await (await fetch(URL + '/api/v1/audit/export', { headers: admin })).text();
+  check(audit2.split('\n').some((l) => l.includes('campaign.recording_announcement.upload') && l.includes(annSha)),
+    'the announcement upload is in the audit chain with its SHA-256');
+  await page.click('#ann-remove');
+  await page.waitForFunction(() => document.querySelector('#ann-source')?.textContent.includes('shipped announcement'));
+  check((await fetch(`${URL}/api/v1/campaigns/${CID}/recording-announcement.wav`, { headers: admin })).status === 404,
+    'removed: the shipped announcement plays again');
   check(errors.length === 0, `no page errors (${errors.join('; ')})`);
 } finally {
   await close();

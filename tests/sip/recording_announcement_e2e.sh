@@ -19,6 +19,10 @@
 #    callee is NOT recorded (no recording_ref, no file, audit call.not_recorded
 #    naming the statute, no announcement heard); a new NY callee is recorded
 #    without an announcement.
+#  - then "auto" again with the campaign's own announcement WAV where the API
+#    stores an uploaded one (DATA_DIR/prompts/campaign-<id>-recording.wav,
+#    renamed into place as the API does): a new PA callee hears it, and the
+#    recording starts with its samples, not the shipped one's.
 # Usage: recording_announcement_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
 set -euo pipefail
 CL=$1; BIN=$2
@@ -72,22 +76,25 @@ run_once() {
   echo "run $run: $(jq -c '{calls_placed,calls_bridged,recordings_written,recording_announcements,recordings_refused}' "$W/summary$run.json")"
 }
 voiced() { jq -r --arg id "$1" 'select((.call|tostring) == $id) | .rtp_rx_voiced' "$W/truth.jsonl"; }
-# Voiced 20 ms frames of the announcement (the carrier's measure: mean square > 250^2).
-ann_voiced=$(python3 - "$ANN" <<'PY'
+# Voiced 20 ms frames of an announcement WAV (the carrier's measure: mean square > 250^2).
+voiced_frames() {
+  python3 - "$1" <<'PY'
 import sys, wave, struct
 w = wave.open(sys.argv[1]); a = struct.unpack("<%dh" % w.getnframes(), w.readframes(w.getnframes()))
 print(sum(1 for i in range(0, len(a), 160) if sum(x * x for x in a[i:i + 160]) / 160 > 250 * 250))
 PY
-)
+}
+ann_voiced=$(voiced_frames "$ANN")
 [[ $ann_voiced -gt 20 ]] || fail "the shipped announcement has only $ann_voiced voiced frames"
 need=$((ann_voiced * 8 / 10))
 
-# check_recording ID WANT(1|0): the recording's right (to-customer) channel starts with the announcement.
+# check_recording ID WANT(1|0) [WAV]: the recording's right (to-customer) channel starts with the
+# announcement (WAV, default the shipped one).
 check_recording() {
-  local id=$1 want=$2 rec
+  local id=$1 want=$2 ann=${3:-$ANN} rec
   rec=$(q "SELECT COALESCE(recording_ref,'') FROM calls WHERE id=$id")
   [[ -n $rec && -s $rec ]] || fail "call $id: no recording"
-  python3 - "$rec" "$ANN" "$want" <<'PY' || fail "call $id: recording vs announcement (want $want)"
+  python3 - "$rec" "$ann" "$want" <<'PY' || fail "call $id: recording vs announcement $ann (want $want)"
 import sys, wave, struct
 rec, ann, want = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 def pcm(path):
@@ -146,5 +153,26 @@ v=$(voiced "$id7"); [[ ${v:-0} -le 2 ]] || fail "never: PA call $id7 heard $v vo
 [[ $(q "SELECT recording_announcement FROM calls WHERE id=$id8") == 0 ]] || fail "never: NY call $id8 announced"
 check_recording "$id8" 0
 [[ $(jq .recordings_refused "$W/summary2.json") -ge 1 ]] || fail "summary recordings_refused"
+
+# "auto" again, with the campaign's own announcement: a 1.6 s 600-900 Hz
+# sweep (unlike the shipped speech), renamed into place where the API stores an upload.
+echo '{"recording_announcement": "auto"}' > "$W/auto.json"
+"$CL" campaign update "$CAMPAIGN_ID" --data-dir "$D" --settings "$W/auto.json" > /dev/null
+OWN=$W/own-announcement.wav
+sox -n -r 8000 -c 1 -b 16 "$OWN" synth 1.6 sine 600-900 vol 0.5
+mkdir -p "$D/prompts" && cp "$OWN" "$D/prompts/.upload.part" && mv "$D/prompts/.upload.part" "$D/prompts/campaign-$CAMPAIGN_ID-recording.wav"
+own_voiced=$(voiced_frames "$OWN")
+[[ $own_voiced -gt 20 ]] || fail "the campaign's own announcement has only $own_voiced voiced frames"
+sqlite3 "$DB" "INSERT INTO contacts (id, campaign_id, list_id, first_name, state, source_line) VALUES (9, $CAMPAIGN_ID, 1, 'C9', 'PA', 9);
+  INSERT INTO phones (contact_id, campaign_id, org_id, e164, raw, label, line_type) VALUES (9, $CAMPAIGN_ID, $org, '+12125550009', '9', 'home', 'landline');"
+sqlite3 "$DB" "DELETE FROM sip_registrations"
+run_once
+id9=$(q "SELECT id FROM calls WHERE contact_id=9 AND bridged_at IS NOT NULL")
+[[ -n $id9 ]] || fail "contact 9 not bridged ($(q "SELECT id, contact_id, bridged_at FROM calls WHERE contact_id = 9"))"
+[[ $(q "SELECT recording_announcement FROM calls WHERE id=$id9") == 1 ]] || fail "own WAV: PA call $id9 not flagged as announced"
+v=$(voiced "$id9")
+[[ ${v:-0} -ge $((own_voiced * 8 / 10)) ]] || fail "own WAV: PA call $id9 heard $v voiced frames, the campaign's announcement has $own_voiced"
+check_recording "$id9" 1 "$OWN"
+check_recording "$id9" 0 "$ANN"
 "$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify"
-echo "recording announcement e2e ok: $(echo $bridged_pa | wc -w) PA calls announced (>= $need voiced frames heard), $(echo $bridged_ny | wc -w) NY calls not; never: PA not recorded, NY recorded"
+echo "recording announcement e2e ok: $(echo $bridged_pa | wc -w) PA calls announced (>= $need voiced frames heard), $(echo $bridged_ny | wc -w) NY calls not; never: PA not recorded, NY recorded; the campaign's own WAV played and recorded"

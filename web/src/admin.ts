@@ -7,10 +7,21 @@ import { clear, h } from './dom';
 import { substitute } from './console';
 import { EventStream } from './events';
 import { ListUpload } from './imports';
-import { SafeHarborPrompt } from './prompt';
+import { PromptCard, RECORDING_ANNOUNCEMENT, SAFE_HARBOR } from './prompt';
 
 const PURPOSES = ['political', 'survey', 'charitable_by_charity', 'charitable_by_telemarketer', 'informational', 'commercial'];
 const MODES = ['preview', 'progressive', 'predictive', 'human_initiated'];
+// Recording and answering-machine settings (issue 6 §5, §8): value → label.
+const RECORDING: [string, string][] = [['never', 'never'], ['all', 'every call'], ['on_demand', 'on demand (caller presses Record)']];
+const ANNOUNCEMENT: [string, string][] = [['auto', 'auto: where all-party consent applies'], ['always', 'always'],
+  ['never', 'never (all-party-consent calls are then not recorded)']];
+const AMD: [string, string][] = [['default', 'server default ([sip] amd)'], ['on', 'on'], ['off', 'off']];
+
+function choice(elementId: string, options: [string, string][], value?: string): HTMLSelectElement {
+  const sel = h('select', { id: elementId }, ...options.map(([v, label]) => h('option', { value: v }, label))) as HTMLSelectElement;
+  if (value !== undefined) sel.value = value;
+  return sel;
+}
 
 function field(label: string, input: HTMLElement, hint = ''): HTMLElement {
   return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, hint ? h('small', { class: 'muted' }, hint) : null);
@@ -28,7 +39,7 @@ export class AdminPage {
   private campaigns: any[] = [];
   private upload: ListUpload | null = null;
   private stream: EventStream | null = null;
-  private prompt: SafeHarborPrompt | null = null;
+  private prompts: PromptCard[] = [];
 
   constructor(private root: HTMLElement, private user: User) {}
 
@@ -46,10 +57,10 @@ export class AdminPage {
       h('section', { class: 'card', id: 'audit-status' }, h('h2', {}, 'Audit chain'), h('p', {}, 'Checking…')),
       h('section', { class: 'card', id: 'campaign-list' }, h('h2', {}, 'Campaigns'), h('p', {}, 'Loading…')),
       this.upload ? this.upload.element() : null,
-      (this.prompt = new SafeHarborPrompt(canWrite)).element(),
+      ...(this.prompts = [new PromptCard(SAFE_HARBOR, canWrite), new PromptCard(RECORDING_ANNOUNCEMENT, canWrite)]).map((p) => p.element()),
       canWrite ? this.campaignForm() : null);
     this.stream?.start();
-    await Promise.all([this.audit(), this.list(canWrite), this.prompt.start()]);
+    await Promise.all([this.audit(), this.list(canWrite), ...this.prompts.map((p) => p.start())]);
   }
 
   private async audit(): Promise<void> {
@@ -76,12 +87,37 @@ export class AdminPage {
           try { await api('POST', `/api/v1/campaigns/${c.id}/state`, { event: e }); await this.list(canWrite); } catch (ex) { alert(String((ex as Error).message)); }
         } }, e));
       }
+      // Recording, announcement and AMD: changed in place (PATCH, audited);
+      // the running dialer applies them to its next calls.
+      const setting = (key: string, options: [string, string][]) => {
+        if (!canWrite) return h('td', {}, String(c[key] ?? ''));
+        // Short labels in the table; the form below explains each value.
+        const sel = choice(`c${c.id}-${key}`, options.map(([v]) => [v, v.replace(/_/g, ' ')]), c[key]);
+        sel.classList.add('small');
+        sel.setAttribute('aria-label', `${key.replace(/_/g, ' ')} of ${c.name}`);
+        sel.addEventListener('change', async () => {
+          const status = document.getElementById('campaign-list-status');
+          try {
+            const u = await api<any>('PATCH', `/api/v1/campaigns/${c.id}`, { [key]: sel.value });
+            c[key] = u[key];
+            if (status) clear(status, h('span', { class: 'ok' }, `Campaign ${c.id}: ${key.replace(/_/g, ' ')} is now ${u[key]}.`));
+          } catch (ex) {
+            sel.value = c[key];
+            const err = ex as ApiError;
+            if (status) clear(status, h('span', { class: 'error' }, `${err.message}${err.field ? ` (field: ${err.field})` : ''}`));
+          }
+        });
+        return h('td', {}, sel);
+      };
       return h('tr', {}, h('td', {}, String(c.id)), h('td', {}, c.name), h('td', {}, c.purpose), h('td', {}, c.dial_mode),
-        h('td', {}, h('span', { class: `badge cstate-${c.state}` }, c.state)), actions);
+        h('td', {}, h('span', { class: `badge cstate-${c.state}` }, c.state)),
+        setting('recording', RECORDING), setting('recording_announcement', ANNOUNCEMENT), setting('amd', AMD), actions);
     });
     clear(box, h('h2', {}, 'Campaigns'), r.items.length ? h('table', { class: 'callers' },
-      h('thead', {}, h('tr', {}, ...['Id', 'Name', 'Purpose', 'Dial mode', 'State', ''].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...rows)) : h('p', {}, 'No campaigns yet.'));
+      h('thead', {}, h('tr', {}, ...['Id', 'Name', 'Purpose', 'Dial mode', 'State', 'Recording', 'Announcement', 'AMD', '']
+        .map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...rows)) : h('p', {}, 'No campaigns yet.'),
+      h('p', { id: 'campaign-list-status', role: 'status', 'aria-live': 'polite' }));
   }
 
   private campaignForm(): HTMLElement {
@@ -98,6 +134,9 @@ export class AdminPage {
     const script = h('textarea', { id: id('script'), rows: 4 }, 'Hi {first_name}, this is a volunteer with … Can we count on your vote?') as HTMLTextAreaElement;
     const questions = h('textarea', { id: id('questions'), rows: 3 }, 'vote | Will you vote on Tuesday? | yes, no, unsure') as HTMLTextAreaElement;
     const maxAttempts = h('input', { id: id('max-attempts'), type: 'number', min: 1, max: 20, value: 3 });
+    const recording = choice(id('recording'), RECORDING, 'never');
+    const announcement = choice(id('recording-announcement'), ANNOUNCEMENT, 'auto');
+    const amd = choice(id('amd'), AMD, 'default');
     const preview = h('div', { class: 'preview', id: 'script-preview', 'aria-live': 'polite' });
     const sample = { first_name: 'Maria', last_name: 'Lopez', city: 'Oakland', state: 'CA' };
     const renderPreview = () => {
@@ -116,6 +155,7 @@ export class AdminPage {
         schedule: { start: start.value, end: end.value },
         script: { text: script.value, questions: parseQuestions(questions.value) },
         max_attempts_per_contact: Number(maxAttempts.value),
+        recording: recording.value, recording_announcement: announcement.value, amd: amd.value,
       };
       if (callerId.value) body.caller_id = callerId.value;
       if (callback.value) body.callback_number = callback.value;
@@ -135,7 +175,10 @@ export class AdminPage {
       h('div', {}, field('Name', name), field('Purpose', purpose), field('Dial mode', mode, 'human initiated: the caller presses Call for each number'),
         field('Caller ID (E.164)', callerId), field('Callback number (E.164)', callback, 'takes do-not-call requests'),
         h('div', { class: 'field' }, h('span', { class: 'label' }, 'Calling hours (callee’s local time)'), h('div', { class: 'row' }, start, ' to ', end)),
-        field('Safe-harbor message', safe, 'its text; upload the recording under Safe-harbor prompt'), field('Disclaimer', disclaimer), field('Max attempts per contact', maxAttempts)),
+        field('Safe-harbor message', safe, 'its text; upload the recording under Safe-harbor prompt'), field('Disclaimer', disclaimer), field('Max attempts per contact', maxAttempts),
+        field('Recording', recording, 'both parties, to WAV files beside the database'),
+        field('Recording announcement', announcement, 'played to both parties before a recorded conversation'),
+        field('Answering-machine detection', amd, 'off: every answer goes to a caller')),
       h('div', {}, field('Script', script, 'Fields: {first_name} {last_name} {city} {state} and any list column'),
         field('Survey questions', questions, 'one a line: key | question | choice, choice (no choices = free text)'), preview)),
     h('button', { type: 'submit', class: 'primary', id: 'create-campaign' }, 'Create campaign'), out);
