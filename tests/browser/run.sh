@@ -8,7 +8,7 @@ SRC=$2
 SCRIPT=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 [[ -d "$HERE/node_modules/playwright-core" ]] || { echo "FAIL: run scripts/setup.sh (npm ci in tests/browser)"; exit 1; }
-[[ -f "$SRC/web/dist/index.html" ]] || (cd "$SRC/web" && npm run build --silent)
+source "$(dirname "$0")/web_dist.sh"; ensure_web_dist "$SRC"
 D=$(mktemp -d /tmp/clearline-browser.XXXXXX)
 PID=""
 cleanup() { [[ -n "$PID" ]] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$D"; }

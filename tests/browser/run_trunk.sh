@@ -8,7 +8,7 @@ set -euo pipefail
 BIN=$1; SIPBIN=$2; SRC=$3; SCRIPT=$4
 HERE=$(cd "$(dirname "$0")" && pwd)
 [[ -d "$HERE/node_modules/playwright-core" ]] || { echo "FAIL: run scripts/setup.sh (npm ci in tests/browser)"; exit 1; }
-[[ -f "$SRC/web/dist/index.html" ]] || (cd "$SRC/web" && npm run build --silent)
+source "$(dirname "$0")/web_dist.sh"; ensure_web_dist "$SRC"
 source "$SRC/tests/sip/campaign_setup.sh"
 sip_test_workdir clearline-browser-trunk
 setup_campaign "$BIN" "$D" 1 never
