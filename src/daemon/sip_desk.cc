@@ -492,6 +492,10 @@ Json SipDesk::dashboardFigures(CampaignId campaign) const {
               {"answer_rate", dials > 0 ? static_cast<double>(live) / static_cast<double>(dials) : 0.0},
               {"dials", dials},
               {"leads_queued", fig.value("leads_queued", int64_t{0})},
+              // Leads the policy will not let this campaign autodial (R11: a
+              // wireless or unknown line without recorded consent) but allows
+              // a caller to dial from the console.
+              {"routed_waiting", fig.value("routed_waiting", int64_t{0})},
               {"pacer", fig.value("pacer", "")},
               {"trunk_up", dialer_->trunkUp()},
               {"ledger", ledger}};

@@ -28,6 +28,11 @@ try {
   const vendors = await page.textContent('#vendor-rows');
   check(vendors.includes('Northstar Outreach'), 'the per-vendor table names the prime vendor');
   check(!vendors.includes('procom') && !vendors.includes('ok-doc'), 'no call was made under the subcontractor or the prison');
+  // The voter file has no line types: its numbers may not be autodialled
+  // (R11) and the dashboard says how many wait for manual dialing, and why.
+  await page.waitForFunction(() => Number(document.querySelector('#fig-routed .value')?.textContent) >= 1, null, { timeout: 30000 });
+  const note = await page.textContent('#routed-note');
+  check(note.includes('R11') && note.includes('console'), `the dashboard explains the numbers left for manual dialing (${note.slice(0, 60)}…)`);
   await page.waitForTimeout(4000);  // a few metric points for the chart
   await page.screenshot({ path: `${ART}/30-demo-dashboard-live.png`, fullPage: true });
   await page.goto(URL + '/#/disclosure');

@@ -156,7 +156,13 @@ export class Dashboard {
       fig('ringing', calls.ringing ?? 0, 'fig-ringing'), fig('connected', calls.connected ?? 0, 'fig-connected'),
       fig('dial level', Number(m.dial_level ?? 0).toFixed(2), 'fig-dial'),
       fig(`abandoned 24 h (cap ${cap} %)`, pct(l.abandoned_24h ?? 0, l.answered_24h ?? 0), 'fig-ab24'),
-      fig(`abandoned 30 d (cap ${cap} %)`, pct(l.abandoned_30d ?? 0, l.answered_30d ?? 0), 'fig-ab30'));
+      fig(`abandoned 30 d (cap ${cap} %)`, pct(l.abandoned_30d ?? 0, l.answered_30d ?? 0), 'fig-ab30'),
+      ...(Number(m.routed_waiting ?? 0) > 0 ? [
+        fig('for manual dialing', m.routed_waiting, 'fig-routed'),
+        h('p', { class: 'muted figure-note', id: 'routed-note' },
+          `${m.routed_waiting} numbers wait for manual dialing: the policy may not autodial them (wireless or unknown `
+          + 'line type without recorded consent, rule R11). Callers dial them from the console; import line types or '
+          + 'consent to autodial them.')] : []));
   }
 
   private renderDownloads(): void {
