@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "daemon/dialer.h"
+#include "daemon/session_recorder.h"
 #include "daemon/sip_demo.h"
 
 namespace clearline::cli {
@@ -98,8 +99,14 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
     if (o->clock_offset_s != 0) {
       std::cerr << "clearline dialer: TEST CLOCK, " << o->clock_offset_s << " s from the system clock\n";
     }
+    // Logged-in time and pauses per caller (caller_sessions), as `serve` records them.
+    daemon::CallerSessionRecorder sessions(clock);
+    d.events = &sessions;
     auto dialer = daemon::Dialer::create(**loop, clock, d);
     if (!dialer.isOk()) return (void)fail(g, dialer.status());
+    if (Status s = sessions.attach(**dialer); !s.isOk()) {
+      std::cerr << "clearline dialer: caller sessions are not recorded: " << s.toString() << "\n";
+    }
     Status st = (*dialer)->start();
     if (!st.isOk()) return (void)fail(g, st);
     std::signal(SIGTERM, [](int) { g_term = 1; });
@@ -150,7 +157,11 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
     std::cerr << "clearline dialer: SIP on " << d.sip.listen_ip << ":" << (*dialer)->telephony().sipPort()
               << ", trunk " << d.sip.trunk_host << ":" << d.sip.trunk_port << "\n";
     L.run();
+    if (Status s = sessions.closeAll("dialer_stopped"); !s.isOk()) {
+      std::cerr << "clearline dialer: closing caller sessions: " << s.toString() << "\n";
+    }
     Json summary = (*dialer)->summary();
+    summary["caller_session_errors"] = sessions.errors();
     dialer->reset();
     summary["fds_before_start"] = fds_before;
     if (!o->manual.empty()) {

@@ -8,6 +8,7 @@
 #include "common/time_util.h"
 #include "core/campaign/campaign.h"
 #include "daemon/dialer.h"
+#include "daemon/session_recorder.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace clearline::daemon {
@@ -227,17 +228,7 @@ void SipDesk::publish(const core::DomainEvent& ev) {
     if (state == "logged_out") c.connecting = false;
     if (sessions_) {
       // Logged-in time and pauses (storage/sqlite/caller_sessions.h), with their audit events.
-      CampaignId campaign = v ? v->campaign : CampaignId();
-      if (!campaign.valid()) {
-        int64_t id = 0;
-        std::from_chars(ev.campaign_id.data(), ev.campaign_id.data() + ev.campaign_id.size(), id);
-        campaign = CampaignId(id);
-      }
-      std::string site = c.site_id;
-      if (site.empty())
-        if (auto d = dialer_->lastLoginDecision(ev.caller_ref)) site = d->site_id;
-      Status st = sessions_->onState(ev.caller_ref, campaign, site, state == "reserved" ? "on_call" : state,
-                                     ev.data.value("reason", ""), ev.at);
+      Status st = recordCallerState(*sessions_, *dialer_, ev, c.site_id);
       if (!st.isOk()) spdlog::error("console: caller session of {}: {}", ev.caller_ref, st.toString());
     }
     Json data = v ? callerJson(ev.caller_ref, v->campaign, &v->snap) : callerJson(ev.caller_ref);

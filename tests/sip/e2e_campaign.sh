@@ -74,5 +74,14 @@ done < "$W/answered.txt"
 [[ $bad == 0 ]] || fail "media checks failed"
 ab=$(q "SELECT COUNT(*) FROM abandonment_ledger WHERE abandoned=1")
 [[ $ab == $(q "SELECT COUNT(*) FROM calls WHERE abandoned=1") ]] || fail "ledger abandoned count != calls"
+# Logged-in time: one session per caller bot, all closed when the dialer stopped,
+# each login and logout in the audit chain.
+[[ $(q "SELECT COUNT(DISTINCT caller_ref) FROM caller_sessions") == 10 ]] \
+  || fail "caller sessions for $(q "SELECT COUNT(DISTINCT caller_ref) FROM caller_sessions") callers, not 10"
+[[ $(q "SELECT COUNT(*) FROM caller_sessions WHERE ended_at IS NULL OR ended_at <= started_at") == 0 ]] \
+  || fail "caller sessions left open or empty: $(q "SELECT caller_ref, started_at, ended_at, end_reason FROM caller_sessions")"
+[[ $(q "SELECT COUNT(*) FROM audit_events WHERE action='caller.login'") == $(q "SELECT COUNT(*) FROM caller_sessions") ]] \
+  || fail "caller.login audit events != sessions"
+jq -e '.caller_session_errors == 0' "$S" > /dev/null || fail "caller session write errors"
 "$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify"
-echo "e2e ok: $N contacts, $(wc -l < "$W/answered.txt") answered, $(jq .calls_bridged "$S") bridged ($short ended < 300 ms after the bridge), $ab abandoned"
+echo "e2e ok: $N contacts, $(wc -l < "$W/answered.txt") answered, $(jq .calls_bridged "$S") bridged ($short ended < 300 ms after the bridge), $ab abandoned, $(q "SELECT COUNT(*) FROM caller_sessions") caller sessions ($(q "SELECT SUM(ended_at - started_at) / 1000 FROM caller_sessions") s logged in)"

@@ -98,6 +98,11 @@ for id in $(comm -13 "$W/ledger.ids" "$W/truth.ids"); do
   missing=$((missing + 1))
 done
 "$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify"
+# Caller sessions: none left open; those a kill cut off were closed at their
+# last recorded change when the next run started (end_reason daemon_restart).
+[[ $(q "SELECT COUNT(*) FROM caller_sessions WHERE ended_at IS NULL") == 0 ]] || fail "caller sessions left open"
+[[ $(q "SELECT COUNT(*) FROM caller_sessions WHERE end_reason='daemon_restart'") -ge 1 ]] \
+  || fail "no caller session was closed by a restart: $(q "SELECT end_reason, COUNT(*) FROM caller_sessions GROUP BY 1")"
 # A restart paces on the campaign's own history (core/pacing/planning.h): one
 # more run, with nothing left to dial, reports the figures it planned with.
 ( run_dialer planning --until-idle ) || fail "planning run failed"
