@@ -2,8 +2,9 @@
 // campaign mix, and the DNC registry index (bytes per number, look-ups per
 // second, build and load time) against the sorted uint64_t array baseline.
 // Build with the release preset; run once:
-//   build/release/bench/policy/compliance_bench [numbers] [all|decisions|registry|dense]
-// (registry = both registry tables, dense = only the registry-density table).
+//   build/release/bench/policy/compliance_bench [numbers] [all|decisions|single|batch|registry|dense]
+// (registry = both registry tables, dense = only the registry-density table; decisions =
+// authorize one at a time and authorizeMany, single / batch = only one of them).
 // Prints Markdown tables (docs/bench/compliance.md).
 #include <algorithm>
 #include <chrono>
@@ -124,7 +125,7 @@ static void registryBench(const char* label, int npas, uint64_t target) {
               secs(t2, t3));
 }
 
-static void decisionBench() {
+static void decisionBench(const std::string& mode) {
   cp::PolicyData data;
   auto book = policy_data::loadRuleBook(policy_data::shippedDataDir() + "/rules");
   if (!book.isOk()) {
@@ -197,28 +198,59 @@ static void decisionBench() {
       engine.noteDial(o);
     }
   }
-  uint64_t counts[3] = {0, 0, 0};
-  auto t0 = SteadyClock::now();
-  double c0 = cpuNow();
-  for (size_t i = 0; i < N; ++i) {
-    const auto& a = attempts[i & 4095];
-    TimePoint now = base + std::chrono::seconds(static_cast<int64_t>(i % 43200));  // 09:00–21:00 Eastern
-    auto d = engine.authorize(a, now);
-    counts[static_cast<int>(d.verdict)]++;
+  auto now_of = [&](size_t i) { return base + std::chrono::seconds(static_cast<int64_t>(i % 43200)); };  // 09:00–21:00 ET
+  const char* mix =
+      "4 campaigns (political predictive + preview, commercial progressive, survey predictive), 18 area codes incl. "
+      "two-zone states, 50% wireless, 1M-number registry, 10k internal DNC, 5% with history, 09:00–21:00 ET";
+  std::printf("\n### Decisions\n\n| mix | API | decisions | CPU s (wall s) | decisions/s per CPU-second (wall) | allow / deny / defer |\n|---|---|---|---|---|---|\n");
+  auto row = [&](const char* api, double c0, double c1, SteadyClock::time_point t0, SteadyClock::time_point t1,
+                 const uint64_t* counts) {
+    std::fputs("| ", stdout);
+    std::fputs(mix, stdout);
+    std::printf(" | %s | %zu | %.2f (%.2f) | %.2f M (%.2f M) | %llu / %llu / %llu |\n", api, N, c1 - c0, secs(t0, t1),
+                static_cast<double>(N) / (c1 - c0) / 1e6, static_cast<double>(N) / secs(t0, t1) / 1e6,
+                static_cast<unsigned long long>(counts[0]), static_cast<unsigned long long>(counts[1]),
+                static_cast<unsigned long long>(counts[2]));
+  };
+  const bool one = mode != "batch", many = mode != "single";
+  if (one) {
+    // One authorize() per attempt (the runtime's per-lead path).
+    uint64_t counts[3] = {0, 0, 0};
+    auto t0 = SteadyClock::now();
+    double c0 = cpuNow();
+    for (size_t i = 0; i < N; ++i) {
+      auto d = engine.authorize(attempts[i & 4095], now_of(i));
+      counts[static_cast<int>(d.verdict)]++;
+    }
+    auto t1 = SteadyClock::now();
+    double c1 = cpuNow();
+    row("authorize, one at a time", c0, c1, t0, t1, counts);
   }
-  auto t1 = SteadyClock::now();
-  double c1 = cpuNow();
-  std::printf("\n### Decisions\n\n| mix | decisions | CPU s (wall s) | decisions/s per CPU-second (wall) | allow / deny / defer |\n|---|---|---|---|---|\n");
-  std::printf("| 4 campaigns (political predictive + preview, commercial progressive, survey predictive), 18 area codes incl. two-zone states, 50%% wireless, 1M-number registry, 10k internal DNC, 5%% with history, 09:00–21:00 ET | %zu | %.2f (%.2f) | %.2f M (%.2f M) | %llu / %llu / %llu |\n",
-              N, c1 - c0, secs(t0, t1), static_cast<double>(N) / (c1 - c0) / 1e6, static_cast<double>(N) / secs(t0, t1) / 1e6,
-              static_cast<unsigned long long>(counts[0]), static_cast<unsigned long long>(counts[1]),
-              static_cast<unsigned long long>(counts[2]));
+  if (many) {
+    // The same attempts and instants through authorizeMany, 16 at a time (a lead screen of 16 candidates).
+    constexpr size_t kBatch = 16;
+    uint64_t counts[3] = {0, 0, 0};
+    std::vector<cp::PolicyEngine::TimedAttempt> batch(kBatch);
+    std::vector<core::Decision> out(kBatch);
+    auto t0 = SteadyClock::now();
+    double c0 = cpuNow();
+    for (size_t i = 0; i < N; i += kBatch) {
+      const size_t m = std::min(kBatch, N - i);
+      for (size_t k = 0; k < m; ++k) batch[k] = {&attempts[(i + k) & 4095], now_of(i + k)};
+      engine.authorizeMany(std::span(batch.data(), m), out);
+      for (size_t k = 0; k < m; ++k) counts[static_cast<int>(out[k].verdict)]++;
+    }
+    auto t1 = SteadyClock::now();
+    double c1 = cpuNow();
+    row("authorizeMany, 16 at a time", c0, c1, t0, t1, counts);
+  }
 }
 
 int main(int argc, char** argv) {
   uint64_t n = argc > 1 ? std::stoull(argv[1]) : 50'000'000ULL;
   std::string what = argc > 2 ? argv[2] : "all";
-  if (what == "all" || what == "decisions") decisionBench();
+  if (what == "all" || what == "decisions") decisionBench("both");
+  if (what == "single" || what == "batch") decisionBench(what);
   // Real registry: ~250M numbers over ~330 area codes (~10% of their numbers). 50M at the same density
   // uses 66 area codes; the sparse case spreads 50M over every area code (worst case for the encoding).
   if (what == "all" || what == "registry" || what == "dense")

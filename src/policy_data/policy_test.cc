@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "common/time_util.h"
 #include "core/policy/engine.h"
@@ -616,6 +617,188 @@ TEST(PolicyEngineCaches, CampaignProfileReplacedBetweenDecisions) {
   EXPECT_EQ(f.engine->authorize(a, T("2026-12-01T12:00:03-05:00")).verdict, Verdict::kAllow);
   a.campaign_id = CampaignId(7);
   EXPECT_EQ(f.engine->authorize(a, T("2026-12-01T12:00:04-05:00")).verdict, Verdict::kDeny);
+}
+
+// authorizeMany (the batch form, which answers the batch's registry look-ups in
+// one containsMany and starts the other reads early) must give exactly the
+// decisions and records of authorize() called one by one, in order. A generated
+// mix covering every verdict: R8 listed / not listed / registry stale, internal
+// DNC, caps from history, routed R11 denials, UK numbers, malformed input, and
+// instants around the 2026 US and UK DST transitions and at night (defers).
+struct RecordingSink final : cp::AuthorizationSink {
+  std::vector<cp::AuthorizationRecord> records;
+  void record(const cp::AuthorizationRecord& r) override { records.push_back(r); }
+};
+
+TEST(PolicyEngineBatch, AuthorizeManyEqualsOneByOneOnGeneratedMixWithDstEdges) {
+  std::mt19937_64 rng(20261129);
+  const TimePoint base = T("2026-03-01T00:00:00Z");
+  const std::vector<const char*> edges = {"2026-03-08T07:00:00Z", "2026-11-01T06:00:00Z", "2026-03-29T01:00:00Z",
+                                          "2026-10-25T01:00:00Z", "2026-03-08T09:00:00Z", "2026-11-01T08:00:00Z"};
+  const std::vector<int> npas = {212, 305, 850, 208, 915, 415, 617, 312, 404, 713, 602, 206, 303, 405, 410, 317, 541, 270};
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  // Numbers: a pool, so that registry, DNC and history entries are hit.
+  std::vector<std::string> pool;
+  for (int i = 0; i < 600; ++i)
+    pool.push_back("+1" + std::to_string(npas[pick(npas.size())]) + std::to_string(2000000 + rng() % 8000000));
+  for (int i = 0; i < 40; ++i) pool.push_back("+4420" + std::to_string(70000000 + rng() % 9999999));
+  pool.push_back("+1212011234");  // malformed NXX
+  pool.push_back("12125550123");  // no +
+  pool.push_back("+33142685300"); // outside NANP / UK
+  std::vector<uint64_t> listed;
+  for (size_t i = 0; i < 600; i += 2) listed.push_back(std::stoull(pool[i].substr(2)));
+  // Two engines over identical data: one asked one by one, one in batches.
+  auto setUp = [&](Fixture& f, std::shared_ptr<const cp::RegistrySnapshot> reg) {
+    f.data.us_registry = reg;
+    std::mt19937_64 r2(7);
+    for (int i = 0; i < 60; ++i) {
+      cp::InternalDncEntry e;
+      e.scope = i % 3 == 0 ? cp::DncScope::kPlatform : cp::DncScope::kCampaign;
+      e.scope_id = i % 3 == 0 ? 0 : 1 + i % 4;
+      e.e164 = pool[static_cast<size_t>(r2() % 600)];
+      e.requested_at = e.recorded_at = base - std::chrono::hours(24);
+      f.data.internal_dnc.add(e);
+    }
+    core::PurposeClass purposes[] = {PurposeClass::kPolitical, PurposeClass::kCommercial, PurposeClass::kSurvey,
+                                     PurposeClass::kCharitableByTelemarketer};
+    for (int c = 1; c <= 4; ++c) {
+      auto camp = core::newCampaign("batch", purposes[c - 1]);
+      camp.id = CampaignId(c);
+      camp.org_id = OrgId(1);
+      camp.safe_harbor_message = "x";
+      camp.callback_number = "+12025550100";
+      if (c == 2) camp.schedule = core::Schedule{10 * 60, 19 * 60, {1, 2, 3, 4, 5}};
+      if (c == 4) camp.jurisdictions = {"US", "UK"};
+      f.engine->setCampaign(cp::profileFromCampaign(camp));
+    }
+    for (int i = 0; i < 80; ++i) {
+      core::CompletedDial o;
+      o.campaign_id = CampaignId(1 + i % 4);
+      o.e164 = pool[static_cast<size_t>(r2() % pool.size())];
+      o.at = base + std::chrono::hours(static_cast<int64_t>(r2() % (24 * 30)));
+      o.disposition = i % 2 ? "no_answer" : "busy";
+      o.prerecorded = i % 5 == 0;
+      o.live_answered = i % 3 == 0;
+      o.machine = i % 7 == 0;
+      f.engine->noteDial(o);
+    }
+  };
+  // The registry copy is 10 days old at `base`: instants from 21 days after `base` find it stale (R8 denies).
+  auto reg = registry(listed, base - std::chrono::hours(24 * 10));
+  Fixture one, many;
+  setUp(one, reg);
+  setUp(many, reg);
+  RecordingSink sink_one, sink_many;
+  one.engine->setSink(&sink_one);
+  many.engine->setSink(&sink_many);
+
+  const size_t n = 4000;
+  std::vector<core::DialAttempt> attempts(n);
+  std::vector<TimePoint> nows(n);
+  const char* states[] = {"", "", "", "NY", "FL", "TX", "CA", "IN", "XX"};
+  const char* zips[] = {"", "", "", "33101", "10001", "99999", "9021"};
+  for (size_t i = 0; i < n; ++i) {
+    auto& a = attempts[i];
+    int c = 1 + static_cast<int>(pick(5));  // 5 = no campaign profile: the purpose's default
+    a.campaign_id = CampaignId(c);
+    a.org_id = OrgId(1);
+    a.purpose = static_cast<PurposeClass>(pick(6));
+    a.mode = static_cast<DialMode>(pick(4));
+    a.prerecorded = pick(6) == 0;
+    a.e164 = pool[pick(pool.size())];
+    a.line_type = static_cast<LineType>(pick(4));
+    a.consent = static_cast<ConsentType>(pick(3));
+    if (pick(20) == 0) a.consent_revoked_at = base + std::chrono::hours(static_cast<int64_t>(pick(24 * 40)));
+    a.state = states[pick(std::size(states))];
+    a.zip = zips[pick(std::size(zips))];
+    if (pick(10) == 0) a.candidate_states = {pick(2) ? "AZ" : "OR"};
+    a.rnd = static_cast<core::RndStatus>(pick(4));
+    if (pick(10) == 0) a.ebr_expires_at = base + std::chrono::hours(24 * 20);
+    a.subject_key = pick(2) ? "s1" : "";
+    if (i % 3 == 0) {
+      // Around a DST edge, minute by minute.
+      nows[i] = T(edges[pick(edges.size())]) + std::chrono::minutes(static_cast<int64_t>(pick(240)) - 120);
+    } else {
+      nows[i] = base + std::chrono::minutes(static_cast<int64_t>(pick(60 * 24 * 45)));
+    }
+  }
+  std::vector<core::Decision> want(n), got(n);
+  for (size_t i = 0; i < n; ++i) want[i] = one.engine->authorize(attempts[i], nows[i]);
+  // Batches of varying sizes (including 1 and more than one group), and an
+  // output vector reused across batches (authorizeMany overwrites every field).
+  std::vector<cp::PolicyEngine::TimedAttempt> batch;
+  std::vector<core::Decision> out(40);
+  const size_t sizes[] = {1, 7, 16, 33, 40, 2};
+  for (size_t i = 0, b = 0; i < n; ++b) {
+    size_t m = std::min(sizes[b % std::size(sizes)], n - i);
+    batch.clear();
+    for (size_t k = 0; k < m; ++k) batch.push_back({&attempts[i + k], nows[i + k]});
+    many.engine->authorizeMany(batch, out);
+    for (size_t k = 0; k < m; ++k) got[i + k] = out[k];
+    i += m;
+  }
+  int verdicts[3] = {0, 0, 0};
+  int r8 = 0, r8_stale = 0, routed = 0, dst_defers = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const auto& w = want[i];
+    const auto& g = got[i];
+    ASSERT_EQ(g.verdict, w.verdict) << i << ": " << w.reason;
+    ASSERT_EQ(g.rules, w.rules) << i;
+    ASSERT_EQ(g.reason, w.reason) << i;
+    ASSERT_EQ(g.until, w.until) << i;
+    ASSERT_EQ(g.route_to_mode, w.route_to_mode) << i;
+    ASSERT_EQ(g.authorization_id, w.authorization_id) << i;
+    verdicts[static_cast<int>(w.verdict)]++;
+    if (w.reason.find("on the National Do Not Call Registry") != std::string::npos) r8++;
+    if (w.reason.find("National DNC Registry copy is") != std::string::npos) r8_stale++;
+    if (w.route_to_mode) routed++;
+    if (w.verdict == Verdict::kDefer && i % 3 == 0) dst_defers++;
+  }
+  ASSERT_EQ(sink_one.records.size(), n);
+  ASSERT_EQ(sink_many.records.size(), n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& w = sink_one.records[i];
+    const auto& g = sink_many.records[i];
+    ASSERT_EQ(g.id, w.id) << i;
+    ASSERT_EQ(g.at, w.at) << i;
+    ASSERT_EQ(g.e164, w.e164) << i;
+    ASSERT_EQ(g.verdict, w.verdict) << i;
+    ASSERT_EQ(g.rules, w.rules) << i;
+    ASSERT_EQ(g.reason, w.reason) << i;
+    ASSERT_EQ(g.until, w.until) << i;
+    ASSERT_EQ(g.location_set, w.location_set) << i;
+    ASSERT_EQ(g.registry_snapshot, w.registry_snapshot) << i;
+    ASSERT_EQ(g.evaluated, w.evaluated) << i;
+  }
+  // The mix really covers what it claims.
+  EXPECT_GT(verdicts[0], 100);
+  EXPECT_GT(verdicts[1], 100);
+  EXPECT_GT(verdicts[2], 100);
+  EXPECT_GT(r8, 10);
+  EXPECT_GT(r8_stale, 10);
+  EXPECT_GT(routed, 10);
+  EXPECT_GT(dst_defers, 10);
+}
+
+// An empty batch, and a batch whose output span is shorter than the batch
+// (only out.size() attempts are decided; no record for the rest).
+TEST(PolicyEngineBatch, EmptyAndShortOutput) {
+  Fixture f;
+  RecordingSink sink;
+  f.engine->setSink(&sink);
+  core::DialAttempt a;
+  a.e164 = "+12125550123";
+  a.line_type = LineType::kLandline;
+  const TimePoint at = T("2026-12-01T12:00:00-05:00");
+  std::vector<cp::PolicyEngine::TimedAttempt> batch = {{&a, at}, {&a, at}, {&a, at}};
+  std::vector<core::Decision> out(2);
+  f.engine->authorizeMany({}, out);
+  EXPECT_TRUE(sink.records.empty());
+  f.engine->authorizeMany(batch, out);
+  ASSERT_EQ(sink.records.size(), 2u);
+  EXPECT_EQ(out[0].verdict, Verdict::kAllow);
+  EXPECT_EQ(out[1].verdict, Verdict::kAllow);
+  EXPECT_NE(out[0].authorization_id, out[1].authorization_id);
 }
 
 // ---- Registry import on disk ----

@@ -306,6 +306,36 @@ template <bool kHw>
 }
 
 template <bool kHw>
+[[gnu::always_inline]] inline void prefetchLevelImpl(const View& v, uint64_t key, int level) {
+  if (v.count == 0 || key >= RegistryIndex::kUniverse) return;
+  const uint64_t p = key / kLines;
+  if (level <= 0) {
+    __builtin_prefetch(v.dir + 2 * (p >> 6));
+    return;
+  }
+  const uint64_t bits = v.dir[2 * (p >> 6)];
+  const uint64_t bit = uint64_t{1} << (p & 63);
+  if (!(bits & bit)) return;
+  const uint64_t d = v.dir[2 * (p >> 6) + 1] + static_cast<uint64_t>(popc<kHw>(bits & (bit - 1)));
+  if (level == 1) {
+    __builtin_prefetch(v.pbucket + d);
+    return;
+  }
+  const uint32_t x = static_cast<uint32_t>(key - p * kLines);
+  const uint32_t b0 = v.pbucket[d];
+  const uint32_t s = static_cast<uint32_t>(std::countr_zero(v.pbucket[d + 1] - b0));
+  const uint32_t j = (x << s) / kLines;
+  if (level == 2) {
+    __builtin_prefetch(v.boff + b0 + j);
+    return;
+  }
+  const uint32_t beg = v.boff[b0 + j], end = v.boff[b0 + j + 1];
+  if (beg == end) return;
+  __builtin_prefetch(v.data + beg);
+  __builtin_prefetch(v.data + end - 1);
+}
+
+template <bool kHw>
 [[gnu::always_inline]] inline size_t containsManyImpl(const View& v, const uint64_t* keys, size_t n, uint8_t* out) {
   constexpr size_t kGroup = 16;
   size_t found = 0;
@@ -369,6 +399,9 @@ bool cpuHasPopcnt() {
   return yes;
 }
 [[gnu::target("popcnt")]] bool containsHw(const View& v, uint64_t key) { return containsImpl<true>(v, key); }
+[[gnu::target("popcnt")]] void prefetchLevelHw(const View& v, uint64_t key, int level) {
+  prefetchLevelImpl<true>(v, key, level);
+}
 [[gnu::target("popcnt")]] size_t containsManyHw(const View& v, const uint64_t* k, size_t n, uint8_t* o) {
   return containsManyImpl<true>(v, k, n, o);
 }
@@ -381,6 +414,14 @@ bool RegistryIndex::contains(uint64_t key) const {
   if (cpuHasPopcnt()) return containsHw(v, key);
 #endif
   return containsImpl<false>(v, key);
+}
+
+void RegistryIndex::prefetchLevel(uint64_t key, int level) const {
+  const View v{dir_.data(), pbucket_.data(), boff_.data(), data_.data(), count_};
+#ifdef CLEARLINE_POPCNT_DISPATCH
+  if (cpuHasPopcnt()) return prefetchLevelHw(v, key, level);
+#endif
+  prefetchLevelImpl<false>(v, key, level);
 }
 
 size_t RegistryIndex::containsMany(std::span<const uint64_t> keys, std::span<uint8_t> out) const {

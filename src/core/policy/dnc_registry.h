@@ -54,6 +54,11 @@ class RegistryIndex {
   void prefetch(uint64_t key) const {
     if (key < kUniverse && !dir_.empty()) __builtin_prefetch(dir_.data() + 2 * ((key / 10000) >> 6));
   }
+  // The look-up in stages, for a caller that has other work to overlap with it:
+  // prefetchLevel(key, 1..3) reads levels 0..level-1 (which earlier calls should
+  // have brought into cache) and prefetches level `level` (bucket range, bucket
+  // offset, bucket bytes). Level 0 is prefetch(key). Answers nothing by itself.
+  void prefetchLevel(uint64_t key, int level) const;
   // Bulk form for list scrubs: out[i] = contains(keys[i]) for every i (out.size() ≥
   // keys.size()); returns how many were found. Works through the keys in groups,
   // prefetching each level of the index for the whole group before reading it, so

@@ -170,25 +170,94 @@ const PolicyEngine::Plan& PolicyEngine::planFor(bool uk, TimePoint now) {
     p.run.push_back(v);
     p.evaluated.push_back(v->version);
   }
+  p.registry_purposes = 0;
+  for (const Versioned* v : p.run)
+    for (int q = 0; q < 32; ++q)
+      if (v->rule->readsUsRegistry(static_cast<PurposeClass>(q))) p.registry_purposes |= 1u << q;
   p.valid = true;
   return p;
 }
 
+bool PolicyEngine::readsRegistry(const DialAttempt& a, const PolicyNumber& num, TimePoint now) {
+  return num.country == 1 && data_.us_registry &&
+         ((planFor(false, now).registry_purposes >> (static_cast<unsigned>(a.purpose) & 31)) & 1);
+}
+
 Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
   auto num = parsePolicyNumber(a.e164);
+  staged_index_ = nullptr;
+  registry_hint_ = -1;
   if (num) {
     // Start the per-number memory reads now; they overlap with the location work.
     data_.internal_dnc.prefetch(num->key);
     data_.history.prefetch(num->key);
-    if (num->country == 1 && data_.us_registry) data_.us_registry->index.prefetch(num->national);
+    if (readsRegistry(a, *num, now)) {
+      staged_index_ = &data_.us_registry->index;
+      staged_key_ = num->national;
+      staged_index_->prefetch(staged_key_);
+    }
   }
+  Decision d;
+  decide(a, num, now, d);
+  return d;
+}
+
+void PolicyEngine::authorizeMany(std::span<const TimedAttempt> batch, std::span<Decision> out) {
+  // Same decisions, in the same order, as authorize() one by one. Per group of
+  // kGroup attempts, before deciding any of them: parse the numbers, start the
+  // reads of the attempts and of the internal-DNC / history filter words, and
+  // answer the registry look-ups R8 will need in one containsMany() (which
+  // overlaps their cache misses). These stages decide nothing and change no state
+  // but caches (planFor).
+  constexpr size_t kGroup = 16;
+  const size_t n = std::min(batch.size(), out.size());
+  std::optional<PolicyNumber> nums[kGroup];
+  bool reg[kGroup];
+  for (size_t g = 0; g < n; g += kGroup) {
+    const size_t m = std::min(kGroup, n - g);
+    const RegistrySnapshot* snap = data_.us_registry.get();
+    const RegistryIndex* ix = snap ? &snap->index : nullptr;
+    for (size_t i = 0; i < m; ++i) {
+      const char* p = reinterpret_cast<const char*>(batch[g + i].attempt);
+      for (size_t off = 0; off < sizeof(DialAttempt); off += 64) __builtin_prefetch(p + off);
+    }
+    for (size_t i = 0; i < m; ++i) {
+      const DialAttempt& a = *batch[g + i].attempt;
+      nums[i] = parsePolicyNumber(a.e164);
+      reg[i] = false;
+      if (!nums[i]) continue;
+      data_.internal_dnc.prefetch(nums[i]->key);
+      data_.history.prefetch(nums[i]->key);
+      reg[i] = readsRegistry(a, *nums[i], batch[g + i].now);
+    }
+    // The registry answers for the group in one bulk look-up (containsMany overlaps
+    // the index's cache misses); R8 then reads the answer instead of the index.
+    uint64_t keys[kGroup] = {};
+    uint8_t hits[kGroup] = {};
+    size_t nk = 0;
+    for (size_t i = 0; i < m; ++i)
+      if (reg[i]) keys[nk++] = nums[i]->national;
+    if (nk) ix->containsMany(std::span<const uint64_t>(keys, nk), std::span<uint8_t>(hits, nk));
+    staged_index_ = nullptr;
+    size_t k = 0;
+    for (size_t i = 0; i < m; ++i) {
+      const bool hit = reg[i] && hits[k++];
+      // (A sink that swapped the registry mid-batch: R8 asks the new copy itself.)
+      registry_hint_ = reg[i] && data_.us_registry.get() == snap ? hit : -1;
+      decide(*batch[g + i].attempt, nums[i], batch[g + i].now, out[g + i]);  // reuses out's buffers
+    }
+    registry_hint_ = -1;
+  }
+}
+
+void PolicyEngine::decide(const DialAttempt& a, const std::optional<PolicyNumber>& num, TimePoint now, Decision& d) {
   bool uk = num && num->country == 44;
   const CampaignEntry& ce = entryFor(a, uk);
-  Decision d;
   evaluate(a, num ? &*num : nullptr, now, ce, true, d);
   if (d.verdict == Verdict::kDeny && d.route_to_mode) {
     // Would a human-initiated (live, not prerecorded) dial be allowed? Report that.
-    DialAttempt b = a;
+    DialAttempt& b = routed_attempt_;
+    b = a;  // assignment reuses the scratch's string capacity
     b.mode = *d.route_to_mode;
     b.prerecorded = false;
     Decision& r = routed_;
@@ -220,7 +289,6 @@ Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
     rec_.route_to_mode = d.route_to_mode;
   }
   if (sink_) sink_->record(rec_);
-  return d;
 }
 
 void PolicyEngine::evaluate(const DialAttempt& a, const PolicyNumber* num, TimePoint now, const CampaignEntry& ce,
@@ -257,6 +325,7 @@ void PolicyEngine::evaluate(const DialAttempt& a, const PolicyNumber* num, TimeP
     rec_.until.reset();
     rec_.route_to_mode.reset();
     d.authorization_id = rec_.id;
+    if (staged_index_) staged_index_->prefetchLevel(staged_key_, 1);
   }
   auto finish = [&]() {
     if (record) {
@@ -313,16 +382,19 @@ void PolicyEngine::evaluate(const DialAttempt& a, const PolicyNumber* num, TimeP
     }
     states_ = states;
     rec_.location_set = states;
+    if (staged_index_) staged_index_->prefetchLevel(staged_key_, 2);
     for (StateSet rest = states; rest; rest &= rest - 1) {
       const int i = std::countr_zero(rest);
       for (ZoneRef z : state_zones_[static_cast<size_t>(i)])
         if (std::find(zones_.begin(), zones_.end(), z) == zones_.end()) zones_.push_back(z);
     }
     if (zones_.empty()) return inputDeny("no time zone known for the callee's location", "R1");
+    if (staged_index_) staged_index_->prefetchLevel(staged_key_, 3);
   }
 
   EvalContext ctx{a, now, prof, data_, *num, states_, uk, state_zones_, zones_, a.consent, false, false,
                   isAutodialed(a.mode), isTelemarketing(a.purpose), denials_, windows_, now, {}, {}};
+  ctx.registry_hint = registry_hint_;
   const Plan& plan = planFor(uk, now);
   if (record) rec_.evaluated.insert(rec_.evaluated.end(), plan.evaluated.begin(), plan.evaluated.end());
   for (const Versioned* v : plan.run) v->rule->evaluate(ctx, *v->version);

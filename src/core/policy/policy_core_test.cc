@@ -358,6 +358,44 @@ TEST(Windows, R1_ZoneCacheOffsetAcrossDstTransitions) {
   EXPECT_EQ(cache.offsetMinutes(ny, T("2026-03-08T06:59:59.999Z")), -300);  // back again
 }
 
+// ZoneCache::local (the local day and minute at an instant, memoised per zone
+// for the last instant asked): equal to the tz database's offset arithmetic at
+// every instant near each 2026 DST edge, whether the memo, the cached span or a
+// fresh span answers — also when other instants (offsetMinutes) move the span
+// in between, and when the same instant is asked again after that.
+TEST(Windows, R1_ZoneCacheLocalMemoMatchesTzDatabaseAtDstEdges) {
+  auto expect = [](ZoneRef z, TimePoint t) {
+    int64_t lm = floorDiv(toEpochMillis(t), 60'000) + zoneOffsetAt(z, t).offset_minutes;
+    int64_t d = floorDiv(lm, 1440);
+    return std::pair<int64_t, int>(d, static_cast<int>(lm - d * 1440));
+  };
+  for (const char* name : {"America/New_York", "America/Phoenix", "Europe/London", "Australia/Lord_Howe"}) {
+    auto z = *findZone(name);
+    ZoneCache cache;
+    for (const char* edge : {"2026-03-08T07:00:00Z", "2026-11-01T06:00:00Z", "2026-03-29T01:00:00Z",
+                             "2026-10-25T01:00:00Z", "2026-04-04T15:00:00Z", "2026-10-03T15:30:00Z"}) {
+      TimePoint e = T(edge);
+      for (int m = -150; m <= 150; m += 3) {
+        TimePoint t = e + std::chrono::minutes(m) + std::chrono::seconds(m % 7);
+        auto want = expect(z, t);
+        auto a = cache.local(z, t);  // span or tz database
+        auto b = cache.local(z, t);  // memo
+        ASSERT_EQ(std::make_pair(a.days, a.minute), want) << name << " " << formatIsoUtc(t);
+        ASSERT_EQ(std::make_pair(b.days, b.minute), want) << name << " " << formatIsoUtc(t);
+        // Move the cached span to the other side of the edge, then ask t again (memo).
+        (void)cache.offsetMinutes(z, e - std::chrono::minutes(m) - std::chrono::hours(5));
+        auto c = cache.local(z, t);
+        ASSERT_EQ(std::make_pair(c.days, c.minute), want) << name << " " << formatIsoUtc(t);
+        // And the instant just before t (not the memo's): from the span or the database.
+        auto d = cache.local(z, t - std::chrono::milliseconds(1));
+        ASSERT_EQ(std::make_pair(d.days, d.minute), expect(z, t - std::chrono::milliseconds(1)))
+            << name << " " << formatIsoUtc(t);
+      }
+    }
+    EXPECT_GT(cache.hits(), 0u) << name;
+  }
+}
+
 // localToUtc through the cache: a skipped wall time maps to the end of the gap,
 // an ambiguous one (DST end) to the earlier instant, exactly as the tz database
 // says — also when the cache holds the span after the transition (where the

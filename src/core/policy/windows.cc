@@ -48,21 +48,54 @@ std::string formatDayWindow(DayWindow w) {
   return out;
 }
 
-const OffsetSpan& ZoneCache::spanAt(ZoneRef z, TimePoint t) {
+ZoneCache::Entry& ZoneCache::entryAt(ZoneRef z, TimePoint t) {
   for (auto& e : entries_) {
     if (e.zone == z) {
       if (t >= e.span.begin && t < e.span.end) {
         ++hits_;
-        return e.span;
+        return e;
       }
       ++misses_;
       e.span = zoneOffsetAt(z, t);
-      return e.span;
+      return e;
     }
   }
   ++misses_;
-  entries_.push_back({z, zoneOffsetAt(z, t)});
-  return entries_.back().span;
+  entries_.push_back(Entry{z, zoneOffsetAt(z, t)});
+  return entries_.back();
+}
+
+const OffsetSpan& ZoneCache::spanAt(ZoneRef z, TimePoint t) { return entryAt(z, t).span; }
+
+ZoneCache::Local ZoneCache::local(ZoneRef z, TimePoint t) {
+  for (auto& e : entries_) {
+    if (e.zone != z) continue;
+    // The memo is local(z, memo_t): a function of (zone, instant) only, so it stays
+    // true when the span is re-read for another instant.
+    if (e.memo && e.memo_t == t) {
+      ++hits_;
+      return e.memo_local;
+    }
+    if (t >= e.span.begin && t < e.span.end) {
+      ++hits_;
+    } else {
+      ++misses_;
+      e.span = zoneOffsetAt(z, t);
+    }
+    return remember(e, t);
+  }
+  ++misses_;
+  entries_.push_back(Entry{z, zoneOffsetAt(z, t)});
+  return remember(entries_.back(), t);
+}
+
+ZoneCache::Local ZoneCache::remember(Entry& e, TimePoint t) {
+  int64_t lm = floorDiv(toEpochMillis(t), 60'000) + e.span.offset_minutes;
+  int64_t d = floorDiv(lm, 1440);
+  e.memo = true;
+  e.memo_t = t;
+  e.memo_local = Local{d, static_cast<int>(lm - d * 1440)};
+  return e.memo_local;
 }
 
 int ZoneCache::offsetMinutes(ZoneRef z, TimePoint t) { return spanAt(z, t).offset_minutes; }
@@ -89,16 +122,8 @@ TimePoint ZoneCache::localToUtc(ZoneRef z, int64_t local_epoch_minutes) {
 
 namespace {
 constexpr int64_t kMsPerMin = 60'000;
-struct Local {
-  int64_t days;
-  int minute;
-};
-Local localOf(ZoneRef z, TimePoint t, ZoneCache& cache) {
-  int64_t utc_min = floorDiv(toEpochMillis(t), kMsPerMin);
-  int64_t lm = utc_min + cache.offsetMinutes(z, t);
-  int64_t d = floorDiv(lm, 1440);
-  return {d, static_cast<int>(lm - d * 1440)};
-}
+using Local = ZoneCache::Local;
+Local localOf(ZoneRef z, TimePoint t, ZoneCache& cache) { return cache.local(z, t); }
 }  // namespace
 
 bool allowedAt(const WindowConstraint& c, TimePoint t, ZoneCache& cache) {

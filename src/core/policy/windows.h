@@ -66,6 +66,13 @@ struct WindowConstraint {
 class ZoneCache {
  public:
   int offsetMinutes(ZoneRef z, TimePoint t);
+  // Local days since 1970-01-01 and minute of the day at t; remembers the last
+  // instant asked per zone (a decision asks the same instant for every window).
+  struct Local {
+    int64_t days;
+    int minute;
+  };
+  Local local(ZoneRef z, TimePoint t);
   // Same result as ::clearline::localToUtc(z, local_epoch_minutes), answered from a
   // cached span when the wall time lies well inside it (not within a day after
   // the span's start, where an ambiguous wall time could also map to the
@@ -81,7 +88,12 @@ class ZoneCache {
   struct Entry {
     ZoneRef zone;
     OffsetSpan span;
+    bool memo = false;  // memo_local is local(zone, memo_t)
+    TimePoint memo_t;
+    Local memo_local{0, 0};
   };
+  Entry& entryAt(ZoneRef z, TimePoint t);  // the zone's entry, its span covering t
+  Local remember(Entry& e, TimePoint t);    // local(e.zone, t) from e's span (covering t), memoised
   std::vector<Entry> entries_;
 };
 

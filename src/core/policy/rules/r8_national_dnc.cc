@@ -22,6 +22,7 @@ class R8 final : public Rule {
     ebr_ = r.boolean("honour_ebr", true);
     return r.finish();
   }
+  bool readsUsRegistry(PurposeClass p) const override { return purposes_.has(p); }
   void evaluate(EvalContext& ctx, const RuleVersion& self) const override {
     if (ctx.uk || !purposes_.has(ctx.attempt.purpose)) return;
     const auto& snap = ctx.data.us_registry;
@@ -43,7 +44,7 @@ class R8 final : public Rule {
         return;
       }
     }
-    if (snap->index.contains(ctx.number.national)) {
+    if (ctx.registry_hint >= 0 ? ctx.registry_hint == 1 : snap->index.contains(ctx.number.national)) {
       if (ebr_ && ctx.attempt.purpose == PurposeClass::kCommercial && ctx.attempt.ebr_expires_at &&
           *ctx.attempt.ebr_expires_at > ctx.now)
         return;  // established business relationship

@@ -75,6 +75,10 @@ struct EvalContext {
   TimePoint not_before;                // frequency caps / recycle (monotone)
   std::vector<const RuleVersion*> not_before_rules;
   std::string not_before_reason;
+  // The US registry's answer for this number, when the engine already looked it
+  // up (authorizeMany does, for the whole batch at once): 1 = listed, 0 = not
+  // listed, -1 = not looked up (R8 asks the index itself).
+  int registry_hint = -1;
 
   bool inState(int idx) const { return idx >= 0 && (states >> idx) & 1; }
   void deny(const RuleVersion* r, std::string reason, std::optional<DialMode> route = std::nullopt) {
@@ -102,6 +106,9 @@ class Rule {
   virtual int phase() const { return 1; }
   virtual Status configure(const Json& params) = 0;
   virtual void evaluate(EvalContext& ctx, const RuleVersion& self) const = 0;
+  // True if evaluate() looks the number up in the US national registry for this
+  // purpose (the engine then starts that look-up's memory reads early).
+  virtual bool readsUsRegistry(PurposeClass) const { return false; }
 };
 
 using RuleFactory = std::unique_ptr<Rule> (*)();
