@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -106,19 +107,29 @@ Result<std::unique_ptr<SipStack>> SipStack::create(const std::string& ip, uint16
   if (err) return Status::internal("sip_alloc failed");
   struct sa la;
   if (sa_set_str(&la, ip.c_str(), port)) return Status::invalidArgument("bad SIP listen address " + ip);
-  err = sip_transp_add(s->sip_, SIP_TRANSP_UDP, &la);
-  if (err) {
-    return Status::unavailable("cannot bind SIP UDP " + ip + ":" + std::to_string(port) + ": " +
-                               std::strerror(err));
-  }
-  struct sa bound;
-  sa_init(&bound, AF_INET);
-  if (sip_transp_laddr(s->sip_, &bound, SIP_TRANSP_UDP, nullptr) == 0) s->port_ = sa_port(&bound);
-  sa_set_port(&la, s->port_);
-  err = sip_transp_add(s->sip_, SIP_TRANSP_TCP, &la);
-  if (err) {
-    return Status::unavailable("cannot bind SIP TCP " + ip + ":" + std::to_string(s->port_) + ": " +
-                               std::strerror(err));
+  // UDP and TCP listen on one port number. With port 0 the kernel picks a
+  // free UDP port, and that number may be taken for TCP (any process's
+  // outgoing connection holds an ephemeral TCP port): then try another pick
+  // (a caller bot in a CI run failed so, "cannot bind SIP TCP …: Address
+  // already in use"). A port given explicitly is not changed.
+  for (int attempt = 1;; ++attempt) {
+    sa_set_port(&la, port);
+    err = sip_transp_add(s->sip_, SIP_TRANSP_UDP, &la);
+    if (err) {
+      return Status::unavailable("cannot bind SIP UDP " + ip + ":" + std::to_string(port) + ": " +
+                                 std::strerror(err));
+    }
+    struct sa bound;
+    sa_init(&bound, AF_INET);
+    if (sip_transp_laddr(s->sip_, &bound, SIP_TRANSP_UDP, nullptr) == 0) s->port_ = sa_port(&bound);
+    sa_set_port(&la, s->port_);
+    err = sip_transp_add(s->sip_, SIP_TRANSP_TCP, &la);
+    if (!err) break;
+    if (port != 0 || err != EADDRINUSE || attempt >= 32) {
+      return Status::unavailable("cannot bind SIP TCP " + ip + ":" + std::to_string(s->port_) + ": " +
+                                 std::strerror(err));
+    }
+    sip_transp_flush(s->sip_);  // drop the UDP transport and pick again
   }
   err = sipsess_listen(&s->sock_, s->sip_, 1024, &onSessConn, s.get());
   if (err) return Status::internal("sipsess_listen failed");
