@@ -31,6 +31,30 @@ sip_test_workdir() {
   DB="$D/clearline.db"
 }
 
+# stable_port: a port for a process the test restarts on the same port (the
+# dialer in kill_restart.sh, the carrier in tests/browser/run_trunk.sh). A port
+# from free_port is in the kernel's ephemeral range, so in the instant between
+# a kill and the restart any other process (another test's RTP or SIP sockets:
+# ctest runs several at once) may be given it, and the restarted process cannot
+# bind — CI run 14 failed so ("dialer run 4 exited before the kill"). This port
+# is below the ephemeral range (ip_local_port_range starts at 32768) and below
+# [rtp] rtp_port_min (20000), and free for UDP and TCP when chosen.
+stable_port() {
+  python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    p = random.randrange(10000, 19999)
+    try:
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            s = socket.socket(socket.AF_INET, kind); s.bind(("127.0.0.1", p)); s.close()
+        print(p); break
+    except OSError:
+        pass
+else:
+    raise SystemExit("no free port in 10000-19999")
+PY
+}
+
 setup_campaign() {
   local cl=$1 d=$2 n=$3 rec=$4 mode=${5:-predictive}
   cat > "$d/settings.json" <<JSON

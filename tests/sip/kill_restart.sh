@@ -14,28 +14,8 @@ cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; sl
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tail -n 5 "$W"/dialer*.log >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# The dialer is restarted on the same SIP port four times. A port from
-# free_port is in the kernel's ephemeral range, so in the instant between a
-# kill and the restart any other process (another test's RTP or SIP sockets,
-# ctest runs several at once) may be given it, and the restarted dialer cannot
-# bind: CI run 14 failed so ("dialer run 4 exited before the kill"). This port
-# is below the ephemeral range (ip_local_port_range starts at 32768) and below
-# [rtp] rtp_port_min (20000), and free for UDP and TCP when chosen.
-stable_port() {
-  python3 - <<'PY'
-import random, socket
-for _ in range(200):
-    p = random.randrange(10000, 19999)
-    try:
-        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-            s = socket.socket(socket.AF_INET, kind); s.bind(("127.0.0.1", p)); s.close()
-        print(p); break
-    except OSError:
-        pass
-else:
-    raise SystemExit("no free port in 10000-19999")
-PY
-}
+# The dialer is restarted on the same SIP port four times: stable_port
+# (campaign_setup.sh), not free_port.
 D="$W/data"; mkdir -p "$D"
 source "$(dirname "$0")/campaign_setup.sh"
 setup_campaign "$CL" "$D" 150 never
