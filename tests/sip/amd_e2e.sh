@@ -33,16 +33,21 @@ sox "$W/h.wav" -r 8000 -c 1 -b 16 "$W/human.wav" pad 0.2 4
 sox "$W/m.wav" -r 8000 -c 1 -b 16 "$W/greeting.wav" 2> /dev/null
 sox -n -r 8000 -c 1 -b 16 "$W/beep.wav" synth 0.5 sine 1000 vol 0.5
 sox "$W/greeting.wav" "$W/beep.wav" "$W/machine.wav" pad 0.1 2
+# start_peers TRUTH TAG: the carrier (writing TRUTH, log carrierTAG.log) and 3
+# caller bots (botTAGi.log); sets CARRIER and BOTS.
 # Machines would hang up after 20 s x 0.25 = 5 s; AMD decides within 1.7 s of answer.
-"$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 5 --time-scale 0.25 \
-  --p-human 0.5 --p-machine 0.5 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
-  --ring-min-ms 800 --ring-max-ms 2000 --talk-mean-ms 12000 --talk-min-ms 8000 --machine-ms 20000 \
-  --human-wav "$W/human.wav" --machine-wav "$W/machine.wav" > "$W/carrier.log" 2>&1 & CARRIER=$!; PIDS+=($CARRIER)
-BOTS=()
-for i in 1 2 3; do
-  "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start $i --password "pw$i" \
-    --talk-mean-ms 800 --wrap-ms 200 --seed $i > "$W/bot$i.log" 2>&1 & BOTS+=($!); PIDS+=($!)
-done
+start_peers() {
+  "$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$1" --seed 5 --time-scale 0.25 \
+    --p-human 0.5 --p-machine 0.5 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
+    --ring-min-ms 800 --ring-max-ms 2000 --talk-mean-ms 12000 --talk-min-ms 8000 --machine-ms 20000 \
+    --human-wav "$W/human.wav" --machine-wav "$W/machine.wav" > "$W/carrier$2.log" 2>&1 & CARRIER=$!; PIDS+=($CARRIER)
+  BOTS=()
+  for i in 1 2 3; do
+    "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start $i --password "pw$i" \
+      --talk-mean-ms 800 --wrap-ms 200 --seed $i > "$W/bot$2$i.log" 2>&1 & BOTS+=($!); PIDS+=($!)
+  done
+}
+start_peers "$W/truth.jsonl" ""
 [[ $("$CL" campaign show "$CAMPAIGN_ID" --data-dir "$D" --json | jq -r .amd) == default ]] || fail "a campaign's amd is not 'default' by default"
 "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
   --sip-listen 127.0.0.1:$SP --pacer progressive --amd --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
@@ -111,15 +116,7 @@ org=$(q "SELECT org_id FROM campaigns WHERE id=$B")
 # The bots of the last run are gone: their stored registrations would be called first.
 sqlite3 "$DB" "DELETE FROM sip_registrations"
 T2="$W/truth2.jsonl"
-"$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$T2" --seed 5 --time-scale 0.25 \
-  --p-human 0.5 --p-machine 0.5 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \
-  --ring-min-ms 800 --ring-max-ms 2000 --talk-mean-ms 12000 --talk-min-ms 8000 --machine-ms 20000 \
-  --human-wav "$W/human.wav" --machine-wav "$W/machine.wav" > "$W/carrier2.log" 2>&1 & CARRIER=$!; PIDS+=($CARRIER)
-BOTS=()
-for i in 1 2 3; do
-  "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start $i --password "pw$i" \
-    --talk-mean-ms 800 --wrap-ms 200 --seed $i > "$W/bot2-$i.log" 2>&1 & BOTS+=($!); PIDS+=($!)
-done
+start_peers "$T2" 2-
 "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
   --sip-listen 127.0.0.1:$SP --pacer progressive --amd --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
   > "$W/summary2.json" 2> "$W/dialer2.log" || fail "dialer (campaign $B) failed"
