@@ -303,6 +303,15 @@ class Carrier {
     c.t_answer = steadyMillis();
     c.audio = c.outcome == "human" ? &human_ : &machine_;
     c.audio_pos = 0;
+    // The talk time starts when our 200 is ACKed (onEstab), not when it is sent:
+    // a callee who hung up before the ACK arrived would leave a call the dialer
+    // saw answered (it got the 200) but the ground truth calls not established,
+    // which is what a loaded machine did to sip_e2e_campaign (CI run 19). A 200
+    // never ACKed ends by libre's timeout (onClose).
+  }
+
+  void startTalk(Call& c) {
+    if (c.finished || !c.answered) return;
     Call* cp = &c;
     c.timers.push_back(loop_.addTimer(Millis(static_cast<int64_t>(c.talk_ms)), [this, cp] {
       finish(*cp, "callee", true);  // callee hangs up: BYE
@@ -316,7 +325,11 @@ class Carrier {
     finish(c, "callee", true);
   }
 
-  static void onEstab(const struct sip_msg*, void* arg) { static_cast<Call*>(arg)->established = true; }
+  static void onEstab(const struct sip_msg*, void* arg) {
+    auto* c = static_cast<Call*>(arg);
+    c->established = true;
+    g_self->startTalk(*c);
+  }
 
   static void onClose(int, const struct sip_msg*, void* arg) {
     auto* c = static_cast<Call*>(arg);
