@@ -132,28 +132,41 @@ Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double
     return tr;
   }
   auto [lo, hi] = probe->knobRange();
-  auto eval = [&](double k) -> Result<double> {
+  struct Eval {
+    double abandonment = 0, talk_utilisation = 0;
+  };
+  auto eval = [&](double k) -> Result<Eval> {
     ASSIGN_OR_RETURN(PacerRuns pr, runSeeds(sc, pacer, k, first_seed, n_seeds, {}, target_pct, threads));
     tr.runs += n_seeds;
-    return pr.of("abandonment").mean;
+    return Eval{pr.of("abandonment").mean, pr.of("talk_utilisation").mean};
   };
   // The least aggressive end must meet the target; otherwise it is the answer.
-  ASSIGN_OR_RETURN(double a_lo, eval(lo));
+  ASSIGN_OR_RETURN(Eval e_lo, eval(lo));
   if (progress) progress(1, iterations + 1);
   tr.knob = lo;
-  tr.achieved_pct = a_lo;
-  if (a_lo > target_pct) return tr;
+  tr.achieved_pct = e_lo.abandonment;
+  if (e_lo.abandonment > target_pct) return tr;
+  // Of the knobs the bisection tries that meet the target, the one with the
+  // best talk-utilisation wins (ties: the later one). For a pacer whose
+  // abandonment rises with its knob that is the last feasible one, as plain
+  // bisection gives; a pacer that holds its own abandonment under the target
+  // whatever the knob (ours: the budget rule) would otherwise be tuned to the
+  // most aggressive end of its range, which spends the budget in bursts.
+  double best_util = e_lo.talk_utilisation;
   // A knob whose range spans orders of magnitude (a probability threshold, a
   // planning α) is bisected geometrically, so that a few steps reach its small
   // values; other knobs arithmetically.
   const bool geometric = lo > 0 && hi / lo >= 100;
   for (int i = 0; i < iterations; ++i) {
     double mid = geometric ? std::sqrt(lo * hi) : 0.5 * (lo + hi);
-    ASSIGN_OR_RETURN(double a, eval(mid));
-    if (a <= target_pct) {
+    ASSIGN_OR_RETURN(Eval e, eval(mid));
+    if (e.abandonment <= target_pct) {
       lo = mid;
-      tr.knob = mid;
-      tr.achieved_pct = a;
+      if (e.talk_utilisation >= best_util) {
+        best_util = e.talk_utilisation;
+        tr.knob = mid;
+        tr.achieved_pct = e.abandonment;
+      }
     } else {
       hi = mid;
     }

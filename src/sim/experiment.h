@@ -58,8 +58,9 @@ struct TuneResult {
   int runs = 0;
 };
 // Bisection on the pacer's knob so that mean realised abandonment on the
-// tuning seeds meets target_pct from below (the most aggressive knob not
-// exceeding it). Pacers without a knob return their default. A range with
+// tuning seeds meets target_pct from below; of the knobs tried that meet it,
+// the one with the best mean talk-utilisation (for a knob whose abandonment
+// rises monotonically: the most aggressive knob not exceeding the target). Pacers without a knob return their default. A range with
 // lo > 0 and hi/lo ≥ 100 is bisected geometrically (midpoint √(lo·hi)).
 Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double target_pct,
                             uint64_t first_seed, int n_seeds, int iterations,

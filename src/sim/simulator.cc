@@ -957,6 +957,7 @@ Result<std::unique_ptr<core::Pacer>> makeScenarioPacer(const std::string& name, 
   s.grace_s = sc.grace_s;
   s.markov = sc.markov;
   s.measured = true;  // the scenario's true figures
+  s.amd_false_positive = sc.amd ? sc.amd_fp : 0.0;
   return core::makePacer(name, s);
 }
 

@@ -11,6 +11,22 @@ constexpr double kForgetHandle = 800;
 constexpr int kExactTerms = 120;
 // Outcomes of its own dials the pacer needs before it dials beyond one line per free caller.
 constexpr int64_t kColdStartDials = 30;
+// Live answers in a legal window before its rate steers θ (the budget rule
+// binds from the first dial).
+constexpr int64_t kBudgetEvidence = 30;
+// Guard of the budget rule: abandons always held back, the odds (in standard
+// deviations) covered for the AMD false positives nobody sees, and the lives a
+// young window is credited with.
+constexpr double kGuardBase = 1.0;
+constexpr double kGuardZ = 1.0;
+constexpr double kBorrowLives = 60;
+// Budget rule: θ ≤ kSpentTheta · e^(kBudgetSlope · abandons left after the guard).
+constexpr double kSpentTheta = 0.001;
+constexpr double kBudgetSlope = 1.5;
+// Smooth brake: θ × exp(gain · (aim − rate)/aim), clamped to [floor, 2].
+constexpr double kBrakeGain = 2.0;
+constexpr double kBrakeFloor = 0.25;
+constexpr double kBrakeCeiling = 2.0;
 
 double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 }  // namespace
@@ -180,6 +196,47 @@ double ClearlinePacer::abandonProbability(int h) const {
   return p;
 }
 
+ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) const {
+  BudgetView v;
+  const AbandonmentBudget& b = in.budget;
+  const double c = in.cap_pct / 100.0;
+  const double f = in.amd ? std::clamp(s_.amd_false_positive, 0.0, 0.5) : 0.0;
+  bool have = false;
+  auto consider = [&](int64_t answered, int64_t abandoned, bool young_counts) {
+    const double fp = f / (1.0 - f) * static_cast<double>(answered);
+    const double lives = static_cast<double>(answered) + fp;
+    const double abandons = static_cast<double>(abandoned) + fp;
+    // Smooth brake: the window with the higher rate, once it has evidence.
+    if (answered >= kBudgetEvidence) {
+      const double rate = 100.0 * abandons / lives;
+      if (rate > v.rate_pct || v.rate_lives < kBudgetEvidence) {
+        v.rate_pct = rate;
+        v.rate_lives = answered;
+      }
+    }
+    // Hard rule: the window with the least slack (abandons the cap still allows
+    // at the lives so far), less a guard for what is estimated, not seen: the
+    // false positives (their count's spread, √fp, shrinks relative to the lives
+    // as they accumulate) and the drift of future ones (a run of the next lives
+    // at rate f can take the slack down by at most z²·f / 4(c − f) at odds z),
+    // plus one abandon always held back. A window with few lives is credited
+    // kBorrowLives of them (about one abandon at a 3 % cap): its first dials may
+    // risk what the lives to come will dilute.
+    const double guard = kGuardBase + kGuardZ * std::sqrt(fp) +
+                         (f > 0 ? kGuardZ * kGuardZ * f / (4.0 * std::max(c - f, 0.002)) : 0.0);
+    // The 24-hour window counts once it has evidence: a day that has just begun
+    // does not throttle a campaign whose 30 days have room (the UK's calendar
+    // day fills within the first hour of a shift).
+    if (!young_counts && answered < kBudgetEvidence) return;
+    const double left = c * std::max(lives, kBorrowLives) - abandons - guard;
+    if (!have || left < v.left) v.left = left;
+    have = true;
+  };
+  consider(b.answered_30d, b.abandoned_30d, true);
+  consider(b.answered_24h, b.abandoned_24h, false);
+  return v;
+}
+
 PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   PacerDecision out;
   if (in.history) learn(*in.history);
@@ -187,27 +244,28 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   CallerCounts cc = countCallers(in.callers);
   if (cc.active() <= 0) return out;
 
-  // Budget: shrink θ as the realised rate in the legal window nears the target.
-  const AbandonmentBudget& b = in.budget;
-  double aim = std::min(in.target_pct, 0.9 * in.cap_pct);
-  double rate = 0;
-  int64_t answered = 0;
-  if (b.answered_30d >= 30) {
-    rate = b.rate_30d;
-    answered = b.answered_30d;
-  }
-  if (b.answered_24h >= 30 && b.rate_24h > rate) {
-    rate = b.rate_24h;
-    answered = b.answered_24h;
-  }
+  // Budget over the legal windows, counted as the law counts them: the ledger's
+  // live answers and abandons plus the AMD false positives it cannot see (a
+  // share f of humans, each a live answer and an abandon; f/(1 − f) of every
+  // human the runtime saw).
+  const BudgetView bv = budgetView(in);
+  // Smooth brake: θ follows the realised rate against the aim — the target, and
+  // with few callers (whose abandons come in lumps) at most cap · (1 − 1/N).
   double theta = theta_;
-  if (answered < 30) {
+  if (bv.rate_lives < kBudgetEvidence) {
     theta *= 0.5;  // cold start: little evidence yet
   } else {
-    double m = std::exp(2.0 * (aim - rate) / std::max(aim, 0.1));
-    theta *= std::clamp(m, 0.25, 2.0);
-    if (rate >= 0.95 * in.cap_pct) theta *= 0.1;
+    const double aim = std::min(in.target_pct, in.cap_pct * (1.0 - 1.0 / std::max(2, cc.active())));
+    double m = std::exp(kBrakeGain * (aim - bv.rate_pct) / std::max(aim, 0.1));
+    theta *= std::clamp(m, kBrakeFloor, kBrakeCeiling);
+    if (bv.rate_pct >= 0.95 * in.cap_pct) theta *= 0.1;
   }
+  // Budget rule: however generous the knob, θ may not exceed what the
+  // stricter window's budget left (after the guard) affords —
+  // kSpentTheta · e^(kBudgetSlope · left): the most cautious predictive dialing
+  // when the budget is spent, no limit a few abandons away from it. Smooth, so
+  // that it throttles instead of switching between bursts and progressive.
+  theta = std::min(theta, kSpentTheta * std::exp(kBudgetSlope * std::max(bv.left, -10.0)));
 
   int cap = 5 * cc.active() + 10;
   if (in.line_cap > 0) cap = std::min(cap, in.line_cap - in.lines_in_use);
@@ -255,17 +313,20 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
     for (int i = 0; i < in.screening; ++i) addTerm(d, human_share, -1);
   }
 
+  const int progressive = std::max(0, cc.ready - flight - in.screening - in.answered_waiting);
   int n = 0;
   while (n < cap) {
     double pab = 0;
     for (int h = 0; h < kHorizons; ++h) pab += abandonProbability(h);
     pab /= kHorizons;
     if (pab > theta) break;
-    ++n;
     for (int h = 0; h < kHorizons; ++h)
       addTerm(dist_[static_cast<size_t>(h)], liveWithin(0.0, horizon_[static_cast<size_t>(h)]), -1);
+    ++n;
   }
-  out.dial = n;
+  // Never fewer than one line per ready caller that nothing claims yet: those
+  // dials put no callee at risk (however small θ has become).
+  out.dial = std::max(n, std::min(progressive, std::max(cap, 0)));
   return out;
 }
 

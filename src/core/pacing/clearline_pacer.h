@@ -9,9 +9,12 @@
 //    turning into a routable answer within the horizon given how long it has
 //    already rung (a 20 s-old dial is mostly a no-answer);
 //  - the grace actually left after AMD;
-//  - the remaining abandonment budget over the legal window: θ shrinks as the
-//    realised rate nears the target and collapses near the cap; cold starts
-//    are cautious;
+//  - the remaining abandonment budget over the legal window, counted as the
+//    law counts it (AMD false positives estimated in): θ shrinks as the
+//    realised rate nears the target, and it may not exceed
+//    0.001 · e^(1.5 · left), left being the abandons the stricter window still
+//    allows after a guard: near the cap the most cautious predictive dialing,
+//    with the budget spent effectively progressive (never less);
 //  - cold-start caution: with default planning figures (not measured ones,
 //    PacerSettings::measured) it dials progressively until it has seen
 //    kColdStartDials outcomes of its own dials (a list whose contact rate is
@@ -59,6 +62,13 @@ class ClearlinePacer final : public Pacer {
   double talkCdf(double t) const;
   double wrapCdf(double t) const;
   double abandonProbability(int h) const;  // for the next marginal dial, horizon h
+  // The legal windows as the pacer reads them (AMD false positives estimated in).
+  struct BudgetView {
+    double rate_pct = 0;       // realised rate of the window with the higher rate (≥ kBudgetEvidence lives)
+    int64_t rate_lives = 0;    // its live answers as the ledger saw them
+    double left = 0;           // abandons the stricter window still allows, after the guard
+  };
+  BudgetView budgetView(const PacerInput& in) const;
 
   double theta_;
   PacerSettings s_;

@@ -49,6 +49,9 @@ std::unique_ptr<PacingHistory> warmHistory() {
 std::unique_ptr<Pacer> ours() {
   PacerSettings s;
   s.knob = 0.05;
+  // These tests are about screening and the cold start: an AMD that makes no
+  // false positives keeps the budget (1 % of 1,000) out of the way.
+  s.amd_false_positive = 0.0;
   auto p = makePacer("clearline", s);
   EXPECT_TRUE(p.isOk());
   return std::move(*p);
@@ -125,10 +128,95 @@ TEST(ClearlinePacerTest, ColdStartDialsProgressivelyUntilItHasItsOwnEvidence) {
   PacerSettings s;
   s.knob = 0.05;
   s.measured = true;
+  s.amd_false_positive = 0.0;
   auto m = makePacer("clearline", s);
   ASSERT_TRUE(m.isOk());
   Floor cold;
   EXPECT_GT((*m)->decide(cold.in).dial, 2);
+}
+
+// The budget rule (docs/pacing.md): θ may not exceed 0.001 · e^(1.5 · left),
+// where left is what the stricter legal window's budget allows after the guard
+// (AMD false positives estimated in). With the budget spent our pacer dials no
+// more than progressive; with ample room the decision is the θ rule's alone.
+PacerInput withBudget(PacerInput in, int64_t answered, int64_t abandoned) {
+  in.budget = AbandonmentBudget{};
+  in.budget.answered_30d = in.budget.answered_24h = answered;
+  in.budget.abandoned_30d = in.budget.abandoned_24h = abandoned;
+  in.budget.rate_30d = in.budget.rate_24h =
+      answered ? 100.0 * static_cast<double>(abandoned) / static_cast<double>(answered) : 0.0;
+  return in;
+}
+
+std::unique_ptr<Pacer> measured(double knob, double amd_false_positive = 0.02) {
+  PacerSettings s;
+  s.knob = knob;
+  s.measured = true;
+  s.amd_false_positive = amd_false_positive;
+  auto p = makePacer("clearline", s);
+  EXPECT_TRUE(p.isOk());
+  return std::move(*p);
+}
+
+TEST(ClearlinePacerBudgetTest, SpentBudgetDialsNoMoreThanProgressive) {
+  Floor f;  // 4 ready, 6 on calls, 2 dials ringing: progressive dials 2
+  f.in.amd = false;
+  auto warm = warmHistory();
+  f.in.history = warm.get();
+  auto p = measured(0.3);
+  EXPECT_GT(p->decide(withBudget(f.in, 100000, 0)).dial, 2);
+  // Over the cap (45 of 1,000): one line per unclaimed ready caller, no more.
+  EXPECT_EQ(p->decide(withBudget(f.in, 1000, 45)).dial, 2);
+  // The stricter window rules: the 30 days have room, today is over the cap.
+  PacerInput today = withBudget(f.in, 100000, 0);
+  today.budget.answered_24h = 200;
+  today.budget.abandoned_24h = 12;
+  today.budget.rate_24h = 6.0;
+  EXPECT_EQ(p->decide(today).dial, 2);
+  // With every ready caller claimed it dials nothing.
+  f.in.screening = 2;
+  EXPECT_EQ(p->decide(withBudget(f.in, 1000, 45)).dial, 0);
+}
+
+TEST(ClearlinePacerBudgetTest, AmpleBudgetDialsAsBeforeAndTheEdgeAsTheMostCautiousKnob) {
+  Floor f;
+  f.in.amd = false;
+  auto warm = warmHistory();
+  f.in.history = warm.get();
+  auto p = measured(0.3);
+  // Far from the cap the brake is at its limit either way and the budget rule
+  // does not bind: the same decision for 1,000 or 100,000 clean answers.
+  const int ample = p->decide(withBudget(f.in, 100000, 0)).dial;
+  EXPECT_EQ(p->decide(withBudget(f.in, 1000, 0)).dial, ample);
+  // 29 of 1,000: the one abandon left is the guard's. However generous its
+  // knob, the pacer dials no more than the most cautious knob with ample room.
+  const int edge = p->decide(withBudget(f.in, 1000, 29)).dial;
+  const int cautious = measured(0.001)->decide(withBudget(f.in, 100000, 0)).dial;
+  EXPECT_GE(edge, 2);
+  EXPECT_LE(edge, cautious);
+  EXPECT_LT(cautious, ample);
+  // A window with no answers yet is credited 60 lives (1.8 abandons, 0.8 after
+  // the guard): cautious, not stopped.
+  const int fresh = p->decide(withBudget(f.in, 0, 0)).dial;
+  EXPECT_GE(fresh, 2);
+  EXPECT_LE(fresh, ample);
+}
+
+TEST(ClearlinePacerBudgetTest, AmdFalsePositivesTheLedgerCannotSeeSpendTheBudget) {
+  Floor f;
+  auto warm = warmHistory();
+  f.in.history = warm.get();
+  auto p = measured(0.3);
+  // 1 % abandoned as the ledger sees it; with AMD's 2 % false positives the law
+  // counts about 3 %: the budget is spent.
+  PacerInput in = withBudget(f.in, 1000, 10);
+  in.amd = true;
+  EXPECT_EQ(p->decide(in).dial, 2);
+  in.amd = false;  // no AMD, no hidden abandons: 19 left after the guard
+  EXPECT_GT(p->decide(in).dial, 2);
+  // A pacer told AMD makes no false positives reads the same window as open.
+  in.amd = true;
+  EXPECT_GT(measured(0.3, 0.0)->decide(in).dial, 2);
 }
 
 }  // namespace

@@ -31,6 +31,13 @@ struct PacerSettings {
   // history), not defaults: adaptive pacers may trust them from the first dial.
   // Our pacer dials progressively until it has evidence of its own otherwise.
   bool measured = false;
+  // Share of humans that answering-machine detection hangs up on as machines
+  // (its false positives). The law counts them as abandoned, but no runtime can
+  // see them, so the ledger does not hold them: our pacer adds this estimate to
+  // the legal window's lives and abandons when AMD is on. The simulator passes
+  // the scenario's true rate; the daemon assumes 2 % (vendors claim 1–5 %,
+  // ../shared/research/pacing.md §6).
+  double amd_false_positive = 0.02;
 };
 
 struct PacerInfo {
