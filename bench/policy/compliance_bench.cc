@@ -226,6 +226,21 @@ static void decisionBench(const std::string& mode) {
     double c1 = cpuNow();
     row("authorize, one at a time", c0, c1, t0, t1, counts);
   }
+  if (one) {
+    // One authorizeInto() per attempt into one reused Decision: what the campaign
+    // runtime does for every lead it would dial.
+    uint64_t counts[3] = {0, 0, 0};
+    core::Decision d;
+    auto t0 = SteadyClock::now();
+    double c0 = cpuNow();
+    for (size_t i = 0; i < N; ++i) {
+      engine.authorizeInto(attempts[i & 4095], now_of(i), d);
+      counts[static_cast<int>(d.verdict)]++;
+    }
+    auto t1 = SteadyClock::now();
+    double c1 = cpuNow();
+    row("authorizeInto a reused Decision, one at a time (the runtime's path)", c0, c1, t0, t1, counts);
+  }
   if (many) {
     // The same attempts and instants through authorizeMany, 16 at a time (a lead screen of 16 candidates).
     constexpr size_t kBatch = 16;

@@ -96,24 +96,31 @@ class PolicyAuthorizer final : public core::DialAuthorizer {
   int64_t allowed = 0, denied = 0, deferred = 0, unrecorded = 0;
 
   core::Decision authorize(const core::DialAttempt& a, TimePoint now) override {
-    core::DialAttempt b = a;
-    if (policy->geocoder) b.candidate_states = policy->geocoder->statesFor(a.e164);
+    core::Decision d;
+    authorizeInto(a, now, d);
+    return d;
+  }
+  void authorizeInto(const core::DialAttempt& a, TimePoint now, core::Decision& d) override {
+    attempt_ = a;  // reuses the scratch's string capacity
+    if (policy->geocoder) attempt_.candidate_states = policy->geocoder->statesFor(a.e164);
     sink.last = Status::ok();
-    core::Decision d = policy->engine->authorize(b, now);
+    policy->engine->authorizeInto(attempt_, now, d);
     if (!sink.last.isOk()) {
       unrecorded++;
       spdlog::error("dialer: authorization record {} not stored: {}", d.authorization_id, sink.last.toString());
-      core::Decision f;
-      f.verdict = core::Verdict::kDefer;
-      f.rules = {"P0"};
-      f.reason = "the authorization record could not be stored; not dialed (fail-closed)";
-      f.until = now + Millis(60000);
-      return f;
+      d = core::Decision{};
+      d.verdict = core::Verdict::kDefer;
+      d.rules = {"P0"};
+      d.reason = "the authorization record could not be stored; not dialed (fail-closed)";
+      d.until = now + Millis(60000);
+      return;
     }
     (d.verdict == core::Verdict::kAllow ? allowed : d.verdict == core::Verdict::kDefer ? deferred : denied)++;
-    return d;
   }
   void noteDial(const core::CompletedDial& o) override { policy->engine->noteDial(o); }
+
+ private:
+  core::DialAttempt attempt_;  // the attempt with the geocoder's candidate states
 };
 
 std::string digitDisposition(char d) {

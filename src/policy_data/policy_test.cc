@@ -630,7 +630,7 @@ struct RecordingSink final : cp::AuthorizationSink {
   void record(const cp::AuthorizationRecord& r) override { records.push_back(r); }
 };
 
-TEST(PolicyEngineBatch, AuthorizeManyEqualsOneByOneOnGeneratedMixWithDstEdges) {
+TEST(PolicyEngineBatch, AuthorizeManyAndAuthorizeIntoEqualOneByOneOnGeneratedMixWithDstEdges) {
   std::mt19937_64 rng(20261129);
   const TimePoint base = T("2026-03-01T00:00:00Z");
   const std::vector<const char*> edges = {"2026-03-08T07:00:00Z", "2026-11-01T06:00:00Z", "2026-03-29T01:00:00Z",
@@ -769,6 +769,21 @@ TEST(PolicyEngineBatch, AuthorizeManyEqualsOneByOneOnGeneratedMixWithDstEdges) {
     ASSERT_EQ(g.location_set, w.location_set) << i;
     ASSERT_EQ(g.registry_snapshot, w.registry_snapshot) << i;
     ASSERT_EQ(g.evaluated, w.evaluated) << i;
+  }
+  // authorizeInto one reused Decision (the runtime's path): every field is
+  // overwritten, so a long reason or a routed mode never leaks into the next one.
+  Fixture into;
+  setUp(into, reg);
+  core::Decision scratch;
+  for (size_t i = 0; i < n; ++i) {
+    into.engine->authorizeInto(attempts[i], nows[i], scratch);
+    const auto& w = want[i];
+    ASSERT_EQ(scratch.verdict, w.verdict) << i;
+    ASSERT_EQ(scratch.rules, w.rules) << i;
+    ASSERT_EQ(scratch.reason, w.reason) << i;
+    ASSERT_EQ(scratch.until, w.until) << i;
+    ASSERT_EQ(scratch.route_to_mode, w.route_to_mode) << i;
+    ASSERT_EQ(scratch.authorization_id, w.authorization_id) << i;
   }
   // The mix really covers what it claims.
   EXPECT_GT(verdicts[0], 100);

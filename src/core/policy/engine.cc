@@ -184,6 +184,12 @@ bool PolicyEngine::readsRegistry(const DialAttempt& a, const PolicyNumber& num, 
 }
 
 Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
+  Decision d;
+  authorizeInto(a, now, d);
+  return d;
+}
+
+void PolicyEngine::authorizeInto(const DialAttempt& a, TimePoint now, Decision& d) {
   auto num = parsePolicyNumber(a.e164);
   staged_index_ = nullptr;
   registry_hint_ = -1;
@@ -197,9 +203,7 @@ Decision PolicyEngine::authorize(const DialAttempt& a, TimePoint now) {
       staged_index_->prefetch(staged_key_);
     }
   }
-  Decision d;
   decide(a, num, now, d);
-  return d;
 }
 
 void PolicyEngine::authorizeMany(std::span<const TimedAttempt> batch, std::span<Decision> out) {

@@ -84,6 +84,8 @@ class PolicyEngine final : public DialAuthorizer {
   void setSink(AuthorizationSink* sink) { sink_ = sink; }
 
   Decision authorize(const DialAttempt& attempt, TimePoint now) override;
+  // authorize() into `out`, overwriting every field and keeping its buffers.
+  void authorizeInto(const DialAttempt& attempt, TimePoint now, Decision& out) override;
   // The same decisions as authorize(*batch[i].attempt, batch[i].now) for i = 0, 1, …
   // in that order (same records to the sink, same ids), into out[i] (out.size() ≥
   // batch.size()). Faster for several attempts: the memory reads of a group of

@@ -76,6 +76,12 @@ class DialAuthorizer {
  public:
   virtual ~DialAuthorizer() = default;
   virtual Decision authorize(const DialAttempt& attempt, TimePoint now) = 0;
+  // The same decision written into `out`, which keeps its buffers' capacity from
+  // one call to the next (the runtime's per-lead path reuses one Decision). The
+  // default assigns authorize()'s result; the policy engine decides in place.
+  virtual void authorizeInto(const DialAttempt& attempt, TimePoint now, Decision& out) {
+    out = authorize(attempt, now);
+  }
   // Optional feedback for caps and repeat rules; the default ignores it.
   virtual void noteDial(const CompletedDial& /*outcome*/) {}
 };

@@ -884,7 +884,8 @@ bool CampaignRuntime::dialOne(TimePoint now) {
     attempt_.state = lead->state;
     attempt_.zip = lead->zip;
     attempt_.mode = dialMode(now);
-    Decision d = ports_.authorizer->authorize(attempt_, now);
+    Decision& d = decision_;
+    ports_.authorizer->authorizeInto(attempt_, now, d);
     bool can_fall_back = d.route_to_mode && *d.route_to_mode == DialMode::kProgressive &&
                          attempt_.mode == DialMode::kPredictive;
     if (d.verdict == Verdict::kDeny && can_fall_back) {
@@ -1136,7 +1137,8 @@ Result<CallId> CampaignRuntime::dialForCaller(const std::string& ref, ContactId 
   attempt_.state = l.state;
   attempt_.zip = l.zip;
   attempt_.mode = k.offer->mode;
-  Decision d = ports_.authorizer->authorize(attempt_, now);
+  Decision& d = decision_;
+  ports_.authorizer->authorizeInto(attempt_, now, d);
   if (d.verdict != Verdict::kAllow) {
     locks_->unlock(e164);
     counters_.manual_refused++;

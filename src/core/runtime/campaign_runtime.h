@@ -329,6 +329,7 @@ class CampaignRuntime final : public TelephonyListener {
   LeadQueue queue_;
   std::vector<RoutedLead> routed_;
   DialAttempt attempt_;  // template reused for every authorization
+  Decision decision_;    // reused for every authorization (authorizeInto keeps its buffers)
 
   std::vector<Call> calls_;
   std::vector<int> free_calls_;
