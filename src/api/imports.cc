@@ -30,6 +30,13 @@ class AnnouncingStore final : public core::ContactStore {
     return inner_.phoneInScope(r, s, e164);
   }
   Status addContact(const core::ImportRecord& r, core::Contact& c) override { return inner_.addContact(r, c); }
+  Status phonesInScope(const core::ImportRecord& r, core::DedupeScope s, const std::vector<std::string_view>& e164s,
+                       std::vector<char>& found) override {
+    return inner_.phonesInScope(r, s, e164s, found);
+  }
+  Status addContacts(const core::ImportRecord& r, const std::vector<core::Contact*>& cs) override {
+    return inner_.addContacts(r, cs);
+  }
   Status saveProgress(const core::ImportRecord& r, const core::Actor& a) override { return inner_.saveProgress(r, a); }
   Status finishImport(core::ImportRecord& r, core::ImportState s, const std::string& e, const core::Actor& a) override {
     return inner_.finishImport(r, s, e, a);

@@ -83,10 +83,18 @@ class HashingSource final : public ByteSource {
   Sha256 sha_;
 };
 
-std::string trim(std::string_view s) {
+std::string_view trimView(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
+  return s;
+}
+
+std::string trim(std::string_view s) { return std::string(trimView(s)); }
+
+// dst = trim(s), reusing dst's buffer.
+void assignTrimmed(std::string& dst, std::string_view s) {
+  s = trimView(s);
+  dst.assign(s.data(), s.size());
 }
 
 std::string lower(std::string s) {
@@ -170,6 +178,17 @@ class Run {
  private:
   Status prepare();             // everything before the import row exists
   Status openRejects();
+  // A record that passes the checks is staged (its numbers normalised, not
+  // yet deduplicated); a batch's staged rows are resolved and stored together
+  // by flushStaged(), inside the batch's transaction.
+  struct Staged {
+    core::Contact contact;      // contact.phones: the row's distinct valid numbers, in column order
+    std::vector<int> repeats;   // per repeated number in the row: the index of its first copy
+    std::vector<char> keep;     // per number: not in scope and first in the batch
+    int64_t invalid = 0;        // invalid extra numbers (kept as custom fields)
+  };
+  Staged& stage();
+  Status flushStaged();
   Status processRecord(const CsvRecord& rec);
   void reject(const CsvRecord& rec, const std::string& column, const std::string& reason);
   Status flushRejects();
@@ -199,8 +218,19 @@ class Run {
   std::string rejects_buf_;
   ImportOutcome out_;
   // Per-record scratch, reused.
-  core::Contact contact_;
   PhoneResult pr_;
+  // The open batch's staged rows (staged_[0, n_staged_)), kept from batch to
+  // batch so their strings' buffers are reused; bounded by batch_rows.
+  std::vector<Staged> staged_;
+  size_t n_staged_ = 0;
+  struct Candidate {
+    std::string_view e164;
+    uint32_t row, idx;
+  };
+  std::vector<Candidate> candidates_;
+  std::vector<std::string_view> numbers_;
+  std::vector<char> found_;
+  std::vector<core::Contact*> to_add_;
   std::vector<std::pair<int, std::string>> invalid_;  // column, reason
 };
 
@@ -404,8 +434,8 @@ Status Run::processRecord(const CsvRecord& rec) {
       return Status::ok();
     }
   }
-  core::Contact& c = contact_;
-  c = core::Contact{};
+  Staged& staged = stage();
+  core::Contact& c = staged.contact;
   c.source_line = rec.line;
   std::string line_type_value, consent_value, consent_at_value, consent_source, country_code;
   int line_type_col = -1, consent_col = -1, consent_at_col = -1;
@@ -419,14 +449,14 @@ Status Run::processRecord(const CsvRecord& rec) {
         if (!v.empty()) c.custom[m.header] = std::move(v);
         break;
       }
-      case Field::kExternalId: c.external_id = trim(raw); break;
-      case Field::kFirstName: c.first_name = trim(raw); break;
-      case Field::kLastName: c.last_name = trim(raw); break;
-      case Field::kAddress: c.address = trim(raw); break;
-      case Field::kCity: c.city = trim(raw); break;
-      case Field::kState: c.state = trim(raw); break;
-      case Field::kZip: c.zip = trim(raw); break;
-      case Field::kTimezone: c.timezone = trim(raw); break;
+      case Field::kExternalId: assignTrimmed(c.external_id, raw); break;
+      case Field::kFirstName: assignTrimmed(c.first_name, raw); break;
+      case Field::kLastName: assignTrimmed(c.last_name, raw); break;
+      case Field::kAddress: assignTrimmed(c.address, raw); break;
+      case Field::kCity: assignTrimmed(c.city, raw); break;
+      case Field::kState: assignTrimmed(c.state, raw); break;
+      case Field::kZip: assignTrimmed(c.zip, raw); break;
+      case Field::kTimezone: assignTrimmed(c.timezone, raw); break;
       case Field::kCountryCode: country_code = trim(raw); break;
       case Field::kLineType:
         line_type_value = trim(raw);
@@ -447,6 +477,7 @@ Status Run::processRecord(const CsvRecord& rec) {
   if (!line_type_value.empty()) {
     auto lt = parseLineTypeValue(line_type_value);
     if (!lt.isOk()) {
+      --n_staged_;  // the row staged above is dropped
       reject(rec, columnName(line_type_col), lt.status().message());
       return Status::ok();
     }
@@ -456,6 +487,7 @@ Status Run::processRecord(const CsvRecord& rec) {
   if (!consent_value.empty()) {
     auto ct = parseConsentValue(consent_value);
     if (!ct.isOk()) {
+      --n_staged_;  // the row staged above is dropped
       reject(rec, columnName(consent_col), ct.status().message());
       return Status::ok();
     }
@@ -465,6 +497,7 @@ Status Run::processRecord(const CsvRecord& rec) {
   if (!consent_at_value.empty()) {
     auto t = consent_at_value.size() == 10 ? parseDateUtc(consent_at_value) : parseIso(consent_at_value);
     if (!t.isOk()) {
+      --n_staged_;  // the row staged above is dropped
       reject(rec, columnName(consent_at_col),
              "consent date '" + consent_at_value + "' is not YYYY-MM-DD or ISO 8601 with an offset");
       return Status::ok();
@@ -474,7 +507,6 @@ Status Run::processRecord(const CsvRecord& rec) {
   // Phones, in dial priority order.
   invalid_.clear();
   bool any_phone_text = false;
-  int64_t dup_in_scope = 0;
   std::string cc_prefix;
   if (!country_code.empty() && std::all_of(country_code.begin(), country_code.end(), ::isdigit)) {
     cc_prefix = "+" + country_code;
@@ -489,11 +521,9 @@ Status Run::processRecord(const CsvRecord& rec) {
       invalid_.emplace_back(col, pr_.reason + " ('" + raw + "')");
       continue;
     }
-    bool same_row = std::any_of(c.phones.begin(), c.phones.end(), [&](auto& p) { return p.e164 == pr_.e164; });
-    if (same_row) continue;
-    ASSIGN_OR_RETURN(bool in_scope, store_.phoneInScope(cur_, opts_.dedupe, pr_.e164));
-    if (in_scope) {
-      ++dup_in_scope;
+    auto same = std::find_if(c.phones.begin(), c.phones.end(), [&](auto& p) { return p.e164 == pr_.e164; });
+    if (same != c.phones.end()) {
+      staged.repeats.push_back(static_cast<int>(same - c.phones.begin()));
       continue;
     }
     core::Phone p;
@@ -511,11 +541,9 @@ Status Run::processRecord(const CsvRecord& rec) {
     c.phones.push_back(std::move(p));
   }
   if (c.phones.empty()) {
-    if (dup_in_scope > 0) {
-      ++cur_.counts.duplicates;
-      cur_.counts.phones_duplicate += dup_in_scope;
-      return Status::ok();
-    }
+    // No valid number at all (whether a number is already in scope is
+    // decided for the whole batch in flushStaged): a reject.
+    --n_staged_;
     if (!any_phone_text) {
       reject(rec, columnName(mapping_.phone_columns.front()), "no phone number");
       return Status::ok();
@@ -530,12 +558,87 @@ Status Run::processRecord(const CsvRecord& rec) {
     return Status::ok();
   }
   for (auto& [col, why] : invalid_) c.custom[columnName(col)] = std::string(trim(rec.fields[col])) + " [not imported: " + why + "]";
-  cur_.counts.phones_invalid += static_cast<int64_t>(invalid_.size());
-  cur_.counts.phones_duplicate += dup_in_scope;
-  RETURN_IF_ERROR(store_.addContact(cur_, c));
-  ++cur_.counts.imported;
-  cur_.counts.phones_imported += static_cast<int64_t>(c.phones.size());
+  staged.invalid = static_cast<int64_t>(invalid_.size());
   return Status::ok();
+}
+
+Run::Staged& Run::stage() {
+  if (n_staged_ == staged_.size()) staged_.emplace_back();
+  Staged& s = staged_[n_staged_++];
+  core::Contact& c = s.contact;
+  c.id = ContactId();
+  for (std::string* f : {&c.external_id, &c.first_name, &c.last_name, &c.address, &c.city, &c.state, &c.zip,
+                         &c.timezone}) {
+    f->clear();
+  }
+  c.custom.clear();
+  c.phones.clear();
+  s.repeats.clear();
+  s.invalid = 0;
+  return s;
+}
+
+// Decides, for the batch's staged rows in file order, which numbers are new:
+// a number is kept by the first row of the batch that has it unless it is
+// already in scope in the store (earlier batches, other lists), which is
+// asked once per distinct number, in sorted order. This is what asking the
+// store row by row, with each row's numbers inserted before the next row is
+// read, decided: the same rows imported, the same counts.
+Status Run::flushStaged() {
+  candidates_.clear();
+  for (size_t i = 0; i < n_staged_; ++i) {
+    auto& ph = staged_[i].contact.phones;
+    staged_[i].keep.assign(ph.size(), 0);
+    for (size_t k = 0; k < ph.size(); ++k) {
+      candidates_.push_back({ph[k].e164, static_cast<uint32_t>(i), static_cast<uint32_t>(k)});
+    }
+  }
+  std::sort(candidates_.begin(), candidates_.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.e164 != b.e164) return a.e164 < b.e164;
+    return a.row != b.row ? a.row < b.row : a.idx < b.idx;
+  });
+  numbers_.clear();
+  for (size_t j = 0; j < candidates_.size(); ++j) {
+    if (j == 0 || candidates_[j].e164 != candidates_[j - 1].e164) numbers_.push_back(candidates_[j].e164);
+  }
+  RETURN_IF_ERROR(store_.phonesInScope(cur_, opts_.dedupe, numbers_, found_));
+  size_t g = 0;
+  for (size_t j = 0; j < candidates_.size(); ++j) {
+    if (j > 0 && candidates_[j].e164 != candidates_[j - 1].e164) ++g;
+    bool first = j == 0 || candidates_[j].e164 != candidates_[j - 1].e164;
+    if (first && !found_[g]) staged_[candidates_[j].row].keep[candidates_[j].idx] = 1;
+  }
+  to_add_.clear();
+  for (size_t i = 0; i < n_staged_; ++i) {
+    Staged& s = staged_[i];
+    auto& ph = s.contact.phones;
+    int64_t dups = 0;
+    for (int r : s.repeats) {
+      if (!s.keep[static_cast<size_t>(r)]) ++dups;  // a repeat of a number in scope counts again
+    }
+    size_t w = 0;
+    for (size_t k = 0; k < ph.size(); ++k) {
+      if (!s.keep[k]) {
+        ++dups;
+        continue;
+      }
+      if (w != k) ph[w] = std::move(ph[k]);
+      ph[w].priority = static_cast<int>(w);
+      ++w;
+    }
+    ph.resize(w);
+    cur_.counts.phones_duplicate += dups;
+    if (w == 0) {
+      ++cur_.counts.duplicates;
+      continue;
+    }
+    cur_.counts.phones_invalid += s.invalid;
+    ++cur_.counts.imported;
+    cur_.counts.phones_imported += static_cast<int64_t>(w);
+    to_add_.push_back(&s.contact);
+  }
+  n_staged_ = 0;
+  return store_.addContacts(cur_, to_add_);
 }
 
 Result<ImportOutcome> Run::go() {
@@ -617,6 +720,7 @@ Result<ImportOutcome> Run::go() {
   int64_t since_progress = 0;
   while (!done && stop.isOk()) {
     stop = store_.batch([&]() -> Status {
+      n_staged_ = 0;
       int64_t n = 0;
       CsvRecord rec;
       while (n < opts_.batch_rows) {
@@ -641,9 +745,12 @@ Result<ImportOutcome> Run::go() {
         ++n;
         if (hooks_.progress && ++since_progress >= 2000) {
           since_progress = 0;
-          hooks_.progress(cur_.resume_offset, size_, cur_.counts);
+          // The open batch's rows are not counted yet: report the committed
+          // counts (read = imported + duplicates + rejected holds in them).
+          hooks_.progress(cur_.resume_offset, size_, committed.counts);
         }
       }
+      RETURN_IF_ERROR(flushStaged());
       RETURN_IF_ERROR(flushRejects());
       if (done) {
         if (hashing_) {

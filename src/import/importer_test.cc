@@ -121,6 +121,68 @@ TEST_F(ImporterTest, CountsAddUpAndEveryRejectIsExplained) {
   expectAuditIntact();
 }
 
+// Numbers are deduplicated a batch at a time (one sorted probe of the store
+// for the batch's distinct numbers); the outcome must be the one of deciding
+// row by row: whatever the batch size, the same rows imported with the same
+// numbers, and the same counts — including a number repeated within a row,
+// a row with one old and one new number, a number repeated in the same batch
+// and across batches, and an earlier list's numbers.
+TEST_F(ImporterTest, BatchDedupeDecidesAsRowByRow) {
+  const char* earlier =
+      "voter_id,first_name,last_name,phone,cell_phone\n"
+      "e1,Old,One,(305) 234-0001,\n";
+  auto first = runImport(*contacts_, actor_, opts(write("earlier.csv", earlier)), {});
+  ASSERT_TRUE(first.isOk() && first->status.isOk());
+  const char* list =
+      "voter_id,first_name,last_name,phone,cell_phone\n"
+      "1,A,A,(305) 234-0002,305-234-0002\n"        // repeated in the row: one number
+      "2,B,B,(305) 234-0001,(305) 234-0003\n"      // old number + new one: imported with 0003 only
+      "3,C,C,305.234.0001,305 234 0001\n"          // old number twice: a duplicate, 2 duplicate numbers
+      "4,D,D,(305) 234-0003,(305) 234-0004\n"      // 0003 taken by row 2: imported with 0004
+      "5,E,E,3052340004,\n"                        // duplicate of row 4's number
+      "6,F,F,(305) 234-0005,bad\n"                 // imported, one invalid number
+      "7,G,G,(305) 234-0006,(305) 234-0005\n"      // imported with 0006 only
+      "8,H,H,(305) 234-0006,(305) 234-0006\n";     // duplicate: 2 duplicate numbers
+  std::vector<std::string> results;
+  for (int64_t batch : {1, 2, 3, 1000}) {
+    auto c = newCampaign("batch " + std::to_string(batch));
+    auto e = runImport(*contacts_, actor_, opts(write("e.csv", earlier), c), {});
+    ASSERT_TRUE(e.isOk() && e->status.isOk());
+    ImportOptions o = opts(write("l.csv", list), c);
+    o.batch_rows = batch;
+    auto out = runImport(*contacts_, actor_, o, {});
+    ASSERT_TRUE(out.isOk()) << out.status().toString();
+    ASSERT_TRUE(out->status.isOk()) << out->status.toString();
+    const auto& n = out->record.counts;
+    EXPECT_EQ(n.read, 8) << "batch " << batch;
+    EXPECT_EQ(n.imported, 5) << "batch " << batch;  // 1, 2, 4, 6, 7
+    EXPECT_EQ(n.duplicates, 3) << "batch " << batch;  // 3, 5, 8
+    EXPECT_EQ(n.rejected, 0) << "batch " << batch;
+    EXPECT_EQ(n.phones_imported, 5) << "batch " << batch;
+    EXPECT_EQ(n.phones_invalid, 1) << "batch " << batch;
+    EXPECT_EQ(n.phones_duplicate, 1 + 2 + 1 + 1 + 1 + 2) << "batch " << batch;
+    // Which row kept which number, in priority order.
+    std::string got;
+    auto cs = contacts_->listContacts(c, 0, 100);
+    ASSERT_TRUE(cs.isOk());
+    for (auto& k : *cs) {
+      got += k.external_id + ":";
+      for (auto& p : k.phones) got += p.e164.substr(8) + "/" + p.label + "/" + std::to_string(p.priority) + " ";
+      got += "\n";
+    }
+    results.push_back(got);
+  }
+  EXPECT_EQ(results[0],
+            "e1:0001/phone/0 \n"
+            "1:0002/phone/0 \n"
+            "2:0003/cell_phone/0 \n"
+            "4:0004/cell_phone/0 \n"
+            "6:0005/phone/0 \n"
+            "7:0006/phone/0 \n");
+  for (auto& r : results) EXPECT_EQ(r, results[0]);
+  expectAuditIntact();
+}
+
 TEST_F(ImporterTest, DedupeScopes) {
   const char* list = "phone\n(305) 234-5678\n";
   ASSERT_TRUE(runImport(*contacts_, actor_, opts(write("a.csv", list)), {}).isOk());

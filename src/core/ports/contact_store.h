@@ -83,6 +83,28 @@ class ContactStore {
   virtual Result<bool> phoneInScope(const ImportRecord& r, DedupeScope scope, std::string_view e164) = 0;
   // Inside a batch: stores the contact and its phones (ids filled in).
   virtual Status addContact(const ImportRecord& r, Contact& c) = 0;
+  // Inside a batch, the bulk form of phoneInScope (what the importer uses):
+  // found[i] (resized to e164s.size()) says whether e164s[i] is already held
+  // by a contact in the scope of r. The importer passes one batch's distinct
+  // numbers sorted, so an adapter can walk its index in order.
+  virtual Status phonesInScope(const ImportRecord& r, DedupeScope scope, const std::vector<std::string_view>& e164s,
+                               std::vector<char>& found) {
+    found.assign(e164s.size(), 0);
+    for (size_t i = 0; i < e164s.size(); ++i) {
+      ASSIGN_OR_RETURN(bool in_scope, phoneInScope(r, scope, e164s[i]));
+      found[i] = in_scope ? 1 : 0;
+    }
+    return Status::ok();
+  }
+  // Inside a batch, the bulk form of addContact: stores the contacts in the
+  // given order (contact ids ascending in that order) and their phones, and
+  // fills in every id. In which order phone rows are written (and so phone ids
+  // handed out) is the adapter's choice; a contact's phones are ordered by
+  // priority, never by id.
+  virtual Status addContacts(const ImportRecord& r, const std::vector<Contact*>& contacts) {
+    for (Contact* c : contacts) RETURN_IF_ERROR(addContact(r, *c));
+    return Status::ok();
+  }
   // Inside a batch: stores r's counters and resume point, appends `import.progress`.
   virtual Status saveProgress(const ImportRecord& r, const Actor& actor) = 0;
   // Sets r.state (and error, finished_at) with `import.finish` (committed) or

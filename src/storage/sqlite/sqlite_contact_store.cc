@@ -1,5 +1,8 @@
 #include "storage/sqlite/sqlite_contact_store.h"
 
+#include <algorithm>
+
+#include "common/json_string_map.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace clearline::storage {
@@ -146,31 +149,56 @@ Result<ImportRecord> SqliteContactStore::resumeImport(ImportId id, const core::A
 
 Status SqliteContactStore::batch(const std::function<Status()>& fn) { return db_.transaction(fn); }
 
-Result<bool> SqliteContactStore::phoneInScope(const ImportRecord& r, core::DedupeScope scope,
-                                              std::string_view e164) {
+// The dedupe probe of a scope, with everything but the number (parameter 2) bound.
+Result<Stmt*> SqliteContactStore::scopeProbe(const ImportRecord& r, core::DedupeScope scope) {
   Stmt* s = nullptr;
   switch (scope) {
     case core::DedupeScope::kOrganisation: {
-      ASSIGN_OR_RETURN(s, db_.cached("SELECT 1 FROM phones WHERE org_id=? AND e164=? LIMIT 1"));
-      s->bind(1, r.org_id.value).bind(2, e164);
+      static const std::string kSql = "SELECT 1 FROM phones WHERE org_id=?1 AND e164=?2 LIMIT 1";
+      ASSIGN_OR_RETURN(s, db_.cached(kSql));
+      s->bind(1, r.org_id.value);
       break;
     }
     case core::DedupeScope::kCampaign: {
-      ASSIGN_OR_RETURN(s, db_.cached("SELECT 1 FROM phones WHERE campaign_id=? AND e164=? LIMIT 1"));
-      s->bind(1, r.campaign_id.value).bind(2, e164);
+      static const std::string kSql = "SELECT 1 FROM phones WHERE campaign_id=?1 AND e164=?2 LIMIT 1";
+      ASSIGN_OR_RETURN(s, db_.cached(kSql));
+      s->bind(1, r.campaign_id.value);
       break;
     }
     case core::DedupeScope::kList: {
-      ASSIGN_OR_RETURN(s, db_.cached(
+      static const std::string kSql =
           "SELECT 1 FROM phones p JOIN contacts c ON c.id = p.contact_id"
-          " WHERE p.campaign_id=? AND p.e164=? AND c.list_id=? LIMIT 1"));
-      s->bind(1, r.campaign_id.value).bind(2, e164).bind(3, r.list_id.value);
+          " WHERE p.campaign_id=?1 AND p.e164=?2 AND c.list_id=?3 LIMIT 1";
+      ASSIGN_OR_RETURN(s, db_.cached(kSql));
+      s->bind(1, r.campaign_id.value).bind(3, r.list_id.value);
       break;
     }
   }
+  return s;
+}
+
+Result<bool> SqliteContactStore::phoneInScope(const ImportRecord& r, core::DedupeScope scope,
+                                              std::string_view e164) {
+  ASSIGN_OR_RETURN(Stmt* s, scopeProbe(r, scope));
+  s->bind(2, e164);
   ASSIGN_OR_RETURN(bool found, s->step());
   s->reset();
   return found;
+}
+
+Status SqliteContactStore::phonesInScope(const ImportRecord& r, core::DedupeScope scope,
+                                         const std::vector<std::string_view>& e164s, std::vector<char>& found) {
+  found.assign(e164s.size(), 0);
+  ASSIGN_OR_RETURN(Stmt* s, scopeProbe(r, scope));
+  for (size_t i = 0; i < e164s.size(); ++i) {
+    s->bindStatic(2, e164s[i]);
+    auto row = s->step();
+    s->rewind();
+    if (!row.isOk()) return row.status();
+    found[i] = *row ? 1 : 0;
+  }
+  s->reset();
+  return Status::ok();
 }
 
 Status SqliteContactStore::addContact(const ImportRecord& r, Contact& c) {
@@ -212,6 +240,73 @@ Status SqliteContactStore::addContact(const ImportRecord& r, Contact& c) {
     RETURN_IF_ERROR(ph->run());
     p.id = PhoneId(db_.lastInsertId());
   }
+  return Status::ok();
+}
+
+namespace {
+constexpr const char* kInsertContact =
+    "INSERT INTO contacts(campaign_id, list_id, import_id, external_id, first_name, last_name, address,"
+    " city, state, zip, timezone, custom, source_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr const char* kInsertPhone =
+    "INSERT INTO phones(contact_id, campaign_id, org_id, e164, raw, label, line_type, number_type, consent,"
+    " consent_at, consent_source, priority) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+}  // namespace
+
+Status SqliteContactStore::addContacts(const ImportRecord& r, const std::vector<Contact*>& contacts) {
+  static const std::string kContactSql = kInsertContact, kPhoneSql = kInsertPhone;
+  ASSIGN_OR_RETURN(Stmt* ins, db_.cached(kContactSql));
+  ins->bind(1, r.campaign_id.value).bind(2, r.list_id.value).bind(3, r.id.value);
+  size_t n_phones = 0;
+  for (Contact* c : contacts) {
+    c->campaign_id = r.campaign_id;
+    c->list_id = r.list_id;
+    ins->bindStatic(4, c->external_id).bindStatic(5, c->first_name).bindStatic(6, c->last_name)
+        .bindStatic(7, c->address).bindStatic(8, c->city).bindStatic(9, c->state).bindStatic(10, c->zip)
+        .bindStatic(11, c->timezone);
+    if (c->custom.empty()) {
+      ins->bindNull(12);
+    } else {
+      custom_json_.clear();
+      appendCanonicalJson(c->custom, custom_json_);
+      ins->bindStatic(12, custom_json_);
+    }
+    ins->bind(13, c->source_line);
+    RETURN_IF_ERROR(ins->run());
+    c->id = ContactId(db_.lastInsertId());
+    n_phones += c->phones.size();
+  }
+  ins->reset();
+  // Phones in number order: each insert into the e164 index lands next to the
+  // previous one (pages already in cache) instead of anywhere in it.
+  phone_order_.clear();
+  phone_order_.reserve(n_phones);
+  for (Contact* c : contacts) {
+    for (auto& p : c->phones) phone_order_.emplace_back(&p, c->id.value);
+  }
+  std::sort(phone_order_.begin(), phone_order_.end(),
+            [](const auto& a, const auto& b) { return a.first->e164 < b.first->e164; });
+  ASSIGN_OR_RETURN(Stmt* ph, db_.cached(kPhoneSql));
+  ph->bind(2, r.campaign_id.value).bind(3, r.org_id.value);
+  for (auto& [pp, contact_id] : phone_order_) {
+    core::Phone& p = *pp;
+    ph->bind(1, contact_id).bindStatic(4, p.e164).bindStatic(5, p.raw).bindStatic(6, p.label)
+        .bindStatic(7, core::toString(p.line_type)).bindStatic(8, p.number_type)
+        .bindStatic(9, core::toString(p.consent));
+    if (p.consent_at) {
+      ph->bind(10, toEpochMillis(*p.consent_at));
+    } else {
+      ph->bindNull(10);
+    }
+    if (p.consent_source.empty()) {
+      ph->bindNull(11);
+    } else {
+      ph->bindStatic(11, p.consent_source);
+    }
+    ph->bind(12, p.priority);
+    RETURN_IF_ERROR(ph->run());
+    p.id = PhoneId(db_.lastInsertId());
+  }
+  ph->reset();
   return Status::ok();
 }
 

@@ -27,6 +27,11 @@ class SqliteContactStore final : public core::ContactStore {
   Result<bool> phoneInScope(const core::ImportRecord& r, core::DedupeScope scope,
                             std::string_view e164) override;
   Status addContact(const core::ImportRecord& r, core::Contact& c) override;
+  Status phonesInScope(const core::ImportRecord& r, core::DedupeScope scope,
+                       const std::vector<std::string_view>& e164s, std::vector<char>& found) override;
+  // Contacts in order, then all their phones in number order: the phones
+  // index (e164, org_id, campaign_id) is then extended left to right.
+  Status addContacts(const core::ImportRecord& r, const std::vector<core::Contact*>& contacts) override;
   Status saveProgress(const core::ImportRecord& r, const core::Actor& actor) override;
   Status finishImport(core::ImportRecord& r, core::ImportState state, const std::string& error,
                       const core::Actor& actor) override;
@@ -38,8 +43,12 @@ class SqliteContactStore final : public core::ContactStore {
  private:
   Result<core::ImportRecord> readImport(Stmt& s);
   Status loadPhones(core::Contact& c);
+  Result<Stmt*> scopeProbe(const core::ImportRecord& r, core::DedupeScope scope);
   SqliteDb& db_;
   const Clock& clock_;
+  // addContacts' scratch, reused from batch to batch (bounded by a batch).
+  std::string custom_json_;
+  std::vector<std::pair<core::Phone*, int64_t>> phone_order_;  // phone, its contact's id
 };
 
 }  // namespace clearline::storage

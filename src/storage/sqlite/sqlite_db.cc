@@ -30,6 +30,11 @@ Stmt& Stmt::bind(int idx, std::string_view v) {
   sqlite3_bind_text(s_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
+Stmt& Stmt::bindStatic(int idx, std::string_view v) {
+  // A zero-length view may have a null data(): SQLite would bind NULL for it.
+  sqlite3_bind_text(s_, idx, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  return *this;
+}
 Stmt& Stmt::bindNull(int idx) {
   sqlite3_bind_null(s_, idx);
   return *this;
@@ -59,6 +64,8 @@ void Stmt::reset() {
   sqlite3_reset(s_);
   sqlite3_clear_bindings(s_);
 }
+
+void Stmt::rewind() { sqlite3_reset(s_); }
 
 int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
 double Stmt::dbl(int col) const { return sqlite3_column_double(s_, col); }

@@ -42,6 +42,9 @@ class Stmt {
   Stmt& bind(int idx, const std::string& v) { return bind(idx, std::string_view(v)); }
   Stmt& bind(int idx, const char* v) { return bind(idx, std::string_view(v)); }
   Stmt& bindNull(int idx);
+  // Binds without copying (SQLITE_STATIC): the bytes must stay alive and
+  // unchanged until the statement has been stepped and reset (hot paths).
+  Stmt& bindStatic(int idx, std::string_view v);
   template <typename T>
   Stmt& bindOpt(int idx, const std::optional<T>& v) {
     return v ? bind(idx, *v) : bindNull(idx);
@@ -52,6 +55,8 @@ class Stmt {
   // Steps to completion, for statements that return no rows.
   Status run();
   void reset();
+  // Resets for the next step and keeps the bindings (sqlite3_reset only).
+  void rewind();
 
   int64_t int64(int col) const;
   double dbl(int col) const;
