@@ -201,6 +201,35 @@ Status SqliteContactStore::phonesInScope(const ImportRecord& r, core::DedupeScop
   return Status::ok();
 }
 
+namespace {
+constexpr const char* kInsertContact =
+    "INSERT INTO contacts(campaign_id, list_id, import_id, external_id, first_name, last_name, address,"
+    " city, state, zip, timezone, custom, source_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr const char* kInsertPhone =
+    "INSERT INTO phones(contact_id, campaign_id, org_id, e164, raw, label, line_type, number_type, consent,"
+    " consent_at, consent_source, priority) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+
+// Binds one phone's own columns of kInsertPhone (parameters 1 and 4–12; the
+// caller binds campaign and organisation). Strings are bound without a copy:
+// `p` must stay unchanged until the statement has run.
+void bindPhone(Stmt& ph, int64_t contact_id, const core::Phone& p) {
+  ph.bind(1, contact_id).bindStatic(4, p.e164).bindStatic(5, p.raw).bindStatic(6, p.label)
+      .bindStatic(7, core::toString(p.line_type)).bindStatic(8, p.number_type)
+      .bindStatic(9, core::toString(p.consent));
+  if (p.consent_at) {
+    ph.bind(10, toEpochMillis(*p.consent_at));
+  } else {
+    ph.bindNull(10);
+  }
+  if (p.consent_source.empty()) {
+    ph.bindNull(11);
+  } else {
+    ph.bindStatic(11, p.consent_source);
+  }
+  ph.bind(12, p.priority);
+}
+}  // namespace
+
 Status SqliteContactStore::addContact(const ImportRecord& r, Contact& c) {
   ASSIGN_OR_RETURN(Stmt* ins, db_.cached(
       "INSERT INTO contacts(campaign_id, list_id, import_id, external_id, first_name, last_name, address,"
@@ -218,39 +247,17 @@ Status SqliteContactStore::addContact(const ImportRecord& r, Contact& c) {
   ins->bind(13, c.source_line);
   RETURN_IF_ERROR(ins->run());
   c.id = ContactId(db_.lastInsertId());
-  ASSIGN_OR_RETURN(Stmt* ph, db_.cached(
-      "INSERT INTO phones(contact_id, campaign_id, org_id, e164, raw, label, line_type, number_type, consent,"
-      " consent_at, consent_source, priority) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+  static const std::string kPhoneSql = kInsertPhone;
+  ASSIGN_OR_RETURN(Stmt* ph, db_.cached(kPhoneSql));
   for (auto& p : c.phones) {
     ph->reset();
-    ph->bind(1, c.id.value).bind(2, r.campaign_id.value).bind(3, r.org_id.value).bind(4, p.e164)
-        .bind(5, p.raw).bind(6, p.label).bind(7, core::toString(p.line_type)).bind(8, p.number_type)
-        .bind(9, core::toString(p.consent));
-    if (p.consent_at) {
-      ph->bind(10, toEpochMillis(*p.consent_at));
-    } else {
-      ph->bindNull(10);
-    }
-    if (p.consent_source.empty()) {
-      ph->bindNull(11);
-    } else {
-      ph->bind(11, p.consent_source);
-    }
-    ph->bind(12, p.priority);
+    ph->bind(2, r.campaign_id.value).bind(3, r.org_id.value);
+    bindPhone(*ph, c.id.value, p);
     RETURN_IF_ERROR(ph->run());
     p.id = PhoneId(db_.lastInsertId());
   }
   return Status::ok();
 }
-
-namespace {
-constexpr const char* kInsertContact =
-    "INSERT INTO contacts(campaign_id, list_id, import_id, external_id, first_name, last_name, address,"
-    " city, state, zip, timezone, custom, source_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
-constexpr const char* kInsertPhone =
-    "INSERT INTO phones(contact_id, campaign_id, org_id, e164, raw, label, line_type, number_type, consent,"
-    " consent_at, consent_source, priority) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
-}  // namespace
 
 Status SqliteContactStore::addContacts(const ImportRecord& r, const std::vector<Contact*>& contacts) {
   static const std::string kContactSql = kInsertContact, kPhoneSql = kInsertPhone;
@@ -289,20 +296,7 @@ Status SqliteContactStore::addContacts(const ImportRecord& r, const std::vector<
   ph->bind(2, r.campaign_id.value).bind(3, r.org_id.value);
   for (auto& [pp, contact_id] : phone_order_) {
     core::Phone& p = *pp;
-    ph->bind(1, contact_id).bindStatic(4, p.e164).bindStatic(5, p.raw).bindStatic(6, p.label)
-        .bindStatic(7, core::toString(p.line_type)).bindStatic(8, p.number_type)
-        .bindStatic(9, core::toString(p.consent));
-    if (p.consent_at) {
-      ph->bind(10, toEpochMillis(*p.consent_at));
-    } else {
-      ph->bindNull(10);
-    }
-    if (p.consent_source.empty()) {
-      ph->bindNull(11);
-    } else {
-      ph->bindStatic(11, p.consent_source);
-    }
-    ph->bind(12, p.priority);
+    bindPhone(*ph, contact_id, p);
     RETURN_IF_ERROR(ph->run());
     p.id = PhoneId(db_.lastInsertId());
   }
