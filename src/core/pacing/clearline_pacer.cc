@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace clearline::core {
 
 namespace {
-constexpr double kForgetAge = 3000;   // dial records kept at full weight (≈ half-life)
+constexpr double kForgetAge = 3000;  // dial records kept at full weight (≈ half-life)
 constexpr double kForgetHandle = 800;
 constexpr int kExactTerms = 120;
 // Outcomes of its own dials the pacer needs before it dials beyond one line per free caller.
@@ -27,8 +28,11 @@ constexpr double kBudgetSlope = 1.5;
 constexpr double kBrakeGain = 2.0;
 constexpr double kBrakeFloor = 0.25;
 constexpr double kBrakeCeiling = 2.0;
+// Derived tables are rebuilt when the new outcomes since the last rebuild weigh
+// 1/kRebuildShare of a histogram, or kRebuildEvery has passed.
+constexpr double kRebuildShare = 128;
+constexpr Millis kRebuildEvery{30'000};
 
-double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 }  // namespace
 
 ClearlinePacer::ClearlinePacer(const PacerSettings& s) : theta_(0.12), s_(s) {
@@ -48,11 +52,13 @@ ClearlinePacer::ClearlinePacer(const PacerSettings& s) : theta_(0.12), s_(s) {
   age_w_ = prior_dials;
   // Prior for P(human | answered): even odds, weak.
   answered_live_ = answered_machine_ = 1;
-  double talk_mean = std::max(5.0, 0.8 * s.mean_handle_s), wrap_mean = std::max(1.0, 0.2 * s.mean_handle_s);
+  double talk_mean = std::max(5.0, 0.8 * s.mean_handle_s),
+         wrap_mean = std::max(1.0, 0.2 * s.mean_handle_s);
   for (int b = 0; b < kTalkBins; ++b)
     talk_[b] += prior_handles * (std::exp(-b / talk_mean) - std::exp(-(b + 1) / talk_mean));
   for (int b = 0; b < kWrapBins; ++b)
-    wrap_[b] += prior_handles * (std::exp(-b * 0.5 / wrap_mean) - std::exp(-(b + 1) * 0.5 / wrap_mean));
+    wrap_[b] +=
+        prior_handles * (std::exp(-b * 0.5 / wrap_mean) - std::exp(-(b + 1) * 0.5 / wrap_mean));
   talk_w_ = wrap_w_ = prior_handles;
 }
 
@@ -65,6 +71,7 @@ void ClearlinePacer::learn(const PacingHistory& h) {
     if (d.outcome == DialOutcome::kLive) answered_live_ += 1;
     if (d.outcome == DialOutcome::kMachine) answered_machine_ += 1;
     age_w_ += 1;
+    pending_dials_ += 1;
     own_dials_ += 1;
     if (age_w_ > 2 * kForgetAge) {
       for (auto& x : age_all_) x *= 0.5;
@@ -82,6 +89,7 @@ void ClearlinePacer::learn(const PacingHistory& h) {
     wrap_[std::min(kWrapBins, static_cast<int>(r.wrap.count() / 500))] += 1;
     talk_w_ += 1;
     wrap_w_ += 1;
+    pending_handles_ += 1;
     if (talk_w_ > 2 * kForgetHandle) {
       for (auto& x : talk_) x *= 0.5;
       for (auto& x : wrap_) x *= 0.5;
@@ -120,6 +128,23 @@ void ClearlinePacer::rebuild() {
     horizon_[static_cast<size_t>(i)] = (b + 0.5) * 0.5;
   }
   dirty_ = false;
+  built_ = true;
+  pending_dials_ = pending_handles_ = 0;
+  clearMemo();
+}
+
+bool ClearlinePacer::rebuildDue(TimePoint now) const {
+  if (!dirty_) return false;
+  if (!built_) return true;
+  return pending_dials_ * kRebuildShare >= age_w_ || pending_handles_ * kRebuildShare >= talk_w_ ||
+         now - rebuilt_at_ >= kRebuildEvery || now < rebuilt_at_;
+}
+
+void ClearlinePacer::clearMemo() {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (auto& row : rel_talk_) row[0] = nan;
+  for (auto& row : rel_wrap_) row[0] = nan;
+  for (auto& row : live_age_) row[0] = nan;
 }
 
 namespace {
@@ -150,6 +175,70 @@ double ClearlinePacer::wrapCdf(double t) const {
   return cumAt(cum_wrap_, t, 0.5) / cum_wrap_[kWrapBins + 1];
 }
 
+namespace {
+// Linear interpolation of a memo table at pos (in bins; 0 ≤ pos < N − 1),
+// computing the two bin edges' rows with fill(bin, row) on first use.
+template <size_t N, typename Fill>
+std::array<double, 3> memoAt(std::array<std::array<double, 3>, N>& tab, double pos, Fill&& fill) {
+  const size_t i = static_cast<size_t>(pos);
+  const double f = pos - static_cast<double>(i);
+  auto& a = tab[i];
+  if (std::isnan(a[0])) fill(i, a);
+  if (f == 0) return a;
+  auto& b = tab[i + 1];
+  if (std::isnan(b[0])) fill(i + 1, b);
+  return {a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])};
+}
+}  // namespace
+
+ClearlinePacer::PerHorizon ClearlinePacer::releaseFast(const CallerView& c) {
+  static_assert(kHorizons == 3);
+  auto exact = [&](const CallerView& x, PerHorizon& out) {
+    for (size_t h = 0; h < kHorizons; ++h) out[h] = releaseWithin(x, horizon_[h] + memo_grace_);
+  };
+  PerHorizon out;
+  if (c.state == CallerState::kWrapUp) {
+    const double pos = static_cast<double>(c.in_state.count()) * (1.0 / 500.0);
+    if (!(pos >= 0) || pos >= kWrapBins) {
+      exact(c, out);
+      return out;
+    }
+    return memoAt(rel_wrap_, pos, [&](size_t b, PerHorizon& row) {
+      CallerView x;
+      x.state = CallerState::kWrapUp;
+      x.in_state = Millis(static_cast<int64_t>(b) * 500);
+      exact(x, row);
+    });
+  }
+  const double pos = c.state == CallerState::kOnCall
+                         ? static_cast<double>(c.talk_elapsed.count()) * (1.0 / 1000.0)
+                         : 0.0;
+  if (!(pos >= 0) || pos >= kTalkBins) {
+    exact(c, out);
+    return out;
+  }
+  return memoAt(rel_talk_, pos, [&](size_t b, PerHorizon& row) {
+    CallerView x;
+    x.state = CallerState::kOnCall;
+    x.talk_elapsed = Millis(static_cast<int64_t>(b) * 1000);
+    exact(x, row);
+  });
+}
+
+ClearlinePacer::PerHorizon ClearlinePacer::liveFast(double age_s) {
+  auto exact = [&](double a, PerHorizon& out) {
+    for (size_t h = 0; h < kHorizons; ++h) out[h] = liveWithin(a, horizon_[h]);
+  };
+  const double pos = age_s * 2.0;  // 0.5 s bins
+  if (!(pos >= 0) || pos >= kAgeBins) {
+    PerHorizon out;
+    exact(age_s, out);
+    return out;
+  }
+  return memoAt(live_age_, pos,
+                [&](size_t b, PerHorizon& row) { exact(static_cast<double>(b) * 0.5, row); });
+}
+
 double ClearlinePacer::releaseWithin(const CallerView& c, double t) const {
   if (c.state == CallerState::kWrapUp) {
     double w0 = static_cast<double>(c.in_state.count()) / 1000.0;
@@ -157,43 +246,13 @@ double ClearlinePacer::releaseWithin(const CallerView& c, double t) const {
     if (surv < 1e-6) return 1.0 - std::exp(-t / 10.0);
     return std::clamp((wrapCdf(w0 + t) - wrapCdf(w0)) / surv, 0.0, 1.0);
   }
-  double e = c.state == CallerState::kOnCall ? static_cast<double>(c.talk_elapsed.count()) / 1000.0 : 0.0;
+  double e =
+      c.state == CallerState::kOnCall ? static_cast<double>(c.talk_elapsed.count()) / 1000.0 : 0.0;
   double surv = 1.0 - talkCdf(e);
   if (surv < 1e-6) return std::clamp(t / (t + 60.0), 0.0, 1.0);
   double p = 0;
   for (double w : wrap_q_) p += std::max(0.0, talkCdf(e + t - w) - talkCdf(e));
   return std::clamp(p / 3.0 / surv, 0.0, 1.0);
-}
-
-void ClearlinePacer::addTerm(Dist& d, double q, int sign) const {
-  if (q <= 0) return;
-  if (!d.exact) {
-    d.mean += sign * q;
-    d.var += q * (1 - q);
-    return;
-  }
-  // Convolve a Bernoulli(q) step of +1 / −1.
-  if (sign > 0) {
-    d.p.push_back(0.0);
-    for (size_t i = d.p.size() - 1; i > 0; --i) d.p[i] = d.p[i] * (1 - q) + d.p[i - 1] * q;
-    d.p[0] *= (1 - q);
-  } else {
-    d.p.insert(d.p.begin(), 0.0);
-    d.offset += 1;
-    for (size_t i = 0; i + 1 < d.p.size(); ++i) d.p[i] = d.p[i] * (1 - q) + d.p[i + 1] * q;
-    d.p.back() *= (1 - q);
-  }
-}
-
-double ClearlinePacer::abandonProbability(int h) const {
-  const Dist& d = dist_[static_cast<size_t>(h)];
-  if (!d.exact) {
-    double sd = std::sqrt(std::max(d.var, 1e-9));
-    return normalCdf((0.5 - d.mean) / sd);  // P(free − demand ≤ 0)
-  }
-  double p = 0;
-  for (int i = 0; i <= d.offset && i < static_cast<int>(d.p.size()); ++i) p += d.p[static_cast<size_t>(i)];
-  return p;
 }
 
 ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) const {
@@ -240,7 +299,10 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
 PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   PacerDecision out;
   if (in.history) learn(*in.history);
-  if (dirty_) rebuild();
+  if (rebuildDue(in.now)) {
+    rebuild();
+    rebuilt_at_ = in.now;
+  }
   CallerCounts cc = countCallers(in.callers);
   if (cc.active() <= 0) return out;
 
@@ -273,9 +335,9 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
     // Cold start: default priors may be far from this list (the daemon knows no contact
     // rate up front). One line for each ready caller that no dial in flight, call in AMD
     // screening or waiting callee already claims, until the pacer has its own evidence.
-    out.dial = std::clamp(cc.ready - static_cast<int>(in.in_flight.size()) - in.screening -
-                              in.answered_waiting,
-                          0, std::max(cap, 0));
+    out.dial = std::clamp(
+        cc.ready - static_cast<int>(in.in_flight.size()) - in.screening - in.answered_waiting, 0,
+        std::max(cap, 0));
     return out;
   }
 
@@ -284,44 +346,47 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   const int flight = static_cast<int>(in.in_flight.size());
   const bool exact = busy_terms + flight + in.screening < kExactTerms;
   const double human_share = answered_live_ / (answered_live_ + answered_machine_);
+  if (grace != memo_grace_) {
+    clearMemo();
+    memo_grace_ = grace;
+  }
+  // Each busy caller's chance of freeing, and each dial's of turning into a
+  // routable answer, within each horizon (from the memo tables).
   for (int h = 0; h < kHorizons; ++h) {
-    Dist& d = dist_[static_cast<size_t>(h)];
-    d.exact = exact;
-    d.mean = cc.ready - in.answered_waiting;
-    d.var = 0;
-    if (exact) {
-      // The certain part: ready callers minus callees already waiting.
-      // Representation: p[i] = P(free − demand = i − offset).
-      int base = cc.ready - in.answered_waiting;
-      if (base >= 0) {
-        d.offset = 0;
-        d.p.assign(static_cast<size_t>(base) + 1, 0.0);
-        d.p[static_cast<size_t>(base)] = 1.0;
-      } else {
-        d.offset = -base;
-        d.p.assign(1, 1.0);
-      }
-    }
-    double horizon = horizon_[static_cast<size_t>(h)];
-    for (const auto& c : in.callers)
-      if (isBusy(c.state)) addTerm(d, releaseWithin(c, horizon + grace), +1);
-    for (const auto& f : in.in_flight)
-      addTerm(d, liveWithin(static_cast<double>(f.age.count()) / 1000.0, horizon), -1);
+    q_free_[static_cast<size_t>(h)].clear();
+    q_demand_[static_cast<size_t>(h)].clear();
+  }
+  for (const auto& c : in.callers) {
+    if (!isBusy(c.state)) continue;
+    const PerHorizon q = releaseFast(c);
+    for (size_t h = 0; h < kHorizons; ++h) q_free_[h].push_back(q[h]);
+  }
+  for (const auto& f : in.in_flight) {
+    const double age = static_cast<double>(f.age.count()) / 1000.0;
+    const PerHorizon q = liveFast(age);
+    for (size_t h = 0; h < kHorizons; ++h) q_demand_[h].push_back(q[h]);
+  }
+  for (int h = 0; h < kHorizons; ++h) {
+    // The certain part: ready callers minus callees already waiting.
+    BernoulliSum& d = dist_[static_cast<size_t>(h)];
+    d.reset(cc.ready - in.answered_waiting, exact);
+    d.addAll(q_free_[static_cast<size_t>(h)], +1);
+    d.addAll(q_demand_[static_cast<size_t>(h)], -1);
     // Calls in AMD screening: their verdict comes within a second or two, well
     // inside every horizon; the humans among them are demand the other pacers
     // do not see (they are no longer ringing, not yet waiting).
-    for (int i = 0; i < in.screening; ++i) addTerm(d, human_share, -1);
+    for (int i = 0; i < in.screening; ++i) d.add(human_share, -1);
   }
 
   const int progressive = std::max(0, cc.ready - flight - in.screening - in.answered_waiting);
+  const PerHorizon fresh = liveFast(0.0);  // a dial placed now
   int n = 0;
   while (n < cap) {
     double pab = 0;
-    for (int h = 0; h < kHorizons; ++h) pab += abandonProbability(h);
+    for (const auto& d : dist_) pab += d.atMost(0);  // P(free − demand ≤ 0)
     pab /= kHorizons;
     if (pab > theta) break;
-    for (int h = 0; h < kHorizons; ++h)
-      addTerm(dist_[static_cast<size_t>(h)], liveWithin(0.0, horizon_[static_cast<size_t>(h)]), -1);
+    for (size_t h = 0; h < kHorizons; ++h) dist_[h].add(fresh[h], -1);
     ++n;
   }
   // Never fewer than one line per ready caller that nothing claims yet: those

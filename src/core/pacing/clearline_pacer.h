@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/pacing/bernoulli_sum.h"
 #include "core/pacing/pacer.h"
 #include "core/pacing/registry.h"
 
@@ -50,23 +51,34 @@ class ClearlinePacer final : public Pacer {
   std::pair<double, double> knobRange() const override { return {0.001, 0.6}; }
 
  private:
-  static constexpr int kAgeBins = 240;     // 0.5 s bins: dial age up to 120 s
-  static constexpr int kTalkBins = 1200;   // 1 s bins: talk up to 20 min
-  static constexpr int kWrapBins = 480;    // 0.5 s bins: wrap up to 4 min
+  static constexpr int kAgeBins = 240;    // 0.5 s bins: dial age up to 120 s
+  static constexpr int kTalkBins = 1200;  // 1 s bins: talk up to 20 min
+  static constexpr int kWrapBins = 480;   // 0.5 s bins: wrap up to 4 min
   static constexpr int kHorizons = 3;
 
   void learn(const PacingHistory& h);
   void rebuild();
+  // Whether the learned histograms have moved enough since the last rebuild to
+  // redo the derived tables (a 1/128 share of their weight, or 30 s passed).
+  bool rebuildDue(TimePoint now) const;
   double liveWithin(double age_s, double h_s) const;  // P(routable in (a, a+h] | unresolved at a)
   double releaseWithin(const CallerView& c, double t_s) const;
+  // The same two probabilities for the decision's horizons, read from tables
+  // over elapsed time (1 s bins for talk, 0.5 s for wrap and dial age) that are
+  // filled on first use after each rebuild and interpolated linearly between
+  // bin edges: a decision costs a few reads per caller and dial, not a dozen
+  // histogram look-ups each.
+  using PerHorizon = std::array<double, 3>;  // one value per horizon (kHorizons)
+  PerHorizon releaseFast(const CallerView& c);
+  PerHorizon liveFast(double age_s);
   double talkCdf(double t) const;
   double wrapCdf(double t) const;
-  double abandonProbability(int h) const;  // for the next marginal dial, horizon h
   // The legal windows as the pacer reads them (AMD false positives estimated in).
   struct BudgetView {
-    double rate_pct = 0;       // realised rate of the window with the higher rate (≥ kBudgetEvidence lives)
-    int64_t rate_lives = 0;    // its live answers as the ledger saw them
-    double left = 0;           // abandons the stricter window still allows, after the guard
+    double rate_pct =
+        0;  // realised rate of the window with the higher rate (≥ kBudgetEvidence lives)
+    int64_t rate_lives = 0;  // its live answers as the ledger saw them
+    double left = 0;         // abandons the stricter window still allows, after the guard
   };
   BudgetView budgetView(const PacerInput& in) const;
 
@@ -87,17 +99,23 @@ class ClearlinePacer final : public Pacer {
   std::array<double, 3> wrap_q_{};
   std::array<double, kHorizons> horizon_{};
   bool dirty_ = true;
+  bool built_ = false;
+  double pending_dials_ = 0, pending_handles_ = 0;  // learned since the last rebuild
+  TimePoint rebuilt_at_{};
+  // Memo tables (NaN = not yet computed) for releaseFast / liveFast, valid for
+  // one rebuild and one routable grace.
+  // (one row per bin edge, its horizons side by side; row[0] NaN = not computed).
+  std::array<PerHorizon, kTalkBins + 2> rel_talk_{};
+  std::array<PerHorizon, kWrapBins + 2> rel_wrap_{};
+  std::array<PerHorizon, kAgeBins + 2> live_age_{};
+  double memo_grace_ = -1;
+  void clearMemo();
+  // per-decision scratch: each busy caller's and dial's probability per horizon
+  std::array<std::vector<double>, kHorizons> q_free_, q_demand_;
   int64_t dial_cursor_ = 0, handle_cursor_ = 0;
   int64_t own_dials_ = 0;  // dial outcomes learned from this campaign (not the priors)
   // per-decision scratch: distribution of (free − demand) per horizon
-  struct Dist {
-    bool exact = true;
-    int offset = 0;                // index of value 0
-    std::vector<double> p;         // exact distribution
-    double mean = 0, var = 0;      // normal approximation
-  };
-  std::array<Dist, kHorizons> dist_;
-  void addTerm(Dist& d, double prob, int sign) const;
+  std::array<BernoulliSum, kHorizons> dist_;
 };
 
 }  // namespace clearline::core

@@ -1,0 +1,53 @@
+// The distribution of a sum of independent ±1 Bernoulli terms on top of a
+// fixed integer: S = base + Σ X_i − Σ Y_j, X_i ~ Bernoulli(q_i), Y_j ~
+// Bernoulli(r_j). Our pacer's "free callers minus demand" (clearline_pacer.h).
+//
+// Exact (a Poisson-binomial convolution, one pass over the support per term)
+// for small sums; a normal approximation with continuity correction once the
+// caller says the terms are too many. The exact form drops outermost values
+// whose probability is below kTailMass, so a hundred terms span a few dozen
+// values: every probability it returns is within (terms · kTailMass) of the
+// untrimmed one.
+//
+// Pure; owner: core/pacing. Reuses its buffer across reset() calls.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace clearline::core {
+
+class BernoulliSum {
+ public:
+  static constexpr double kTailMass = 1e-18;
+
+  // S = base; exact = false uses the normal approximation for every term.
+  void reset(int base, bool exact);
+  // Adds one term: +1 with probability q (sign > 0) or −1 with probability q (sign < 0).
+  // q ≤ 0 adds nothing; q ≥ 1 is a certain step.
+  void add(double q, int sign) {
+    if (!(q > 0)) return;
+    if (q > 1) q = 1;
+    if (exact_) return addExact(q, sign);
+    mean_ += sign > 0 ? q : -q;
+    var_ += q * (1 - q);
+  }
+  // add(q[i], sign) for every i.
+  void addAll(const std::vector<double>& q, int sign);
+  // P(S ≤ k).
+  double atMost(int k) const;
+  bool exact() const { return exact_; }
+  // Values the exact form currently spans (for tests and measurements).
+  size_t span() const { return p_.size() - first_; }
+
+ private:
+  void addExact(double q, int sign);
+
+  bool exact_ = true;
+  int offset_ = 0;    // index of value 0 in p_
+  size_t first_ = 0;  // p_[i] = 0 for i < first_ (trimmed or never reached)
+  std::vector<double> p_;
+  double mean_ = 0, var_ = 0;
+};
+
+}  // namespace clearline::core
