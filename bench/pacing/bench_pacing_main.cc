@@ -2,20 +2,23 @@
 //
 // For each scenario: knob-tuned pacers are tuned by bisection on tuning seeds
 // (100001…) to the same realised abandonment, then every pacer is evaluated on
-// held-out seeds 1..N with common random numbers. Writes a Markdown report
+// held-out seeds 1..N with common random numbers; each knob-tuned peer is then
+// moved, on those seeds, to clearline's realised abandonment (matchAbandonment)
+// and compared with it there too. Writes a Markdown report
 // and SVG plots (ρ–A frontiers, occupancy and abandonment over the shift) to
 // --out. `--smoke` is the quick version the test suite runs.
 //
 //   clearline-bench-pacing [--out docs/bench/pacing] [--scenario-dir data/scenarios]
 //                          [--seeds 30] [--tune-seeds 6] [--tune-iterations 8] [--target 2.5]
 //                          [--scenarios a,b] [--pacers a,b] [--no-frontier] [--smoke] [--threads N]
+//                          [--match-evals 4]
 // Replications run on --threads threads (default: one per core); results do not
 // depend on it (each seed's run is independent and stored by seed).
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -40,15 +43,25 @@ struct Args {
   std::string scenario_dir = "data/scenarios";
   int seeds = 30, tune_seeds = 6, tune_iterations = 8;
   int frontier_seeds = 4;
+  int match_evals =
+      4;  // evaluations a peer may use to reach ours' realised abandonment (0: no matching)
   double target = 2.5;
   bool frontier = true, smoke = false;
   int threads = 0;  // 0: one per hardware thread
-  std::vector<std::string> scenarios = {"markov-10", "markov-50",   "tiny-bank",  "small-bank",
-                                        "small-bank-uk", "small-bank-noamd", "mid-bank", "large-center",
-                                        "drift",     "surge-staff", "lowline"};
-  std::vector<std::string> pacers = {"progressive", "fixed-ratio", "erlang", "vicidial-hard-limit",
-                                     "vicidial-tapered", "vicidial-average", "aimd", "impact",
-                                     "cmdp", "clearline", "oracle"};
+  std::vector<std::string> scenarios = {
+      "markov-10", "markov-50",    "tiny-bank", "small-bank",  "small-bank-uk", "small-bank-noamd",
+      "mid-bank",  "large-center", "drift",     "surge-staff", "lowline"};
+  std::vector<std::string> pacers = {"progressive",
+                                     "fixed-ratio",
+                                     "erlang",
+                                     "vicidial-hard-limit",
+                                     "vicidial-tapered",
+                                     "vicidial-average",
+                                     "aimd",
+                                     "impact",
+                                     "cmdp",
+                                     "clearline",
+                                     "oracle"};
   std::string command;
 };
 
@@ -75,6 +88,7 @@ struct ScenarioResult {
   std::map<std::string, PacerRuns> runs;
   std::map<std::string, TuneResult> tunes;
   std::map<std::string, std::vector<std::pair<double, double>>> frontier;  // (A, ρ)
+  std::map<std::string, MatchedRuns> matched;  // peers moved to ours' realised abandonment
   double cmdp_optimum = -1;
   double seconds = 0;
 };
@@ -87,18 +101,32 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (k == "--out") a.out = next();
-    else if (k == "--scenario-dir") a.scenario_dir = next();
-    else if (k == "--seeds") a.seeds = std::stoi(next());
-    else if (k == "--tune-seeds") a.tune_seeds = std::stoi(next());
-    else if (k == "--tune-iterations") a.tune_iterations = std::stoi(next());
-    else if (k == "--frontier-seeds") a.frontier_seeds = std::stoi(next());
-    else if (k == "--target") a.target = std::stod(next());
-    else if (k == "--scenarios") a.scenarios = split(next());
-    else if (k == "--pacers") a.pacers = split(next());
-    else if (k == "--no-frontier") a.frontier = false;
-    else if (k == "--smoke") a.smoke = true;
-    else if (k == "--threads") a.threads = std::stoi(next());
+    if (k == "--out")
+      a.out = next();
+    else if (k == "--scenario-dir")
+      a.scenario_dir = next();
+    else if (k == "--seeds")
+      a.seeds = std::stoi(next());
+    else if (k == "--tune-seeds")
+      a.tune_seeds = std::stoi(next());
+    else if (k == "--tune-iterations")
+      a.tune_iterations = std::stoi(next());
+    else if (k == "--frontier-seeds")
+      a.frontier_seeds = std::stoi(next());
+    else if (k == "--target")
+      a.target = std::stod(next());
+    else if (k == "--scenarios")
+      a.scenarios = split(next());
+    else if (k == "--pacers")
+      a.pacers = split(next());
+    else if (k == "--no-frontier")
+      a.frontier = false;
+    else if (k == "--smoke")
+      a.smoke = true;
+    else if (k == "--threads")
+      a.threads = std::stoi(next());
+    else if (k == "--match-evals")
+      a.match_evals = std::stoi(next());
     else {
       std::cerr << "unknown argument " << k << "\n";
       return 2;
@@ -112,7 +140,8 @@ int main(int argc, char** argv) {
     a.scenarios = {"markov-10", "small-bank"};
     a.pacers = {"progressive", "fixed-ratio", "vicidial-average", "cmdp", "clearline", "oracle"};
   }
-  if (a.threads <= 0) a.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (a.threads <= 0)
+    a.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::filesystem::create_directories(a.out);
   using Clock = std::chrono::steady_clock;
   auto t_start = Clock::now();
@@ -138,7 +167,8 @@ int main(int argc, char** argv) {
       if (!probe.isOk()) continue;
       std::optional<double> knob;
       if (p != "oracle" && (*probe)->hasKnob()) {
-        auto tr = tuneKnob(sr.sc, p, target, 100001, a.tune_seeds, a.tune_iterations, {}, a.threads);
+        auto tr =
+            tuneKnob(sr.sc, p, target, 100001, a.tune_seeds, a.tune_iterations, {}, a.threads);
         if (!tr.isOk()) {
           std::cerr << tr.status().toString() << "\n";
           return 1;
@@ -156,8 +186,8 @@ int main(int argc, char** argv) {
       sim_seconds += std::chrono::duration<double>(Clock::now() - ts).count();
       sim_cpu_seconds += static_cast<double>(std::clock() - cs) / CLOCKS_PER_SEC;
       total_events += pr->events();
-      std::cerr << name << " " << p << ": occupancy " << fmt(pr->of("occupancy").mean, 1) << "% abandonment "
-                << fmt(pr->of("abandonment").mean, 2) << "%\n";
+      std::cerr << name << " " << p << ": occupancy " << fmt(pr->of("occupancy").mean, 1)
+                << "% abandonment " << fmt(pr->of("abandonment").mean, 2) << "%\n";
       sr.runs.emplace(p, std::move(*pr));
       if (a.frontier && knob) {
         auto [lo, hi] = (*probe)->knobRange();
@@ -168,6 +198,25 @@ int main(int argc, char** argv) {
           sr.frontier[p].push_back({fr->of("abandonment").mean, fr->of("occupancy").mean});
         }
         std::sort(sr.frontier[p].begin(), sr.frontier[p].end());
+      }
+    }
+    // Each knob-tuned peer again at ours' realised abandonment, on the same seeds
+    // (issue 5 compares talk-utilisation at equal realised abandonment; the
+    // tuned knobs meet the target on the tuning seeds, not on these).
+    if (a.match_evals > 0 && sr.runs.count("clearline")) {
+      const double aim = sr.runs.at("clearline").of("abandonment").mean;
+      for (const auto& [p, pr] : sr.runs) {
+        if (!isPeer(p) || !pr.knob) continue;
+        auto m = matchAbandonment(sr.sc, p, pr, aim, a.match_evals, target, 0.05, a.threads);
+        if (!m.isOk()) {
+          std::cerr << m.status().toString() << "\n";
+          return 1;
+        }
+        std::cerr << name << " " << p << " at " << fmt(aim, 2) << " % abandonment: "
+                  << (m->matched ? "talk-util " + fmt(summarize(m->talk_utilisation).mean, 1) + " %"
+                                 : std::string("not reachable"))
+                  << " (" << m->evals << " more evaluations)\n";
+        sr.matched.emplace(p, std::move(*m));
       }
     }
     if (sr.sc.markov) {
@@ -191,9 +240,14 @@ int main(int argc, char** argv) {
     for (const auto& s : all)
       if (s.sc.name == tl_name) sr = &s;
     if (!sr) continue;
-    bench::Plot occ{tl_name + ": occupancy over the shift (seed 1, 5-minute buckets)", "hours", "occupancy %", {}};
-    bench::Plot ab{tl_name + ": cumulative abandonment over the shift (seed 1)", "hours", "abandonment %", {}};
-    for (const std::string p : {"clearline", "vicidial-average", "fixed-ratio", "aimd", "progressive"}) {
+    bench::Plot occ{tl_name + ": occupancy over the shift (seed 1, 5-minute buckets)",
+                    "hours",
+                    "occupancy %",
+                    {}};
+    bench::Plot ab{
+        tl_name + ": cumulative abandonment over the shift (seed 1)", "hours", "abandonment %", {}};
+    for (const std::string p :
+         {"clearline", "vicidial-average", "fixed-ratio", "aimd", "progressive"}) {
       if (!sr->runs.count(p)) continue;
       RunOptions o;
       o.seed = 1;
@@ -222,11 +276,14 @@ int main(int argc, char** argv) {
   for (const auto& sr : all) {
     bench::Plot p{sr.sc.name + ": occupancy vs realised abandonment (knob sweep, " +
                       std::to_string(a.frontier_seeds) + " seeds a point)",
-                  "abandonment %", "occupancy %", {}};
+                  "abandonment %",
+                  "occupancy %",
+                  {}};
     for (const auto& [name, pts] : sr.frontier) p.series.push_back({name, pts, true});
     for (const auto& [name, pr] : sr.runs) {
       if (sr.frontier.count(name)) continue;
-      p.series.push_back({name + " (fixed)", {{pr.of("abandonment").mean, pr.of("occupancy").mean}}, false});
+      p.series.push_back(
+          {name + " (fixed)", {{pr.of("abandonment").mean, pr.of("occupancy").mean}}, false});
     }
     p.vlines.push_back({sr.sc.cap_pct, "cap"});
     std::ofstream(a.out + "/frontier-" + sr.sc.name + ".svg") << bench::renderSvg(p);
@@ -236,40 +293,76 @@ int main(int argc, char** argv) {
   // Report.
   std::ostringstream md;
   md << "# Pacing benchmark\n\n";
-  md << "Generated by `" << a.command << "` (" << fmt(total_s, 0) << " s wall on this machine, " << a.threads
-     << " thread" << (a.threads == 1 ? "" : "s") << ").\n\n";
-  md << "- Evaluation: seeds 1.." << a.seeds << " (held out); tuning: " << a.tune_seeds << " seeds from 100001, "
-     << a.tune_iterations << " bisection steps, to realised abandonment ≤ " << fmt(a.target, 1)
+  md << "Generated by `" << a.command << "` (" << fmt(total_s, 0) << " s wall on this machine, "
+     << a.threads << " thread" << (a.threads == 1 ? "" : "s") << ").\n\n";
+  md << "- Evaluation: seeds 1.." << a.seeds << " (held out); tuning: " << a.tune_seeds
+     << " seeds from 100001, " << a.tune_iterations
+     << " bisection steps, to realised abandonment ≤ " << fmt(a.target, 1)
      << " % (Markov scenarios: ≤ their 3 % cap).\n";
-  md << "- Rates in percent; ± is the 95 % interval over seeds. `over cap`: replications whose worst legal window "
+  md << "- Rates in percent; ± is the 95 % interval over seeds. `over cap`: replications whose "
+        "worst legal window "
         "(US: campaign/30-day, UK: calendar day) exceeded 3 %.\n";
-  md << "- Ceiling: B0 talk-utilisation (pacing.md §3.2). `Δ talk-util vs clearline`: paired difference "
+  md << "- Ceiling: B0 talk-utilisation (pacing.md §3.2). `Δ talk-util vs clearline`: paired "
+        "difference "
         "(peer − clearline) over common seeds, 95 % CI; negative = clearline ahead.\n";
-  const double per_cpu_s = static_cast<double>(total_events) / std::max(sim_cpu_seconds, 1e-9) / 1e6;
+  md << "- `at equal abandonment`: the peer's knob searched again on the same held-out seeds (at "
+        "most "
+     << a.match_evals
+     << " more evaluations, regula falsi) until its mean realised abandonment equals clearline's "
+        "(± 0.05 "
+        "point, else the two bracketing knobs interpolated per seed); then the same paired "
+        "difference. "
+        "`n/r`: no knob in the peer's range reaches clearline's abandonment.\n";
+  const double per_cpu_s =
+      static_cast<double>(total_events) / std::max(sim_cpu_seconds, 1e-9) / 1e6;
   const double per_wall_s = static_cast<double>(total_events) / std::max(sim_seconds, 1e-9) / 1e6;
-  md << "- Simulator speed over the evaluation runs (" << total_events << " events): " << fmt(per_cpu_s, 2)
-     << " M events per CPU-second (one core), " << fmt(per_wall_s, 2) << " M events per wall-clock second on "
-     << a.threads << " thread" << (a.threads == 1 ? "" : "s") << ".\n\n";
+  md << "- Simulator speed over the evaluation runs (" << total_events
+     << " events): " << fmt(per_cpu_s, 2) << " M events per CPU-second (one core), "
+     << fmt(per_wall_s, 2) << " M events per wall-clock second on " << a.threads << " thread"
+     << (a.threads == 1 ? "" : "s") << ".\n\n";
   for (const auto& sr : all) {
-    md << "## " << sr.sc.name << "\n\n" << sr.sc.description << ". N = " << sr.sc.agents
-       << ", ceiling talk-utilisation " << fmt(100.0 * sr.sc.ceilingTalkUtilisation(), 1) << " %";
-    if (sr.cmdp_optimum > 0) md << ", exact CMDP optimum occupancy at 3 %: " << fmt(sr.cmdp_optimum, 2) << " %";
+    md << "## " << sr.sc.name << "\n\n"
+       << sr.sc.description << ". N = " << sr.sc.agents << ", ceiling talk-utilisation "
+       << fmt(100.0 * sr.sc.ceilingTalkUtilisation(), 1) << " %";
+    if (sr.cmdp_optimum > 0)
+      md << ", exact CMDP optimum occupancy at 3 %: " << fmt(sr.cmdp_optimum, 2) << " %";
     md << ". (" << fmt(sr.seconds, 0) << " s)\n\n";
-    md << "| pacer | knob | occupancy | talk-util | abandonment | worst window | worst hour | contacts/h | over cap | Δ talk-util vs clearline |\n";
-    md << "|---|---|---|---|---|---|---|---|---|---|\n";
+    md << "| pacer | knob | occupancy | talk-util | abandonment | worst window | worst hour | "
+          "contacts/h | over cap | Δ talk-util vs clearline | at equal abandonment: knob, "
+          "talk-util, Δ |\n";
+    md << "|---|---|---|---|---|---|---|---|---|---|---|\n";
     const PacerRuns* ours = sr.runs.count("clearline") ? &sr.runs.at("clearline") : nullptr;
     double best_peer = -1;
     std::string best_name;
     for (const auto& [name, pr] : sr.runs) {
-      md << "| " << name << " | " << (pr.knob ? fmt(*pr.knob, 3) : "-") << " | " << fmtCi(pr.of("occupancy"), 1)
-         << " | " << fmtCi(pr.of("talk_utilisation"), 1) << " | " << fmtCi(pr.of("abandonment"), 2) << " | "
-         << fmtCi(pr.of("worst_window_abandonment"), 2) << " | " << fmt(pr.of("worst_hour_abandonment").mean, 2)
-         << " | " << fmt(pr.of("contacts_per_agent_hour").mean, 1) << " | " << pr.overCap(sr.sc.cap_pct) << "/"
-         << pr.runs.size() << " | ";
+      md << "| " << name << " | " << (pr.knob ? fmt(*pr.knob, 3) : "-") << " | "
+         << fmtCi(pr.of("occupancy"), 1) << " | " << fmtCi(pr.of("talk_utilisation"), 1) << " | "
+         << fmtCi(pr.of("abandonment"), 2) << " | " << fmtCi(pr.of("worst_window_abandonment"), 2)
+         << " | " << fmt(pr.of("worst_hour_abandonment").mean, 2) << " | "
+         << fmt(pr.of("contacts_per_agent_hour").mean, 1) << " | " << pr.overCap(sr.sc.cap_pct)
+         << "/" << pr.runs.size() << " | ";
       if (ours && name != "clearline") {
         Summary d = pairedDifference(pr, *ours, "talk_utilisation");
         md << fmt(d.mean, 2) << " [" << fmt(d.lo(), 2) << ", " << fmt(d.hi(), 2) << "]"
-           << (d.hi() < 0 ? " ✓" : d.lo() > 0 ? " ✗" : " ~");
+           << (d.hi() < 0   ? " ✓"
+               : d.lo() > 0 ? " ✗"
+                            : " ~");
+      }
+      md << " | ";
+      if (ours && sr.matched.count(name)) {
+        const MatchedRuns& m = sr.matched.at(name);
+        if (!m.matched) {
+          md << "n/r";
+        } else {
+          Summary d = pairedDifference(m.talk_utilisation, *ours, "talk_utilisation");
+          md << (m.knob_a == m.knob_b ? fmt(m.knob_a, 3)
+                                      : fmt(m.knob_a, 3) + "–" + fmt(m.knob_b, 3))
+             << ", " << fmt(summarize(m.talk_utilisation).mean, 1) << ", " << fmt(d.mean, 2) << " ["
+             << fmt(d.lo(), 2) << ", " << fmt(d.hi(), 2) << "]"
+             << (d.hi() < 0   ? " ✓"
+                 : d.lo() > 0 ? " ✗"
+                              : " ~");
+        }
       }
       md << " |\n";
       if (isPeer(name)) {
@@ -283,18 +376,37 @@ int main(int argc, char** argv) {
     if (ours && best_peer >= 0) {
       double ceil = 100.0 * sr.sc.ceilingTalkUtilisation();
       double o = ours->of("talk_utilisation").mean;
-      md << "\nBest peer by talk-utilisation: " << best_name << " (" << fmt(best_peer, 1) << " %). clearline: "
-         << fmt(o, 1) << " %; share of the peer→ceiling gap closed: "
-         << (ceil > best_peer ? fmt(100.0 * (o - best_peer) / (ceil - best_peer), 0) + " %" : "n/a") << ".\n";
+      md << "\nBest peer by talk-utilisation: " << best_name << " (" << fmt(best_peer, 1)
+         << " %). clearline: " << fmt(o, 1) << " %; share of the peer→ceiling gap closed: "
+         << (ceil > best_peer ? fmt(100.0 * (o - best_peer) / (ceil - best_peer), 0) + " %" : "n/a")
+         << ".\n";
+      // The same at equal abandonment (peers that cannot reach it keep their tuned runs out).
+      double best_eq = -1;
+      std::string best_eq_name;
+      for (const auto& [name, m] : sr.matched) {
+        if (!m.matched) continue;
+        const double tu = summarize(m.talk_utilisation).mean;
+        if (tu > best_eq) {
+          best_eq = tu;
+          best_eq_name = name;
+        }
+      }
+      if (best_eq >= 0)
+        md << "At clearline's abandonment (" << fmt(ours->of("abandonment").mean, 2)
+           << " %) the best peer is " << best_eq_name << " (" << fmt(best_eq, 1)
+           << " %); gap closed: "
+           << (ceil > best_eq ? fmt(100.0 * (o - best_eq) / (ceil - best_eq), 0) + " %" : "n/a")
+           << ".\n";
     }
     if (a.frontier) md << "\n![frontier](frontier-" << sr.sc.name << ".svg)";
     md << "\n\n";
   }
   for (const auto& t : timeline_files)
-    md << "## Over the shift: " << t << "\n\n![occupancy](timeline-" << t << "-occupancy.svg)\n![abandonment](timeline-" << t
-       << "-abandonment.svg)\n\n";
+    md << "## Over the shift: " << t << "\n\n![occupancy](timeline-" << t
+       << "-occupancy.svg)\n![abandonment](timeline-" << t << "-abandonment.svg)\n\n";
   std::ofstream(a.out + "/README.md") << md.str();
   std::cerr << "wrote " << a.out << "/README.md in " << fmt(total_s, 1) << " s; "
-            << fmt(per_cpu_s, 2) << " M events per CPU-second, " << fmt(per_wall_s, 2) << " M events/s wall\n";
+            << fmt(per_cpu_s, 2) << " M events per CPU-second, " << fmt(per_wall_s, 2)
+            << " M events/s wall\n";
   return 0;
 }

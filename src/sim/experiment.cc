@@ -10,10 +10,10 @@
 namespace clearline::sim {
 
 double tQuantile975(int dof) {
-  static const double kT[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
-                              2.262, 2.228,  2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110,
-                              2.101, 2.093,  2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-                              2.052, 2.048,  2.045, 2.042};
+  static const double kT[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                              2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                              2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                              2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
   if (dof <= 0) return 0;
   if (dof <= 30) return kT[dof];
   if (dof <= 60) return 2.000 + (2.042 - 2.000) * (60.0 - dof) / 30.0;
@@ -30,22 +30,33 @@ Summary summarize(const std::vector<double>& xs) {
   double ss = 0;
   for (double x : xs) ss += (x - s.mean) * (x - s.mean);
   double sd = std::sqrt(ss / static_cast<double>(xs.size() - 1));
-  s.half_width = tQuantile975(static_cast<int>(xs.size()) - 1) * sd / std::sqrt(static_cast<double>(xs.size()));
+  s.half_width = tQuantile975(static_cast<int>(xs.size()) - 1) * sd /
+                 std::sqrt(static_cast<double>(xs.size()));
   return s;
 }
 
 const std::vector<std::string>& metricNames() {
-  static const std::vector<std::string> kNames = {
-      "occupancy", "talk_utilisation", "abandonment", "worst_window_abandonment",
-      "contacts_per_agent_hour", "occupancy_steady", "worst_hour_abandonment",
-      "dials_per_contact", "wait_mean_s", "wait_p90_s", "mean_lines", "peak_lines",
-      "amd_fp_abandonment", "pacing_abandonment"};
+  static const std::vector<std::string> kNames = {"occupancy",
+                                                  "talk_utilisation",
+                                                  "abandonment",
+                                                  "worst_window_abandonment",
+                                                  "contacts_per_agent_hour",
+                                                  "occupancy_steady",
+                                                  "worst_hour_abandonment",
+                                                  "dials_per_contact",
+                                                  "wait_mean_s",
+                                                  "wait_p90_s",
+                                                  "mean_lines",
+                                                  "peak_lines",
+                                                  "amd_fp_abandonment",
+                                                  "pacing_abandonment"};
   return kNames;
 }
 
 double metric(const RunResult& r, const std::string& n) {
   auto pct = [&](int64_t x) {
-    return r.live_answers ? 100.0 * static_cast<double>(x) / static_cast<double>(r.live_answers) : 0.0;
+    return r.live_answers ? 100.0 * static_cast<double>(x) / static_cast<double>(r.live_answers)
+                          : 0.0;
   };
   if (n == "occupancy") return 100.0 * r.occupancy;
   if (n == "occupancy_steady") return 100.0 * r.occupancy_steady;
@@ -136,7 +147,8 @@ Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double
     double abandonment = 0, talk_utilisation = 0;
   };
   auto eval = [&](double k) -> Result<Eval> {
-    ASSIGN_OR_RETURN(PacerRuns pr, runSeeds(sc, pacer, k, first_seed, n_seeds, {}, target_pct, threads));
+    ASSIGN_OR_RETURN(PacerRuns pr,
+                     runSeeds(sc, pacer, k, first_seed, n_seeds, {}, target_pct, threads));
     tr.runs += n_seeds;
     return Eval{pr.of("abandonment").mean, pr.of("talk_utilisation").mean};
   };
@@ -175,6 +187,100 @@ Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double
   return tr;
 }
 
+Result<MatchedRuns> matchAbandonment(const Scenario& sc, const std::string& pacer,
+                                     const PacerRuns& tuned, double aim, int max_evals,
+                                     std::optional<double> target_pct, double tolerance,
+                                     int threads) {
+  MatchedRuns out;
+  out.seeds = tuned.seeds;
+  if (!tuned.knob || tuned.runs.empty()) return out;
+  ASSIGN_OR_RETURN(auto probe, makeScenarioPacer(pacer, sc, std::nullopt));
+  if (!probe->hasKnob()) return out;
+  const auto [lo, hi] = probe->knobRange();
+  const bool geometric = lo > 0 && hi / lo >= 100;
+  struct Point {
+    double knob, a;
+    const PacerRuns* runs;
+  };
+  std::vector<std::unique_ptr<PacerRuns>> owned;
+  std::vector<Point> pts{{*tuned.knob, tuned.of("abandonment").mean, &tuned}};
+  auto mid = [&](double x, double y, double f) {  // f of the way from x to y
+    return geometric ? x * std::pow(y / x, f) : x + (y - x) * f;
+  };
+  auto take = [&](const Point& p, const Point& q, double w) {
+    out.matched = true;
+    out.knob_a = p.knob;
+    out.knob_b = q.knob;
+    out.weight = w;
+    for (size_t i = 0; i < tuned.runs.size(); ++i) {
+      auto at = [&](const char* m) {
+        return (1 - w) * metric(p.runs->runs[i], m) + w * metric(q.runs->runs[i], m);
+      };
+      out.abandonment.push_back(at("abandonment"));
+      out.talk_utilisation.push_back(at("talk_utilisation"));
+      out.occupancy.push_back(at("occupancy"));
+    }
+  };
+  const uint64_t first = tuned.seeds.front();
+  const int n = static_cast<int>(tuned.runs.size());
+  for (;;) {
+    // The closest evaluation below and above the aim.
+    const Point* below = nullptr;
+    const Point* above = nullptr;
+    for (const auto& p : pts) {
+      if (std::abs(p.a - aim) <= tolerance) {
+        take(p, p, 0);
+        return out;
+      }
+      if (p.a < aim && (!below || p.a > below->a)) below = &p;
+      if (p.a > aim && (!above || p.a < above->a)) above = &p;
+    }
+    if (out.evals >= max_evals) {
+      if (below && above) take(*below, *above, (aim - below->a) / (above->a - below->a));
+      return out;
+    }
+    double k;
+    if (below && above) {
+      // Regula falsi (in log-knob for a geometric range).
+      const double f = (aim - below->a) / (above->a - below->a);
+      k = mid(below->knob, above->knob, f);
+    } else {
+      // One side only: towards the cautious end of the range if abandonment is
+      // too high, else the aggressive end — half way, or further where the
+      // secant through the two nearest evaluations points (20 % beyond it, so
+      // the next one likely brackets the aim), never past the end.
+      const Point& from = above ? *above : *below;
+      const double end = above ? lo : hi;
+      const auto pos = [&](double x) { return geometric ? std::log(x) : x; };
+      double f = 0.5;
+      const Point* second = nullptr;
+      for (const auto& p : pts)
+        if (&p != &from && (above ? p.a > aim : p.a < aim) &&
+            (!second || std::abs(p.a - aim) < std::abs(second->a - aim)))
+          second = &p;
+      if (second && second->a != from.a && pos(end) != pos(from.knob)) {
+        const double x = pos(from.knob) + (aim - from.a) * (pos(second->knob) - pos(from.knob)) /
+                                              (second->a - from.a);
+        const double g = 1.2 * (x - pos(from.knob)) / (pos(end) - pos(from.knob));
+        if (std::isfinite(g) && g > f) f = std::min(g, 1.0);
+      }
+      k = mid(from.knob, end, f);
+      if (std::abs(k - from.knob) < 1e-12) return out;
+    }
+    ASSIGN_OR_RETURN(PacerRuns pr, runSeeds(sc, pacer, k, first, n, {}, target_pct, threads));
+    owned.push_back(std::make_unique<PacerRuns>(std::move(pr)));
+    out.evals++;
+    pts.push_back({k, owned.back()->of("abandonment").mean, owned.back().get()});
+  }
+}
+
+Summary pairedDifference(const std::vector<double>& a, const PacerRuns& b, const std::string& m) {
+  std::vector<double> d;
+  size_t n = std::min(a.size(), b.runs.size());
+  for (size_t i = 0; i < n; ++i) d.push_back(a[i] - metric(b.runs[i], m));
+  return summarize(d);
+}
+
 Summary pairedDifference(const PacerRuns& a, const PacerRuns& b, const std::string& m) {
   std::vector<double> d;
   size_t n = std::min(a.runs.size(), b.runs.size());
@@ -183,7 +289,8 @@ Summary pairedDifference(const PacerRuns& a, const PacerRuns& b, const std::stri
 }
 
 Json toJson(const Summary& s) {
-  return Json{{"mean", s.mean}, {"ci95_low", s.lo()}, {"ci95_high", s.hi()}, {"half_width", s.half_width}};
+  return Json{
+      {"mean", s.mean}, {"ci95_low", s.lo()}, {"ci95_high", s.hi()}, {"half_width", s.half_width}};
 }
 
 Json toJson(const PacerRuns& r, double cap_pct) {

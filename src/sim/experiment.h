@@ -34,7 +34,7 @@ double metric(const RunResult& r, const std::string& name);
 
 struct PacerRuns {
   std::string pacer;
-  std::optional<double> knob;      // the knob used (tuned or given)
+  std::optional<double> knob;  // the knob used (tuned or given)
   std::vector<uint64_t> seeds;
   std::vector<RunResult> runs;
   Summary of(const std::string& metric_name) const;
@@ -60,14 +60,44 @@ struct TuneResult {
 // Bisection on the pacer's knob so that mean realised abandonment on the
 // tuning seeds meets target_pct from below; of the knobs tried that meet it,
 // the one with the best mean talk-utilisation (for a knob whose abandonment
-// rises monotonically: the most aggressive knob not exceeding the target). Pacers without a knob return their default. A range with
-// lo > 0 and hi/lo ≥ 100 is bisected geometrically (midpoint √(lo·hi)).
+// rises monotonically: the most aggressive knob not exceeding the target). Pacers without a knob
+// return their default. A range with lo > 0 and hi/lo ≥ 100 is bisected geometrically (midpoint
+// √(lo·hi)).
 Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double target_pct,
                             uint64_t first_seed, int n_seeds, int iterations,
                             const Progress& progress = {}, int threads = 1);
 
+// A knob-tuned pacer's runs moved to another pacer's realised abandonment, on
+// the same seeds, so that the two are compared at equal abandonment (issue 5's
+// "talk-utilisation at equal realised abandonment"). From the tuned knob's runs
+// the knob is searched by regula falsi (geometric for ranges spanning orders
+// of magnitude; a bracket is first sought by halving the distance to the end
+// of the range) with at most `max_evals` more evaluations on `tuned.seeds`,
+// until the mean abandonment is within `tolerance` points of the aim. If it is
+// not, the two evaluations that bracket the aim most closely are interpolated
+// per seed, linearly in their mean abandonment (weight w on the upper one), so
+// the matched mean equals the aim. No bracket within the knob range or the
+// evaluations: matched = false (the pacer cannot reach that abandonment).
+// target_pct is the pacers' abandonment setting, as given to runSeeds.
+struct MatchedRuns {
+  bool matched = false;
+  double knob_a = 0, knob_b = 0;  // the knobs interpolated (equal if one matched)
+  double weight = 0;              // share of knob_b's runs
+  int evals = 0;                  // evaluations made beyond the tuned runs
+  std::vector<uint64_t> seeds;
+  std::vector<double> abandonment, talk_utilisation, occupancy;  // per seed, interpolated
+  Summary of(const std::vector<double>& per_seed) const { return summarize(per_seed); }
+};
+Result<MatchedRuns> matchAbandonment(const Scenario& sc, const std::string& pacer,
+                                     const PacerRuns& tuned, double aim_pct, int max_evals,
+                                     std::optional<double> target_pct, double tolerance = 0.05,
+                                     int threads = 1);
+
 // Paired difference a − b of a metric over common seeds.
 Summary pairedDifference(const PacerRuns& a, const PacerRuns& b, const std::string& metric_name);
+// The same for per-seed values of a (on b's seeds, in order).
+Summary pairedDifference(const std::vector<double>& a, const PacerRuns& b,
+                         const std::string& metric_name);
 
 Json toJson(const Summary& s);
 Json toJson(const PacerRuns& r, double cap_pct);

@@ -1,8 +1,8 @@
 // Replications run on several threads give exactly the results of one thread:
 // each seed's run is independent and results are stored by seed.
-#include <gtest/gtest.h>
-
 #include "sim/experiment.h"
+
+#include <gtest/gtest.h>
 
 namespace clearline::sim {
 namespace {
@@ -34,7 +34,8 @@ TEST(ExperimentTest, ParallelReplicationsEqualSerialOnes) {
   EXPECT_EQ(serial->events(), parallel->events());
   for (size_t i = 0; i < 5; ++i)
     for (const auto& m : metricNames())
-      EXPECT_EQ(metric(serial->runs[i], m), metric(parallel->runs[i], m)) << "seed " << serial->seeds[i] << " " << m;
+      EXPECT_EQ(metric(serial->runs[i], m), metric(parallel->runs[i], m))
+          << "seed " << serial->seeds[i] << " " << m;
   // Different seeds really differ (the comparison above is not between constants).
   EXPECT_NE(metric(serial->runs[0], "occupancy"), metric(serial->runs[1], "occupancy"));
 }
@@ -51,6 +52,42 @@ TEST(ExperimentTest, TuningGivesTheSameKnobOnAnyNumberOfThreads) {
   EXPECT_EQ(one->knob, two->knob);
   EXPECT_EQ(one->achieved_pct, two->achieved_pct);
   EXPECT_EQ(one->runs, two->runs);
+}
+
+TEST(ExperimentTest, MatchingAbandonmentMovesAPeerToTheAimOnTheSameSeeds) {
+  // Fixed-ratio at 5.0 on a two-hour small-bank without AMD (whose false
+  // positives would put a floor under every pacer's abandonment), moved to one
+  // point less abandonment than it realises: the matched runs' mean is the aim, their talk-
+  // utilisation is lower (less aggressive), and they are a per-seed blend of two
+  // real evaluations on the same seeds.
+  auto sc =
+      loadScenario(std::string(CLEARLINE_SOURCE_DIR) + "/data/scenarios/small-bank-noamd.toml");
+  ASSERT_TRUE(sc.isOk());
+  Scenario s = *sc;
+  s.shift_hours = 2;
+  auto tuned = runSeeds(s, "fixed-ratio", 5.0, 1, 6, {}, 2.5, 1);
+  ASSERT_TRUE(tuned.isOk());
+  const double a0 = tuned->of("abandonment").mean;
+  ASSERT_GT(a0, 1.5) << "the scenario should abandon enough to move down from";
+  const double aim = a0 - 1.0;
+  auto m = matchAbandonment(s, "fixed-ratio", *tuned, aim, 6, 2.5, 0.05, 2);
+  ASSERT_TRUE(m.isOk()) << m.status().toString();
+  ASSERT_TRUE(m->matched) << "a0 " << a0 << " evals " << m->evals;
+  EXPECT_GE(m->evals, 1);
+  EXPECT_LE(m->evals, 6);
+  ASSERT_EQ(m->talk_utilisation.size(), 6u);
+  EXPECT_EQ(m->seeds, tuned->seeds);
+  EXPECT_NEAR(summarize(m->abandonment).mean, aim, 0.05 + 1e-9);
+  EXPECT_LT(summarize(m->talk_utilisation).mean, tuned->of("talk_utilisation").mean);
+  EXPECT_LT(std::min(m->knob_a, m->knob_b), 5.0);  // a less aggressive knob took part
+  // The paired difference against the tuned runs themselves is negative.
+  EXPECT_LT(pairedDifference(m->talk_utilisation, *tuned, "talk_utilisation").mean, 0);
+  // An aim no knob reaches (60 % abandonment) is reported as not matched, not
+  // extrapolated.
+  auto never = matchAbandonment(s, "fixed-ratio", *tuned, 60.0, 3, 2.5, 0.05, 2);
+  ASSERT_TRUE(never.isOk());
+  EXPECT_FALSE(never->matched);
+  EXPECT_TRUE(never->talk_utilisation.empty());
 }
 
 }  // namespace
