@@ -67,7 +67,8 @@ TEST(BernoulliSumTest, TrimmedTailsChangeNoProbabilityByMoreThanTheirBound) {
   ref[base + 400] = 1.0;
   for (const auto& t : terms) {
     std::vector<double> next(801, 0.0);
-    for (size_t i = 0; i < ref.size(); ++i) {
+    // Values stay within [base − 300, base + 300], so indices 0 and 800 never hold mass.
+    for (size_t i = 1; i + 1 < ref.size(); ++i) {
       next[i] += ref[i] * (1 - t.q);
       size_t j = t.sign > 0 ? i + 1 : i - 1;
       next[j] += ref[i] * t.q;
