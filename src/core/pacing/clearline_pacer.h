@@ -12,9 +12,9 @@
 //  - the remaining abandonment budget over the legal window, counted as the
 //    law counts it (AMD false positives estimated in): θ shrinks as the
 //    realised rate nears the target, and it may not exceed
-//    0.001 · e^(1.5 · left), left being the abandons the stricter window still
-//    allows after a guard: near the cap the most cautious predictive dialing,
-//    with the budget spent effectively progressive (never less);
+//    0.001 · e^(5 · left / N), left being the abandons the stricter window
+//    still allows after a guard and N the active callers: near the cap the most cautious predictive
+//    dialing, with the budget spent effectively progressive (never less);
 //  - cold-start caution: with default planning figures (not measured ones,
 //    PacerSettings::measured) it dials progressively until it has seen
 //    kColdStartDials outcomes of its own dials (a list whose contact rate is
