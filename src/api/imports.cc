@@ -37,6 +37,10 @@ class AnnouncingStore final : public core::ContactStore {
   Status addContacts(const core::ImportRecord& r, const std::vector<core::Contact*>& cs) override {
     return inner_.addContacts(r, cs);
   }
+  Status addContactsInOrder(const core::ImportRecord& r, const std::vector<core::Contact*>& cs,
+                            const std::vector<PhoneSlot>& order) override {
+    return inner_.addContactsInOrder(r, cs, order);
+  }
   Status saveProgress(const core::ImportRecord& r, const core::Actor& a) override { return inner_.saveProgress(r, a); }
   Status finishImport(core::ImportRecord& r, core::ImportState s, const std::string& e, const core::Actor& a) override {
     return inner_.finishImport(r, s, e, a);

@@ -185,6 +185,7 @@ class Run {
     core::Contact contact;      // contact.phones: the row's distinct valid numbers, in column order
     std::vector<int> repeats;   // per repeated number in the row: the index of its first copy
     std::vector<char> keep;     // per number: not in scope and first in the batch
+    std::vector<uint32_t> slot;  // per kept number: its index once the others are dropped
     int64_t invalid = 0;        // invalid extra numbers (kept as custom fields)
   };
   Staged& stage();
@@ -231,6 +232,8 @@ class Run {
   std::vector<std::string_view> numbers_;
   std::vector<char> found_;
   std::vector<core::Contact*> to_add_;
+  std::vector<uint32_t> row_slot_;  // staged row → index in to_add_
+  std::vector<core::ContactStore::PhoneSlot> order_;
   std::vector<std::pair<int, std::string>> invalid_;  // column, reason
 };
 
@@ -609,6 +612,7 @@ Status Run::flushStaged() {
     if (first && !found_[g]) staged_[candidates_[j].row].keep[candidates_[j].idx] = 1;
   }
   to_add_.clear();
+  row_slot_.assign(n_staged_, 0);
   for (size_t i = 0; i < n_staged_; ++i) {
     Staged& s = staged_[i];
     auto& ph = s.contact.phones;
@@ -616,12 +620,14 @@ Status Run::flushStaged() {
     for (int r : s.repeats) {
       if (!s.keep[static_cast<size_t>(r)]) ++dups;  // a repeat of a number in scope counts again
     }
+    s.slot.resize(ph.size());
     size_t w = 0;
     for (size_t k = 0; k < ph.size(); ++k) {
       if (!s.keep[k]) {
         ++dups;
         continue;
       }
+      s.slot[k] = static_cast<uint32_t>(w);
       if (w != k) ph[w] = std::move(ph[k]);
       ph[w].priority = static_cast<int>(w);
       ++w;
@@ -635,10 +641,19 @@ Status Run::flushStaged() {
     cur_.counts.phones_invalid += s.invalid;
     ++cur_.counts.imported;
     cur_.counts.phones_imported += static_cast<int64_t>(w);
+    row_slot_[i] = static_cast<uint32_t>(to_add_.size());
     to_add_.push_back(&s.contact);
   }
+  // The kept phones in number order, which the sort above has already found
+  // (the candidates' e164 views are stale now that rows are compacted; their
+  // row and index are not): the adapter need not sort them again.
+  order_.clear();
+  for (const Candidate& cand : candidates_) {
+    const Staged& s = staged_[cand.row];
+    if (s.keep[cand.idx]) order_.push_back({row_slot_[cand.row], s.slot[cand.idx]});
+  }
   n_staged_ = 0;
-  return store_.addContacts(cur_, to_add_);
+  return store_.addContactsInOrder(cur_, to_add_, order_);
 }
 
 Result<ImportOutcome> Run::go() {

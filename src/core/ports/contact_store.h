@@ -8,6 +8,7 @@
 // Thread-safety: an instance is used by one thread at a time.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -104,6 +105,19 @@ class ContactStore {
   virtual Status addContacts(const ImportRecord& r, const std::vector<Contact*>& contacts) {
     for (Contact* c : contacts) RETURN_IF_ERROR(addContact(r, *c));
     return Status::ok();
+  }
+  // The same, with the caller's choice of phone order: `order` names every
+  // phone of `contacts` exactly once, as (index into contacts, index into its
+  // phones), in the order to write them (the importer passes them sorted by
+  // number, an order it has already computed for the dedupe probe). An adapter
+  // may ignore it; the stored result is the same either way.
+  struct PhoneSlot {
+    uint32_t contact = 0, phone = 0;
+  };
+  virtual Status addContactsInOrder(const ImportRecord& r, const std::vector<Contact*>& contacts,
+                                    const std::vector<PhoneSlot>& order) {
+    (void)order;
+    return addContacts(r, contacts);
   }
   // Inside a batch: stores r's counters and resume point, appends `import.progress`.
   virtual Status saveProgress(const ImportRecord& r, const Actor& actor) = 0;

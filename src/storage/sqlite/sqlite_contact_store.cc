@@ -259,11 +259,10 @@ Status SqliteContactStore::addContact(const ImportRecord& r, Contact& c) {
   return Status::ok();
 }
 
-Status SqliteContactStore::addContacts(const ImportRecord& r, const std::vector<Contact*>& contacts) {
-  static const std::string kContactSql = kInsertContact, kPhoneSql = kInsertPhone;
+Status SqliteContactStore::insertContactRows(const ImportRecord& r, const std::vector<Contact*>& contacts) {
+  static const std::string kContactSql = kInsertContact;
   ASSIGN_OR_RETURN(Stmt* ins, db_.cached(kContactSql));
   ins->bind(1, r.campaign_id.value).bind(2, r.list_id.value).bind(3, r.id.value);
-  size_t n_phones = 0;
   for (Contact* c : contacts) {
     c->campaign_id = r.campaign_id;
     c->list_id = r.list_id;
@@ -280,18 +279,13 @@ Status SqliteContactStore::addContacts(const ImportRecord& r, const std::vector<
     ins->bind(13, c->source_line);
     RETURN_IF_ERROR(ins->run());
     c->id = ContactId(db_.lastInsertId());
-    n_phones += c->phones.size();
   }
   ins->reset();
-  // Phones in number order: each insert into the e164 index lands next to the
-  // previous one (pages already in cache) instead of anywhere in it.
-  phone_order_.clear();
-  phone_order_.reserve(n_phones);
-  for (Contact* c : contacts) {
-    for (auto& p : c->phones) phone_order_.emplace_back(&p, c->id.value);
-  }
-  std::sort(phone_order_.begin(), phone_order_.end(),
-            [](const auto& a, const auto& b) { return a.first->e164 < b.first->e164; });
+  return Status::ok();
+}
+
+Status SqliteContactStore::insertPhoneRows(const ImportRecord& r) {
+  static const std::string kPhoneSql = kInsertPhone;
   ASSIGN_OR_RETURN(Stmt* ph, db_.cached(kPhoneSql));
   ph->bind(2, r.campaign_id.value).bind(3, r.org_id.value);
   for (auto& [pp, contact_id] : phone_order_) {
@@ -302,6 +296,34 @@ Status SqliteContactStore::addContacts(const ImportRecord& r, const std::vector<
   }
   ph->reset();
   return Status::ok();
+}
+
+Status SqliteContactStore::addContacts(const ImportRecord& r, const std::vector<Contact*>& contacts) {
+  RETURN_IF_ERROR(insertContactRows(r, contacts));
+  // Phones in number order: each insert into the e164 index lands next to the
+  // previous one (pages already in cache) instead of anywhere in it.
+  size_t n_phones = 0;
+  for (Contact* c : contacts) n_phones += c->phones.size();
+  phone_order_.clear();
+  phone_order_.reserve(n_phones);
+  for (Contact* c : contacts) {
+    for (auto& p : c->phones) phone_order_.emplace_back(&p, c->id.value);
+  }
+  std::sort(phone_order_.begin(), phone_order_.end(),
+            [](const auto& a, const auto& b) { return a.first->e164 < b.first->e164; });
+  return insertPhoneRows(r);
+}
+
+Status SqliteContactStore::addContactsInOrder(const ImportRecord& r, const std::vector<Contact*>& contacts,
+                                              const std::vector<PhoneSlot>& order) {
+  RETURN_IF_ERROR(insertContactRows(r, contacts));
+  phone_order_.clear();
+  phone_order_.reserve(order.size());
+  for (const PhoneSlot& s : order) {
+    Contact* c = contacts[s.contact];
+    phone_order_.emplace_back(&c->phones[s.phone], c->id.value);
+  }
+  return insertPhoneRows(r);
 }
 
 Status SqliteContactStore::saveProgress(const ImportRecord& r, const core::Actor& actor) {

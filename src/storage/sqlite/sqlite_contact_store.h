@@ -32,6 +32,9 @@ class SqliteContactStore final : public core::ContactStore {
   // Contacts in order, then all their phones in number order: the phones
   // index (e164, org_id, campaign_id) is then extended left to right.
   Status addContacts(const core::ImportRecord& r, const std::vector<core::Contact*>& contacts) override;
+  // The same, phones in the caller's order (the importer's: by number).
+  Status addContactsInOrder(const core::ImportRecord& r, const std::vector<core::Contact*>& contacts,
+                            const std::vector<PhoneSlot>& order) override;
   Status saveProgress(const core::ImportRecord& r, const core::Actor& actor) override;
   Status finishImport(core::ImportRecord& r, core::ImportState state, const std::string& error,
                       const core::Actor& actor) override;
@@ -44,6 +47,10 @@ class SqliteContactStore final : public core::ContactStore {
   Result<core::ImportRecord> readImport(Stmt& s);
   Status loadPhones(core::Contact& c);
   Result<Stmt*> scopeProbe(const core::ImportRecord& r, core::DedupeScope scope);
+  // addContacts' halves: the contacts in order (ids filled in), then the
+  // phones of phone_order_ in that order.
+  Status insertContactRows(const core::ImportRecord& r, const std::vector<core::Contact*>& contacts);
+  Status insertPhoneRows(const core::ImportRecord& r);
   SqliteDb& db_;
   const Clock& clock_;
   // addContacts' scratch, reused from batch to batch (bounded by a batch).
