@@ -6,10 +6,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstring>
+#include <deque>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "common/sha256.h"
@@ -163,6 +167,105 @@ core::LineType lineTypeFromNumberType(const std::string& t) {
   return core::LineType::kUnknown;
 }
 
+// A record that passes the checks is staged (its numbers normalised, not yet
+// deduplicated); a batch's staged rows are resolved and stored together, inside
+// the batch's transaction.
+struct Staged {
+  core::Contact contact;      // contact.phones: the row's distinct valid numbers, in column order
+  std::vector<int> repeats;   // per repeated number in the row: the index of its first copy
+  std::vector<char> keep;     // per number: not in scope and first in the batch
+  std::vector<uint32_t> slot;  // per kept number: its index once the others are dropped
+  int64_t invalid = 0;        // invalid extra numbers (kept as custom fields)
+};
+
+struct Candidate {
+  std::string_view e164;
+  uint32_t row, idx;
+};
+
+// One batch on its way from the reader thread to the writer (the calling
+// thread) and back: what the reader decided about its records, and the
+// numbers to probe, already sorted. Its buffers are reused from batch to batch.
+struct Batch {
+  std::vector<Staged> staged;  // staged[0, n_staged)
+  size_t n_staged = 0;
+  std::vector<Candidate> candidates;      // every staged number, sorted by (e164, row, idx)
+  std::vector<std::string_view> numbers;  // the distinct numbers, sorted
+  std::string rejects;                    // the rejects file's lines for this batch
+  int64_t read = 0, rejected = 0;
+  int64_t resume_offset = 0, resume_line = 0;  // just past the batch's last record
+  bool last = false;  // the file ends with this batch: it finishes the import
+  Status stop;        // not OK: the reader stopped inside this batch; none of it is stored
+
+  void clear() {
+    n_staged = 0;
+    candidates.clear();
+    numbers.clear();
+    rejects.clear();
+    read = rejected = 0;
+    last = false;
+    stop = Status::ok();
+  }
+};
+
+// Hands batches from the reader thread to the writer and back. There are a
+// fixed number of them (kBatchesInFlight), so at most that many batches of
+// records are in memory whatever the file's size; the reader waits for a free
+// one when the writer is behind.
+class BatchPipe {
+ public:
+  explicit BatchPipe(size_t n) : pool_(n) {
+    for (auto& b : pool_) free_.push_back(&b);
+  }
+  // Reader: an empty batch to fill, or nullptr once the writer has closed the pipe.
+  Batch* takeFree() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return closed_ || !free_.empty(); });
+    if (closed_) return nullptr;
+    Batch* b = free_.front();
+    free_.pop_front();
+    return b;
+  }
+  void putFull(Batch* b) {
+    std::lock_guard<std::mutex> l(mu_);
+    full_.push_back(b);
+    cv_.notify_all();
+  }
+  // Writer: the next filled batch, in the order the reader filled them.
+  Batch* takeFull() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return !full_.empty(); });
+    Batch* b = full_.front();
+    full_.pop_front();
+    return b;
+  }
+  void putFree(Batch* b) {
+    std::lock_guard<std::mutex> l(mu_);
+    free_.push_back(b);
+    cv_.notify_all();
+  }
+  // Writer: no more batches are wanted; the reader stops at its next record.
+  void close() {
+    std::lock_guard<std::mutex> l(mu_);
+    closed_ = true;
+    closed_flag_.store(true, std::memory_order_relaxed);
+    cv_.notify_all();
+  }
+  bool closed() const { return closed_flag_.load(std::memory_order_relaxed); }
+
+ private:
+  std::vector<Batch> pool_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Batch*> free_, full_;
+  bool closed_ = false;
+  std::atomic<bool> closed_flag_{false};
+};
+
+// Two batches can be queued while a third is filled: the reader may run up to
+// two batches ahead of the writer.
+constexpr size_t kBatchesInFlight = 3;
+
 class Run {
  public:
   Run(core::ContactStore& store, const core::Actor& actor, const ImportOptions& opts, const ImportHooks& hooks)
@@ -178,22 +281,22 @@ class Run {
  private:
   Status prepare();             // everything before the import row exists
   Status openRejects();
-  // A record that passes the checks is staged (its numbers normalised, not
-  // yet deduplicated); a batch's staged rows are resolved and stored together
-  // by flushStaged(), inside the batch's transaction.
-  struct Staged {
-    core::Contact contact;      // contact.phones: the row's distinct valid numbers, in column order
-    std::vector<int> repeats;   // per repeated number in the row: the index of its first copy
-    std::vector<char> keep;     // per number: not in scope and first in the batch
-    std::vector<uint32_t> slot;  // per kept number: its index once the others are dropped
-    int64_t invalid = 0;        // invalid extra numbers (kept as custom fields)
-  };
-  Staged& stage();
-  Status flushStaged();
-  Status processRecord(const CsvRecord& rec);
-  void reject(const CsvRecord& rec, const std::string& column, const std::string& reason);
-  Status flushRejects();
+
+  // The reader thread: reads, checks and normalises records into batches
+  // until the file ends, something stops it, or the pipe is closed.
+  void readBatches(BatchPipe& pipe);
+  // Fills b with up to batch_rows records; sets *done at the end of the file.
+  Status fillBatch(BatchPipe& pipe, Batch& b, bool* done);
+  Staged& stage(Batch& b);
+  Status processRecord(Batch& b, const CsvRecord& rec);
+  void reject(Batch& b, const CsvRecord& rec, const std::string& column, const std::string& reason);
   Status maybeFault(const CsvRecord& rec);
+
+  // The writer (the calling thread), inside the batch's transaction: dedupes
+  // and stores the batch's rows, writes its rejects, saves the resume point.
+  Status writeBatch(Batch& b);
+  Status flushRejects(std::string& buf);
+
   std::string columnName(int idx) const {
     return idx >= 0 && idx < static_cast<int>(header_.size()) ? header_[idx] : "#" + std::to_string(idx + 1);
   }
@@ -202,6 +305,11 @@ class Run {
   const core::Actor& actor_;
   const ImportOptions& opts_;
   const ImportHooks& hooks_;
+  std::string sha_;
+  int64_t size_ = 0;
+  ImportOutcome out_;
+
+  // Reader thread (after prepare()).
   FaultPlan faults_;
   char delim_ = ',';
   std::vector<std::string> header_;
@@ -212,29 +320,16 @@ class Run {
   std::unique_ptr<CsvReader> reader_;
   CsvRecord pending_;
   bool has_pending_ = false;
-  std::string sha_;
-  int64_t size_ = 0;
+  PhoneResult pr_;  // per-record scratch, reused
+  std::vector<std::pair<int, std::string>> invalid_;  // column, reason
+
+  // Writer (calling thread).
   ImportRecord cur_;
   FILE* rejects_ = nullptr;
-  std::string rejects_buf_;
-  ImportOutcome out_;
-  // Per-record scratch, reused.
-  PhoneResult pr_;
-  // The open batch's staged rows (staged_[0, n_staged_)), kept from batch to
-  // batch so their strings' buffers are reused; bounded by batch_rows.
-  std::vector<Staged> staged_;
-  size_t n_staged_ = 0;
-  struct Candidate {
-    std::string_view e164;
-    uint32_t row, idx;
-  };
-  std::vector<Candidate> candidates_;
-  std::vector<std::string_view> numbers_;
   std::vector<char> found_;
   std::vector<core::Contact*> to_add_;
   std::vector<uint32_t> row_slot_;  // staged row → index in to_add_
   std::vector<core::ContactStore::PhoneSlot> order_;
-  std::vector<std::pair<int, std::string>> invalid_;  // column, reason
 };
 
 Status Run::prepare() {
@@ -327,9 +422,8 @@ Status Run::openRejects() {
     FILE* fp = std::fopen(path.c_str(), "wb");
     if (!fp) return Status::unavailable("cannot write rejects file " + path + ": " + std::strerror(errno));
     rejects_ = fp;
-    rejects_buf_ = "line,column,reason,raw\n";
-    RETURN_IF_ERROR(flushRejects());
-    return Status::ok();
+    std::string head = "line,column,reason,raw\n";
+    return flushRejects(head);
   }
   // Resume: drop whatever an interrupted batch wrote past the committed length.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -353,14 +447,14 @@ Status Run::openRejects() {
   return Status::ok();
 }
 
-Status Run::flushRejects() {
-  if (!rejects_buf_.empty()) {
-    size_t w = std::fwrite(rejects_buf_.data(), 1, rejects_buf_.size(), rejects_);
-    if (w != rejects_buf_.size()) {
+Status Run::flushRejects(std::string& buf) {
+  if (!buf.empty()) {
+    size_t w = std::fwrite(buf.data(), 1, buf.size(), rejects_);
+    if (w != buf.size()) {
       return Status::resourceExhausted("cannot write rejects file " + cur_.rejects_file + ": " +
                                        std::strerror(errno));
     }
-    rejects_buf_.clear();
+    buf.clear();
   }
   if (std::fflush(rejects_) != 0 || ::fsync(fileno(rejects_)) != 0) {
     int e = errno;
@@ -373,8 +467,9 @@ Status Run::flushRejects() {
   return Status::ok();
 }
 
-void Run::reject(const CsvRecord& rec, const std::string& column, const std::string& reason) {
-  ++cur_.counts.rejected;
+void Run::reject(Batch& b, const CsvRecord& rec, const std::string& column, const std::string& reason) {
+  ++b.rejected;
+  std::string& rejects_buf_ = b.rejects;
   rejects_buf_.append(std::to_string(rec.line));
   rejects_buf_.push_back(',');
   appendCsvField(rejects_buf_, column);
@@ -391,34 +486,16 @@ void Run::reject(const CsvRecord& rec, const std::string& column, const std::str
   if (out_.first_rejects.size() < kMaxNotes) out_.first_rejects.push_back({rec.line, column, reason});
 }
 
-Status Run::maybeFault(const CsvRecord& rec) {
-  if (faults_.sigint_at_line >= 0 && rec.line >= faults_.sigint_at_line) {
-    faults_.sigint_at_line = -1;
-    std::raise(SIGINT);
-  }
-  if (faults_.pause_at_line >= 0 && rec.line >= faults_.pause_at_line) {
-    faults_.pause_at_line = -1;
-    std::string paused = faults_.pause_file + ".paused", go = faults_.pause_file + ".go";
-    if (FILE* p = std::fopen(paused.c_str(), "w")) std::fclose(p);
-    for (int i = 0; i < 600; ++i) {
-      if (hooks_.cancelled && hooks_.cancelled()) break;
-      if (::access(go.c_str(), F_OK) == 0) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  }
-  return Status::ok();
-}
-
-Status Run::processRecord(const CsvRecord& rec) {
-  ++cur_.counts.read;
+Status Run::processRecord(Batch& b, const CsvRecord& rec) {
+  ++b.read;
   if (rec.problem == CsvProblem::kUnterminatedQuote) {
-    reject(rec, columnName(rec.problem_field),
+    reject(b, rec, columnName(rec.problem_field),
            "unterminated quote: the quoted field opened on line " + std::to_string(rec.problem_line) +
                " never closes (it runs to the end of the file)");
     return Status::ok();
   }
   if (rec.problem == CsvProblem::kInvalidUtf8) {
-    reject(rec, columnName(rec.problem_field),
+    reject(b, rec, columnName(rec.problem_field),
            "invalid UTF-8 (byte " + std::to_string(rec.problem_byte + 1) + " of the record, line " +
                std::to_string(rec.problem_line) + "): save the file as UTF-8");
     return Status::ok();
@@ -431,13 +508,13 @@ Status Run::processRecord(const CsvRecord& rec) {
     if (!extra_empty) {
       std::string col = rec.fields.size() < nh ? columnName(static_cast<int>(rec.fields.size()))
                                                : "#" + std::to_string(nh + 1);
-      reject(rec, col,
+      reject(b, rec, col,
              "ragged row: " + std::to_string(rec.fields.size()) + " fields, the header has " +
                  std::to_string(nh) + (rec.fields.size() < nh ? " (missing from this column on)" : " (extra fields)"));
       return Status::ok();
     }
   }
-  Staged& staged = stage();
+  Staged& staged = stage(b);
   core::Contact& c = staged.contact;
   c.source_line = rec.line;
   std::string line_type_value, consent_value, consent_at_value, consent_source, country_code;
@@ -480,8 +557,8 @@ Status Run::processRecord(const CsvRecord& rec) {
   if (!line_type_value.empty()) {
     auto lt = parseLineTypeValue(line_type_value);
     if (!lt.isOk()) {
-      --n_staged_;  // the row staged above is dropped
-      reject(rec, columnName(line_type_col), lt.status().message());
+      --b.n_staged;  // the row staged above is dropped
+      reject(b, rec, columnName(line_type_col), lt.status().message());
       return Status::ok();
     }
     line_type = *lt;
@@ -490,8 +567,8 @@ Status Run::processRecord(const CsvRecord& rec) {
   if (!consent_value.empty()) {
     auto ct = parseConsentValue(consent_value);
     if (!ct.isOk()) {
-      --n_staged_;  // the row staged above is dropped
-      reject(rec, columnName(consent_col), ct.status().message());
+      --b.n_staged;  // the row staged above is dropped
+      reject(b, rec, columnName(consent_col), ct.status().message());
       return Status::ok();
     }
     consent = *ct;
@@ -500,8 +577,8 @@ Status Run::processRecord(const CsvRecord& rec) {
   if (!consent_at_value.empty()) {
     auto t = consent_at_value.size() == 10 ? parseDateUtc(consent_at_value) : parseIso(consent_at_value);
     if (!t.isOk()) {
-      --n_staged_;  // the row staged above is dropped
-      reject(rec, columnName(consent_at_col),
+      --b.n_staged;  // the row staged above is dropped
+      reject(b, rec, columnName(consent_at_col),
              "consent date '" + consent_at_value + "' is not YYYY-MM-DD or ISO 8601 with an offset");
       return Status::ok();
     }
@@ -546,9 +623,9 @@ Status Run::processRecord(const CsvRecord& rec) {
   if (c.phones.empty()) {
     // No valid number at all (whether a number is already in scope is
     // decided for the whole batch in flushStaged): a reject.
-    --n_staged_;
+    --b.n_staged;
     if (!any_phone_text) {
-      reject(rec, columnName(mapping_.phone_columns.front()), "no phone number");
+      reject(b, rec, columnName(mapping_.phone_columns.front()), "no phone number");
       return Status::ok();
     }
     std::string reason;
@@ -557,7 +634,7 @@ Status Run::processRecord(const CsvRecord& rec) {
       if (invalid_.size() > 1) reason += columnName(col) + ": ";
       reason += why;
     }
-    reject(rec, columnName(invalid_.front().first), reason);
+    reject(b, rec, columnName(invalid_.front().first), reason);
     return Status::ok();
   }
   for (auto& [col, why] : invalid_) c.custom[columnName(col)] = std::string(trim(rec.fields[col])) + " [not imported: " + why + "]";
@@ -565,9 +642,9 @@ Status Run::processRecord(const CsvRecord& rec) {
   return Status::ok();
 }
 
-Run::Staged& Run::stage() {
-  if (n_staged_ == staged_.size()) staged_.emplace_back();
-  Staged& s = staged_[n_staged_++];
+Staged& Run::stage(Batch& b) {
+  if (b.n_staged == b.staged.size()) b.staged.emplace_back();
+  Staged& s = b.staged[b.n_staged++];
   core::Contact& c = s.contact;
   c.id = ContactId();
   for (std::string* f : {&c.external_id, &c.first_name, &c.last_name, &c.address, &c.city, &c.state, &c.zip,
@@ -581,40 +658,123 @@ Run::Staged& Run::stage() {
   return s;
 }
 
+Status Run::maybeFault(const CsvRecord& rec) {
+  if (faults_.sigint_at_line >= 0 && rec.line >= faults_.sigint_at_line) {
+    faults_.sigint_at_line = -1;
+    std::raise(SIGINT);
+  }
+  if (faults_.pause_at_line >= 0 && rec.line >= faults_.pause_at_line) {
+    faults_.pause_at_line = -1;
+    std::string paused = faults_.pause_file + ".paused", go = faults_.pause_file + ".go";
+    if (FILE* p = std::fopen(paused.c_str(), "w")) std::fclose(p);
+    for (int i = 0; i < 600; ++i) {
+      if (hooks_.cancelled && hooks_.cancelled()) break;
+      if (::access(go.c_str(), F_OK) == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  return Status::ok();
+}
+
+
+Status Run::fillBatch(BatchPipe& pipe, Batch& b, bool* done) {
+  CsvRecord rec;
+  int64_t n = 0;
+  while (n < opts_.batch_rows) {
+    CsvRecord* r = &rec;
+    if (has_pending_) {
+      r = &pending_;
+      has_pending_ = false;
+    } else {
+      ASSIGN_OR_RETURN(bool more, reader_->next(rec));
+      if (!more) {
+        *done = true;
+        break;
+      }
+    }
+    RETURN_IF_ERROR(maybeFault(*r));
+    if (hooks_.cancelled && hooks_.cancelled()) {
+      return Status::cancelled("interrupted (Ctrl-C) before line " + std::to_string(r->line));
+    }
+    if (pipe.closed()) return Status::cancelled("the writer stopped");  // never stored: the writer has failed
+    RETURN_IF_ERROR(processRecord(b, *r));
+    b.resume_offset = r->next_offset;
+    b.resume_line = r->next_line;
+    ++n;
+  }
+  // The batch's numbers, sorted for the store's probe and for the order its
+  // phones are written in (the writer then only walks this list).
+  for (size_t i = 0; i < b.n_staged; ++i) {
+    auto& ph = b.staged[i].contact.phones;
+    for (size_t k = 0; k < ph.size(); ++k) {
+      b.candidates.push_back({ph[k].e164, static_cast<uint32_t>(i), static_cast<uint32_t>(k)});
+    }
+  }
+  std::sort(b.candidates.begin(), b.candidates.end(), [](const Candidate& x, const Candidate& y) {
+    if (x.e164 != y.e164) return x.e164 < y.e164;
+    return x.row != y.row ? x.row < y.row : x.idx < y.idx;
+  });
+  for (size_t j = 0; j < b.candidates.size(); ++j) {
+    if (j == 0 || b.candidates[j].e164 != b.candidates[j - 1].e164) b.numbers.push_back(b.candidates[j].e164);
+  }
+  if (*done && hashing_) {
+    std::string seen = hashing_->hex();
+    if (seen != sha_) {
+      return Status::failedPrecondition(opts_.file + " changed while it was being imported (SHA-256 " +
+                                            seen.substr(0, 12) + "… ≠ " + sha_.substr(0, 12) + "… at the start)",
+                                        "file");
+    }
+  }
+  return Status::ok();
+}
+
+void Run::readBatches(BatchPipe& pipe) {
+  bool done = false;
+  while (!done) {
+    Batch* b = pipe.takeFree();
+    if (!b) return;
+    b->clear();
+    b->resume_offset = -1;
+    Status st;
+    try {
+      st = fillBatch(pipe, *b, &done);
+    } catch (const std::exception& e) {
+      st = Status::internal(std::string("import reader: ") + e.what());
+    }
+    if (!st.isOk()) {
+      b->stop = st;
+      done = true;
+    }
+    b->last = done;
+    pipe.putFull(b);
+  }
+}
+
 // Decides, for the batch's staged rows in file order, which numbers are new:
 // a number is kept by the first row of the batch that has it unless it is
 // already in scope in the store (earlier batches, other lists), which is
 // asked once per distinct number, in sorted order. This is what asking the
 // store row by row, with each row's numbers inserted before the next row is
 // read, decided: the same rows imported, the same counts.
-Status Run::flushStaged() {
-  candidates_.clear();
-  for (size_t i = 0; i < n_staged_; ++i) {
-    auto& ph = staged_[i].contact.phones;
-    staged_[i].keep.assign(ph.size(), 0);
-    for (size_t k = 0; k < ph.size(); ++k) {
-      candidates_.push_back({ph[k].e164, static_cast<uint32_t>(i), static_cast<uint32_t>(k)});
-    }
+Status Run::writeBatch(Batch& b) {
+  cur_.counts.read += b.read;
+  cur_.counts.rejected += b.rejected;
+  if (b.resume_offset >= 0) {  // -1: no record in the batch (the file ended at the batch's start)
+    cur_.resume_offset = b.resume_offset;
+    cur_.resume_line = b.resume_line;
   }
-  std::sort(candidates_.begin(), candidates_.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.e164 != b.e164) return a.e164 < b.e164;
-    return a.row != b.row ? a.row < b.row : a.idx < b.idx;
-  });
-  numbers_.clear();
-  for (size_t j = 0; j < candidates_.size(); ++j) {
-    if (j == 0 || candidates_[j].e164 != candidates_[j - 1].e164) numbers_.push_back(candidates_[j].e164);
-  }
-  RETURN_IF_ERROR(store_.phonesInScope(cur_, opts_.dedupe, numbers_, found_));
+  RETURN_IF_ERROR(store_.phonesInScope(cur_, opts_.dedupe, b.numbers, found_));
+  for (size_t i = 0; i < b.n_staged; ++i) b.staged[i].keep.assign(b.staged[i].contact.phones.size(), 0);
   size_t g = 0;
-  for (size_t j = 0; j < candidates_.size(); ++j) {
-    if (j > 0 && candidates_[j].e164 != candidates_[j - 1].e164) ++g;
-    bool first = j == 0 || candidates_[j].e164 != candidates_[j - 1].e164;
-    if (first && !found_[g]) staged_[candidates_[j].row].keep[candidates_[j].idx] = 1;
+  for (size_t j = 0; j < b.candidates.size(); ++j) {
+    bool first = j == 0 || b.candidates[j].e164 != b.candidates[j - 1].e164;
+    if (j > 0 && first) ++g;
+    if (first && !found_[g]) b.staged[b.candidates[j].row].keep[b.candidates[j].idx] = 1;
   }
   to_add_.clear();
-  row_slot_.assign(n_staged_, 0);
-  for (size_t i = 0; i < n_staged_; ++i) {
-    Staged& s = staged_[i];
+  row_slot_.assign(b.n_staged, 0);
+  for (size_t i = 0; i < b.n_staged; ++i) {
+    Staged& s = b.staged[i];
     auto& ph = s.contact.phones;
     int64_t dups = 0;
     for (int r : s.repeats) {
@@ -644,16 +804,17 @@ Status Run::flushStaged() {
     row_slot_[i] = static_cast<uint32_t>(to_add_.size());
     to_add_.push_back(&s.contact);
   }
-  // The kept phones in number order, which the sort above has already found
-  // (the candidates' e164 views are stale now that rows are compacted; their
-  // row and index are not): the adapter need not sort them again.
+  // The kept phones in number order: the candidates' order (their e164 views
+  // are stale now that the rows are compacted; row and index are not).
   order_.clear();
-  for (const Candidate& cand : candidates_) {
-    const Staged& s = staged_[cand.row];
+  for (const Candidate& cand : b.candidates) {
+    const Staged& s = b.staged[cand.row];
     if (s.keep[cand.idx]) order_.push_back({row_slot_[cand.row], s.slot[cand.idx]});
   }
-  n_staged_ = 0;
-  return store_.addContactsInOrder(cur_, to_add_, order_);
+  RETURN_IF_ERROR(store_.addContactsInOrder(cur_, to_add_, order_));
+  RETURN_IF_ERROR(flushRejects(b.rejects));
+  if (b.last) return store_.finishImport(cur_, ImportState::kCommitted, "", actor_);
+  return store_.saveProgress(cur_, actor_);
 }
 
 Result<ImportOutcome> Run::go() {
@@ -729,61 +890,37 @@ Result<ImportOutcome> Run::go() {
     }
   }
 
+  // The reader thread parses and normalises batch n+1 while this thread
+  // dedupes and commits batch n. A batch the reader stopped inside (Ctrl-C,
+  // read error, file changed) is never stored; those before it are, as when
+  // one thread did both.
   ImportRecord committed = cur_;
-  bool done = false;
   Status stop;
-  int64_t since_progress = 0;
-  while (!done && stop.isOk()) {
-    stop = store_.batch([&]() -> Status {
-      n_staged_ = 0;
-      int64_t n = 0;
-      CsvRecord rec;
-      while (n < opts_.batch_rows) {
-        CsvRecord* r = &rec;
-        if (has_pending_) {
-          r = &pending_;
-          has_pending_ = false;
-        } else {
-          ASSIGN_OR_RETURN(bool more, reader_->next(rec));
-          if (!more) {
-            done = true;
-            break;
-          }
-        }
-        RETURN_IF_ERROR(maybeFault(*r));
-        if (hooks_.cancelled && hooks_.cancelled()) {
-          return Status::cancelled("interrupted (Ctrl-C) before line " + std::to_string(r->line));
-        }
-        RETURN_IF_ERROR(processRecord(*r));
-        cur_.resume_offset = r->next_offset;
-        cur_.resume_line = r->next_line;
-        ++n;
-        if (hooks_.progress && ++since_progress >= 2000) {
-          since_progress = 0;
-          // The open batch's rows are not counted yet: report the committed
-          // counts (read = imported + duplicates + rejected holds in them).
-          hooks_.progress(cur_.resume_offset, size_, committed.counts);
-        }
+  {
+    BatchPipe pipe(kBatchesInFlight);
+    std::thread reader([&] { readBatches(pipe); });
+    // However this block is left, the reader is stopped and joined first.
+    struct Join {
+      BatchPipe& pipe;
+      std::thread& thread;
+      ~Join() {
+        pipe.close();
+        thread.join();
       }
-      RETURN_IF_ERROR(flushStaged());
-      RETURN_IF_ERROR(flushRejects());
-      if (done) {
-        if (hashing_) {
-          std::string seen = hashing_->hex();
-          if (seen != sha_) {
-            return Status::failedPrecondition(f + " changed while it was being imported (SHA-256 " +
-                                                  seen.substr(0, 12) + "… ≠ " + sha_.substr(0, 12) +
-                                                  "… at the start)",
-                                              "file");
-          }
-        }
-        return store_.finishImport(cur_, ImportState::kCommitted, "", actor_);
+    } join{pipe, reader};
+    while (true) {
+      Batch* b = pipe.takeFull();
+      if (!b->stop.isOk()) {
+        stop = b->stop;
+        break;
       }
-      return store_.saveProgress(cur_, actor_);
-    });
-    if (stop.isOk()) {
+      stop = store_.batch([&]() -> Status { return writeBatch(*b); });
+      const bool last = b->last;
+      pipe.putFree(b);
+      if (!stop.isOk()) break;
       committed = cur_;
       if (hooks_.progress) hooks_.progress(cur_.resume_offset, size_, cur_.counts);
+      if (last) break;
     }
   }
   if (!stop.isOk()) {

@@ -12,7 +12,11 @@
 // from there. Invariant after every commit: read = imported + duplicates + rejected,
 // and the rejects file holds exactly `rejected` records.
 //
-// Thread-safety: one Importer per thread; the store is used from that thread.
+// Two threads (docs/import.md "Two threads"): a reader thread parses, checks
+// and normalises batch n+1 while the calling thread dedupes and commits batch
+// n; at most kBatchesInFlight (3) batches are in memory. The store is used
+// only from the calling thread. One import per Run; runImport may be called
+// from any thread.
 #pragma once
 
 #include <functional>
@@ -49,8 +53,10 @@ struct RejectNote {
 };
 
 struct ImportHooks {
-  std::function<bool()> cancelled;  // polled before every record
-  // Called after every batch and every ~1000 records: bytes read so far, file size.
+  // Polled before every record, on the importer's reader thread.
+  std::function<bool()> cancelled;
+  // Called after every committed batch, on the thread that called runImport:
+  // bytes committed so far, file size, the committed counts.
   std::function<void(int64_t done, int64_t total, const core::ImportCounts&)> progress;
 };
 
