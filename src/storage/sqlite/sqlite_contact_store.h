@@ -30,7 +30,9 @@ class SqliteContactStore final : public core::ContactStore {
   Status phonesInScope(const core::ImportRecord& r, core::DedupeScope scope,
                        const std::vector<std::string_view>& e164s, std::vector<char>& found) override;
   // Contacts in order, then all their phones in number order: the phones
-  // index (e164, org_id, campaign_id) is then extended left to right.
+  // index (e164, org_id, campaign_id) is then extended left to right. Rows
+  // go 64 to a multi-row INSERT, with ids max(id) + 1, … assigned here (the
+  // ids SQLite itself would pick), the remainder one by one.
   Status addContacts(const core::ImportRecord& r, const std::vector<core::Contact*>& contacts) override;
   // The same, phones in the caller's order (the importer's: by number).
   Status addContactsInOrder(const core::ImportRecord& r, const std::vector<core::Contact*>& contacts,
@@ -55,6 +57,7 @@ class SqliteContactStore final : public core::ContactStore {
   const Clock& clock_;
   // addContacts' scratch, reused from batch to batch (bounded by a batch).
   std::string custom_json_;
+  std::vector<std::string> custom_json_rows_;                  // one a row of a multi-row insert
   std::vector<std::pair<core::Phone*, int64_t>> phone_order_;  // phone, its contact's id
 };
 
