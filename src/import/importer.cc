@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -171,11 +171,11 @@ core::LineType lineTypeFromNumberType(const std::string& t) {
 // deduplicated); a batch's staged rows are resolved and stored together, inside
 // the batch's transaction.
 struct Staged {
-  core::Contact contact;      // contact.phones: the row's distinct valid numbers, in column order
-  std::vector<int> repeats;   // per repeated number in the row: the index of its first copy
-  std::vector<char> keep;     // per number: not in scope and first in the batch
+  core::Contact contact;       // contact.phones: the row's distinct valid numbers, in column order
+  std::vector<int> repeats;    // per repeated number in the row: the index of its first copy
+  std::vector<char> keep;      // per number: not in scope and first in the batch
   std::vector<uint32_t> slot;  // per kept number: its index once the others are dropped
-  int64_t invalid = 0;        // invalid extra numbers (kept as custom fields)
+  int64_t invalid = 0;         // invalid extra numbers (kept as custom fields)
 };
 
 struct Candidate {
@@ -320,7 +320,7 @@ class Run {
   std::unique_ptr<CsvReader> reader_;
   CsvRecord pending_;
   bool has_pending_ = false;
-  PhoneResult pr_;  // per-record scratch, reused
+  PhoneResult pr_;                                    // per-record scratch, reused
   std::vector<std::pair<int, std::string>> invalid_;  // column, reason
 
   // Writer (calling thread).
@@ -467,7 +467,8 @@ Status Run::flushRejects(std::string& buf) {
   return Status::ok();
 }
 
-void Run::reject(Batch& b, const CsvRecord& rec, const std::string& column, const std::string& reason) {
+void Run::reject(Batch& b, const CsvRecord& rec, const std::string& column,
+                 const std::string& reason) {
   ++b.rejected;
   std::string& rejects_buf_ = b.rejects;
   rejects_buf_.append(std::to_string(rec.line));
@@ -490,8 +491,8 @@ Status Run::processRecord(Batch& b, const CsvRecord& rec) {
   ++b.read;
   if (rec.problem == CsvProblem::kUnterminatedQuote) {
     reject(b, rec, columnName(rec.problem_field),
-           "unterminated quote: the quoted field opened on line " + std::to_string(rec.problem_line) +
-               " never closes (it runs to the end of the file)");
+           "unterminated quote: the quoted field opened on line " +
+               std::to_string(rec.problem_line) + " never closes (it runs to the end of the file)");
     return Status::ok();
   }
   if (rec.problem == CsvProblem::kInvalidUtf8) {
@@ -510,7 +511,8 @@ Status Run::processRecord(Batch& b, const CsvRecord& rec) {
                                                : "#" + std::to_string(nh + 1);
       reject(b, rec, col,
              "ragged row: " + std::to_string(rec.fields.size()) + " fields, the header has " +
-                 std::to_string(nh) + (rec.fields.size() < nh ? " (missing from this column on)" : " (extra fields)"));
+                 std::to_string(nh) +
+                 (rec.fields.size() < nh ? " (missing from this column on)" : " (extra fields)"));
       return Status::ok();
     }
   }
@@ -578,8 +580,9 @@ Status Run::processRecord(Batch& b, const CsvRecord& rec) {
     auto t = consent_at_value.size() == 10 ? parseDateUtc(consent_at_value) : parseIso(consent_at_value);
     if (!t.isOk()) {
       --b.n_staged;  // the row staged above is dropped
-      reject(b, rec, columnName(consent_at_col),
-             "consent date '" + consent_at_value + "' is not YYYY-MM-DD or ISO 8601 with an offset");
+      reject(
+          b, rec, columnName(consent_at_col),
+          "consent date '" + consent_at_value + "' is not YYYY-MM-DD or ISO 8601 with an offset");
       return Status::ok();
     }
     consent_at = *t;
@@ -676,7 +679,6 @@ Status Run::maybeFault(const CsvRecord& rec) {
   return Status::ok();
 }
 
-
 Status Run::fillBatch(BatchPipe& pipe, Batch& b, bool* done) {
   CsvRecord rec;
   int64_t n = 0;
@@ -696,7 +698,8 @@ Status Run::fillBatch(BatchPipe& pipe, Batch& b, bool* done) {
     if (hooks_.cancelled && hooks_.cancelled()) {
       return Status::cancelled("interrupted (Ctrl-C) before line " + std::to_string(r->line));
     }
-    if (pipe.closed()) return Status::cancelled("the writer stopped");  // never stored: the writer has failed
+    if (pipe.closed())
+      return Status::cancelled("the writer stopped");  // never stored: the writer has failed
     RETURN_IF_ERROR(processRecord(b, *r));
     b.resume_offset = r->next_offset;
     b.resume_line = r->next_line;
@@ -715,14 +718,16 @@ Status Run::fillBatch(BatchPipe& pipe, Batch& b, bool* done) {
     return x.row != y.row ? x.row < y.row : x.idx < y.idx;
   });
   for (size_t j = 0; j < b.candidates.size(); ++j) {
-    if (j == 0 || b.candidates[j].e164 != b.candidates[j - 1].e164) b.numbers.push_back(b.candidates[j].e164);
+    if (j == 0 || b.candidates[j].e164 != b.candidates[j - 1].e164)
+      b.numbers.push_back(b.candidates[j].e164);
   }
   if (*done && hashing_) {
     std::string seen = hashing_->hex();
     if (seen != sha_) {
-      return Status::failedPrecondition(opts_.file + " changed while it was being imported (SHA-256 " +
-                                            seen.substr(0, 12) + "… ≠ " + sha_.substr(0, 12) + "… at the start)",
-                                        "file");
+      return Status::failedPrecondition(
+          opts_.file + " changed while it was being imported (SHA-256 " + seen.substr(0, 12) +
+              "… ≠ " + sha_.substr(0, 12) + "… at the start)",
+          "file");
     }
   }
   return Status::ok();
@@ -764,7 +769,8 @@ Status Run::writeBatch(Batch& b) {
     cur_.resume_line = b.resume_line;
   }
   RETURN_IF_ERROR(store_.phonesInScope(cur_, opts_.dedupe, b.numbers, found_));
-  for (size_t i = 0; i < b.n_staged; ++i) b.staged[i].keep.assign(b.staged[i].contact.phones.size(), 0);
+  for (size_t i = 0; i < b.n_staged; ++i)
+    b.staged[i].keep.assign(b.staged[i].contact.phones.size(), 0);
   size_t g = 0;
   for (size_t j = 0; j < b.candidates.size(); ++j) {
     bool first = j == 0 || b.candidates[j].e164 != b.candidates[j - 1].e164;
