@@ -934,6 +934,14 @@ Result<ImportOutcome> Run::go() {
     // the rejects file agree with it.
     std::string where = f + ":" + std::to_string(committed.resume_line);
     cur_ = committed;
+    // The reader may have run up to two batches past the last commit: the
+    // rejects it noted there are not in the store's counts or the rejects
+    // file, so they are not reported either.
+    auto& notes = out_.first_rejects;
+    notes.erase(
+        std::remove_if(notes.begin(), notes.end(),
+                       [&](const RejectNote& n) { return n.line >= committed.resume_line; }),
+        notes.end());
     if (rejects_) {
       std::fflush(rejects_);
       if (::ftruncate(fileno(rejects_), committed.rejects_offset) != 0) {

@@ -429,12 +429,17 @@ class FailingStore final : public core::ContactStore {
 
 // When the writer fails, the batches before are committed, the import is
 // failed with the right resume point, and the reader thread stops soon after
-// (it does not read the rest of the file) instead of blocking the import.
+// (it does not read the rest of the file) instead of blocking the import. The
+// rejects it noted past the last commit are not reported.
 TEST_F(ImporterTest, WriterFailureStopsTheReader) {
   std::string text = "phone\n";
   for (int i = 0; i < 5000; ++i) {
-    text +=
-        "(212) 23" + std::to_string(4 + i / 1000) + "-" + std::to_string(1000 + i % 1000) + "\n";
+    if (i % 7 == 3) {
+      text += "555-12\n";  // too short: rejected
+    } else {
+      text +=
+          "(212) 23" + std::to_string(4 + i / 1000) + "-" + std::to_string(1000 + i % 1000) + "\n";
+    }
   }
   std::string file = write("w.csv", text);
   FailingStore failing(*contacts_, 3);
@@ -450,9 +455,13 @@ TEST_F(ImporterTest, WriterFailureStopsTheReader) {
   ASSERT_TRUE(out.isOk()) << out.status().toString();
   EXPECT_EQ(out->status.code(), StatusCode::kResourceExhausted) << out->status.toString();
   EXPECT_EQ(out->record.state, core::ImportState::kFailed);
-  EXPECT_EQ(out->record.counts.read, 20);  // two batches committed
+  EXPECT_EQ(out->record.counts.read, 20);     // two batches committed: records 0–19
+  EXPECT_EQ(out->record.counts.rejected, 3);  // records 3, 10, 17
   EXPECT_EQ(out->record.resume_line, 22);
-  EXPECT_EQ(count("SELECT count(*) FROM contacts"), 20);
+  EXPECT_EQ(count("SELECT count(*) FROM contacts"), 17);
+  std::vector<int64_t> noted;
+  for (auto& n : out->first_rejects) noted.push_back(n.line);
+  EXPECT_EQ(noted, (std::vector<int64_t>{5, 12, 19}));
   // The reader may have filled the batches in flight, not the file's 5000 records.
   EXPECT_LT(polls.load(), 200);
   expectAuditIntact();
