@@ -277,9 +277,9 @@ namespace {
 // (A batch's remainder goes through the one-row statements.)
 constexpr size_t kRowsPerInsert = 64;
 
-// "INSERT INTO t(cols) VALUES (…),(…)…" for n rows: parameters ?1…?shared are
-// the same in every row (the placeholders in `shared_cols` name them), the rest
-// are numbered from shared + 1 on, `per_row` a row.
+// "INSERT INTO t(cols) VALUES (…),(…)…" for n rows of `row_items`: an item
+// "?" becomes the next numbered parameter (from shared + 1 on), any other item
+// ("?1" … "?shared": a value every row shares) is written as it is.
 std::string multiRowInsert(const char* head, const std::vector<std::string>& row_items, int shared,
                            size_t n) {
   std::string sql = head;
@@ -301,9 +301,8 @@ std::string multiRowInsert(const char* head, const std::vector<std::string>& row
 
 const std::string& contactsInsertSql() {
   static const std::string sql = multiRowInsert(
-      "INSERT INTO contacts(id, campaign_id, list_id, import_id, external_id, first_name, "
-      "last_name, address,"
-      " city, state, zip, timezone, custom, source_line)",
+      "INSERT INTO contacts(id, campaign_id, list_id, import_id, external_id, first_name,"
+      " last_name, address, city, state, zip, timezone, custom, source_line)",
       {"?", "?1", "?2", "?3", "?", "?", "?", "?", "?", "?", "?", "?", "?", "?"}, 3, kRowsPerInsert);
   return sql;
 }
@@ -311,9 +310,8 @@ constexpr int kContactParams = 11;  // per row: id, external_id … timezone, cu
 
 const std::string& phonesInsertSql() {
   static const std::string sql = multiRowInsert(
-      "INSERT INTO phones(id, contact_id, campaign_id, org_id, e164, raw, label, line_type, "
-      "number_type, consent,"
-      " consent_at, consent_source, priority)",
+      "INSERT INTO phones(id, contact_id, campaign_id, org_id, e164, raw, label, line_type,"
+      " number_type, consent, consent_at, consent_source, priority)",
       {"?", "?", "?1", "?2", "?", "?", "?", "?", "?", "?", "?", "?", "?"}, 2, kRowsPerInsert);
   return sql;
 }
