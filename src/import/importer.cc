@@ -307,6 +307,8 @@ class Run {
   const ImportHooks& hooks_;
   std::string sha_;
   int64_t size_ = 0;
+  // first_rejects is written by the reader thread; the rest, and the reader's
+  // counters read into it, by the writer once the reader has been joined.
   ImportOutcome out_;
 
   // Reader thread (after prepare()).
