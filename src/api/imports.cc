@@ -12,47 +12,18 @@ namespace {
 
 // Forwards to the real contact store and says when the import row exists
 // (the importer has accepted the file): start() answers at that moment.
-class AnnouncingStore final : public core::ContactStore {
+class AnnouncingStore final : public core::ForwardingContactStore {
  public:
   AnnouncingStore(core::ContactStore& inner, std::function<void(const core::ImportRecord&)> on_start)
-      : inner_(inner), on_start_(std::move(on_start)) {}
+      : ForwardingContactStore(inner), on_start_(std::move(on_start)) {}
 
   Result<core::ImportRecord> startImport(core::ImportRecord r, const core::Actor& actor) override {
     auto out = inner_.startImport(std::move(r), actor);
     if (out.isOk()) on_start_(*out);
     return out;
   }
-  Result<core::ImportRecord> getImport(ImportId id) override { return inner_.getImport(id); }
-  Result<std::vector<core::ImportRecord>> listImports(CampaignId c) override { return inner_.listImports(c); }
-  Result<core::ImportRecord> resumeImport(ImportId id, const core::Actor& a) override { return inner_.resumeImport(id, a); }
-  Status batch(const std::function<Status()>& fn) override { return inner_.batch(fn); }
-  Result<bool> phoneInScope(const core::ImportRecord& r, core::DedupeScope s, std::string_view e164) override {
-    return inner_.phoneInScope(r, s, e164);
-  }
-  Status addContact(const core::ImportRecord& r, core::Contact& c) override { return inner_.addContact(r, c); }
-  Status phonesInScope(const core::ImportRecord& r, core::DedupeScope s, const std::vector<std::string_view>& e164s,
-                       std::vector<char>& found) override {
-    return inner_.phonesInScope(r, s, e164s, found);
-  }
-  Status addContacts(const core::ImportRecord& r, const std::vector<core::Contact*>& cs) override {
-    return inner_.addContacts(r, cs);
-  }
-  Status addContactsInOrder(const core::ImportRecord& r, const std::vector<core::Contact*>& cs,
-                            const std::vector<PhoneSlot>& order) override {
-    return inner_.addContactsInOrder(r, cs, order);
-  }
-  Status saveProgress(const core::ImportRecord& r, const core::Actor& a) override { return inner_.saveProgress(r, a); }
-  Status finishImport(core::ImportRecord& r, core::ImportState s, const std::string& e, const core::Actor& a) override {
-    return inner_.finishImport(r, s, e, a);
-  }
-  Result<std::vector<core::Contact>> listContacts(CampaignId c, int64_t after, int limit) override {
-    return inner_.listContacts(c, after, limit);
-  }
-  Result<core::Contact> getContact(ContactId id) override { return inner_.getContact(id); }
-  Result<int64_t> countContacts(CampaignId c) override { return inner_.countContacts(c); }
 
  private:
-  core::ContactStore& inner_;
   std::function<void(const core::ImportRecord&)> on_start_;
 };
 

@@ -382,47 +382,16 @@ TEST_F(ImporterTest, PipelineHandsEveryRecordThroughOnceInFileOrder) {
 }
 
 // A store that fails the Nth batch's writes, as a full disk would.
-class FailingStore final : public core::ContactStore {
+class FailingStore final : public core::ForwardingContactStore {
  public:
-  FailingStore(core::ContactStore& inner, int fail_at) : inner_(inner), fail_at_(fail_at) {}
-  Result<core::ImportRecord> startImport(core::ImportRecord r, const core::Actor& a) override {
-    return inner_.startImport(std::move(r), a);
-  }
-  Result<core::ImportRecord> getImport(ImportId id) override { return inner_.getImport(id); }
-  Result<std::vector<core::ImportRecord>> listImports(CampaignId c) override {
-    return inner_.listImports(c);
-  }
-  Result<core::ImportRecord> resumeImport(ImportId id, const core::Actor& a) override {
-    return inner_.resumeImport(id, a);
-  }
-  Status batch(const std::function<Status()>& fn) override { return inner_.batch(fn); }
-  Result<bool> phoneInScope(const core::ImportRecord& r, core::DedupeScope s,
-                            std::string_view e) override {
-    return inner_.phoneInScope(r, s, e);
-  }
-  Status addContact(const core::ImportRecord& r, core::Contact& c) override {
-    return inner_.addContact(r, c);
-  }
+  FailingStore(core::ContactStore& inner, int fail_at) : ForwardingContactStore(inner), fail_at_(fail_at) {}
   Status addContactsInOrder(const core::ImportRecord& r, const std::vector<core::Contact*>& cs,
                             const std::vector<PhoneSlot>& order) override {
     if (++batches_ == fail_at_) return Status::resourceExhausted("disk full: injected");
     return inner_.addContactsInOrder(r, cs, order);
   }
-  Status saveProgress(const core::ImportRecord& r, const core::Actor& a) override {
-    return inner_.saveProgress(r, a);
-  }
-  Status finishImport(core::ImportRecord& r, core::ImportState s, const std::string& e,
-                      const core::Actor& a) override {
-    return inner_.finishImport(r, s, e, a);
-  }
-  Result<std::vector<core::Contact>> listContacts(CampaignId c, int64_t after, int limit) override {
-    return inner_.listContacts(c, after, limit);
-  }
-  Result<core::Contact> getContact(ContactId id) override { return inner_.getContact(id); }
-  Result<int64_t> countContacts(CampaignId c) override { return inner_.countContacts(c); }
 
  private:
-  core::ContactStore& inner_;
   int fail_at_;
   int batches_ = 0;
 };

@@ -132,4 +132,47 @@ class ContactStore {
   virtual Result<int64_t> countContacts(CampaignId campaign /* 0 = all */) = 0;
 };
 
+// A ContactStore that forwards every call to another one: the base of
+// decorators that change one or two calls (the API's list uploads announce
+// the import row; tests inject failures).
+class ForwardingContactStore : public ContactStore {
+ public:
+  explicit ForwardingContactStore(ContactStore& inner) : inner_(inner) {}
+
+  Result<ImportRecord> startImport(ImportRecord r, const Actor& a) override {
+    return inner_.startImport(std::move(r), a);
+  }
+  Result<ImportRecord> getImport(ImportId id) override { return inner_.getImport(id); }
+  Result<std::vector<ImportRecord>> listImports(CampaignId c) override { return inner_.listImports(c); }
+  Result<ImportRecord> resumeImport(ImportId id, const Actor& a) override { return inner_.resumeImport(id, a); }
+  Status batch(const std::function<Status()>& fn) override { return inner_.batch(fn); }
+  Result<bool> phoneInScope(const ImportRecord& r, DedupeScope s, std::string_view e164) override {
+    return inner_.phoneInScope(r, s, e164);
+  }
+  Status addContact(const ImportRecord& r, Contact& c) override { return inner_.addContact(r, c); }
+  Status phonesInScope(const ImportRecord& r, DedupeScope s, const std::vector<std::string_view>& e164s,
+                       std::vector<char>& found) override {
+    return inner_.phonesInScope(r, s, e164s, found);
+  }
+  Status addContacts(const ImportRecord& r, const std::vector<Contact*>& cs) override {
+    return inner_.addContacts(r, cs);
+  }
+  Status addContactsInOrder(const ImportRecord& r, const std::vector<Contact*>& cs,
+                            const std::vector<PhoneSlot>& order) override {
+    return inner_.addContactsInOrder(r, cs, order);
+  }
+  Status saveProgress(const ImportRecord& r, const Actor& a) override { return inner_.saveProgress(r, a); }
+  Status finishImport(ImportRecord& r, ImportState s, const std::string& e, const Actor& a) override {
+    return inner_.finishImport(r, s, e, a);
+  }
+  Result<std::vector<Contact>> listContacts(CampaignId c, int64_t after, int limit) override {
+    return inner_.listContacts(c, after, limit);
+  }
+  Result<Contact> getContact(ContactId id) override { return inner_.getContact(id); }
+  Result<int64_t> countContacts(CampaignId c) override { return inner_.countContacts(c); }
+
+ protected:
+  ContactStore& inner_;
+};
+
 }  // namespace clearline::core
