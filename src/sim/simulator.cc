@@ -75,6 +75,7 @@ struct SimCall {
   bool counted = false;      // judged (live answers only)
   int64_t t_dial = 0, t_answer = 0, t_ref = 0, t_bridged = 0;
   int agent = -1;
+  int64_t need_at = 0, need_handle = 0;  // oracle: when it will need a caller, and for how long
 };
 
 struct SimAgent {
@@ -137,7 +138,8 @@ class OraclePacer final : public core::Pacer {
 
  private:
   Simulator* sim_;
-  std::vector<int64_t> free_;
+  std::vector<int64_t> free_;                        // callers' release times (scratch)
+  std::vector<std::pair<int64_t, int64_t>> pend_;   // (needs a caller at, handle) (scratch)
   std::set<std::pair<int64_t, int64_t>> pool_;  // (routable delay, lead)
   int64_t scan_ = 0;
 };
@@ -193,6 +195,7 @@ class Simulator final : public core::Telephony {
 
   const Scenario& sc_;
   RunOptions opt_;
+  double amd_yield_s_ = -1;  // seconds after the answer the runtime stops waiting for AMD (< 0: never)
   Rng agent_rng_;
   SimLedger ledger_;
   AllowAll authorizer_;
@@ -274,18 +277,24 @@ Outcome Simulator::classify(const Fate& f, int64_t t_dial) const {
 bool Simulator::leadNeedsCaller(int64_t lead, int64_t t_dial, int64_t* delay_ms, int64_t* handle_ms) {
   const Fate& f = fate(lead);
   Outcome o = classify(f, t_dial);
+  // The runtime routes a call still in screening at amd_yield_s_ after the
+  // answer (RuntimeOptions::amd_yield_margin), before a later verdict.
+  const bool yields = amd_yield_s_ >= 0;
   if (o == Outcome::kHuman) {
-    bool fp = sc_.amd && f.amd_u < sc_.amd_fp;
+    const double verdict = f.greeting + sc_.amd_after_greeting_s;
+    const bool yielded = yields && amd_yield_s_ < verdict;
+    bool fp = sc_.amd && f.amd_u < sc_.amd_fp && !yielded;
     if (fp) return false;
-    double d = f.answer_delay + (sc_.amd ? f.greeting + sc_.amd_after_greeting_s : 0.0);
+    double d = f.answer_delay + (sc_.amd ? (yielded ? amd_yield_s_ : verdict) : 0.0);
     *delay_ms = static_cast<int64_t>(std::llround(d * 1000));
     *handle_ms = static_cast<int64_t>(std::llround((f.talk + f.wrap) * 1000));
     return true;
   }
   if (o == Outcome::kMachine) {
-    bool to_caller = !sc_.amd || f.amd_u < sc_.amd_fn;
+    const bool yielded = yields && amd_yield_s_ < f.amd_machine_delay;
+    bool to_caller = !sc_.amd || f.amd_u < sc_.amd_fn || yielded;
     if (!to_caller) return false;
-    double d = f.machine_delay + (sc_.amd ? f.amd_machine_delay : 0.0);
+    double d = f.machine_delay + (sc_.amd ? (yielded ? amd_yield_s_ : f.amd_machine_delay) : 0.0);
     *delay_ms = static_cast<int64_t>(std::llround(d * 1000));
     *handle_ms = static_cast<int64_t>(std::llround((f.machine_talk + f.machine_wrap) * 1000));
     return true;
@@ -315,15 +324,14 @@ void Simulator::agentReleaseTimes(std::vector<int64_t>& out) {
 
 void Simulator::pendingRoutables(std::vector<std::pair<int64_t, int64_t>>& out) {
   out.clear();
-  // Dials in flight or answered-but-not-yet-routed that will need a caller.
+  // Dials in flight or answered-but-not-yet-routed that will need a caller
+  // (originate() keeps only those in active_, with their need_at and need_handle).
   size_t keep = 0;
   for (size_t i = 0; i < active_.size(); ++i) {
     const SimCall& c = calls_[static_cast<size_t>(active_[i])];
     if (c.lead < 0 || c.ended || c.bridged || c.abandoned) continue;
     active_[keep++] = active_[i];
-    int64_t d, h;
-    if (!leadNeedsCaller(c.lead, c.t_dial, &d, &h)) continue;
-    out.push_back({c.t_dial + d, h});
+    out.push_back({c.need_at, c.need_handle});  // (only calls that will need a caller are kept)
   }
   active_.resize(keep);
 }
@@ -368,6 +376,10 @@ Status Simulator::setUp() {
   o.detect_machine = sc_.amd;
   o.grace = Millis(static_cast<int64_t>(std::llround(sc_.grace_s * 1000)));
   o.grace_from = sc_.grace_from;
+  // AMD yielding to a grace counted from the answer: the oracle must know when
+  // the runtime stops waiting for a verdict.
+  if (sc_.amd && o.grace_from != core::GraceReference::kGreetingEnd && o.amd_yield_margin >= Millis(0))
+    amd_yield_s_ = static_cast<double>((o.grace - o.amd_yield_margin).count()) / 1000.0;
   o.line_cap = sc_.effectiveLineCap();
   o.cap_pct = sc_.cap_pct;
   o.metrics_every = Millis(0);
@@ -458,7 +470,6 @@ void Simulator::originate(const core::OriginateRequest& req) {
   c = SimCall{};
   c.lead = lead;
   c.t_dial = now_;
-  if (opt_.pacer == "oracle") active_.push_back(id);
   if (lead >= next_lead_dialed_) next_lead_dialed_ = lead + 1;
   r_.dials++;
   r_.leads_used = std::max(r_.leads_used, lead + 1);
@@ -478,6 +489,14 @@ void Simulator::originate(const core::OriginateRequest& req) {
   }
   const Fate& f = fate(lead);
   c.outcome = classify(f, now_);
+  if (opt_.pacer == "oracle") {
+    int64_t d, h;
+    if (leadNeedsCaller(lead, now_, &d, &h)) {
+      c.need_at = now_ + d;
+      c.need_handle = h;
+      active_.push_back(id);
+    }
+  }
   auto ms = [](double s) { return static_cast<int64_t>(std::llround(s * 1000)); };
   switch (c.outcome) {
     case Outcome::kHuman:
@@ -886,21 +905,23 @@ core::PacerDecision OraclePacer::decide(const core::PacerInput& in) {
   const int64_t now = sim_->now();
   sim_->agentReleaseTimes(free_);
   if (free_.empty()) return d;
-  std::vector<std::pair<int64_t, int64_t>> pend;
-  sim_->pendingRoutables(pend);
-  std::sort(pend.begin(), pend.end());
-  std::multiset<int64_t> free(free_.begin(), free_.end());
+  sim_->pendingRoutables(pend_);
+  std::sort(pend_.begin(), pend_.end());
+  // Callers' release times, kept sorted (a few hundred at most: a sorted
+  // vector beats a tree here).
+  std::vector<int64_t>& free = free_;
+  std::sort(free.begin(), free.end());
   // Best fit: each pending call (in arrival order) takes the caller who frees
   // last but still before it arrives, so callers freeing earlier stay open
   // for new dials timed to them.
   auto assign = [&](int64_t at, int64_t handle) {
-    auto it = free.upper_bound(at);
+    auto it = std::upper_bound(free.begin(), free.end(), at);
     if (it != free.begin()) --it;
-    int64_t rel = std::max(at, *it) + handle;
+    const int64_t rel = std::max(at, *it) + handle;
     free.erase(it);
-    free.insert(rel);
+    free.insert(std::upper_bound(free.begin(), free.end(), rel), rel);
   };
-  for (const auto& [at, h] : pend) assign(at, h);
+  for (const auto& [at, h] : pend_) assign(at, h);
   // Keep a pool of upcoming tape leads that will need a caller, by delay.
   while (pool_.size() < 4096) {
     int64_t delay, handle;

@@ -470,6 +470,17 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
         moveCall(slot, CallEvent::kMachineDetected, now);
         ports_.telephony->hangup(c.id, HangupCause::kNormal);
         requestPace(now);
+      } else if (c.state == CallState::kAnswered && c.amd_yielded && c.waiting) {
+        // Routed before the verdict (amd_yield_margin) and still without a
+        // caller: a machine is hung up on, not abandoned.
+        auto it = std::find(waiting_.begin(), waiting_.end(), slot);
+        if (it != waiting_.end()) waiting_.erase(it);
+        c.waiting = false;
+        c.answered_by = "machine";
+        counters_.machine++;
+        moveCall(slot, CallEvent::kMachineDetected, now);
+        ports_.telephony->hangup(c.id, HangupCause::kNormal);
+        requestPace(now);
       }
       return;
     case K::kBridged: {
@@ -518,8 +529,32 @@ void CampaignRuntime::onAnswered(int slot, const TelephonyEvent& ev) {
   if (!c.amd) {
     c.answered_by = "unknown";
     onRoutable(slot, ev.at);
-  } else if (opts_.pace_on_events) {
-    pace(ev.at);
+    return;
+  }
+  if (amdYieldsToGrace()) screening_.push_back(Screening{slot, c.id, deadlineFor(c) - opts_.amd_yield_margin});
+  if (opts_.pace_on_events) pace(ev.at);
+}
+
+bool CampaignRuntime::amdYieldsToGrace() const {
+  return opts_.amd_yield_margin >= Millis{0} && opts_.grace_from != GraceReference::kGreetingEnd;
+}
+
+void CampaignRuntime::yieldScreening(TimePoint now) {
+  for (size_t i = 0; i < screening_.size();) {
+    const Screening s = screening_[i];
+    const Call& c = calls_[s.slot];
+    const bool screening = c.id == s.id && c.state == CallState::kAnswered && !c.routable;
+    if (screening && now < s.at) {
+      ++i;
+      continue;
+    }
+    screening_[i] = screening_.back();
+    screening_.pop_back();
+    if (!screening) continue;
+    // AMD's verdict would come too late to use: route it as a person.
+    calls_[s.slot].answered_by = "unknown";
+    calls_[s.slot].amd_yielded = true;
+    onRoutable(s.slot, now);  // may dial (calls_ may grow); screening_ is not touched
   }
 }
 
@@ -1301,6 +1336,7 @@ void CampaignRuntime::onManualEnded(int slot, const TelephonyEvent& ev) {
 // ---------------------------------------------------------------- time
 
 void CampaignRuntime::tick(TimePoint now) {
+  yieldScreening(now);
   expireDeadlines(now);
   routeWaiting(now);
   pace(now);
@@ -1313,6 +1349,9 @@ std::optional<TimePoint> CampaignRuntime::nextWakeAt() const {
   for (int slot : waiting_) {
     TimePoint d = calls_[slot].deadline;
     if (!t || d < *t) t = d;
+  }
+  for (const Screening& s : screening_) {
+    if (!t || s.at < *t) t = s.at;  // (a stale entry costs one early tick, which drops it)
   }
   if (auto r = queue_.nextReadyAt(); r && !stopped_) {
     if (!t || *r < *t) t = *r;

@@ -67,6 +67,16 @@ struct RuntimeOptions {
   bool detect_machine = true;       // ask the edge for AMD; route only on kHuman
   Millis grace{2000};               // connect within this or play safe-harbor
   GraceReference grace_from = GraceReference::kGreetingEnd;
+  // AMD yields to a grace that starts at the answer (the UK's "start of speech"):
+  // a call AMD has not classified this long before its grace deadline is routed
+  // as a person would be, since a verdict after the deadline could only
+  // abandon a person (the 0.8 s of silence AMD waits for after a greeting uses
+  // up a 2 s grace counted from its start). A machine verdict that arrives
+  // while such a call still waits for a caller hangs it up instead. Negative:
+  // never yield (wait for AMD whatever the grace). With the grace counted from
+  // the end of the greeting (US) AMD's verdict fits inside it, so this does
+  // not apply.
+  Millis amd_yield_margin{250};
   int line_cap = 0;                 // calls holding a line at once; 0 = unlimited
   double cap_pct = 3.0;             // legal abandonment cap handed to the pacer
   bool pace_on_events = true;       // also ask the pacer right after state changes,
@@ -263,6 +273,7 @@ class CampaignRuntime final : public TelephonyListener {
     DialMode mode = DialMode::kPredictive;  // the mode it was authorized in (manual calls)
     bool from_routed = false;               // a routed lead: recycled back to routed_
     bool amd = false;                       // dialed with answering-machine detection
+    bool amd_yielded = false;               // routed before AMD's verdict (amd_yield_margin)
   };
   struct Caller {
     std::string ref;
@@ -303,6 +314,9 @@ class CampaignRuntime final : public TelephonyListener {
   bool tryRoute(int slot, TimePoint now);
   void abandon(int slot, TimePoint now);
   void expireDeadlines(TimePoint now);
+  // Routes the calls in AMD screening whose yield time (amd_yield_margin) has come.
+  void yieldScreening(TimePoint now);
+  bool amdYieldsToGrace() const;
   void callerReady(int caller_slot, TimePoint now);
   void finishLead(int slot, const std::string& disposition, const WrapUp* w, TimePoint now);
   void releaseCall(int slot);
@@ -339,6 +353,14 @@ class CampaignRuntime final : public TelephonyListener {
   std::vector<int> logged_in_;  // caller slots
   std::deque<int> ready_;       // ready caller slots, longest idle first
   std::deque<int> waiting_;     // routable answered call slots, FIFO
+  // Calls in AMD screening that yield to the grace at `at` (amd_yield_margin);
+  // entries whose call has since been classified, ended or reused are dropped lazily.
+  struct Screening {
+    int slot;
+    CallId id;
+    TimePoint at;
+  };
+  std::vector<Screening> screening_;
   std::vector<int> in_flight_;  // call slots in queued/dialing/ringing
   int lines_in_use_ = 0;
 

@@ -638,6 +638,75 @@ TEST(CampaignRuntimeTest, ZeroGraceAbandonsAtOnceAndUk72hHoldsTheLead) {
   EXPECT_GE(*u.next_attempt_at, at(9000) + Millis(72LL * 3600 * 1000));
 }
 
+// With the grace counted from the answer (UK: start of speech), AMD's verdict
+// comes too late to use: the runtime routes a call still in screening 250 ms
+// before its grace deadline, and a machine verdict that finds it still waiting
+// for a caller hangs it up instead of abandoning it. A negative margin keeps
+// the old behaviour (wait for the verdict).
+TEST(CampaignRuntimeTest, AmdYieldsToAGraceCountedFromTheAnswer) {
+  for (const bool yield : {true, false}) {
+    SCOPED_TRACE(yield ? "yield" : "no yield");
+    FakeTelephony tel;
+    FakeAuthorizer auth;
+    FakeLedger ledger;
+    AllowAllCallerGate gate;
+    CounterCallIdSource ids;
+    Records records;
+    RuntimeOptions o;
+    o.campaign = newCampaign("uk", PurposeClass::kCommercial);
+    o.campaign.id = CampaignId(7);
+    o.campaign.dial_mode = DialMode::kPredictive;
+    o.campaign.jurisdictions = {"UK"};
+    o.detect_machine = true;
+    o.grace = Millis(2000);
+    o.grace_from = GraceReference::kGreetingStart;
+    if (!yield) o.amd_yield_margin = Millis(-1);
+    RuntimePorts p{&tel, &auth, &ledger, &gate, &ids, nullptr, &records, nullptr};
+    CampaignRuntime rt(o, p, std::make_unique<FixedRatioPacer>(2.0));
+    rt.addLead(lead("+447700900001", 1));
+    rt.addLead(lead("+447700900002", 2));
+    ASSERT_TRUE(rt.login("a", at(0)).isOk());
+    rt.onTelephonyEvent(TelephonyEvent{K::kCallerLegUp, CallId(), "a", HangupCause::kNormal, 0, at(0)});
+    ASSERT_EQ(tel.originated.size(), 2u);
+    const CallId first = tel.originated[0].call_id, second = tel.originated[1].call_id;
+    auto ev = [&](TelephonyEvent::Kind k, CallId c, int64_t t) {
+      rt.onTelephonyEvent(TelephonyEvent{k, c, "", HangupCause::kNormal, 0, at(t)});
+    };
+    ev(K::kAnswered, first, 5000);
+    rt.tick(at(6749));
+    EXPECT_TRUE(tel.bridges.empty());
+    if (!yield) {
+      // Waits for the verdict, which comes after the grace: too late for a person.
+      EXPECT_FALSE(rt.nextWakeAt().has_value() && *rt.nextWakeAt() <= at(6750));
+      rt.tick(at(6750));
+      EXPECT_TRUE(tel.bridges.empty());
+      continue;
+    }
+    ASSERT_TRUE(rt.nextWakeAt().has_value());
+    EXPECT_EQ(*rt.nextWakeAt(), at(6750));  // answer + 2 s − 250 ms
+    rt.tick(at(6750));
+    ASSERT_EQ(tel.bridges.size(), 1u);  // routed before the verdict, within the grace
+    EXPECT_EQ(tel.bridges[0].first, first);
+    ev(K::kBridged, first, 6750);
+    ev(K::kHuman, first, 7000);  // the late verdict changes nothing
+    EXPECT_EQ(*rt.callState(first), CallState::kBridged);
+    // The second answers while the only caller talks: routed as a person at its
+    // yield time, it waits; AMD then says machine, and it is hung up, not abandoned.
+    ev(K::kAnswered, second, 8000);
+    rt.tick(at(9750));
+    EXPECT_EQ(*rt.callState(second), CallState::kAnswered);
+    EXPECT_TRUE(tel.safe_harbor.empty());
+    ev(K::kMachine, second, 9900);
+    EXPECT_EQ(*rt.callState(second), CallState::kMachine);
+    ASSERT_FALSE(tel.hangups.empty());
+    EXPECT_EQ(tel.hangups.back().first, second);
+    rt.tick(at(10000));  // its grace deadline passes: nothing to abandon
+    EXPECT_TRUE(tel.safe_harbor.empty());
+    EXPECT_EQ(ledger.answered, 1);  // the person; the machine never entered the ledger
+    EXPECT_EQ(ledger.abandoned, 0);
+  }
+}
+
 // Regression: the callee hanging up while the bridge is in progress frees the
 // caller, who may trigger new dials that grow the call table; the ended call
 // must not be touched through a stale reference afterwards.
