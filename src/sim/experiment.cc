@@ -223,6 +223,7 @@ Result<MatchedRuns> matchAbandonment(const Scenario& sc, const std::string& pace
   };
   const uint64_t first = tuned.seeds.front();
   const int n = static_cast<int>(tuned.runs.size());
+  bool end_tried = false;  // the range's end (towards the aim) has been evaluated
   for (;;) {
     // The closest evaluation below and above the aim.
     const Point* below = nullptr;
@@ -251,6 +252,7 @@ Result<MatchedRuns> matchAbandonment(const Scenario& sc, const std::string& pace
       // the next one likely brackets the aim), never past the end.
       const Point& from = above ? *above : *below;
       const double end = above ? lo : hi;
+      if (end_tried) return out;  // even the end of the range does not reach the aim
       const auto pos = [&](double x) { return geometric ? std::log(x) : x; };
       double f = 0.5;
       const Point* second = nullptr;
@@ -264,6 +266,11 @@ Result<MatchedRuns> matchAbandonment(const Scenario& sc, const std::string& pace
         const double g = 1.2 * (x - pos(from.knob)) / (pos(end) - pos(from.knob));
         if (std::isfinite(g) && g > f) f = std::min(g, 1.0);
       }
+      // A second one-sided step goes to the end of the range: either that
+      // brackets the aim or no knob does, and the search stops there (a peer
+      // that cannot reach the aim costs two evaluations, not max_evals).
+      if (out.evals >= 1) f = 1.0;
+      if (f >= 1.0) end_tried = true;
       k = mid(from.knob, end, f);
       if (std::abs(k - from.knob) < 1e-12) return out;
     }

@@ -72,12 +72,13 @@ Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double
 // "talk-utilisation at equal realised abandonment"). From the tuned knob's runs
 // the knob is searched by regula falsi (geometric for ranges spanning orders
 // of magnitude; a bracket is first sought by halving the distance to the end
-// of the range) with at most `max_evals` more evaluations on `tuned.seeds`,
+// of the range, or further along the secant, and then at the end itself) with at most `max_evals` more evaluations on `tuned.seeds`,
 // until the mean abandonment is within `tolerance` points of the aim. If it is
 // not, the two evaluations that bracket the aim most closely are interpolated
 // per seed, linearly in their mean abandonment (weight w on the upper one), so
 // the matched mean equals the aim. No bracket within the knob range or the
-// evaluations: matched = false (the pacer cannot reach that abandonment).
+// evaluations: matched = false (the pacer cannot reach that abandonment); the
+// search stops as soon as the end of the range has failed to bracket the aim.
 // target_pct is the pacers' abandonment setting, as given to runSeeds.
 struct MatchedRuns {
   bool matched = false;

@@ -88,6 +88,12 @@ TEST(ExperimentTest, MatchingAbandonmentMovesAPeerToTheAimOnTheSameSeeds) {
   ASSERT_TRUE(never.isOk());
   EXPECT_FALSE(never->matched);
   EXPECT_TRUE(never->talk_utilisation.empty());
+  // …and found out cheaply: one step towards the range's end, then the end itself.
+  EXPECT_LE(never->evals, 2);
+  auto never6 = matchAbandonment(s, "fixed-ratio", *tuned, 60.0, 6, 2.5, 0.05, 2);
+  ASSERT_TRUE(never6.isOk());
+  EXPECT_FALSE(never6->matched);
+  EXPECT_LE(never6->evals, 2);
 }
 
 }  // namespace
