@@ -944,7 +944,10 @@ core::PacerDecision OraclePacer::decide(const core::PacerInput& in) {
     if (sim_->leadNeedsCaller(lead, now, &delay, &handle)) pool_.insert({delay, lead});
     ++n;
   }
-  if (!pool_.empty()) {
+  // With every line taken, the next chance to dial is a line freeing, which is
+  // an event the runtime paces on anyway (a wake-up here would come every
+  // millisecond while the cap binds).
+  if (!pool_.empty() && n < lines_left) {
     int64_t dmax = pool_.rbegin()->first;
     int64_t when = std::max(now + 1, *free.begin() + 1 - dmax);
     d.wake_at = fromEpochMillis(kEpochMs + when);
