@@ -224,6 +224,7 @@ Result<MatchedRuns> matchAbandonment(const Scenario& sc, const std::string& pace
   const uint64_t first = tuned.seeds.front();
   const int n = static_cast<int>(tuned.runs.size());
   bool end_tried = false;  // the range's end (towards the aim) has been evaluated
+  int last_side = 0, streak = 0;  // the side of the aim the last evaluations fell on, and how many in a row
   for (;;) {
     // The closest evaluation below and above the aim.
     const Point* below = nullptr;
@@ -242,8 +243,14 @@ Result<MatchedRuns> matchAbandonment(const Scenario& sc, const std::string& pace
     }
     double k;
     if (below && above) {
-      // Regula falsi (in log-knob for a geometric range).
-      const double f = (aim - below->a) / (above->a - below->a);
+      // Regula falsi (in log-knob for a geometric range), Illinois variant: an
+      // end of the bracket kept for a second step in a row has its distance to
+      // the aim halved (again each further step), so a bracket that reaches to
+      // the end of the range still narrows from both sides.
+      const double keep = std::pow(0.5, std::max(0, streak - 1));
+      const double rb = (aim - below->a) * (last_side > 0 ? keep : 1.0);
+      const double ra = (above->a - aim) * (last_side < 0 ? keep : 1.0);
+      const double f = rb / (rb + ra);
       k = mid(below->knob, above->knob, f);
     } else {
       // One side only: towards the cautious end of the range if abandonment is
@@ -278,6 +285,9 @@ Result<MatchedRuns> matchAbandonment(const Scenario& sc, const std::string& pace
     owned.push_back(std::make_unique<PacerRuns>(std::move(pr)));
     out.evals++;
     pts.push_back({k, owned.back()->of("abandonment").mean, owned.back().get()});
+    const int side = pts.back().a > aim ? 1 : -1;
+    streak = side == last_side ? streak + 1 : 1;
+    last_side = side;
   }
 }
 

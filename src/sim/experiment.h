@@ -70,7 +70,7 @@ Result<TuneResult> tuneKnob(const Scenario& sc, const std::string& pacer, double
 // A knob-tuned pacer's runs moved to another pacer's realised abandonment, on
 // the same seeds, so that the two are compared at equal abandonment (issue 5's
 // "talk-utilisation at equal realised abandonment"). From the tuned knob's runs
-// the knob is searched by regula falsi (geometric for ranges spanning orders
+// the knob is searched by regula falsi (Illinois; geometric for ranges spanning orders
 // of magnitude; a bracket is first sought by halving the distance to the end
 // of the range, or further along the secant, and then at the end itself) with at most `max_evals` more evaluations on `tuned.seeds`,
 // until the mean abandonment is within `tolerance` points of the aim. If it is
