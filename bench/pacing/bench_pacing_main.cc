@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -96,26 +97,80 @@ struct ScenarioResult {
 
 }  // namespace
 
+constexpr const char* kUsage = R"(usage: clearline-bench-pacing [options]
+
+Every pacer on every scenario (docs/bench/pacing/README.md, pacing.md §7):
+knob-tuned pacers are tuned on seeds 100001… to the same realised
+abandonment, every pacer is evaluated on held-out seeds with common random
+numbers, and each knob-tuned peer is moved to our pacer's realised
+abandonment on those seeds. Writes OUT/README.md (tables) and SVG plots.
+
+  --out DIR            where the report and plots go (docs/bench/pacing)
+  --scenario-dir DIR   the scenario files, NAME.toml (data/scenarios)
+  --scenarios a,b      scenarios to run (all eleven)
+  --pacers a,b         pacers to run (all; see clearline simulate --list-pacers)
+  --seeds N            held-out evaluation seeds (30)
+  --eval-seed S        first held-out seed (1)
+  --tune-seeds N       tuning seeds (6)
+  --tune-iterations N  bisection steps of the tuner (8)
+  --target PCT         abandonment the tuner aims under (2.5; Markov: their cap)
+  --match-evals N      evaluations a peer may use to reach ours' abandonment (4; 0: none)
+  --frontier-seeds N   seeds per point of the knob sweeps (4)
+  --no-frontier        skip the knob sweeps (and their plots)
+  --threads N          replications run in parallel (one per core)
+  --smoke              the quick version the test suite runs
+  --help               this text
+
+The run of record: --seeds 30 --tune-seeds 3 --tune-iterations 6 --frontier-seeds 1 --threads 2
+)";
+
 int main(int argc, char** argv) {
   Args a;
   for (int i = 0; i < argc; ++i) a.command += std::string(i ? " " : "") + argv[i];
   for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    // Numbers: the whole value must parse, and counts must be positive.
+    auto count = [&](int min) {
+      const std::string v = next();
+      size_t used = 0;
+      int n = 0;
+      try {
+        n = std::stoi(v, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (v.empty() || used != v.size() || n < min) {
+        std::cerr << k << ": expected a whole number ≥ " << min << ", got '" << v << "'\n";
+        std::exit(2);
+      }
+      return n;
+    };
+    if (k == "--help" || k == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
     if (k == "--out")
       a.out = next();
     else if (k == "--scenario-dir")
       a.scenario_dir = next();
     else if (k == "--seeds")
-      a.seeds = std::stoi(next());
+      a.seeds = count(1);
     else if (k == "--tune-seeds")
-      a.tune_seeds = std::stoi(next());
+      a.tune_seeds = count(1);
     else if (k == "--tune-iterations")
-      a.tune_iterations = std::stoi(next());
+      a.tune_iterations = count(1);
     else if (k == "--frontier-seeds")
-      a.frontier_seeds = std::stoi(next());
-    else if (k == "--target")
-      a.target = std::stod(next());
+      a.frontier_seeds = count(1);
+    else if (k == "--target") {
+      const std::string v = next();
+      char* end = nullptr;
+      a.target = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end != '\0' || !(a.target > 0) || a.target > 100) {
+        std::cerr << "--target: expected a percentage in (0, 100], got '" << v << "'\n";
+        return 2;
+      }
+    }
     else if (k == "--scenarios")
       a.scenarios = split(next());
     else if (k == "--pacers")
@@ -125,13 +180,13 @@ int main(int argc, char** argv) {
     else if (k == "--smoke")
       a.smoke = true;
     else if (k == "--threads")
-      a.threads = std::stoi(next());
+      a.threads = count(0);
     else if (k == "--match-evals")
-      a.match_evals = std::stoi(next());
+      a.match_evals = count(0);
     else if (k == "--eval-seed")
-      a.eval_seed = std::stoull(next());
+      a.eval_seed = static_cast<uint64_t>(count(1));
     else {
-      std::cerr << "unknown argument " << k << "\n";
+      std::cerr << "unknown argument " << k << " (--help lists them)\n";
       return 2;
     }
   }
