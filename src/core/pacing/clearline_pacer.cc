@@ -264,7 +264,11 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
   BudgetView v;
   const AbandonmentBudget& b = in.budget;
   const double c = in.cap_pct / 100.0;
-  const double f = in.amd ? std::clamp(s_.amd_false_positive, 0.0, 0.5) : 0.0;
+  // False positives happen only among the people whose verdict came in time
+  // (the others were routed when AMD yielded to the grace).
+  const double f = in.amd ? std::clamp(s_.amd_false_positive, 0.0, 0.5) *
+                                std::clamp(in.amd_verdict_share, 0.0, 1.0)
+                          : 0.0;
   bool have = false;
   auto consider = [&](int64_t answered, int64_t abandoned, bool young_counts) {
     const double fp = f / (1.0 - f) * static_cast<double>(answered);

@@ -227,9 +227,20 @@ TEST(ClearlinePacerBudgetTest, AmdFalsePositivesTheLedgerCannotSeeSpendTheBudget
   EXPECT_LE(with_fp, 3);
   in.amd = false;  // no AMD, no hidden abandons: 19 left after the guard
   EXPECT_GT(p->decide(in).dial, with_fp);
+  const int without_amd = p->decide(in).dial;
   // A pacer told AMD makes no false positives reads the same window as open.
   in.amd = true;
   EXPECT_GT(measured(0.3, 0.0)->decide(in).dial, with_fp);
+  // So does one told that AMD yielded to the grace before every verdict
+  // (PacerInput::amd_verdict_share 0: nobody was left for AMD to misjudge)…
+  in.amd_verdict_share = 0.0;
+  EXPECT_EQ(p->decide(in).dial, without_amd);
+  // …and one whose verdicts came in time for half the people sits in between.
+  in.amd_verdict_share = 0.5;
+  const int half = p->decide(in).dial;
+  EXPECT_GE(half, with_fp);
+  EXPECT_LE(half, without_amd);
+  in.amd_verdict_share = 1.0;
   // 2.5 % as the ledger sees it, about 4.5 % as the law counts: progressive.
   EXPECT_EQ(p->decide(withBudget(f.in, 1000, 25)).dial, 2);
 }

@@ -109,6 +109,11 @@ struct PacerInput {
   // verdict): what a caller freeing late can still use.
   Millis routable_grace{0};
   bool amd = false;            // answering-machine detection on
+  // Of the people AMD screened, the share whose verdict came before the runtime
+  // routed them anyway (RuntimeOptions::amd_yield_margin): AMD can hang up on a
+  // person (a false positive, which no ledger sees) only among those. 1 when AMD
+  // never yields (the grace counted from the greeting's end, or no evidence yet).
+  double amd_verdict_share = 1.0;
   const PacingHistory* history = nullptr;
 };
 

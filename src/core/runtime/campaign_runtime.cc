@@ -459,7 +459,10 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
     case K::kHuman:
       if (c.state == CallState::kAnswered && !c.routable) {
         c.answered_by = "human";
+        amd_in_time_++;
         onRoutable(slot, now);
+      } else if (c.amd_yielded) {
+        amd_late_++;  // routed before this verdict; AMD could not have misjudged them
       }
       return;
     case K::kMachine:
@@ -870,6 +873,9 @@ void CampaignRuntime::pace(TimePoint now) {
     in.routable_grace = std::max(Millis(0), opts_.grace - used);
   }
   in.amd = opts_.detect_machine;
+  // (+1: with no evidence, every person is taken to be screened to a verdict.)
+  in.amd_verdict_share = (static_cast<double>(amd_in_time_) + 1.0) /
+                         (static_cast<double>(amd_in_time_ + amd_late_) + 1.0);
   in.history = &history_;
   PacerDecision d = pacer_->decide(in);
   pacer_wake_ = d.wake_at;

@@ -361,6 +361,9 @@ class CampaignRuntime final : public TelephonyListener {
     TimePoint at;
   };
   std::vector<Screening> screening_;
+  // People AMD classified in time (a human verdict while screening) and people
+  // whose human verdict came only after AMD yielded: PacerInput::amd_verdict_share.
+  int64_t amd_in_time_ = 0, amd_late_ = 0;
   std::vector<int> in_flight_;  // call slots in queued/dialing/ringing
   int lines_in_use_ = 0;
 

@@ -662,7 +662,19 @@ TEST(CampaignRuntimeTest, AmdYieldsToAGraceCountedFromTheAnswer) {
     o.grace_from = GraceReference::kGreetingStart;
     if (!yield) o.amd_yield_margin = Millis(-1);
     RuntimePorts p{&tel, &auth, &ledger, &gate, &ids, nullptr, &records, nullptr};
-    CampaignRuntime rt(o, p, std::make_unique<FixedRatioPacer>(2.0));
+    // Fixed ratio 2, and what the runtime tells a pacer about AMD's verdicts.
+    struct Spy : Pacer {
+      FixedRatioPacer inner{2.0};
+      double verdict_share = -1;
+      std::string_view name() const override { return "spy"; }
+      PacerDecision decide(const PacerInput& in) override {
+        verdict_share = in.amd_verdict_share;
+        return inner.decide(in);
+      }
+    };
+    auto spy_owned = std::make_unique<Spy>();
+    Spy* spy = spy_owned.get();
+    CampaignRuntime rt(o, p, std::move(spy_owned));
     rt.addLead(lead("+447700900001", 1));
     rt.addLead(lead("+447700900002", 2));
     ASSERT_TRUE(rt.login("a", at(0)).isOk());
@@ -688,11 +700,15 @@ TEST(CampaignRuntimeTest, AmdYieldsToAGraceCountedFromTheAnswer) {
     ASSERT_EQ(tel.bridges.size(), 1u);  // routed before the verdict, within the grace
     EXPECT_EQ(tel.bridges[0].first, first);
     ev(K::kBridged, first, 6750);
+    EXPECT_EQ(spy->verdict_share, 1.0);  // no evidence yet: every person screened to a verdict
     ev(K::kHuman, first, 7000);  // the late verdict changes nothing
     EXPECT_EQ(*rt.callState(first), CallState::kBridged);
     // The second answers while the only caller talks: routed as a person at its
     // yield time, it waits; AMD then says machine, and it is hung up, not abandoned.
     ev(K::kAnswered, second, 8000);
+    // One person reached AMD's verdict only after being routed: the pacer hears
+    // that false positives are rarer than AMD's own rate ((0 + 1) / (0 + 1 + 1)).
+    EXPECT_DOUBLE_EQ(spy->verdict_share, 0.5);
     rt.tick(at(9750));
     EXPECT_EQ(*rt.callState(second), CallState::kAnswered);
     EXPECT_TRUE(tel.safe_harbor.empty());
