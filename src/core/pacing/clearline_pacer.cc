@@ -40,6 +40,12 @@ constexpr Millis kRebuildEvery{30'000};
 
 }  // namespace
 
+size_t ClearlinePacer::talkClass(double talk_s) {
+  size_t c = 0;
+  while (c + 1 < kTalkClasses && talk_s >= kClassEdge[c + 1]) ++c;
+  return c;
+}
+
 ClearlinePacer::ClearlinePacer(const PacerSettings& s) : theta_(0.12), s_(s) {
   if (s.knob) theta_ = *s.knob;
   // Weak priors until the campaign's own outcomes arrive: dials resolve like
@@ -91,13 +97,20 @@ void ClearlinePacer::learn(const PacingHistory& h) {
   for (int64_t i = std::max(handle_cursor_, h.handles.begin()); i < h.handles.end(); ++i) {
     const HandleRecord& r = h.handles.at(i);
     talk_[std::min(kTalkBins, static_cast<int>(r.talk.count() / 1000))] += 1;
-    wrap_[std::min(kWrapBins, static_cast<int>(r.wrap.count() / 500))] += 1;
+    const int wb = std::min(kWrapBins, static_cast<int>(r.wrap.count() / 500));
+    wrap_[wb] += 1;
+    const size_t cls = talkClass(static_cast<double>(r.talk.count()) / 1000.0);
+    wrap_c_[cls][static_cast<size_t>(wb)] += 1;
+    wrap_cw_[cls] += 1;
     talk_w_ += 1;
     wrap_w_ += 1;
     pending_handles_ += 1;
     if (talk_w_ > 2 * kForgetHandle) {
       for (auto& x : talk_) x *= 0.5;
       for (auto& x : wrap_) x *= 0.5;
+      for (auto& row : wrap_c_)
+        for (auto& x : row) x *= 0.5;
+      for (auto& x : wrap_cw_) x *= 0.5;
       talk_w_ *= 0.5;
       wrap_w_ *= 0.5;
     }
@@ -124,6 +137,22 @@ void ClearlinePacer::rebuild() {
     while (b < kWrapBins && cum_wrap_[b + 1] < qs[i] * tot) ++b;
     wrap_q_[static_cast<size_t>(i)] = (b + 0.5) * 0.5;
   }
+  // The same by talk class.
+  for (size_t c = 0; c < kTalkClasses; ++c) {
+    auto& cum = cum_wrap_c_[c];
+    cum[0] = 0;
+    for (size_t b = 0; b <= kWrapBins; ++b) cum[b + 1] = cum[b] + wrap_c_[c][b];
+    class_ok_[c] = wrap_cw_[c] >= kClassEvidence;
+    if (!class_ok_[c]) {
+      wrap_cq_[c] = wrap_q_;
+      continue;
+    }
+    for (int i = 0; i < 3; ++i) {
+      int b = 0;
+      while (b < kWrapBins && cum[static_cast<size_t>(b) + 1] < qs[i] * cum[kWrapBins + 1]) ++b;
+      wrap_cq_[c][static_cast<size_t>(i)] = (b + 0.5) * 0.5;
+    }
+  }
   // Horizons: quartiles of the routable-answer age among live dials.
   double live_tot = cum_live_[kAgeBins + 1];
   const double hq[kHorizons] = {0.25, 0.5, 0.75};
@@ -148,7 +177,8 @@ bool ClearlinePacer::rebuildDue(TimePoint now) const {
 void ClearlinePacer::clearMemo() {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (auto& row : rel_talk_) row[0] = nan;
-  for (auto& row : rel_wrap_) row[0] = nan;
+  for (auto& table : rel_wrap_)
+    for (auto& row : table) row[0] = nan;
   for (auto& row : live_age_) row[0] = nan;
 }
 
@@ -176,8 +206,9 @@ double ClearlinePacer::liveWithin(double a, double h) const {
 double ClearlinePacer::talkCdf(double t) const {
   return cumAt(cum_talk_, t, 1.0) / cum_talk_[kTalkBins + 1];
 }
-double ClearlinePacer::wrapCdf(double t) const {
-  return cumAt(cum_wrap_, t, 0.5) / cum_wrap_[kWrapBins + 1];
+double ClearlinePacer::wrapCdf(size_t cls, double t) const {
+  if (!class_ok_[cls]) return cumAt(cum_wrap_, t, 0.5) / cum_wrap_[kWrapBins + 1];
+  return cumAt(cum_wrap_c_[cls], t, 0.5) / cum_wrap_c_[cls][kWrapBins + 1];
 }
 
 namespace {
@@ -208,10 +239,12 @@ ClearlinePacer::PerHorizon ClearlinePacer::releaseFast(const CallerView& c) {
       exact(c, out);
       return out;
     }
-    return memoAt(rel_wrap_, pos, [&](size_t b, PerHorizon& row) {
+    const size_t cls = talkClass(static_cast<double>(c.talk_elapsed.count()) / 1000.0);
+    return memoAt(rel_wrap_[cls], pos, [&](size_t b, PerHorizon& row) {
       CallerView x;
       x.state = CallerState::kWrapUp;
       x.in_state = Millis(static_cast<int64_t>(b) * 500);
+      x.talk_elapsed = c.talk_elapsed;  // (its talk class is what matters)
       exact(x, row);
     });
   }
@@ -246,17 +279,28 @@ ClearlinePacer::PerHorizon ClearlinePacer::liveFast(double age_s) {
 
 double ClearlinePacer::releaseWithin(const CallerView& c, double t) const {
   if (c.state == CallerState::kWrapUp) {
+    // The wrap distribution of the talk class this caller's call fell in
+    // (CallerView::talk_elapsed is the talk's length during wrap-up).
+    const size_t cls = talkClass(static_cast<double>(c.talk_elapsed.count()) / 1000.0);
     double w0 = static_cast<double>(c.in_state.count()) / 1000.0;
-    double surv = 1.0 - wrapCdf(w0);
+    double surv = 1.0 - wrapCdf(cls, w0);
     if (surv < 1e-6) return 1.0 - std::exp(-t / 10.0);
-    return std::clamp((wrapCdf(w0 + t) - wrapCdf(w0)) / surv, 0.0, 1.0);
+    return std::clamp((wrapCdf(cls, w0 + t) - wrapCdf(cls, w0)) / surv, 0.0, 1.0);
   }
   double e =
       c.state == CallerState::kOnCall ? static_cast<double>(c.talk_elapsed.count()) / 1000.0 : 0.0;
   double surv = 1.0 - talkCdf(e);
   if (surv < 1e-6) return std::clamp(t / (t + 60.0), 0.0, 1.0);
+  // P(the talk ends, and the wrap-up of its talk class after it, within t |
+  // talk > e): class by class, each class's three wrap quantiles.
   double p = 0;
-  for (double w : wrap_q_) p += std::max(0.0, talkCdf(e + t - w) - talkCdf(e));
+  for (size_t cls = 0; cls < kTalkClasses; ++cls) {
+    const double lo = std::max(e, kClassEdge[cls]);
+    for (double w : wrap_cq_[cls]) {
+      const double hi = std::min(e + t - w, kClassEdge[cls + 1]);
+      if (hi > lo) p += talkCdf(hi) - talkCdf(lo);
+    }
+  }
   return std::clamp(p / 3.0 / surv, 0.0, 1.0);
 }
 

@@ -72,7 +72,6 @@ class ClearlinePacer final : public Pacer {
   PerHorizon releaseFast(const CallerView& c);
   PerHorizon liveFast(double age_s);
   double talkCdf(double t) const;
-  double wrapCdf(double t) const;
   // The legal windows as the pacer reads them (AMD false positives estimated in).
   struct BudgetView {
     double rate_pct =
@@ -97,6 +96,21 @@ class ClearlinePacer final : public Pacer {
   std::array<double, kTalkBins + 2> cum_talk_{};
   std::array<double, kWrapBins + 2> cum_wrap_{};
   std::array<double, 3> wrap_q_{};
+  // Wrap-up depends on the talk before it (a caller who heard a machine for 8 s
+  // wraps up in 2, one who talked for two minutes takes 20): wrap histograms by
+  // talk class (talk in [0, 12), [12, 36), [36, 108), ≥ 108 s), their
+  // cumulative sums and quantiles. A class with fewer than kClassEvidence
+  // records uses the pooled wrap distribution.
+  static constexpr int kTalkClasses = 4;
+  static constexpr std::array<double, kTalkClasses + 1> kClassEdge{0, 12, 36, 108, 1e300};
+  static constexpr double kClassEvidence = 5;
+  static size_t talkClass(double talk_s);
+  std::array<std::array<double, kWrapBins + 1>, kTalkClasses> wrap_c_{};
+  std::array<double, kTalkClasses> wrap_cw_{};
+  std::array<std::array<double, kWrapBins + 2>, kTalkClasses> cum_wrap_c_{};
+  std::array<std::array<double, 3>, kTalkClasses> wrap_cq_{};
+  std::array<bool, kTalkClasses> class_ok_{};
+  double wrapCdf(size_t cls, double t) const;  // a class's, or the pooled one's if it has too little evidence
   std::array<double, kHorizons> horizon_{};
   bool dirty_ = true;
   bool built_ = false;
@@ -106,7 +120,7 @@ class ClearlinePacer final : public Pacer {
   // one rebuild and one routable grace.
   // (one row per bin edge, its horizons side by side; row[0] NaN = not computed).
   std::array<PerHorizon, kTalkBins + 2> rel_talk_{};
-  std::array<PerHorizon, kWrapBins + 2> rel_wrap_{};
+  std::array<std::array<PerHorizon, kWrapBins + 2>, kTalkClasses> rel_wrap_{};  // by talk class
   std::array<PerHorizon, kAgeBins + 2> live_age_{};
   double memo_grace_ = -1;
   void clearMemo();

@@ -75,6 +75,38 @@ TEST(ClearlinePacerTest, CallsInAmdScreeningAreDemand) {
   EXPECT_LT(twelve, four);
 }
 
+// Wrap-up is learned by the length of the talk before it: callers one second
+// into wrap-up after 6-second calls (machines, on a list without AMD) are about
+// to free, callers one second into wrap-up after 5-minute conversations are
+// not, although their time in wrap-up is the same. (With one pooled wrap
+// distribution the two floors were the same to the pacer.)
+TEST(ClearlinePacerTest, WrapUpIsLearnedByTheLengthOfTheTalkBeforeIt) {
+  auto h = warmHistory();
+  for (int i = 0; i < 60; ++i) {
+    HandleRecord r;
+    r.talk = Millis(i % 2 ? 6000 : 300000);
+    r.wrap = Millis(i % 2 ? 2000 : 90000);
+    h->handles.push(r);
+  }
+  auto floorAfter = [&](Millis talk) {
+    std::vector<CallerView> callers;
+    for (int i = 0; i < 10; ++i) callers.push_back(CallerView{CallerState::kWrapUp, Millis(1000), talk});
+    return callers;
+  };
+  auto decide = [&](Millis talk) {
+    auto p = ours();
+    Floor f;
+    f.in.history = h.get();
+    const auto callers = floorAfter(talk);
+    f.in.callers = callers;
+    f.in.in_flight = {};
+    return p->decide(f.in).dial;
+  };
+  const int after_short = decide(Millis(6000)), after_long = decide(Millis(300000));
+  EXPECT_GT(after_short, after_long);
+  EXPECT_GT(after_short, 0);
+}
+
 TEST(ClearlinePacerTest, TheLearnedShareOfHumansWeighsScreening) {
   // Two pacers learn the same dial ages and the same live share per dial (10 %);
   // they differ only in what the other answered calls were: machines for one
