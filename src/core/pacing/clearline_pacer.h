@@ -4,7 +4,9 @@
 // It uses what the simpler pacers ignore:
 //  - elapsed talk / wrap time of every busy caller against the learned talk and
 //    wrap distributions (a caller 3 minutes into a call is about to free; one
-//    10 s in is not), giving each caller's probability of freeing in time;
+//    10 s in is not), giving each caller's probability of freeing in time; the
+//    wrap-up is learned by the length of the talk before it (an 8 s machine is
+//    followed by a 2 s wrap, a long conversation by a long one);
 //  - the answer hazard by dial age: each dial in flight gets its probability of
 //    turning into a routable answer within the horizon given how long it has
 //    already rung (a 20 s-old dial is mostly a no-answer);

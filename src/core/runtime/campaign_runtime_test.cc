@@ -599,23 +599,34 @@ TEST(CampaignRuntimeTest, LogoutDuringCallWaitsForWrapUp) {
   ASSERT_EQ(r.tel.closed.size(), 1u);
 }
 
-TEST(CampaignRuntimeTest, ZeroGraceAbandonsAtOnceAndUk72hHoldsTheLead) {
+// The fakes a hand-built runtime needs, for a UK commercial predictive campaign (id 7).
+struct UkRig {
   FakeTelephony tel;
   FakeAuthorizer auth;
   FakeLedger ledger;
   AllowAllCallerGate gate;
   CounterCallIdSource ids;
   Records records;
-  RuntimeOptions o;
-  o.campaign = newCampaign("uk", PurposeClass::kCommercial);
-  o.campaign.id = CampaignId(7);
-  o.campaign.dial_mode = DialMode::kPredictive;
-  o.campaign.jurisdictions = {"UK"};
-  o.detect_machine = false;
-  o.grace = Millis(0);
-  o.grace_from = GraceReference::kAnswer;
-  RuntimePorts p{&tel, &auth, &ledger, &gate, &ids, nullptr, &records, nullptr};
-  CampaignRuntime rt(o, p, std::make_unique<FixedRatioPacer>(2.0));
+  RuntimePorts ports() { return RuntimePorts{&tel, &auth, &ledger, &gate, &ids, nullptr, &records, nullptr}; }
+  static RuntimeOptions options(bool amd, Millis grace, GraceReference from) {
+    RuntimeOptions o;
+    o.campaign = newCampaign("uk", PurposeClass::kCommercial);
+    o.campaign.id = CampaignId(7);
+    o.campaign.dial_mode = DialMode::kPredictive;
+    o.campaign.jurisdictions = {"UK"};
+    o.detect_machine = amd;
+    o.grace = grace;
+    o.grace_from = from;
+    return o;
+  }
+};
+
+TEST(CampaignRuntimeTest, ZeroGraceAbandonsAtOnceAndUk72hHoldsTheLead) {
+  UkRig rig;
+  FakeTelephony& tel = rig.tel;
+  Records& records = rig.records;
+  CampaignRuntime rt(UkRig::options(false, Millis(0), GraceReference::kAnswer), rig.ports(),
+                     std::make_unique<FixedRatioPacer>(2.0));
   rt.addLead(lead("+447700900001", 1));
   rt.addLead(lead("+447700900002", 2));
   ASSERT_TRUE(rt.login("a", at(0)).isOk());
@@ -646,22 +657,11 @@ TEST(CampaignRuntimeTest, ZeroGraceAbandonsAtOnceAndUk72hHoldsTheLead) {
 TEST(CampaignRuntimeTest, AmdYieldsToAGraceCountedFromTheAnswer) {
   for (const bool yield : {true, false}) {
     SCOPED_TRACE(yield ? "yield" : "no yield");
-    FakeTelephony tel;
-    FakeAuthorizer auth;
-    FakeLedger ledger;
-    AllowAllCallerGate gate;
-    CounterCallIdSource ids;
-    Records records;
-    RuntimeOptions o;
-    o.campaign = newCampaign("uk", PurposeClass::kCommercial);
-    o.campaign.id = CampaignId(7);
-    o.campaign.dial_mode = DialMode::kPredictive;
-    o.campaign.jurisdictions = {"UK"};
-    o.detect_machine = true;
-    o.grace = Millis(2000);
-    o.grace_from = GraceReference::kGreetingStart;
+    UkRig rig;
+    FakeTelephony& tel = rig.tel;
+    FakeLedger& ledger = rig.ledger;
+    RuntimeOptions o = UkRig::options(true, Millis(2000), GraceReference::kGreetingStart);
     if (!yield) o.amd_yield_margin = Millis(-1);
-    RuntimePorts p{&tel, &auth, &ledger, &gate, &ids, nullptr, &records, nullptr};
     // Fixed ratio 2, and what the runtime tells a pacer about AMD's verdicts.
     struct Spy : Pacer {
       FixedRatioPacer inner{2.0};
@@ -674,7 +674,7 @@ TEST(CampaignRuntimeTest, AmdYieldsToAGraceCountedFromTheAnswer) {
     };
     auto spy_owned = std::make_unique<Spy>();
     Spy* spy = spy_owned.get();
-    CampaignRuntime rt(o, p, std::move(spy_owned));
+    CampaignRuntime rt(o, rig.ports(), std::move(spy_owned));
     rt.addLead(lead("+447700900001", 1));
     rt.addLead(lead("+447700900002", 2));
     ASSERT_TRUE(rt.login("a", at(0)).isOk());
