@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/pacing/cmdp_pacer.h"
+#include "core/pacing/simple_pacers.h"
 #include "sim/experiment.h"
 
 namespace clearline::sim {
@@ -87,6 +88,47 @@ TEST(AcceptanceTest, AmdYieldsToTheUkGraceSoProgressiveStaysUnderTheCap) {
   auto oracle = runSeeds(s, "oracle", std::nullopt, 1, 3);
   ASSERT_TRUE(oracle.isOk());
   for (const auto& run : oracle->runs) EXPECT_EQ(run.abandoned, 0);
+}
+
+// A pacer may place its dials without AMD (PacerDecision::screen): the
+// simulator then screens nothing, so no person is hung up on by a false
+// positive and every machine reaches a caller. The same seed with AMD shows both.
+TEST(SimulatorTest, DialsPlacedWithoutAmdAreNotScreened) {
+  auto sc = loadScenario(std::string(CLEARLINE_SOURCE_DIR) + "/data/scenarios/small-bank.toml");
+  ASSERT_TRUE(sc.isOk());
+  Scenario s = *sc;
+  s.shift_hours = 2;
+  struct Unscreened : core::Pacer {
+    core::ProgressivePacer inner;
+    bool screen = true;
+    std::string_view name() const override { return "unscreened"; }
+    core::PacerDecision decide(const core::PacerInput& in) override {
+      core::PacerDecision d = inner.decide(in);
+      d.screen = screen;
+      return d;
+    }
+  };
+  for (const bool screen : {true, false}) {
+    SCOPED_TRACE(screen ? "with AMD" : "without AMD");
+    RunOptions o;
+    o.seed = 7;
+    o.pacer = "unscreened";
+    o.make_pacer = [screen] {
+      auto p = std::make_unique<Unscreened>();
+      p->screen = screen;
+      return p;
+    };
+    auto r = runOnce(s, o);
+    ASSERT_TRUE(r.isOk());
+    ASSERT_GT(r->live_answers, 50);
+    if (screen) {
+      EXPECT_GT(r->amd_fp_abandoned, 0);                   // 2 % of some hundred people
+      EXPECT_LT(r->machines_to_callers, r->live_answers);  // only AMD's misses (15 %)
+    } else {
+      EXPECT_EQ(r->amd_fp_abandoned, 0);
+      EXPECT_GT(r->machines_to_callers, r->live_answers);  // 28 % machines vs 8 % people
+    }
+  }
 }
 
 }  // namespace

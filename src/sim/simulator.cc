@@ -73,6 +73,7 @@ struct SimCall {
   bool fn = false;           // a machine that AMD will call human
   bool answered = false, routable = false, bridged = false, ended = false, abandoned = false;
   bool counted = false;      // judged (live answers only)
+  bool amd = false;          // dialed with AMD (OriginateRequest::detect_machine)
   int64_t t_dial = 0, t_answer = 0, t_ref = 0, t_bridged = 0;
   int agent = -1;
   int64_t need_at = 0, need_handle = 0;  // oracle: when it will need a caller, and for how long
@@ -385,7 +386,9 @@ Status Simulator::setUp() {
   o.metrics_every = Millis(0);
   o.publish_call_events = false;
   std::unique_ptr<core::Pacer> pacer;
-  if (opt_.pacer == "oracle") {
+  if (opt_.make_pacer) {
+    pacer = opt_.make_pacer();
+  } else if (opt_.pacer == "oracle") {
     pacer = std::make_unique<OraclePacer>(this);
   } else {
     auto p = makeScenarioPacer(opt_.pacer, sc_, opt_.knob);
@@ -469,6 +472,7 @@ void Simulator::originate(const core::OriginateRequest& req) {
   SimCall& c = calls_[static_cast<size_t>(id)];
   c = SimCall{};
   c.lead = lead;
+  c.amd = req.detect_machine;
   c.t_dial = now_;
   if (lead >= next_lead_dialed_) next_lead_dialed_ = lead + 1;
   r_.dials++;
@@ -500,11 +504,11 @@ void Simulator::originate(const core::OriginateRequest& req) {
   auto ms = [](double s) { return static_cast<int64_t>(std::llround(s * 1000)); };
   switch (c.outcome) {
     case Outcome::kHuman:
-      c.fp = sc_.amd && f.amd_u < sc_.amd_fp;
+      c.fp = c.amd && f.amd_u < sc_.amd_fp;
       push(now_ + ms(f.answer_delay), Ev::kAnswer, 0, id);
       break;
     case Outcome::kMachine:
-      c.fn = sc_.amd && f.amd_u < sc_.amd_fn;
+      c.fn = c.amd && f.amd_u < sc_.amd_fn;
       push(now_ + ms(f.machine_delay), Ev::kAnswer, 0, id);
       break;
     case Outcome::kNoAnswer:
@@ -734,8 +738,8 @@ void Simulator::handle(const Event& e) {
         c.t_ref = sc_.grace_from == core::GraceReference::kGreetingEnd ? now_ + ms(f.greeting) : now_;
         if (f.greeting > 0 || sc_.grace_from == core::GraceReference::kGreetingEnd)
           push(now_ + ms(f.greeting), Ev::kGreetingEnd, 0, e.b);
-        if (sc_.amd) push(now_ + ms(f.greeting + sc_.amd_after_greeting_s), Ev::kVerdict, 0, e.b);
-      } else if (sc_.amd) {
+        if (c.amd) push(now_ + ms(f.greeting + sc_.amd_after_greeting_s), Ev::kVerdict, 0, e.b);
+      } else if (c.amd) {
         push(now_ + ms(f.amd_machine_delay), Ev::kVerdict, 0, e.b);
       }
       send(K::kAnswered, e.b);

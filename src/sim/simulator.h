@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -35,6 +36,9 @@ struct RunOptions {
   std::optional<double> knob;     // the pacer's tunable parameter
   bool timeline = false;          // collect 5-minute occupancy/abandonment points
   std::optional<double> target_pct;  // override the scenario's target handed to the pacer
+  // A pacer made by the caller instead of `pacer` by name (tests; the name then
+  // only labels the run and must not be "oracle").
+  std::function<std::unique_ptr<core::Pacer>()> make_pacer;
 };
 
 struct TimelinePoint {

@@ -109,10 +109,13 @@ struct PacerInput {
   // verdict): what a caller freeing late can still use.
   Millis routable_grace{0};
   bool amd = false;            // answering-machine detection on
-  // Of the people AMD screened, the share whose verdict came before the runtime
-  // routed them anyway (RuntimeOptions::amd_yield_margin): AMD can hang up on a
-  // person (a false positive, which no ledger sees) only among those. 1 when AMD
-  // never yields (the grace counted from the greeting's end, or no evidence yet).
+  // The share of the people answering whom AMD judged before the runtime routed
+  // them: AMD can hang up on a person (a false positive, which no ledger sees)
+  // only among those. It is the share of the paced dials placed with AMD
+  // (PacerDecision::screen) times, among the people AMD screened, the share whose
+  // verdict came before the runtime routed them anyway
+  // (RuntimeOptions::amd_yield_margin). 1 when every dial is screened and AMD never
+  // yields (the grace counted from the greeting's end), or with no evidence yet.
   double amd_verdict_share = 1.0;
   const PacingHistory* history = nullptr;
 };
@@ -120,6 +123,12 @@ struct PacerInput {
 struct PacerDecision {
   int dial = 0;                        // place this many new dials now (≥ 0)
   std::optional<TimePoint> wake_at;    // ask again at this instant even if nothing happens
+  // Screen the answers of the dials placed from now on with AMD (when the
+  // campaign has it on, PacerInput::amd). A pacer may dial without it: every
+  // answer then goes to a caller, machines included, and AMD's false positives
+  // (people hung up on, abandoned in law) cannot happen. Holds until the next
+  // decision; dials already placed keep the mode they were placed with.
+  bool screen = true;
 };
 
 class Pacer {

@@ -856,7 +856,8 @@ void CampaignRuntime::pace(TimePoint now) {
   in.answered_waiting = static_cast<int>(waiting_.size());
   if (opts_.detect_machine) {
     for (const Call& c : calls_)
-      in.screening += c.state == CallState::kAnswered && !c.routable && c.origin == CallOrigin::kPaced;
+      in.screening +=
+          c.amd && c.state == CallState::kAnswered && !c.routable && c.origin == CallOrigin::kPaced;
   }
   in.lines_in_use = lines_in_use_;
   in.line_cap = opts_.line_cap;
@@ -875,10 +876,13 @@ void CampaignRuntime::pace(TimePoint now) {
   in.amd = opts_.detect_machine;
   // (+1: with no evidence, every person is taken to be screened to a verdict.)
   in.amd_verdict_share = (static_cast<double>(amd_in_time_) + 1.0) /
-                         (static_cast<double>(amd_in_time_ + amd_late_) + 1.0);
+                         (static_cast<double>(amd_in_time_ + amd_late_) + 1.0) *
+                         (static_cast<double>(amd_dials_) + 1.0) /
+                         (static_cast<double>(paced_dials_) + 1.0);
   in.history = &history_;
   PacerDecision d = pacer_->decide(in);
   pacer_wake_ = d.wake_at;
+  pace_screen_ = d.screen;
   int n = std::max(0, d.dial);
   if (opts_.line_cap > 0) n = std::min(n, opts_.line_cap - lines_in_use_);
   if (mode == DialMode::kProgressive) {
@@ -996,8 +1000,10 @@ bool CampaignRuntime::dialOne(TimePoint now) {
     req.caller_id = opts_.campaign.caller_id;
     req.caller_id_name = opts_.campaign.name;
     req.ring_timeout = opts_.ring_timeout;
-    req.detect_machine = opts_.detect_machine;
+    req.detect_machine = opts_.detect_machine && pace_screen_;
     c.amd = req.detect_machine;
+    paced_dials_++;
+    amd_dials_ += req.detect_machine ? 1 : 0;
     moveCall(slot, CallEvent::kOriginate, now);
     ports_.telephony->originate(req);
     return true;

@@ -362,8 +362,12 @@ class CampaignRuntime final : public TelephonyListener {
   };
   std::vector<Screening> screening_;
   // People AMD classified in time (a human verdict while screening) and people
-  // whose human verdict came only after AMD yielded: PacerInput::amd_verdict_share.
+  // whose human verdict came only after AMD yielded; paced dials, and those placed
+  // with AMD: PacerInput::amd_verdict_share.
   int64_t amd_in_time_ = 0, amd_late_ = 0;
+  int64_t paced_dials_ = 0, amd_dials_ = 0;
+  // The pacer's last PacerDecision::screen: whether new paced dials ask for AMD.
+  bool pace_screen_ = true;
   std::vector<int> in_flight_;  // call slots in queued/dialing/ringing
   int lines_in_use_ = 0;
 

@@ -381,6 +381,54 @@ TEST(CampaignRuntimeTest, AmdSwitchedWhileRunningAppliesToNewDialsOnly) {
   EXPECT_NE(*r.rt->callState(b), CallState::kMachine);
 }
 
+TEST(CampaignRuntimeTest, PacerMayDialWithoutAmdAndIsToldWhomAmdJudged) {
+  // Fixed ratio 1, with the pacer's say over AMD for the dials it asks for.
+  struct Chooser : Pacer {
+    FixedRatioPacer inner{1.0};
+    bool screen = true;
+    double verdict_share = -1;
+    std::string_view name() const override { return "chooser"; }
+    PacerDecision decide(const PacerInput& in) override {
+      verdict_share = in.amd_verdict_share;
+      PacerDecision d = inner.decide(in);
+      d.screen = screen;
+      return d;
+    }
+  };
+  auto owned = std::make_unique<Chooser>();
+  Chooser* pacer = owned.get();
+  pacer->screen = false;
+  Rig r(std::move(owned));
+  for (int i = 0; i < 3; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  ASSERT_EQ(r.tel.originated.size(), 1u);
+  const CallId a = r.tel.originated[0].call_id;
+  EXPECT_FALSE(r.tel.originated[0].detect_machine);  // the campaign has AMD; the pacer said no
+  r.ev(K::kAnswered, a, 5000);
+  ASSERT_EQ(r.tel.bridges.size(), 1u);  // no screening: routed at the answer
+  EXPECT_EQ(r.tel.bridges[0].first, a);
+  // One paced dial, placed without AMD: half the people are taken to be
+  // screened ((0 + 1) / (1 + 1)), so no false positive is counted for a.
+  EXPECT_DOUBLE_EQ(pacer->verdict_share, 0.5);
+  r.ev(K::kBridged, a, 5100);
+  r.ev(K::kEnded, a, 20000);
+  pacer->screen = true;
+  ASSERT_TRUE(r.rt->wrapUp("alice", WrapUp{}, at(21000)).isOk());
+  ASSERT_EQ(r.tel.originated.size(), 2u);
+  const CallId b = r.tel.originated[1].call_id;
+  EXPECT_TRUE(r.tel.originated[1].detect_machine);  // screened again from the next decision on
+  r.ev(K::kAnswered, b, 25000);
+  EXPECT_EQ(r.tel.bridges.size(), 1u);  // waits for AMD's verdict
+  r.ev(K::kMachine, b, 27000);
+  EXPECT_EQ(*r.rt->callState(b), CallState::kMachine);
+  // The caller is free again and the third lead is dialed, with AMD. Three paced
+  // dials, two with AMD, no late verdict: (0 + 1) / (0 + 1) · (2 + 1) / (3 + 1).
+  ASSERT_EQ(r.tel.originated.size(), 3u);
+  EXPECT_TRUE(r.tel.originated[2].detect_machine);
+  r.rt->tick(at(27100));
+  EXPECT_DOUBLE_EQ(pacer->verdict_share, 0.75);
+}
+
 TEST(CampaignRuntimeTest, ComplianceDecisionForEveryLeadAtDialTime) {
   Rig r(std::make_unique<FixedRatioPacer>(3.0));
   r.auth.verdicts["+15550000001"] = Verdict::kDeny;
