@@ -33,6 +33,14 @@ constexpr double kBudgetSlope10 = 0.5;
 constexpr double kBrakeGain = 2.0;
 constexpr double kBrakeFloor = 0.25;
 constexpr double kBrakeCeiling = 2.0;
+// AMD by the callers' idle time: after kAmdWarmUp of decisions, new dials go
+// without AMD while callers are ready more than kAmdOffIdle of the time (averaged
+// over kIdleTau) and the line cap binds less than kCappedMax of it, and with AMD
+// again below kAmdOnIdle or when the line cap binds more than twice that.
+constexpr double kIdleTau = 300;  // seconds
+constexpr Millis kAmdWarmUp{600'000};
+constexpr double kAmdOffIdle = 0.35, kAmdOnIdle = 0.2;
+constexpr double kCappedMax = 0.2;
 // Derived tables are rebuilt when the new outcomes since the last rebuild weigh
 // 1/kRebuildShare of a histogram, or kRebuildEvery has passed.
 constexpr double kRebuildShare = 128;
@@ -57,9 +65,12 @@ ClearlinePacer::ClearlinePacer(const PacerSettings& s) : theta_(0.12), s_(s) {
     double t0 = b * 0.5, t1 = t0 + 0.5;
     double mass = std::exp(-t0 / res) - std::exp(-t1 / res);
     age_all_[b] += prior_dials * mass;
+    age_scr_[b] += prior_dials * mass;
     age_live_[b] += prior_dials * mass * s.live_rate;
+    age_ans_[b] += prior_dials * mass * s.live_rate;
   }
   age_all_[kAgeBins] += prior_dials * std::exp(-kAgeBins * 0.5 / res);
+  age_scr_[kAgeBins] += prior_dials * std::exp(-kAgeBins * 0.5 / res);
   age_w_ = prior_dials;
   // Prior for P(human | answered): even odds, weak.
   answered_live_ = answered_machine_ = 1;
@@ -77,16 +88,21 @@ void ClearlinePacer::learn(const PacingHistory& h) {
   for (int64_t i = std::max(dial_cursor_, h.dials.begin()); i < h.dials.end(); ++i) {
     const DialRecord& d = h.dials.at(i);
     int b = std::min(kAgeBins, static_cast<int>(d.age.count() / 500));
+    const bool answered = d.outcome == DialOutcome::kLive || d.outcome == DialOutcome::kMachine;
     age_all_[b] += 1;
-    if (d.outcome == DialOutcome::kLive) age_live_[b] += 1;
-    if (d.outcome == DialOutcome::kLive) answered_live_ += 1;
-    if (d.outcome == DialOutcome::kMachine) answered_machine_ += 1;
+    if (answered) age_ans_[b] += 1;
+    if (d.screened) {
+      age_scr_[b] += 1;
+      if (d.outcome == DialOutcome::kLive) age_live_[b] += 1;
+      if (d.outcome == DialOutcome::kLive) answered_live_ += 1;
+      if (d.outcome == DialOutcome::kMachine) answered_machine_ += 1;
+    }
     age_w_ += 1;
     pending_dials_ += 1;
     own_dials_ += 1;
     if (age_w_ > 2 * kForgetAge) {
-      for (auto& x : age_all_) x *= 0.5;
-      for (auto& x : age_live_) x *= 0.5;
+      for (auto* a : {&age_all_, &age_live_, &age_scr_, &age_ans_})
+        for (auto& x : *a) x *= 0.5;
       age_w_ *= 0.5;
       answered_live_ *= 0.5;
       answered_machine_ *= 0.5;
@@ -120,10 +136,12 @@ void ClearlinePacer::learn(const PacingHistory& h) {
 }
 
 void ClearlinePacer::rebuild() {
-  cum_live_[0] = cum_all_[0] = 0;
+  cum_live_[0] = cum_all_[0] = cum_scr_[0] = cum_ans_[0] = 0;
   for (int b = 0; b <= kAgeBins; ++b) {
     cum_live_[b + 1] = cum_live_[b] + age_live_[b];
     cum_all_[b + 1] = cum_all_[b] + age_all_[b];
+    cum_scr_[b + 1] = cum_scr_[b] + age_scr_[b];
+    cum_ans_[b + 1] = cum_ans_[b] + age_ans_[b];
   }
   cum_talk_[0] = 0;
   for (int b = 0; b <= kTalkBins; ++b) cum_talk_[b + 1] = cum_talk_[b] + talk_[b];
@@ -153,12 +171,14 @@ void ClearlinePacer::rebuild() {
       wrap_cq_[c][static_cast<size_t>(i)] = (b + 0.5) * 0.5;
     }
   }
-  // Horizons: quartiles of the routable-answer age among live dials.
-  double live_tot = cum_live_[kAgeBins + 1];
+  // Horizons: quartiles of the routable-answer age (with AMD on: of the answers
+  // AMD passes; without it: of every answer).
+  const auto& cum_h = amd_ ? cum_live_ : cum_ans_;
+  double live_tot = cum_h[kAgeBins + 1];
   const double hq[kHorizons] = {0.25, 0.5, 0.75};
   for (int i = 0; i < kHorizons; ++i) {
     int b = 0;
-    while (b < kAgeBins && cum_live_[b + 1] < hq[i] * live_tot) ++b;
+    while (b < kAgeBins && cum_h[b + 1] < hq[i] * live_tot) ++b;
     horizon_[static_cast<size_t>(i)] = (b + 0.5) * 0.5;
   }
   dirty_ = false;
@@ -180,6 +200,7 @@ void ClearlinePacer::clearMemo() {
   for (auto& table : rel_wrap_)
     for (auto& row : table) row[0] = nan;
   for (auto& row : live_age_) row[0] = nan;
+  for (auto& row : ans_age_) row[0] = nan;
 }
 
 namespace {
@@ -195,11 +216,13 @@ double cumAt(const std::array<double, N>& cum, double x, double w) {
 }
 }  // namespace
 
-double ClearlinePacer::liveWithin(double a, double h) const {
-  double total = cum_all_[kAgeBins + 1];
-  double left = total - cumAt(cum_all_, a, 0.5);
+double ClearlinePacer::liveWithin(double a, double h, bool screened) const {
+  const auto& all = screened ? cum_scr_ : cum_all_;
+  const auto& routable = screened ? cum_live_ : cum_ans_;
+  double total = all[kAgeBins + 1];
+  double left = total - cumAt(all, a, 0.5);
   if (left <= 1e-9) return 0;
-  double live = cumAt(cum_live_, a + h, 0.5) - cumAt(cum_live_, a, 0.5);
+  double live = cumAt(routable, a + h, 0.5) - cumAt(routable, a, 0.5);
   return std::clamp(live / left, 0.0, 1.0);
 }
 
@@ -263,9 +286,9 @@ ClearlinePacer::PerHorizon ClearlinePacer::releaseFast(const CallerView& c) {
   });
 }
 
-ClearlinePacer::PerHorizon ClearlinePacer::liveFast(double age_s) {
+ClearlinePacer::PerHorizon ClearlinePacer::liveFast(double age_s, bool screened) {
   auto exact = [&](double a, PerHorizon& out) {
-    for (size_t h = 0; h < kHorizons; ++h) out[h] = liveWithin(a, horizon_[h]);
+    for (size_t h = 0; h < kHorizons; ++h) out[h] = liveWithin(a, horizon_[h], screened);
   };
   const double pos = age_s * 2.0;  // 0.5 s bins
   if (!(pos >= 0) || pos >= kAgeBins) {
@@ -273,7 +296,7 @@ ClearlinePacer::PerHorizon ClearlinePacer::liveFast(double age_s) {
     exact(age_s, out);
     return out;
   }
-  return memoAt(live_age_, pos,
+  return memoAt(screened ? live_age_ : ans_age_, pos,
                 [&](size_t b, PerHorizon& row) { exact(static_cast<double>(b) * 0.5, row); });
 }
 
@@ -352,6 +375,11 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
 PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   PacerDecision out;
   if (in.history) learn(*in.history);
+  if (in.amd != amd_) {  // the horizons follow what needs a caller
+    amd_ = in.amd;
+    dirty_ = true;
+    built_ = false;
+  }
   if (rebuildDue(in.now)) {
     rebuild();
     rebuilt_at_ = in.now;
@@ -396,7 +424,11 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
     return out;
   }
 
-  const double grace = static_cast<double>(in.routable_grace.count()) / 1000.0;
+  chooseScreening(in, cc);
+  const bool screen = in.amd && screen_;
+  // A dial without AMD is routable at its answer, with the whole grace.
+  const double grace =
+      static_cast<double>((screen ? in.routable_grace : in.grace).count()) / 1000.0;
   const int busy_terms = cc.busy();
   const int flight = static_cast<int>(in.in_flight.size());
   const bool exact = busy_terms + flight + in.screening < kExactTerms;
@@ -418,7 +450,7 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   }
   for (const auto& f : in.in_flight) {
     const double age = static_cast<double>(f.age.count()) / 1000.0;
-    const PerHorizon q = liveFast(age);
+    const PerHorizon q = liveFast(age, in.amd && f.screened);
     for (size_t h = 0; h < kHorizons; ++h) q_demand_[h].push_back(q[h]);
   }
   for (int h = 0; h < kHorizons; ++h) {
@@ -434,7 +466,7 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   }
 
   const int progressive = std::max(0, cc.ready - flight - in.screening - in.answered_waiting);
-  const PerHorizon fresh = liveFast(0.0);  // a dial placed now
+  const PerHorizon fresh = liveFast(0.0, screen);  // a dial placed now
   int n = 0;
   while (n < cap) {
     double pab = 0;
@@ -447,7 +479,37 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   // Never fewer than one line per ready caller that nothing claims yet: those
   // dials put no callee at risk (however small θ has become).
   out.dial = std::max(n, std::min(progressive, std::max(cap, 0)));
+  out.screen = screen_;
   return out;
+}
+
+void ClearlinePacer::chooseScreening(const PacerInput& in, const CallerCounts& cc) {
+  // AMD's false positives are abandons (2 % of the people answering on a typical
+  // detector): two thirds of a 3 % budget spent before any predictive dial. A
+  // team whose callers wait for calls much of the time anyway — few callers, or
+  // a budget that holds the pacing back — gets more conversations by letting
+  // its callers hear the machines and spending the whole budget on pacing; a
+  // busy team would lose more talk time to machines than pacing could win back.
+  // With the line cap binding, AMD frees lines sooner: it stays on.
+  const double idle = static_cast<double>(cc.ready) / std::max(1, cc.active());
+  const double capped = in.line_cap > 0 && in.lines_in_use >= in.line_cap - 1 ? 1.0 : 0.0;
+  if (idle_ < 0) {
+    idle_ = idle;
+    capped_ = capped;
+    first_seen_ = in.now;
+  } else {
+    const double dt = std::max(0.0, std::chrono::duration<double>(in.now - idle_at_).count());
+    const double w = 1.0 - std::exp(-dt / kIdleTau);
+    idle_ += w * (idle - idle_);
+    capped_ += w * (capped - capped_);
+  }
+  idle_at_ = in.now;
+  if (!in.amd || in.now - first_seen_ < kAmdWarmUp) return;
+  if (screen_ && idle_ > kAmdOffIdle && capped_ < kCappedMax) {
+    screen_ = false;
+  } else if (!screen_ && (idle_ < kAmdOnIdle || capped_ > 2 * kCappedMax)) {
+    screen_ = true;
+  }
 }
 
 }  // namespace clearline::core

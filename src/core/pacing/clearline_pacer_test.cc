@@ -141,6 +141,97 @@ TEST(ClearlinePacerTest, TheLearnedShareOfHumansWeighsScreening) {
   EXPECT_LT(decide(with_machines.get(), 6), decide(with_machines.get(), 0));
 }
 
+// AMD by the callers' idle time (docs/pacing.md): after ten minutes of
+// decisions, while more than 35 % of the callers are ready on average (over
+// 5 minutes) and the line cap does not bind, ours places its dials without AMD
+// (its false positives would spend the budget a waiting team needs for
+// predictive dialing); once fewer than 20 % wait, with AMD again.
+TEST(ClearlinePacerTest, CallersWaitingForCallsHearMachinesRatherThanAmdSpendTheBudget) {
+  auto warm = warmHistory();
+  auto run = [&](int ready, int line_cap, int lines_in_use, int minutes) {
+    Floor f;  // 10 callers
+    std::vector<CallerView> callers;
+    for (int i = 0; i < 10; ++i)
+      callers.push_back(i < ready ? CallerView{CallerState::kReady, Millis(5000), Millis(0)}
+                                  : CallerView{CallerState::kOnCall, Millis(20000), Millis(20000)});
+    f.in.callers = callers;
+    f.in.history = warm.get();
+    f.in.line_cap = line_cap;
+    f.in.lines_in_use = lines_in_use;
+    auto p = ours();
+    std::vector<bool> screened;  // one decision a minute
+    for (int m = 0; m <= minutes; ++m) {
+      f.in.now = TimePoint{} + Millis(60'000LL * m);
+      screened.push_back(p->decide(f.in).screen);
+    }
+    return screened;
+  };
+  // Six of ten waiting: screened through the ten-minute warm-up, then not.
+  auto waiting = run(6, 0, 0, 12);
+  for (int m = 0; m < 10; ++m) EXPECT_TRUE(waiting[static_cast<size_t>(m)]) << m;
+  EXPECT_FALSE(waiting[11]);
+  EXPECT_FALSE(waiting[12]);
+  // One of ten waiting: always screened.
+  for (bool s : run(1, 0, 0, 12)) EXPECT_TRUE(s);
+  // Six waiting while the line cap binds: AMD frees lines sooner, so it stays.
+  for (bool s : run(6, 30, 30, 12)) EXPECT_TRUE(s);
+  // Back with AMD once the team is busy again: 15 minutes waiting, then busy.
+  Floor f;
+  auto p = ours();
+  f.in.history = warm.get();
+  std::vector<CallerView> idle, busy;
+  for (int i = 0; i < 10; ++i) {
+    idle.push_back(i < 6 ? CallerView{CallerState::kReady, Millis(5000), Millis(0)}
+                         : CallerView{CallerState::kOnCall, Millis(20000), Millis(20000)});
+    busy.push_back(i < 1 ? CallerView{CallerState::kReady, Millis(5000), Millis(0)}
+                         : CallerView{CallerState::kOnCall, Millis(20000), Millis(20000)});
+  }
+  bool screen = true;
+  for (int m = 0; m <= 15; ++m) {
+    f.in.callers = idle;
+    f.in.now = TimePoint{} + Millis(60'000LL * m);
+    screen = p->decide(f.in).screen;
+  }
+  EXPECT_FALSE(screen);
+  int back = -1;
+  for (int m = 16; m <= 40 && back < 0; ++m) {
+    f.in.callers = busy;
+    f.in.now = TimePoint{} + Millis(60'000LL * m);
+    if (p->decide(f.in).screen) back = m;
+  }
+  // The average falls from 0.6 towards 0.1 with a 5-minute time constant: under
+  // 0.2 after 5 · ln(5) ≈ 8 minutes.
+  EXPECT_GE(back, 22);
+  EXPECT_LE(back, 26);
+  // A campaign without AMD is never asked to screen differently.
+  Floor noamd;
+  noamd.in.amd = false;
+  noamd.in.history = warm.get();
+  auto q = ours();
+  for (int m = 0; m <= 15; ++m) {
+    noamd.in.now = TimePoint{} + Millis(60'000LL * m);
+    EXPECT_TRUE(q->decide(noamd.in).screen);
+  }
+}
+
+// A dial placed without AMD needs a caller whenever it is answered, machine or
+// person; a screened one only when AMD passes it. The learned history (one in
+// ten dials live, three in ten machines) makes the unscreened dial four times
+// the demand, so fewer new dials fit.
+TEST(ClearlinePacerTest, ADialWithoutAmdIsDemandWheneverItIsAnswered) {
+  auto warm = warmHistory();
+  auto decide = [&](bool screened) {
+    Floor f;
+    std::vector<DialView> flight(6, DialView{Millis(8000), screened});
+    f.in.in_flight = flight;
+    f.in.history = warm.get();
+    return ours()->decide(f.in).dial;
+  };
+  const int with_amd = decide(true), without = decide(false);
+  EXPECT_GT(with_amd, 0);
+  EXPECT_LT(without, with_amd);
+}
+
 // With default planning figures (the daemon's: an 8 % contact rate that a list
 // may exceed sevenfold), until it has seen 30 outcomes of its own dials our
 // pacer dials one line per ready caller that no dial in flight, call in
@@ -259,19 +350,20 @@ TEST(ClearlinePacerBudgetTest, AmdFalsePositivesTheLedgerCannotSeeSpendTheBudget
   EXPECT_LE(with_fp, 3);
   in.amd = false;  // no AMD, no hidden abandons: 19 left after the guard
   EXPECT_GT(p->decide(in).dial, with_fp);
-  const int without_amd = p->decide(in).dial;
   // A pacer told AMD makes no false positives reads the same window as open.
   in.amd = true;
-  EXPECT_GT(measured(0.3, 0.0)->decide(in).dial, with_fp);
-  // So does one told that AMD yielded to the grace before every verdict
-  // (PacerInput::amd_verdict_share 0: nobody was left for AMD to misjudge)…
+  const int no_fp = measured(0.3, 0.0)->decide(in).dial;
+  EXPECT_GT(no_fp, with_fp);
+  // So does one told that AMD judged nobody before they were routed
+  // (PacerInput::amd_verdict_share 0: it yielded to the grace before every
+  // verdict, or the dials went without AMD)…
   in.amd_verdict_share = 0.0;
-  EXPECT_EQ(p->decide(in).dial, without_amd);
+  EXPECT_EQ(p->decide(in).dial, no_fp);
   // …and one whose verdicts came in time for half the people sits in between.
   in.amd_verdict_share = 0.5;
   const int half = p->decide(in).dial;
   EXPECT_GE(half, with_fp);
-  EXPECT_LE(half, without_amd);
+  EXPECT_LE(half, no_fp);
   in.amd_verdict_share = 1.0;
   // 2.5 % as the ledger sees it, about 4.5 % as the law counts: progressive.
   EXPECT_EQ(p->decide(withBudget(f.in, 1000, 25)).dial, 2);

@@ -37,7 +37,8 @@ struct CallerView {
 
 // One dial that holds a line and has not been answered yet.
 struct DialView {
-  Millis age{0};  // since originate
+  Millis age{0};         // since originate
+  bool screened = true;  // placed with AMD (without it, every answer needs a caller)
 };
 
 // How a dial resolved, for the outcome history.
@@ -47,6 +48,7 @@ struct DialRecord {
   TimePoint dialed_at;
   Millis age{0};  // originate → resolution (answer, or end when not answered)
   DialOutcome outcome = DialOutcome::kFailed;
+  bool screened = true;  // placed with AMD; without it a machine's answer resolves as kLive
 };
 struct LiveRecord {
   TimePoint at;          // answered (live, i.e. routed or abandoned)

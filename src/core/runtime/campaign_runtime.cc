@@ -671,7 +671,7 @@ void CampaignRuntime::recordLive(int slot, bool abandoned, TimePoint now) {
 
 void CampaignRuntime::resolveDial(int slot, DialOutcome outcome, TimePoint now) {
   Call& c = calls_[slot];
-  history_.dials.push(DialRecord{c.dialed_at, now - c.dialed_at, outcome});
+  history_.dials.push(DialRecord{c.dialed_at, now - c.dialed_at, outcome, c.amd});
   history_.total_dials++;
 }
 
@@ -847,7 +847,8 @@ void CampaignRuntime::pace(TimePoint now) {
     caller_views_.push_back(v);
   }
   dial_views_.clear();
-  for (int cs : in_flight_) dial_views_.push_back(DialView{now - calls_[cs].dialed_at});
+  for (int cs : in_flight_)
+    dial_views_.push_back(DialView{now - calls_[cs].dialed_at, calls_[cs].amd});
   refreshBudget(now, false);
   PacerInput in;
   in.now = now;
