@@ -71,6 +71,7 @@ geocode_area_codes = true # fill area code → state candidates from libphonenum
 pacer = "clearline"     # see `clearline simulate --list-pacers`
 tick_ms = 250
 abandon_target_pct = 2.0
+amd_when_idle = true    # our pacer places dials without AMD while more than 35 % of the callers wait for calls (AMD's false positives are abandons; docs/pacing.md "AMD by the callers' idle time"); false = AMD on every dial of a campaign that has it
 )toml";
 }
 

@@ -732,6 +732,7 @@ struct Dialer::Impl : core::TelephonyListener,
     planning.push_back(Json{{"campaign_id", c.id.value}, {"measured", ps.measured}, {"history_dials", history_dials},
                             {"live_rate", ps.live_rate}, {"mean_resolution_s", ps.mean_resolution_s},
                             {"mean_handle_s", ps.mean_handle_s}});
+    ps.amd_when_idle = opt.config.getBool("pacing.amd_when_idle");
     auto pacer = core::makePacer(opt.pacer, ps);
     if (!pacer.isOk()) pacer = core::makePacer("progressive", ps);
     if (!pacer.isOk()) return pacer.status();

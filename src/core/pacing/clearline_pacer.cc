@@ -504,7 +504,7 @@ void ClearlinePacer::chooseScreening(const PacerInput& in, const CallerCounts& c
     capped_ += w * (capped - capped_);
   }
   idle_at_ = in.now;
-  if (!in.amd || in.now - first_seen_ < kAmdWarmUp) return;
+  if (!in.amd || !s_.amd_when_idle || in.now - first_seen_ < kAmdWarmUp) return;
   if (screen_ && idle_ > kAmdOffIdle && capped_ < kCappedMax) {
     screen_ = false;
   } else if (!screen_ && (idle_ < kAmdOnIdle || capped_ > 2 * kCappedMax)) {

@@ -203,6 +203,22 @@ TEST(ClearlinePacerTest, CallersWaitingForCallsHearMachinesRatherThanAmdSpendThe
   // 0.2 after 5 · ln(5) ≈ 8 minutes.
   EXPECT_GE(back, 22);
   EXPECT_LE(back, 26);
+  // Told not to (`[pacing] amd_when_idle = false`), it keeps AMD on every dial.
+  {
+    PacerSettings s;
+    s.knob = 0.05;
+    s.amd_false_positive = 0.0;
+    s.amd_when_idle = false;
+    auto keep = makePacer("clearline", s);
+    ASSERT_TRUE(keep.isOk());
+    Floor g;
+    g.in.callers = idle;
+    g.in.history = warm.get();
+    for (int m = 0; m <= 15; ++m) {
+      g.in.now = TimePoint{} + Millis(60'000LL * m);
+      EXPECT_TRUE((*keep)->decide(g.in).screen);
+    }
+  }
   // A campaign without AMD is never asked to screen differently.
   Floor noamd;
   noamd.in.amd = false;

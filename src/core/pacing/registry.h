@@ -38,6 +38,10 @@ struct PacerSettings {
   // the scenario's true rate; the daemon assumes 2 % (vendors claim 1–5 %,
   // ../shared/research/pacing.md §6).
   double amd_false_positive = 0.02;
+  // Our pacer may place dials without AMD while its callers wait for calls
+  // (ClearlinePacer, docs/pacing.md); false keeps AMD on every dial of a
+  // campaign that has it (config `[pacing] amd_when_idle`).
+  bool amd_when_idle = true;
 };
 
 struct PacerInfo {
