@@ -619,8 +619,14 @@ bool CampaignRuntime::tryRoute(int slot, TimePoint now) {
 
 void CampaignRuntime::routeWaiting(TimePoint now) {
   while (!waiting_.empty() && !ready_.empty()) {
-    int slot = waiting_.front();
-    waiting_.pop_front();
+    // Earliest grace deadline first (FIFO among equal deadlines): a callee whose
+    // greeting has ended is on the clock the law counts, one still greeting
+    // (a long greeting is usually a machine) is not yet.
+    auto first = std::min_element(waiting_.begin(), waiting_.end(), [&](int a, int b) {
+      return calls_[a].deadline < calls_[b].deadline;
+    });
+    int slot = *first;
+    waiting_.erase(first);
     Call& c = calls_[slot];
     c.waiting = false;
     if (now >= c.deadline) {

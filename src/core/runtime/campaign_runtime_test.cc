@@ -338,6 +338,32 @@ TEST(CampaignRuntimeTest, WaitingCalleeTakesACallerFreedWithinGrace) {
   EXPECT_TRUE(r.tel.safe_harbor.empty());
 }
 
+// Two callees wait for one caller: the one whose grace ends first is routed
+// first, whatever the order they answered in. Without AMD, b (answered first,
+// no greeting end heard: its grace is counted from the answer plus an
+// allowance) can wait; c's greeting has ended, so its 2 seconds are running.
+TEST(CampaignRuntimeTest, WaitingCalleesAreRoutedEarliestDeadlineFirst) {
+  Rig r(std::make_unique<FixedRatioPacer>(3.0), nullptr, 1, /*amd=*/false);
+  for (int i = 0; i < 6; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  ASSERT_GE(r.tel.originated.size(), 3u);
+  const CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id,
+               c = r.tel.originated[2].call_id;
+  r.ev(K::kAnswered, a, 5000);
+  ASSERT_EQ(r.tel.bridges.size(), 1u);
+  r.ev(K::kBridged, a, 5000);
+  r.ev(K::kAnswered, b, 10000);  // deadline 10 s + 2 s + 1.5 s = 13.5 s
+  r.ev(K::kAnswered, c, 10500);
+  r.ev(K::kGreetingEnded, c, 11000);  // deadline 13 s
+  r.ev(K::kEnded, a, 11500);
+  ASSERT_TRUE(r.rt->wrapUp("alice", WrapUp{}, at(12000)).isOk());
+  ASSERT_EQ(r.tel.bridges.size(), 2u);
+  EXPECT_EQ(r.tel.bridges[1].first, c);
+  r.rt->tick(at(13600));  // b's grace is over: the safe-harbor message, abandoned
+  ASSERT_EQ(r.tel.safe_harbor.size(), 1u);
+  EXPECT_EQ(r.tel.safe_harbor[0], b);
+}
+
 TEST(CampaignRuntimeTest, MachineIsHungUpNotRouted) {
   Rig r;
   r.rt->addLead(lead("+15550000001", 1));
