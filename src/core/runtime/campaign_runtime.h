@@ -352,8 +352,8 @@ class CampaignRuntime final : public TelephonyListener {
   std::unordered_map<std::string, int> caller_index_;
   std::vector<int> logged_in_;  // caller slots
   std::deque<int> ready_;       // ready caller slots, longest idle first
-  std::deque<int>
-      waiting_;  // routable answered call slots, in arrival order (routed earliest deadline first)
+  // Routable answered call slots, in arrival order (routed earliest deadline first).
+  std::deque<int> waiting_;
   // Calls in AMD screening that yield to the grace at `at` (amd_yield_margin);
   // entries whose call has since been classified, ended or reused are dropped lazily.
   struct Screening {
