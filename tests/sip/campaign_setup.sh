@@ -32,7 +32,10 @@ sip_test_workdir() {
 }
 
 # stable_port: a port for a process the test restarts on the same port (the
-# dialer in kill_restart.sh, the carrier in tests/browser/run_trunk.sh). A port
+# dialer in kill_restart.sh, the carrier in tests/browser/run_trunk.sh), and
+# for every carrier trunk and dialer SIP port a test picks before starting the
+# process (sip_e2e_campaign once lost its carrier so, session 12: the dialer
+# placed 300 calls into a port nobody listened on). A port
 # from free_port is in the kernel's ephemeral range, so in the instant between
 # a kill and the restart any other process (another test's RTP or SIP sockets:
 # ctest runs several at once) may be given it, and the restarted process cannot
