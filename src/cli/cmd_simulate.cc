@@ -150,33 +150,42 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
                                         {"runs", tunes[i]->runs}};
         runs.push_back(j);
       }
-      Json out = Json{{"scenario", sc->name},
-                      {"seeds", o->seeds},
-                      {"units", Json{{"occupancy", "percent"}, {"talk_utilisation", "percent"},
-                                     {"abandonment", "percent"}, {"worst_window_abandonment", "percent"},
-                                     {"contacts_per_agent_hour", "contacts per logged-in caller-hour"}}},
-                      {"window", sc->jurisdiction == "UK" ? "calendar day" : "campaign / 30 days"},
-                      {"ceiling_talk_utilisation", 100.0 * sc->ceilingTalkUtilisation()},
-                      {"runs", runs}};
+      Json out =
+          Json{{"scenario", sc->name},
+               {"seeds", o->seeds},
+               {"units", Json{{"occupancy", "percent"},
+                              {"talk_utilisation", "percent"},
+                              {"abandonment", "percent"},
+                              {"worst_window_abandonment", "percent"},
+                              {"contacts_per_agent_hour", "contacts per logged-in caller-hour"},
+                              {"machines_per_agent_hour",
+                               "answering machines callers heard per logged-in caller-hour"}}},
+               {"window", sc->jurisdiction == "UK" ? "calendar day" : "campaign / 30 days"},
+               {"ceiling_talk_utilisation", 100.0 * sc->ceilingTalkUtilisation()},
+               {"runs", runs}};
       if (o->target >= 0) out["target_abandonment"] = o->target;
       printJson(out);
       return;
     }
     std::cout << "scenario " << sc->name << "  (" << o->seeds << " seeds, 95% intervals; ceiling talk-utilisation "
               << std::fixed << std::setprecision(1) << 100.0 * sc->ceilingTalkUtilisation() << "%)\n";
-    std::cout << std::left << std::setw(16) << "pacer" << std::setw(10) << "knob" << std::setw(16) << "occupancy %"
-              << std::setw(16) << "talk-util %" << std::setw(16) << "abandon %" << std::setw(16)
-              << "worst window %" << std::setw(16) << "contacts/h" << "over cap\n";
+    std::cout << std::left << std::setw(16) << "pacer" << std::setw(10) << "knob" << std::setw(16)
+              << "occupancy %" << std::setw(16) << "talk-util %" << std::setw(16) << "abandon %"
+              << std::setw(16) << "worst window %" << std::setw(16) << "contacts/h" << std::setw(16)
+              << "machines/h"
+              << "over cap\n";
     for (const auto& r : results) {
       std::ostringstream k;
       if (r.knob) k << std::setprecision(3) << *r.knob;
       else k << "-";
-      std::cout << std::left << std::setw(16) << r.pacer << std::setw(10) << k.str() << std::setw(16)
-                << cell(r.of("occupancy"), 1) << std::setw(16) << cell(r.of("talk_utilisation"), 1)
-                << std::setw(16) << cell(r.of("abandonment"), 2) << std::setw(16)
+      std::cout << std::left << std::setw(16) << r.pacer << std::setw(10) << k.str()
+                << std::setw(16) << cell(r.of("occupancy"), 1) << std::setw(16)
+                << cell(r.of("talk_utilisation"), 1) << std::setw(16)
+                << cell(r.of("abandonment"), 2) << std::setw(16)
                 << cell(r.of("worst_window_abandonment"), 2) << std::setw(16)
-                << cell(r.of("contacts_per_agent_hour"), 1) << r.overCap(sc->cap_pct) << "/" << r.runs.size()
-                << "\n";
+                << cell(r.of("contacts_per_agent_hour"), 1) << std::setw(16)
+                << cell(r.of("machines_per_agent_hour"), 1) << r.overCap(sc->cap_pct) << "/"
+                << r.runs.size() << "\n";
     }
   });
 }

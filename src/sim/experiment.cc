@@ -41,6 +41,7 @@ const std::vector<std::string>& metricNames() {
                                                   "abandonment",
                                                   "worst_window_abandonment",
                                                   "contacts_per_agent_hour",
+                                                  "machines_per_agent_hour",
                                                   "occupancy_steady",
                                                   "worst_hour_abandonment",
                                                   "dials_per_contact",
@@ -65,6 +66,8 @@ double metric(const RunResult& r, const std::string& n) {
   if (n == "worst_window_abandonment") return r.worst_window_abandonment_pct;
   if (n == "worst_hour_abandonment") return r.worst_hour_abandonment_pct;
   if (n == "contacts_per_agent_hour") return r.contacts_per_agent_hour;
+  if (n == "machines_per_agent_hour")
+    return r.agent_hours > 0 ? static_cast<double>(r.machines_to_callers) / r.agent_hours : 0.0;
   if (n == "dials_per_contact") return r.dials_per_contact;
   if (n == "wait_mean_s") return r.wait_mean_s;
   if (n == "wait_p90_s") return r.wait_p90_s;

@@ -28,6 +28,7 @@ double tQuantile975(int dof);
 
 // Metric extractors by name (percent for rates): occupancy, talk_utilisation,
 // abandonment, worst_window_abandonment, worst_hour_abandonment,
+// machines_per_agent_hour (answering machines callers heard),
 // contacts_per_agent_hour, occupancy_steady, dials_per_contact, wait_mean_s …
 const std::vector<std::string>& metricNames();
 double metric(const RunResult& r, const std::string& name);

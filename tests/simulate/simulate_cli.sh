@@ -18,7 +18,7 @@ $BIN simulate --list-pacers | grep -q '^clearline' || fail "table list"
 sed -e 's/^shift_hours = .*/shift_hours = 1/' "$SCEN/markov-10.toml" > "$T/m10.toml"
 $BIN simulate --scenario "$T/m10.toml" --pacer progressive,clearline --seeds 3 --json > "$T/run.json"
 jq -e '.runs | length == 2' "$T/run.json" > /dev/null || fail "two runs"
-for f in occupancy talk_utilisation abandonment worst_window_abandonment contacts_per_agent_hour; do
+for f in occupancy talk_utilisation abandonment worst_window_abandonment contacts_per_agent_hour machines_per_agent_hour; do
   jq -e --arg f "$f" '.runs[] | .[$f] | (.mean | type == "number") and (.ci95_low <= .mean) and (.ci95_high >= .mean)' \
     "$T/run.json" > /dev/null || fail "field $f"
 done
@@ -27,6 +27,15 @@ jq -e '.runs[0].pacer == "progressive" and .runs[0].abandonment.mean == 0 and .r
   "$T/run.json" > /dev/null || fail "progressive numbers: $(jq -c '.runs[0].occupancy' "$T/run.json")"
 # The predictive pacer keeps callers busier than progressive.
 jq -e '.runs[1].occupancy.mean > .runs[0].occupancy.mean + 10' "$T/run.json" > /dev/null || fail "clearline not ahead"
+
+# Machines callers heard: none in the Markov model; without AMD, every machine
+# that answers (28 % of dials against 8 % people on small-bank-noamd).
+jq -e '.runs[0].machines_per_agent_hour.mean == 0' "$T/run.json" > /dev/null || fail "machines in a Markov run"
+sed -e 's/^shift_hours = .*/shift_hours = 1/' "$SCEN/small-bank-noamd.toml" > "$T/noamd.toml"
+$BIN simulate --scenario "$T/noamd.toml" --pacer progressive --seeds 2 --json > "$T/noamd.json"
+jq -e '.runs[0].machines_per_agent_hour.mean > 2 * .runs[0].contacts_per_agent_hour.mean' "$T/noamd.json" > /dev/null \
+  || fail "machines heard without AMD: $(jq -c '.runs[0] | {machines_per_agent_hour, contacts_per_agent_hour}' "$T/noamd.json")"
+$BIN simulate --scenario "$T/noamd.toml" --pacer progressive --seeds 1 | grep -q 'machines/h' || fail "machines/h column"
 
 # Tuning to a target abandonment reports the tuning and the knob.
 $BIN simulate --scenario "$T/m10.toml" --pacer fixed-ratio --seeds 2 --target-abandonment 3 \
