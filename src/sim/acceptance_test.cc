@@ -12,13 +12,17 @@
 namespace clearline::sim {
 namespace {
 
-Scenario markov10() {
-  auto sc = loadScenario(std::string(CLEARLINE_SOURCE_DIR) + "/data/scenarios/markov-10.toml");
-  EXPECT_TRUE(sc.isOk());
+// A shipped scenario with its shift shortened to `hours`.
+Scenario shipped(const std::string& name, double hours) {
+  auto sc = loadScenario(std::string(CLEARLINE_SOURCE_DIR) + "/data/scenarios/" + name + ".toml");
+  EXPECT_TRUE(sc.isOk()) << name;
+  if (!sc.isOk()) return Scenario{};
   Scenario s = *sc;
-  s.shift_hours = 4;
+  s.shift_hours = hours;
   return s;
 }
+
+Scenario markov10() { return shipped("markov-10", 4); }
 
 TEST(AcceptanceTest, ProgressiveReproduces32Point4OnMarkov10) {
   auto r = runSeeds(markov10(), "progressive", std::nullopt, 1, 12);
@@ -77,10 +81,7 @@ TEST(AcceptanceTest, OracleReachesTheCeilingWithZeroAbandonment) {
 // caller free for each answer, abandons only the AMD false positives whose
 // verdict comes before that (a short greeting), and the oracle none.
 TEST(AcceptanceTest, AmdYieldsToTheUkGraceSoProgressiveStaysUnderTheCap) {
-  auto sc = loadScenario(std::string(CLEARLINE_SOURCE_DIR) + "/data/scenarios/small-bank-uk.toml");
-  ASSERT_TRUE(sc.isOk());
-  Scenario s = *sc;
-  s.shift_hours = 2;
+  const Scenario s = shipped("small-bank-uk", 2);
   auto prog = runSeeds(s, "progressive", std::nullopt, 1, 6);
   ASSERT_TRUE(prog.isOk());
   EXPECT_LT(prog->of("worst_window_abandonment").mean, 2.0);  // AMD's 2 % false positives bound it
@@ -94,10 +95,7 @@ TEST(AcceptanceTest, AmdYieldsToTheUkGraceSoProgressiveStaysUnderTheCap) {
 // simulator then screens nothing, so no person is hung up on by a false
 // positive and every machine reaches a caller. The same seed with AMD shows both.
 TEST(SimulatorTest, DialsPlacedWithoutAmdAreNotScreened) {
-  auto sc = loadScenario(std::string(CLEARLINE_SOURCE_DIR) + "/data/scenarios/small-bank.toml");
-  ASSERT_TRUE(sc.isOk());
-  Scenario s = *sc;
-  s.shift_hours = 2;
+  const Scenario s = shipped("small-bank", 2);
   struct Unscreened : core::Pacer {
     core::ProgressivePacer inner;
     bool screen = true;
