@@ -127,7 +127,9 @@ bool CampaignRuntime::moveCall(int slot, CallEvent ev, TimePoint now) {
   Call& c = calls_[slot];
   auto next = transition(c.state, ev, c.origin);
   if (!next.isOk()) return false;
+  const bool was_screening = inScreening(c);
   c.state = *next;
+  screening_calls_ += static_cast<int>(inScreening(c)) - static_cast<int>(was_screening);
   if (ports_.records) emitRecord(slot);
   if (ports_.events && opts_.publish_call_events) publishCall(slot, now);
   return true;
@@ -563,6 +565,7 @@ void CampaignRuntime::yieldScreening(TimePoint now) {
 
 void CampaignRuntime::onRoutable(int slot, TimePoint now) {
   Call& c = calls_[slot];
+  screening_calls_ -= static_cast<int>(inScreening(c));
   c.routable = true;
   counters_.live++;
   resolveDial(slot, DialOutcome::kLive, now);
@@ -811,6 +814,7 @@ void CampaignRuntime::finishLead(int slot, const std::string& disposition, const
 void CampaignRuntime::releaseCall(int slot) {
   Call& c = calls_[slot];
   index_.erase(c.id.value);
+  screening_calls_ -= static_cast<int>(inScreening(c));
   c = Call{};
   free_calls_.push_back(slot);
 }
@@ -862,9 +866,12 @@ void CampaignRuntime::pace(TimePoint now) {
   in.in_flight = dial_views_;
   in.answered_waiting = static_cast<int>(waiting_.size());
   if (opts_.detect_machine) {
-    for (const Call& c : calls_)
-      in.screening +=
-          c.amd && c.state == CallState::kAnswered && !c.routable && c.origin == CallOrigin::kPaced;
+    in.screening = screening_calls_;
+#ifndef NDEBUG
+    int scanned = 0;
+    for (const Call& c : calls_) scanned += inScreening(c);
+    assert(scanned == screening_calls_);
+#endif
   }
   in.lines_in_use = lines_in_use_;
   in.line_cap = opts_.line_cap;

@@ -295,6 +295,11 @@ class CampaignRuntime final : public TelephonyListener {
   bool moveCall(int slot, CallEvent ev, TimePoint now);
   bool moveCaller(int slot, CallerEvent ev, TimePoint now);
 
+  // A paced call AMD is still judging (PacerInput::screening counts them).
+  static bool inScreening(const Call& c) {
+    return c.amd && c.state == CallState::kAnswered && !c.routable &&
+           c.origin == CallOrigin::kPaced;
+  }
   void pace(TimePoint now);
   void requestPace(TimePoint now);
   bool dialOne(TimePoint now);
@@ -370,6 +375,8 @@ class CampaignRuntime final : public TelephonyListener {
   // The pacer's last PacerDecision::screen: whether new paced dials ask for AMD.
   bool pace_screen_ = true;
   std::vector<int> in_flight_;  // call slots in queued/dialing/ringing
+  int screening_calls_ =
+      0;  // calls for which inScreening() holds (kept by moveCall, onRoutable, releaseCall)
   int lines_in_use_ = 0;
 
   PacingHistory history_;

@@ -14,8 +14,7 @@ bool LeadQueue::ReadyCmp::operator()(const Entry& a, const Entry& b) const {
 }
 
 bool LeadQueue::WaitCmp::operator()(const Entry& a, const Entry& b) const {
-  auto ta = readyAt(a.lead), tb = readyAt(b.lead);
-  if (ta != tb) return ta > tb;
+  if (a.ready_at != b.ready_at) return a.ready_at > b.ready_at;
   return a.key.seq > b.key.seq;
 }
 
@@ -32,29 +31,39 @@ void LeadQueue::add(Lead lead) {
   e.key.order = lead.order;
   e.key.cls = lead.callback_due ? 0 : 1;
   e.key.due_ms = lead.callback_due ? toEpochMillis(*lead.callback_due) : 0;
-  e.lead = std::move(lead);
+  e.ready_at = readyAt(lead);
   // Everything goes through the waiting heap unless it is plainly ready at
   // the epoch (not_before unset and no callback), which keeps bulk loads cheap.
-  if (e.lead.not_before == TimePoint{} && !e.lead.callback_due) {
-    ready_.push(std::move(e));
+  const bool ready_now = lead.not_before == TimePoint{} && !lead.callback_due;
+  if (free_.empty()) {
+    e.idx = static_cast<int>(pool_.size());
+    pool_.push_back(std::move(lead));
   } else {
-    waiting_.push(std::move(e));
+    e.idx = free_.back();
+    free_.pop_back();
+    pool_[static_cast<size_t>(e.idx)] = std::move(lead);
+  }
+  if (ready_now) {
+    ready_.push(e);
+  } else {
+    waiting_.push(e);
   }
 }
 
 void LeadQueue::promote(TimePoint now) {
-  while (!waiting_.empty() && readyAt(waiting_.top().lead) <= now) {
-    Entry e = waiting_.top();
+  while (!waiting_.empty() && waiting_.top().ready_at <= now) {
+    ready_.push(waiting_.top());
     waiting_.pop();
-    ready_.push(std::move(e));
   }
 }
 
 std::optional<Lead> LeadQueue::popReady(TimePoint now) {
   promote(now);
   if (ready_.empty()) return std::nullopt;
-  Lead l = ready_.top().lead;
+  const int idx = ready_.top().idx;
   ready_.pop();
+  std::optional<Lead> l(std::move(pool_[static_cast<size_t>(idx)]));
+  free_.push_back(idx);
   return l;
 }
 
@@ -65,7 +74,7 @@ size_t LeadQueue::readyCount(TimePoint now) {
 
 std::optional<TimePoint> LeadQueue::nextReadyAt() const {
   if (waiting_.empty()) return std::nullopt;
-  return readyAt(waiting_.top().lead);
+  return waiting_.top().ready_at;
 }
 
 RecyclePolicy::RecyclePolicy(const std::vector<RecycleRule>& rules, int max_attempts_per_contact)

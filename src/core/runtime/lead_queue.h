@@ -65,9 +65,12 @@ class LeadQueue {
     int64_t order;
     int64_t seq;
   };
+  // The heaps order small entries; the leads themselves stay put in pool_
+  // (a heap's sift would otherwise move whole leads, strings and all).
   struct Entry {
     ReadyKey key;
-    Lead lead;
+    TimePoint ready_at;  // readyAt(lead) when it was added
+    int idx;             // in pool_
   };
   struct ReadyCmp {
     bool operator()(const Entry& a, const Entry& b) const;  // max-heap → "a after b"
@@ -80,6 +83,8 @@ class LeadQueue {
 
   std::priority_queue<Entry, std::vector<Entry>, ReadyCmp> ready_;
   std::priority_queue<Entry, std::vector<Entry>, WaitCmp> waiting_;  // by readyAt
+  std::vector<Lead> pool_;
+  std::vector<int> free_;  // unused pool_ slots
   int64_t seq_ = 0;
 };
 
