@@ -939,8 +939,15 @@ core::PacerDecision OraclePacer::decide(const core::PacerInput& in) {
     // The live lead that answers soonest after the caller frees.
     auto it = pool_.lower_bound({gap, -1});
     if (it == pool_.end()) break;
-    int64_t delay, handle;
-    (void)sim_->leadNeedsCaller(it->second, now, &delay, &handle);
+    int64_t delay = 0, handle = 0;
+    if (!sim_->leadNeedsCaller(it->second, now, &delay, &handle) || delay != it->first) {
+      // Its fate depends on the hour (a drifting contact rate): dialed now, this
+      // lead needs no caller after all, or needs one after another delay.
+      const int64_t lead = it->second;
+      pool_.erase(it);
+      if (sim_->leadNeedsCaller(lead, now, &delay, &handle)) pool_.insert({delay, lead});
+      continue;
+    }
     sim_->oracleEnqueue(it->second);
     assign(now + delay, handle);
     pool_.erase(it);
