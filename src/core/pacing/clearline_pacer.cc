@@ -384,7 +384,7 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
     rebuild();
     rebuilt_at_ = in.now;
   }
-  CallerCounts cc = countCallers(in.callers);
+  CallerCounts cc = countCallers(in);
   if (cc.active() <= 0) return out;
 
   // Budget over the legal windows, counted as the law counts them: the ledger's

@@ -149,7 +149,7 @@ const CmdpSolution& CmdpPacer::solution() {
 PacerDecision CmdpPacer::decide(const PacerInput& in) {
   PacerDecision d;
   const CmdpSolution& s = solution();
-  CallerCounts c = countCallers(in.callers);
+  CallerCounts c = countCallers(in);
   int n = s.model.agents;
   // Callers missing from the model's N count as busy (never over-dial).
   int b = c.busy() + in.answered_waiting + std::max(0, n - c.active());

@@ -45,7 +45,7 @@ double ErlangPacer::rateFor(int n) {
 
 PacerDecision ErlangPacer::decide(const PacerInput& in) {
   PacerDecision d;
-  int n = countCallers(in.callers).active();
+  int n = countCallers(in).active();
   int64_t now = toEpochMillis(in.now);
   if (n <= 0) {
     next_ms_ = -1;

@@ -8,7 +8,7 @@ namespace clearline::core {
 PacerDecision AimdPacer::decide(const PacerInput& in) {
   PacerDecision d;
   int64_t now = toEpochMillis(in.now);
-  CallerCounts c = countCallers(in.callers);
+  CallerCounts c = countCallers(in);
   if (next_adjust_ < 0) next_adjust_ = now + 180000;
   if (now >= next_adjust_) {
     int64_t answers = 0, drops = 0;
@@ -42,17 +42,21 @@ double ImpactPacer::uniform() {
 
 void ImpactPacer::recompute(const PacerInput& in, int64_t now) {
   const PacingHistory& h = *in.history;
-  CallerCounts c = countCallers(in.callers);
-  std::vector<Attempt> attempts;
+  CallerCounts c = countCallers(in);
+  // Everything below is in whole milliseconds, as the history records it: the
+  // 4-minute replay then sums exactly (and runs on integers).
+  std::vector<Attempt>& attempts = attempts_;
+  attempts.clear();
   for (int64_t i = h.dials.end() - 1; i >= h.dials.begin() && attempts.size() < 100; --i) {
     const DialRecord& d = h.dials.at(i);
     if (toEpochMillis(d.dialed_at) < now - 1800000) break;
-    attempts.push_back(Attempt{static_cast<double>(d.age.count()) / 1000.0, d.outcome == DialOutcome::kLive});
+    attempts.push_back(Attempt{d.age.count(), d.outcome == DialOutcome::kLive});
   }
-  std::vector<double> handles;
+  std::vector<int64_t>& handles = handles_;
+  handles.clear();
   for (int64_t i = h.handles.end() - 1; i >= h.handles.begin() && handles.size() < 100; --i) {
     const HandleRecord& r = h.handles.at(i);
-    handles.push_back(static_cast<double>((r.talk + r.wrap).count()) / 1000.0);
+    handles.push_back((r.talk + r.wrap).count());
   }
   int live = 0;
   for (const auto& a : attempts) live += a.live;
@@ -64,24 +68,26 @@ void ImpactPacer::recompute(const PacerInput& in, int64_t now) {
   double max_factor = std::max(1.0, 1.0 / answer_rate);
   const int n_agents = c.active();
   double best_util = -1, best_factor = 1.0;
+  std::vector<int64_t>& agent_free = agent_free_;
+  std::vector<std::pair<int64_t, bool>>& flight = flight_;  // (resolve time, live)
   for (int i = 0; i < 6; ++i) {
     double f = 1.0 + (max_factor - 1.0) * i / 5.0;
     // 4 simulated minutes, 1 s steps, starting with every caller free.
-    std::vector<double> agent_free(static_cast<size_t>(n_agents), 0.0);
-    std::vector<std::pair<double, bool>> flight;  // (resolve time, live)
-    double busy = 0;
+    agent_free.assign(static_cast<size_t>(n_agents), 0);
+    flight.clear();
+    int64_t busy_ms = 0;
     int answers = 0, drops = 0;
     for (int t = 0; t < 240; ++t) {
-      double now_s = t;
+      const int64_t now_ms = int64_t{t} * 1000;
       // resolve
       for (size_t k = 0; k < flight.size();) {
-        if (flight[k].first <= now_s) {
+        if (flight[k].first <= now_ms) {
           if (flight[k].second) {
             answers++;
             auto it = std::min_element(agent_free.begin(), agent_free.end());
-            if (*it <= now_s) {
-              double hd = handles[static_cast<size_t>(uniform() * static_cast<double>(handles.size()))];
-              *it = now_s + hd;
+            if (*it <= now_ms) {
+              *it = now_ms +
+                    handles[static_cast<size_t>(uniform() * static_cast<double>(handles.size()))];
             } else {
               drops++;
             }
@@ -93,17 +99,17 @@ void ImpactPacer::recompute(const PacerInput& in, int64_t now) {
         }
       }
       int idle = 0;
-      for (double af : agent_free) {
-        if (af <= now_s) idle++;
-        busy += std::min(1.0, std::max(0.0, af - now_s));
+      for (int64_t af : agent_free) {
+        idle += af <= now_ms;
+        busy_ms += std::clamp<int64_t>(af - now_ms, 0, 1000);
       }
       int want = static_cast<int>(std::ceil(f * idle - 1e-9)) - static_cast<int>(flight.size());
       for (int k = 0; k < want; ++k) {
         const Attempt& a = attempts[static_cast<size_t>(uniform() * static_cast<double>(attempts.size()))];
-        flight.push_back({now_s + std::max(1.0, a.ring_s), a.live});
+        flight.push_back({now_ms + std::max<int64_t>(1000, a.ring_ms), a.live});
       }
     }
-    double util = busy / (240.0 * n_agents);
+    double util = static_cast<double>(busy_ms) / (240000.0 * n_agents);
     double ab = answers ? 100.0 * drops / answers : 0.0;
     if (ab <= target_pct_ && util > best_util) {
       best_util = util;
@@ -121,7 +127,7 @@ PacerDecision ImpactPacer::decide(const PacerInput& in) {
     recompute(in, now);
     next_recompute_ = now + 30000;
   }
-  CallerCounts c = countCallers(in.callers);
+  CallerCounts c = countCallers(in);
   int target = static_cast<int>(std::ceil(factor_ * c.ready - 1e-9));
   d.dial = std::max(0, target - static_cast<int>(in.in_flight.size()) - in.answered_waiting);
   d.wake_at = fromEpochMillis(next_recompute_);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "core/pacing/pacer.h"
@@ -50,7 +51,7 @@ class ImpactPacer final : public Pacer {
 
  private:
   struct Attempt {
-    double ring_s;  // dial → resolution
+    int64_t ring_ms;  // dial → resolution
     bool live;
   };
   void recompute(const PacerInput& in, int64_t now_ms);
@@ -59,6 +60,10 @@ class ImpactPacer final : public Pacer {
   double factor_ = 1.0;
   int64_t next_recompute_ = -1;
   uint64_t rng_ = 0x1A9AC7ULL;
+  // recompute()'s scratch, kept between calls.
+  std::vector<Attempt> attempts_;
+  std::vector<int64_t> handles_, agent_free_;
+  std::vector<std::pair<int64_t, bool>> flight_;
 };
 
 }  // namespace clearline::core

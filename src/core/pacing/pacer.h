@@ -92,9 +92,19 @@ struct PacingHistory {
   int64_t total_dials = 0, total_live = 0, total_abandoned = 0;
 };
 
+// Callers by state (countCallers below; PacerInput::counts).
+struct CallerCounts {
+  int logged_in = 0, ready = 0, reserved = 0, on_call = 0, wrap_up = 0, paused = 0;
+  int active() const { return logged_in - paused; }  // logged in, not paused
+  int busy() const { return reserved + on_call + wrap_up; }
+};
+
 struct PacerInput {
   TimePoint now;
   std::span<const CallerView> callers;  // logged-in callers (paused included)
+  // The states of `callers`, counted by whoever built them (the runtime does, so
+  // that a pacer need not walk every caller again); nullopt: count them.
+  std::optional<CallerCounts> counts;
   std::span<const DialView> in_flight;  // queued/dialing/ringing dials
   int answered_waiting = 0;    // answered live calls waiting for a caller right now
   // Answered autodialed calls still being screened by AMD (no verdict yet): the
@@ -147,12 +157,12 @@ class Pacer {
   virtual std::pair<double, double> knobRange() const { return {0.0, 0.0}; }
 };
 
-// Counts helpers many pacers share.
-struct CallerCounts {
-  int logged_in = 0, ready = 0, reserved = 0, on_call = 0, wrap_up = 0, paused = 0;
-  int active() const { return logged_in - paused; }  // logged in, not paused
-  int busy() const { return reserved + on_call + wrap_up; }
-};
+// Counts helpers many pacers share. tally adds one logged-in caller in state s.
+void tally(CallerCounts& c, CallerState s);
 CallerCounts countCallers(std::span<const CallerView> callers);
+// in.counts when the caller of decide() tallied them, else countCallers(in.callers).
+inline CallerCounts countCallers(const PacerInput& in) {
+  return in.counts ? *in.counts : countCallers(in.callers);
+}
 
 }  // namespace clearline::core

@@ -19,7 +19,7 @@ std::string_view VicidialPacer::name() const {
 }
 
 void VicidialPacer::sample(const PacerInput& in) {
-  CallerCounts c = countCallers(in.callers);
+  CallerCounts c = countCallers(in);
   samples_.push_back(Sample{c.ready, in.answered_waiting, c.logged_in});
   while (samples_.size() > 15) samples_.pop_front();
 }
@@ -96,7 +96,7 @@ void VicidialPacer::updateLevel(int64_t now_ms) {
 }
 
 int VicidialPacer::originations(const PacerInput& in) const {
-  CallerCounts c = countCallers(in.callers);
+  CallerCounts c = countCallers(in);
   double agents = c.ready + c.on_call + c.reserved;  // READY + INCALL + QUEUE
   agents += s_.diff_target;
   if (agents < 0) agents = 0;

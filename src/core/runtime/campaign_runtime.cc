@@ -847,10 +847,12 @@ void CampaignRuntime::pace(TimePoint now) {
   if (!ports_.telephony->trunkUp()) return;
   in_pace_ = true;
   caller_views_.clear();
+  CallerCounts counts;
   for (int ks : logged_in_) {
     const Caller& k = callers_[ks];
     CallerView v;
     v.state = k.state;
+    tally(counts, k.state);
     v.in_state = now - k.since;
     if (k.state == CallerState::kOnCall) v.talk_elapsed = now - k.talk_started;
     else if (k.state == CallerState::kWrapUp) v.talk_elapsed = k.talk_ended - k.talk_started;
@@ -863,6 +865,7 @@ void CampaignRuntime::pace(TimePoint now) {
   PacerInput in;
   in.now = now;
   in.callers = caller_views_;
+  in.counts = counts;
   in.in_flight = dial_views_;
   in.answered_waiting = static_cast<int>(waiting_.size());
   if (opts_.detect_machine) {
@@ -1465,7 +1468,6 @@ void CampaignRuntime::maybeMetrics(TimePoint now) {
 }
 
 Json CampaignRuntime::metrics(TimePoint now) const {
-  CallerCounts cc = countCallers(caller_views_);
   int ready = 0, busy = 0, paused = 0;
   for (int ks : logged_in_) {
     CallerState s = callers_[ks].state;
@@ -1473,7 +1475,6 @@ Json CampaignRuntime::metrics(TimePoint now) const {
     else if (s == CallerState::kPaused) paused++;
     else if (isBusy(s)) busy++;
   }
-  (void)cc;
   Json j = Json::object();
   j["at"] = ms(now);
   j["pacer"] = std::string(pacer_->name());
