@@ -102,8 +102,10 @@ struct CallerCounts {
 struct PacerInput {
   TimePoint now;
   std::span<const CallerView> callers;  // logged-in callers (paused included)
-  // The states of `callers`, counted by whoever built them (the runtime does, so
-  // that a pacer need not walk every caller again); nullopt: count them.
+  // The callers by state (the runtime keeps them as callers change state, so
+  // that no pacer need walk every caller); nullopt: count `callers`. A pacer
+  // that does not read each caller (Pacer::readsCallers) gets only these, and
+  // an empty `callers`.
   std::optional<CallerCounts> counts;
   std::span<const DialView> in_flight;  // queued/dialing/ringing dials
   int answered_waiting = 0;    // answered live calls waiting for a caller right now
@@ -155,10 +157,35 @@ class Pacer {
   virtual double knob() const { return 0.0; }
   // Knob range for bisection: larger = more aggressive.
   virtual std::pair<double, double> knobRange() const { return {0.0, 0.0}; }
+  // False for a pacer that needs only PacerInput::counts, not each caller's
+  // view: the runtime then spares itself building the views on every decision.
+  virtual bool readsCallers() const { return true; }
 };
 
-// Counts helpers many pacers share. tally adds one logged-in caller in state s.
-void tally(CallerCounts& c, CallerState s);
+// Counts helpers many pacers share. tally adds one logged-in caller in state s
+// (d = −1 takes one away).
+inline void tally(CallerCounts& c, CallerState s, int d = 1) {
+  c.logged_in += d;
+  switch (s) {
+    case CallerState::kReady:
+      c.ready += d;
+      break;
+    case CallerState::kReserved:
+      c.reserved += d;
+      break;
+    case CallerState::kOnCall:
+      c.on_call += d;
+      break;
+    case CallerState::kWrapUp:
+      c.wrap_up += d;
+      break;
+    case CallerState::kPaused:
+      c.paused += d;
+      break;
+    case CallerState::kLoggedOut:
+      break;
+  }
+}
 CallerCounts countCallers(std::span<const CallerView> callers);
 // in.counts when the caller of decide() tallied them, else countCallers(in.callers).
 inline CallerCounts countCallers(const PacerInput& in) {

@@ -139,6 +139,10 @@ bool CampaignRuntime::moveCaller(int slot, CallerEvent ev, TimePoint now) {
   Caller& k = callers_[slot];
   auto next = transition(k.state, ev);
   if (!next.isOk()) return false;
+  if (k.logged_in_pos >= 0) {
+    tally(caller_counts_, k.state, -1);
+    tally(caller_counts_, *next);
+  }
   k.state = *next;
   k.since = now;
   if (ports_.events) publishCaller(slot, now);
@@ -150,7 +154,9 @@ void CampaignRuntime::setLoggedIn(int slot, bool in) {
   if (in && k.logged_in_pos < 0) {
     k.logged_in_pos = static_cast<int>(logged_in_.size());
     logged_in_.push_back(slot);
+    tally(caller_counts_, k.state);
   } else if (!in && k.logged_in_pos >= 0) {
+    tally(caller_counts_, k.state, -1);
     int pos = k.logged_in_pos;
     int last = logged_in_.back();
     logged_in_[pos] = last;
@@ -847,17 +853,29 @@ void CampaignRuntime::pace(TimePoint now) {
   if (!ports_.telephony->trunkUp()) return;
   in_pace_ = true;
   caller_views_.clear();
-  CallerCounts counts;
-  for (int ks : logged_in_) {
-    const Caller& k = callers_[ks];
-    CallerView v;
-    v.state = k.state;
-    tally(counts, k.state);
-    v.in_state = now - k.since;
-    if (k.state == CallerState::kOnCall) v.talk_elapsed = now - k.talk_started;
-    else if (k.state == CallerState::kWrapUp) v.talk_elapsed = k.talk_ended - k.talk_started;
-    caller_views_.push_back(v);
+  if (pacer_->readsCallers()) {
+    for (int ks : logged_in_) {
+      const Caller& k = callers_[ks];
+      CallerView v;
+      v.state = k.state;
+      v.in_state = now - k.since;
+      if (k.state == CallerState::kOnCall)
+        v.talk_elapsed = now - k.talk_started;
+      else if (k.state == CallerState::kWrapUp)
+        v.talk_elapsed = k.talk_ended - k.talk_started;
+      caller_views_.push_back(v);
+    }
   }
+#ifndef NDEBUG
+  {
+    CallerCounts scanned;
+    for (int ks : logged_in_) tally(scanned, callers_[ks].state);
+    assert(scanned.logged_in == caller_counts_.logged_in && scanned.ready == caller_counts_.ready &&
+           scanned.reserved == caller_counts_.reserved &&
+           scanned.on_call == caller_counts_.on_call && scanned.wrap_up == caller_counts_.wrap_up &&
+           scanned.paused == caller_counts_.paused);
+  }
+#endif
   dial_views_.clear();
   for (int cs : in_flight_)
     dial_views_.push_back(DialView{now - calls_[cs].dialed_at, calls_[cs].amd});
@@ -865,7 +883,7 @@ void CampaignRuntime::pace(TimePoint now) {
   PacerInput in;
   in.now = now;
   in.callers = caller_views_;
-  in.counts = counts;
+  in.counts = caller_counts_;
   in.in_flight = dial_views_;
   in.answered_waiting = static_cast<int>(waiting_.size());
   if (opts_.detect_machine) {

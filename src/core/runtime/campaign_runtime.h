@@ -356,6 +356,7 @@ class CampaignRuntime final : public TelephonyListener {
   std::vector<Caller> callers_;
   std::unordered_map<std::string, int> caller_index_;
   std::vector<int> logged_in_;  // caller slots
+  CallerCounts caller_counts_;  // logged_in_ by state (kept by moveCaller and setLoggedIn)
   std::deque<int> ready_;       // ready caller slots, longest idle first
   // Routable answered call slots, in arrival order (routed earliest deadline first).
   std::deque<int> waiting_;
