@@ -68,45 +68,55 @@ void ImpactPacer::recompute(const PacerInput& in, int64_t now) {
   double max_factor = std::max(1.0, 1.0 / answer_rate);
   const int n_agents = c.active();
   double best_util = -1, best_factor = 1.0;
-  std::vector<int64_t>& agent_free = agent_free_;
-  std::vector<std::pair<int64_t, bool>>& flight = flight_;  // (resolve time, live)
+  // The replay in whole seconds: what happens at step t is what resolves or
+  // frees at t. Callers are interchangeable (an answer takes any free one), so
+  // it keeps counts per step instead of each caller's and each dial's time:
+  // the same sums, in time linear in the steps and dials.
+  constexpr int kSteps = 240;  // 4 simulated minutes, 1 s steps
+  auto step_of = [](int64_t ms) { return static_cast<size_t>((ms + 999) / 1000); };
+  int64_t longest_ring = 1000;
+  for (const auto& a : attempts) longest_ring = std::max(longest_ring, a.ring_ms);
+  const size_t horizon = kSteps + step_of(longest_ring) + 1;
+  std::vector<int>& frees_at = frees_at_;      // callers freeing at step s
+  std::vector<int>& resolve_at = resolve_at_;  // dials resolving at s
+  std::vector<int>& live_at = live_at_;        // … of which answered live
   for (int i = 0; i < 6; ++i) {
     double f = 1.0 + (max_factor - 1.0) * i / 5.0;
-    // 4 simulated minutes, 1 s steps, starting with every caller free.
-    agent_free.assign(static_cast<size_t>(n_agents), 0);
-    flight.clear();
+    frees_at.assign(horizon, 0);
+    resolve_at.assign(horizon, 0);
+    live_at.assign(horizon, 0);
+    int idle = n_agents;  // every caller free at the start
+    int in_flight = 0;
     int64_t busy_ms = 0;
     int answers = 0, drops = 0;
-    for (int t = 0; t < 240; ++t) {
+    for (int t = 0; t < kSteps; ++t) {
       const int64_t now_ms = int64_t{t} * 1000;
-      // resolve
-      for (size_t k = 0; k < flight.size();) {
-        if (flight[k].first <= now_ms) {
-          if (flight[k].second) {
-            answers++;
-            auto it = std::min_element(agent_free.begin(), agent_free.end());
-            if (*it <= now_ms) {
-              *it = now_ms +
-                    handles[static_cast<size_t>(uniform() * static_cast<double>(handles.size()))];
-            } else {
-              drops++;
-            }
-          }
-          flight[k] = flight.back();
-          flight.pop_back();
-        } else {
-          ++k;
+      const auto st = static_cast<size_t>(t);
+      idle += frees_at[st];
+      in_flight -= resolve_at[st];
+      for (int k = 0; k < live_at[st]; ++k) {
+        answers++;
+        if (idle == 0) {
+          drops++;
+          continue;
+        }
+        const int64_t hd =
+            handles[static_cast<size_t>(uniform() * static_cast<double>(handles.size()))];
+        // Busy from now for hd, as much of it as the replay still covers.
+        busy_ms += std::min<int64_t>(hd, (kSteps - t) * int64_t{1000});
+        const size_t free_step = step_of(now_ms + hd);
+        if (free_step > st) {
+          idle--;
+          if (free_step < horizon) frees_at[free_step]++;
         }
       }
-      int idle = 0;
-      for (int64_t af : agent_free) {
-        idle += af <= now_ms;
-        busy_ms += std::clamp<int64_t>(af - now_ms, 0, 1000);
-      }
-      int want = static_cast<int>(std::ceil(f * idle - 1e-9)) - static_cast<int>(flight.size());
+      int want = static_cast<int>(std::ceil(f * idle - 1e-9)) - in_flight;
       for (int k = 0; k < want; ++k) {
         const Attempt& a = attempts[static_cast<size_t>(uniform() * static_cast<double>(attempts.size()))];
-        flight.push_back({now_ms + std::max<int64_t>(1000, a.ring_ms), a.live});
+        const size_t rs = step_of(now_ms + std::max<int64_t>(1000, a.ring_ms));
+        resolve_at[rs]++;
+        live_at[rs] += a.live;
+        in_flight++;
       }
     }
     double util = static_cast<double>(busy_ms) / (240000.0 * n_agents);

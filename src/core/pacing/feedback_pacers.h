@@ -64,8 +64,8 @@ class ImpactPacer final : public Pacer {
   uint64_t rng_ = 0x1A9AC7ULL;
   // recompute()'s scratch, kept between calls.
   std::vector<Attempt> attempts_;
-  std::vector<int64_t> handles_, agent_free_;
-  std::vector<std::pair<int64_t, bool>> flight_;
+  std::vector<int64_t> handles_;
+  std::vector<int> frees_at_, resolve_at_, live_at_;
 };
 
 }  // namespace clearline::core
