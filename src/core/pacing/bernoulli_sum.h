@@ -12,6 +12,8 @@
 // Pure; owner: core/pacing. Reuses its buffer across reset() calls.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <vector>
 
@@ -34,6 +36,22 @@ class BernoulliSum {
   }
   // add(q[i], sign) for every i.
   void addAll(const std::vector<double>& q, int sign);
+  // add(row[col], sign) for every row: one column of a table (the same sums as addAll).
+  template <size_t K>
+  void addColumn(const std::vector<std::array<double, K>>& rows, size_t col, int sign) {
+    if (exact_) {
+      for (const auto& r : rows) add(r[col], sign);
+      return;
+    }
+    double m = 0, v = 0;
+    for (const auto& r : rows) {
+      const double x = std::clamp(r[col], 0.0, 1.0);
+      m += x;
+      v += x * (1 - x);
+    }
+    mean_ += sign > 0 ? m : -m;
+    var_ += v;
+  }
   // P(S ≤ k).
   double atMost(int k) const;
   bool exact() const { return exact_; }

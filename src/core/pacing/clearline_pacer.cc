@@ -439,26 +439,21 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   }
   // Each busy caller's chance of freeing, and each dial's of turning into a
   // routable answer, within each horizon (from the memo tables).
-  for (int h = 0; h < kHorizons; ++h) {
-    q_free_[static_cast<size_t>(h)].clear();
-    q_demand_[static_cast<size_t>(h)].clear();
-  }
+  q_free_.clear();
+  q_demand_.clear();
   for (const auto& c : in.callers) {
-    if (!isBusy(c.state)) continue;
-    const PerHorizon q = releaseFast(c);
-    for (size_t h = 0; h < kHorizons; ++h) q_free_[h].push_back(q[h]);
+    if (isBusy(c.state)) q_free_.push_back(releaseFast(c));
   }
   for (const auto& f : in.in_flight) {
     const double age = static_cast<double>(f.age.count()) / 1000.0;
-    const PerHorizon q = liveFast(age, in.amd && f.screened);
-    for (size_t h = 0; h < kHorizons; ++h) q_demand_[h].push_back(q[h]);
+    q_demand_.push_back(liveFast(age, in.amd && f.screened));
   }
   for (int h = 0; h < kHorizons; ++h) {
     // The certain part: ready callers minus callees already waiting.
     BernoulliSum& d = dist_[static_cast<size_t>(h)];
     d.reset(cc.ready - in.answered_waiting, exact);
-    d.addAll(q_free_[static_cast<size_t>(h)], +1);
-    d.addAll(q_demand_[static_cast<size_t>(h)], -1);
+    d.addColumn(q_free_, static_cast<size_t>(h), +1);
+    d.addColumn(q_demand_, static_cast<size_t>(h), -1);
     // Calls in AMD screening: their verdict comes within a second or two, well
     // inside every horizon; the humans among them are demand the other pacers
     // do not see (they are no longer ringing, not yet waiting).

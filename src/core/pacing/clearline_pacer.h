@@ -148,7 +148,7 @@ class ClearlinePacer final : public Pacer {
   double memo_grace_ = -1;
   void clearMemo();
   // per-decision scratch: each busy caller's and dial's probability per horizon
-  std::array<std::vector<double>, kHorizons> q_free_, q_demand_;
+  std::vector<PerHorizon> q_free_, q_demand_;  // per busy caller / dial in flight
   int64_t dial_cursor_ = 0, handle_cursor_ = 0;
   int64_t own_dials_ = 0;  // dial outcomes learned from this campaign (not the priors)
   // per-decision scratch: distribution of (free − demand) per horizon
