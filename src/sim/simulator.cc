@@ -1,6 +1,7 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <set>
 #include <string>
@@ -9,6 +10,13 @@
 
 namespace clearline::sim {
 namespace {
+// The number the simulator wrote after a fixed prefix ("+1…" numbers carry the
+// tape index, "a…" refs the agent index); parsed in place, without a copy.
+int64_t numberAfter(const std::string& s, size_t prefix) {
+  int64_t v = 0;
+  std::from_chars(s.data() + std::min(prefix, s.size()), s.data() + s.size(), v);
+  return v;
+}
 
 using core::CallerState;
 using core::HangupCause;
@@ -468,7 +476,7 @@ void Simulator::send(K kind, int64_t call, HangupCause cause, const std::string*
 
 void Simulator::originate(const core::OriginateRequest& req) {
   int64_t id = req.call_id.value;
-  int64_t lead = std::stoll(req.to_e164.substr(2)) - kLeadBase;
+  int64_t lead = numberAfter(req.to_e164, 2) - kLeadBase;
   if (static_cast<int64_t>(calls_.size()) <= id) calls_.resize(static_cast<size_t>(id) + 1);
   SimCall& c = calls_[static_cast<size_t>(id)];
   c = SimCall{};
@@ -543,7 +551,7 @@ void Simulator::hangup(CallId call, HangupCause) {
 void Simulator::bridge(CallId call, const std::string& ref) {
   int64_t id = call.value;
   SimCall& c = calls_[static_cast<size_t>(id)];
-  int agent = std::stoi(ref.substr(1));
+  int agent = static_cast<int>(numberAfter(ref, 1));
   c.agent = agent;
   push(now_, Ev::kBridged, agent, id);
 }
@@ -557,11 +565,11 @@ void Simulator::playSafeHarbor(CallId call) {
 }
 
 void Simulator::openCallerLeg(const std::string& ref) {
-  push(now_, Ev::kLegUp, std::stoi(ref.substr(1)), 0);
+  push(now_, Ev::kLegUp, static_cast<int>(numberAfter(ref, 1)), 0);
 }
 
 void Simulator::closeCallerLeg(const std::string& ref) {
-  int agent = std::stoi(ref.substr(1));
+  int agent = static_cast<int>(numberAfter(ref, 1));
   SimAgent& a = agents_[static_cast<size_t>(agent)];
   if (!a.logged_in) return;
   accumulate(now_);

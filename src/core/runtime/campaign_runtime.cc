@@ -177,8 +177,10 @@ void CampaignRuntime::removeInFlight(int slot) {
   int pos = c.in_flight_pos;
   int last = in_flight_.back();
   in_flight_[pos] = last;
+  flight_marks_[pos] = flight_marks_.back();
   calls_[last].in_flight_pos = pos;
   in_flight_.pop_back();
+  flight_marks_.pop_back();
   c.in_flight_pos = -1;
 }
 
@@ -877,8 +879,7 @@ void CampaignRuntime::pace(TimePoint now) {
   }
 #endif
   dial_views_.clear();
-  for (int cs : in_flight_)
-    dial_views_.push_back(DialView{now - calls_[cs].dialed_at, calls_[cs].amd});
+  for (const DialMark& m : flight_marks_) dial_views_.push_back(DialView{now - m.dialed_at, m.amd});
   refreshBudget(now, false);
   PacerInput in;
   in.now = now;
@@ -1024,8 +1025,6 @@ bool CampaignRuntime::dialOne(TimePoint now) {
     c.queued_at = now;
     c.dialed_at = now;
     index_[c.id.value] = slot;
-    c.in_flight_pos = static_cast<int>(in_flight_.size());
-    in_flight_.push_back(slot);
     lines_in_use_++;
     counters_.dials++;
     OriginateRequest req;
@@ -1037,6 +1036,9 @@ bool CampaignRuntime::dialOne(TimePoint now) {
     req.ring_timeout = opts_.ring_timeout;
     req.detect_machine = opts_.detect_machine && pace_screen_;
     c.amd = req.detect_machine;
+    c.in_flight_pos = static_cast<int>(in_flight_.size());
+    in_flight_.push_back(slot);
+    flight_marks_.push_back(DialMark{c.dialed_at, c.amd});
     paced_dials_++;
     amd_dials_ += req.detect_machine ? 1 : 0;
     moveCall(slot, CallEvent::kOriginate, now);

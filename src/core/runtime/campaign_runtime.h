@@ -376,6 +376,13 @@ class CampaignRuntime final : public TelephonyListener {
   // The pacer's last PacerDecision::screen: whether new paced dials ask for AMD.
   bool pace_screen_ = true;
   std::vector<int> in_flight_;  // call slots in queued/dialing/ringing
+  // Beside each in_flight_ entry, its call's dial time and AMD choice (read on
+  // every decision: a compact copy spares a walk over the large Call records).
+  struct DialMark {
+    TimePoint dialed_at;
+    bool amd;
+  };
+  std::vector<DialMark> flight_marks_;
   int screening_calls_ =
       0;  // calls for which inScreening() holds (kept by moveCall, onRoutable, releaseCall)
   int lines_in_use_ = 0;
