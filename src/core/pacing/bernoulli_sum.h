@@ -2,9 +2,9 @@
 // fixed integer: S = base + Σ X_i − Σ Y_j, X_i ~ Bernoulli(q_i), Y_j ~
 // Bernoulli(r_j). Our pacer's "free callers minus demand" (clearline_pacer.h).
 //
-// Exact (a Poisson-binomial convolution, one pass over the support per term)
-// for small sums; a normal approximation with continuity correction once the
-// caller says the terms are too many. The exact form drops outermost values
+// Exact (a Poisson-binomial convolution, one pass over the support per term,
+// or per block of four terms for addColumn) for small sums; a normal approximation with continuity
+// correction once the caller says the terms are too many. The exact form drops outermost values
 // whose probability is below kTailMass, so a hundred terms span a few dozen
 // values: every probability it returns is within (terms · kTailMass) of the
 // untrimmed one.
@@ -36,11 +36,23 @@ class BernoulliSum {
   }
   // add(q[i], sign) for every i.
   void addAll(const std::vector<double>& q, int sign);
-  // add(row[col], sign) for every row: one column of a table (the same sums as addAll).
+  // add(row[col], sign) for every row: one column of a table. The exact form
+  // takes the terms kBlock at a time (one pass over the support per block).
   template <size_t K>
   void addColumn(const std::vector<std::array<double, K>>& rows, size_t col, int sign) {
     if (exact_) {
-      for (const auto& r : rows) add(r[col], sign);
+      double block[kBlock];
+      int n = 0;
+      for (const auto& r : rows) {
+        const double q = r[col];
+        if (!(q > 0)) continue;
+        block[n++] = q > 1 ? 1.0 : q;
+        if (n == kBlock) {
+          addBlock(block, n, sign);
+          n = 0;
+        }
+      }
+      if (n > 0) addBlock(block, n, sign);
       return;
     }
     double m = 0, v = 0;
@@ -59,7 +71,12 @@ class BernoulliSum {
   size_t span() const { return p_.size() - first_; }
 
  private:
+  static constexpr int kBlock = 4;
   void addExact(double q, int sign);
+  // k ≤ kBlock terms of one sign, q in (0, 1]: the support convolved once with
+  // the distribution of their sum.
+  void addBlock(const double* q, int k, int sign);
+  void trim();
 
   bool exact_ = true;
   int offset_ = 0;    // index of value 0 in p_

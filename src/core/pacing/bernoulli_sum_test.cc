@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -54,6 +55,36 @@ TEST(BernoulliSumTest, ExactFormEqualsEnumerationOfEveryOutcome) {
   }
 }
 
+// addColumn takes the terms of a column four at a time (one pass per block):
+// the same distribution as adding them one by one, including blocks of one to
+// three, certain terms and impossible ones.
+TEST(BernoulliSumTest, ColumnsAddedInBlocksEqualEnumerationOfEveryOutcome) {
+  std::mt19937_64 rng(13);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (int trial = 0; trial < 300; ++trial) {
+    const int base = static_cast<int>(rng() % 9) - 4;
+    std::vector<std::array<double, 2>> up, down;  // column 1 is the one added
+    std::vector<Term> terms;
+    for (size_t i = rng() % 8; i > 0; --i) {
+      double q = rng() % 10 == 0 ? 1.0 : rng() % 10 == 0 ? 0.0 : u(rng);
+      up.push_back({u(rng), q});
+      terms.push_back({q, +1});
+    }
+    for (size_t i = rng() % 9; i > 0; --i) {
+      double q = rng() % 10 == 0 ? 1.0 : u(rng);
+      down.push_back({u(rng), q});
+      terms.push_back({q, -1});
+    }
+    BernoulliSum s;
+    s.reset(base, true);
+    s.addColumn(up, 1, +1);
+    s.addColumn(down, 1, -1);
+    for (int k = -20; k <= 20; ++k)
+      ASSERT_NEAR(s.atMost(k), bruteAtMost(base, terms, k), 1e-12)
+          << "trial " << trial << " k " << k;
+  }
+}
+
 TEST(BernoulliSumTest, TrimmedTailsChangeNoProbabilityByMoreThanTheirBound) {
   // 300 terms (more than the pacer ever sums exactly): the trimmed form against a
   // plain convolution over the whole support.
@@ -80,10 +111,19 @@ TEST(BernoulliSumTest, TrimmedTailsChangeNoProbabilityByMoreThanTheirBound) {
   for (const auto& t : terms) s.add(t.q, t.sign);
   EXPECT_LT(s.span(), 150u)
       << "the trimmed support should be far narrower than the 301 values reachable";
+  // The same terms as two columns, added in blocks.
+  std::vector<std::array<double, 1>> up, down;
+  for (const auto& t : terms) (t.sign > 0 ? up : down).push_back({t.q});
+  BernoulliSum b;
+  b.reset(base, true);
+  b.addColumn(up, 0, +1);
+  b.addColumn(down, 0, -1);
+  EXPECT_LT(b.span(), 150u);
   double cum = 0;
   for (int k = -400; k <= 400; ++k) {
     cum += ref[static_cast<size_t>(k + 400)];
     ASSERT_NEAR(s.atMost(k), cum, 300 * BernoulliSum::kTailMass + 1e-12) << "k " << k;
+    ASSERT_NEAR(b.atMost(k), cum, 300 * BernoulliSum::kTailMass + 1e-12) << "blocks, k " << k;
   }
 }
 
