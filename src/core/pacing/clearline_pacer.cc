@@ -439,14 +439,18 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   }
   // Each busy caller's chance of freeing, and each dial's of turning into a
   // routable answer, within each horizon (from the memo tables).
-  q_free_.clear();
-  q_demand_.clear();
+  // (Sized first and written in place: push_back per row costs more than the row.)
+  q_free_.resize(in.callers.size());
+  size_t nf = 0;
   for (const auto& c : in.callers) {
-    if (isBusy(c.state)) q_free_.push_back(releaseFast(c));
+    if (isBusy(c.state)) q_free_[nf++] = releaseFast(c);
   }
-  for (const auto& f : in.in_flight) {
+  q_free_.resize(nf);
+  q_demand_.resize(in.in_flight.size());
+  for (size_t i = 0; i < in.in_flight.size(); ++i) {
+    const DialView& f = in.in_flight[i];
     const double age = static_cast<double>(f.age.count()) / 1000.0;
-    q_demand_.push_back(liveFast(age, in.amd && f.screened));
+    q_demand_[i] = liveFast(age, in.amd && f.screened);
   }
   for (int h = 0; h < kHorizons; ++h) {
     // The certain part: ready callers minus callees already waiting.
