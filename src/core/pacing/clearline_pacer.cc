@@ -425,6 +425,8 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   }
 
   chooseScreening(in, cc);
+  out.screen = screen_;
+  if (cap <= 0) return out;  // every line the cap allows is taken: nothing to weigh
   const bool screen = in.amd && screen_;
   // A dial without AMD is routable at its answer, with the whole grace.
   const double grace =
@@ -478,7 +480,6 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   // Never fewer than one line per ready caller that nothing claims yet: those
   // dials put no callee at risk (however small θ has become).
   out.dial = std::max(n, std::min(progressive, std::max(cap, 0)));
-  out.screen = screen_;
   return out;
 }
 
