@@ -498,11 +498,15 @@ void ClearlinePacer::chooseScreening(const PacerInput& in, const CallerCounts& c
     capped_ = capped;
     first_seen_ = in.now;
   } else {
+    // Since the last decision the shares were the ones seen then (they change
+    // only at events, and the runtime decides on events).
     const double dt = std::max(0.0, std::chrono::duration<double>(in.now - idle_at_).count());
     const double w = 1.0 - std::exp(-dt / kIdleTau);
-    idle_ += w * (idle - idle_);
-    capped_ += w * (capped - capped_);
+    idle_ += w * (idle_then_ - idle_);
+    capped_ += w * (capped_then_ - capped_);
   }
+  idle_then_ = idle;
+  capped_then_ = capped;
   idle_at_ = in.now;
   if (!in.amd || !s_.amd_when_idle || in.now - first_seen_ < kAmdWarmUp) return;
   if (screen_ && idle_ > kAmdOffIdle && capped_ < kCappedMax) {

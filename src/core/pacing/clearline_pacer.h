@@ -100,7 +100,8 @@ class ClearlinePacer final : public Pacer {
   void chooseScreening(const PacerInput& in, const CallerCounts& cc);
   bool amd_ = true;  // the campaign has AMD on (PacerInput::amd, as last seen)
   bool screen_ = true;
-  double idle_ = -1, capped_ = 0;
+  double idle_ = -1, capped_ = 0;           // averages (kIdleTau)
+  double idle_then_ = 0, capped_then_ = 0;  // the shares at the last decision
   TimePoint first_seen_{}, idle_at_{};
   // learned histograms (weights with forgetting)
   // Dial ages: every dial (all), screened dials (scr), screened dials AMD passed

@@ -203,6 +203,25 @@ TEST(ClearlinePacerTest, CallersWaitingForCallsHearMachinesRatherThanAmdSpendThe
   // 0.2 after 5 · ln(5) ≈ 8 minutes.
   EXPECT_GE(back, 22);
   EXPECT_LE(back, 26);
+  // The average counts each interval at the share seen when it began: callers
+  // waiting from minute 15 to minute 30 (no decision between) were waiting
+  // for those 15 minutes, however busy the team is at minute 30. (It used to
+  // count the whole interval at the share seen at its end, and turned AMD on.)
+  {
+    Floor g;
+    auto q = ours();
+    g.in.history = warm.get();
+    for (int m = 0; m <= 15; ++m) {
+      g.in.callers = idle;
+      g.in.now = TimePoint{} + Millis(60'000LL * m);
+      EXPECT_EQ(q->decide(g.in).screen, m < 10) << m;
+    }
+    g.in.callers = busy;
+    g.in.now = TimePoint{} + Millis(60'000LL * 30);
+    EXPECT_FALSE(q->decide(g.in).screen);
+    g.in.now = TimePoint{} + Millis(60'000LL * 31);
+    EXPECT_FALSE(q->decide(g.in).screen);  // one busy minute: 0.6 → 0.5
+  }
   // Told not to (`[pacing] amd_when_idle = false`), it keeps AMD on every dial.
   {
     PacerSettings s;
