@@ -166,25 +166,13 @@ class Pacer {
 // (d = −1 takes one away).
 inline void tally(CallerCounts& c, CallerState s, int d = 1) {
   c.logged_in += d;
-  switch (s) {
-    case CallerState::kReady:
-      c.ready += d;
-      break;
-    case CallerState::kReserved:
-      c.reserved += d;
-      break;
-    case CallerState::kOnCall:
-      c.on_call += d;
-      break;
-    case CallerState::kWrapUp:
-      c.wrap_up += d;
-      break;
-    case CallerState::kPaused:
-      c.paused += d;
-      break;
-    case CallerState::kLoggedOut:
-      break;
-  }
+  int* by_state = s == CallerState::kReady      ? &c.ready
+                  : s == CallerState::kReserved ? &c.reserved
+                  : s == CallerState::kOnCall   ? &c.on_call
+                  : s == CallerState::kWrapUp   ? &c.wrap_up
+                  : s == CallerState::kPaused   ? &c.paused
+                                                : nullptr;  // kLoggedOut
+  if (by_state) *by_state += d;
 }
 CallerCounts countCallers(std::span<const CallerView> callers);
 // in.counts when the caller of decide() tallied them, else countCallers(in.callers).
