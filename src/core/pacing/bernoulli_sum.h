@@ -3,11 +3,11 @@
 // Bernoulli(r_j). Our pacer's "free callers minus demand" (clearline_pacer.h).
 //
 // Exact (a Poisson-binomial convolution, one pass over the support per term,
-// or per block of four terms for addColumn) for small sums; a normal approximation with continuity
-// correction once the caller says the terms are too many. The exact form drops outermost values
-// whose probability is below kTailMass, so a hundred terms span a few dozen
-// values: every probability it returns is within (terms · kTailMass) of the
-// untrimmed one.
+// or per block of four terms for addColumn) for small sums; a normal
+// approximation with continuity correction once the caller says the terms are
+// too many. The exact form drops outermost values whose probability is below
+// kTailMass, so a hundred terms span a few dozen values: every probability it
+// returns is within (terms · kTailMass) of the untrimmed one.
 //
 // Pure; owner: core/pacing. Reuses its buffer across reset() calls.
 #pragma once

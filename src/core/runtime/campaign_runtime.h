@@ -383,8 +383,8 @@ class CampaignRuntime final : public TelephonyListener {
     bool amd;
   };
   std::vector<DialMark> flight_marks_;
-  int screening_calls_ =
-      0;  // calls for which inScreening() holds (kept by moveCall, onRoutable, releaseCall)
+  // Calls for which inScreening() holds (kept by moveCall, onRoutable, releaseCall).
+  int screening_calls_ = 0;
   int lines_in_use_ = 0;
 
   PacingHistory history_;
