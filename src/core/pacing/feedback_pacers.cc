@@ -119,7 +119,7 @@ void ImpactPacer::recompute(const PacerInput& in, int64_t now) {
         in_flight++;
       }
     }
-    double util = static_cast<double>(busy_ms) / (240000.0 * n_agents);
+    double util = static_cast<double>(busy_ms) / (kSteps * 1000.0 * n_agents);
     double ab = answers ? 100.0 * drops / answers : 0.0;
     if (ab <= target_pct_ && util > best_util) {
       best_util = util;
