@@ -878,8 +878,9 @@ void CampaignRuntime::pace(TimePoint now) {
            scanned.paused == caller_counts_.paused);
   }
 #endif
-  dial_views_.clear();
-  for (const DialMark& m : flight_marks_) dial_views_.push_back(DialView{now - m.dialed_at, m.amd});
+  dial_views_.resize(flight_marks_.size());
+  for (size_t i = 0; i < flight_marks_.size(); ++i)
+    dial_views_[i] = DialView{now - flight_marks_[i].dialed_at, flight_marks_[i].amd};
   refreshBudget(now, false);
   PacerInput in;
   in.now = now;
