@@ -106,22 +106,6 @@ void BernoulliSum::addBlock(const double* q, int k, int sign) {
   trim();
 }
 
-void BernoulliSum::addAll(const std::vector<double>& q, int sign) {
-  if (exact_) {
-    for (double x : q) add(x, sign);
-    return;
-  }
-  // Local sums (the members would carry each addition through memory).
-  double m = 0, v = 0;
-  for (double x : q) {
-    x = std::clamp(x, 0.0, 1.0);
-    m += x;
-    v += x * (1 - x);
-  }
-  mean_ += sign > 0 ? m : -m;
-  var_ += v;
-}
-
 double BernoulliSum::atMost(int k) const {
   if (!exact_) {
     const double sd = std::sqrt(std::max(var_, 1e-9));

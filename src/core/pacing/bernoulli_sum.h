@@ -34,8 +34,6 @@ class BernoulliSum {
     mean_ += sign > 0 ? q : -q;
     var_ += q * (1 - q);
   }
-  // add(q[i], sign) for every i.
-  void addAll(const std::vector<double>& q, int sign);
   // add(row[col], sign) for every row: one column of a table. The exact form
   // takes the terms kBlock at a time (one pass over the support per block).
   template <size_t K>

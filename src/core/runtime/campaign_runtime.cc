@@ -1489,20 +1489,13 @@ void CampaignRuntime::maybeMetrics(TimePoint now) {
 }
 
 Json CampaignRuntime::metrics(TimePoint now) const {
-  int ready = 0, busy = 0, paused = 0;
-  for (int ks : logged_in_) {
-    CallerState s = callers_[ks].state;
-    if (s == CallerState::kReady) ready++;
-    else if (s == CallerState::kPaused) paused++;
-    else if (isBusy(s)) busy++;
-  }
   Json j = Json::object();
   j["at"] = ms(now);
   j["pacer"] = std::string(pacer_->name());
   j["callers_logged_in"] = logged_in_.size();
-  j["callers_ready"] = ready;
-  j["callers_busy"] = busy;
-  j["callers_paused"] = paused;
+  j["callers_ready"] = caller_counts_.ready;
+  j["callers_busy"] = caller_counts_.busy();
+  j["callers_paused"] = caller_counts_.paused;
   j["dials_in_flight"] = in_flight_.size();
   j["answered_waiting"] = waiting_.size();
   j["lines_in_use"] = lines_in_use_;
