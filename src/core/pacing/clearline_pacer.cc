@@ -120,6 +120,8 @@ void ClearlinePacer::learn(const PacingHistory& h) {
     wrap_cw_[cls] += 1;
     talk_w_ += 1;
     wrap_w_ += 1;
+    handled_ += 1;
+    if (r.machine) handled_machine_ += 1;
     pending_handles_ += 1;
     if (talk_w_ > 2 * kForgetHandle) {
       for (auto& x : talk_) x *= 0.5;
@@ -129,6 +131,8 @@ void ClearlinePacer::learn(const PacingHistory& h) {
       for (auto& x : wrap_cw_) x *= 0.5;
       talk_w_ *= 0.5;
       wrap_w_ *= 0.5;
+      handled_ *= 0.5;
+      handled_machine_ *= 0.5;
     }
     dirty_ = true;
   }
@@ -336,11 +340,20 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
   const double f = in.amd ? std::clamp(s_.amd_false_positive, 0.0, 0.5) *
                                 std::clamp(in.amd_verdict_share, 0.0, 1.0)
                           : 0.0;
+  // The ledger counts every routed answer as a live one, but some were machines:
+  // every answer of a dial placed without AMD, and AMD's misses. The law counts
+  // people only, so the windows are read in people: the share of routed calls
+  // whose caller heard a person (their dispositions) is applied to the ledger's
+  // answers and abandons alike. Nobody knows whom an abandoned call reached;
+  // this is the "reasoned estimate" Ofcom allows operators without AMD. How many
+  // of the abandons were people is uncertain, and the guard below covers it.
+  const double m = handled_machine_ / (handled_ + 1.0);
+  const double people = 1.0 - m;
   bool have = false;
   auto consider = [&](int64_t answered, int64_t abandoned, bool young_counts) {
-    const double fp = f / (1.0 - f) * static_cast<double>(answered);
-    const double lives = static_cast<double>(answered) + fp;
-    const double abandons = static_cast<double>(abandoned) + fp;
+    const double fp = f / (1.0 - f) * people * static_cast<double>(answered);
+    const double lives = people * static_cast<double>(answered) + fp;
+    const double abandons = people * static_cast<double>(abandoned) + fp;
     // Smooth brake: the window with the higher rate, once it has evidence.
     if (answered >= kBudgetEvidence) {
       const double rate = 100.0 * abandons / lives;
@@ -358,12 +371,18 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
     // kBorrowLives of them (about one abandon at a 3 % cap): its first dials may
     // risk what the lives to come will dilute.
     const double guard = kGuardBase + kGuardZ * std::sqrt(fp) +
-                         (f > 0 ? kGuardZ * kGuardZ * f / (4.0 * std::max(c - f, 0.002)) : 0.0);
+                         (f > 0 ? kGuardZ * kGuardZ * f / (4.0 * std::max(c - f, 0.002)) : 0.0) +
+                         kGuardZ * std::sqrt(static_cast<double>(abandoned) * people * m);
     // The 24-hour window counts once it has evidence: a day that has just begun
     // does not throttle a campaign whose 30 days have room (the UK's calendar
     // day fills within the first hour of a shift).
+    //
+    // The guard's last term is the spread of the people among the ledger's
+    // abandons (binomial, at odds z). The slack is then counted in the ledger's
+    // abandons, which is what the pacer's dials produce: only a share `people`
+    // of them spends the legal budget.
     if (!young_counts && answered < kBudgetEvidence) return;
-    const double left = c * std::max(lives, kBorrowLives) - abandons - guard;
+    const double left = (c * std::max(lives, kBorrowLives) - abandons - guard) / people;
     if (!have || left < v.left) v.left = left;
     have = true;
   };

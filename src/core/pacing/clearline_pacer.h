@@ -88,7 +88,8 @@ class ClearlinePacer final : public Pacer {
     double rate_pct =
         0;  // realised rate of the window with the higher rate (≥ kBudgetEvidence lives)
     int64_t rate_lives = 0;  // its live answers as the ledger saw them
-    double left = 0;         // abandons the stricter window still allows, after the guard
+    double left = 0;         // abandons the stricter window still allows, after the guard (as the
+                             // ledger counts them: people and the machines it cannot tell apart)
   };
   BudgetView budgetView(const PacerInput& in) const;
 
@@ -115,6 +116,9 @@ class ClearlinePacer final : public Pacer {
   // Answered dials by AMD verdict (live / machine), with forgetting: the share
   // of calls in screening that will turn out human.
   double answered_live_ = 0, answered_machine_ = 0;
+  // Routed calls (handle records) and those whose caller heard a machine, with
+  // forgetting: the share of the ledger's live answers that were machines.
+  double handled_ = 0, handled_machine_ = 0;
   // derived
   std::array<double, kAgeBins + 2> cum_live_{}, cum_all_{}, cum_scr_{}, cum_ans_{};
   std::array<double, kTalkBins + 2> cum_talk_{};

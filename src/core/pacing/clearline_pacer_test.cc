@@ -404,5 +404,51 @@ TEST(ClearlinePacerBudgetTest, AmdFalsePositivesTheLedgerCannotSeeSpendTheBudget
   EXPECT_EQ(p->decide(withBudget(f.in, 1000, 25)).dial, 2);
 }
 
+// Without AMD a machine's answer reaches a caller and the ledger counts it as a
+// live answer; the law counts people only (docs/pacing.md, "the abandonment
+// budget"). The pacer reads the ledger in people, by the share of routed calls
+// its callers marked as machines, and guards against the spread of the people
+// among the abandons.
+TEST(ClearlinePacerBudgetTest, MachinesTheCallersHeardDoNotCountAsPeopleInTheBudget) {
+  Floor f;
+  f.in.amd = false;
+  // Two histories alike in every dial and handle time; in the second the callers
+  // marked three in four of their calls as answering machines.
+  auto people = warmHistory();
+  auto machines = warmHistory();
+  for (int i = 0; i < 100; ++i) {
+    HandleRecord r{TimePoint{}, Millis(60000), Millis(10000)};
+    people->handles.push(r);
+    r.machine = i % 4 != 0;
+    machines->handles.push(r);
+  }
+  auto decide = [&](const PacingHistory& h, int64_t answered, int64_t abandoned) {
+    auto p = measured(0.3);
+    PacerInput in = withBudget(f.in, answered, abandoned);
+    in.history = &h;
+    return p->decide(in).dial;
+  };
+  // Far from the cap both read the window as open: the same decision.
+  const int ample = decide(*people, 100000, 0);
+  EXPECT_EQ(decide(*machines, 100000, 0), ample);
+  // 20 of 1,000 (2 %): as people, 9 abandons are left after the guard, and the
+  // budget rule lets the pacer dial much as with ample room. If three in four
+  // answers were machines, about 257 people answered and about 5 were abandoned,
+  // and how many of the 20 were people is uncertain by about 2: the slack is
+  // gone, and the pacer dials as cautiously as the most cautious knob, or less.
+  const int open = decide(*people, 1000, 20);
+  const int shut = decide(*machines, 1000, 20);
+  const int cautious = measured(0.001)
+                           ->decide([&] {
+                             PacerInput in = withBudget(f.in, 100000, 0);
+                             in.history = people.get();
+                             return in;
+                           }())
+                           .dial;
+  EXPECT_LT(cautious, open);
+  EXPECT_LE(shut, cautious);
+  EXPECT_GE(shut, 2);  // never fewer than progressive
+}
+
 }  // namespace
 }  // namespace clearline::core

@@ -58,6 +58,7 @@ struct HandleRecord {
   TimePoint at;          // wrap-up finished
   Millis talk{0};
   Millis wrap{0};
+  bool machine = false;  // the caller's disposition: an answering machine reached them
 };
 
 // Append-only outcome logs with absolute indexes, trimmed from the front so

@@ -335,7 +335,8 @@ Status CampaignRuntime::wrapUp(const std::string& ref, const WrapUp& w, TimePoin
     return Status::failedPrecondition("caller " + ref + " is not in wrap-up", "caller_ref");
   if (k.call >= 0) {
     int cs = k.call;
-    HandleRecord h{now, k.talk_ended - k.talk_started, now - k.talk_ended};
+    HandleRecord h{now, k.talk_ended - k.talk_started, now - k.talk_ended,
+                   w.disposition == "machine"};
     // The pacer's handle times are those of the calls it dialed.
     if (calls_[cs].origin == CallOrigin::kPaced) history_.handles.push(h);
     finishLead(cs, w.disposition, &w, now);

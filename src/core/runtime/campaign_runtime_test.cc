@@ -264,6 +264,7 @@ TEST(CampaignRuntimeTest, FullCallThroughWrapUp) {
   ASSERT_EQ(r.rt->history().handles.end(), 1);
   EXPECT_EQ(r.rt->history().handles.at(0).talk, Millis(70000 - 9800));
   EXPECT_EQ(r.rt->history().handles.at(0).wrap, Millis(10000));
+  EXPECT_FALSE(r.rt->history().handles.at(0).machine);  // "support": a person
 }
 
 // A dial the network failed (5xx, trunk gone) is not the callee's doing: the lead is recorded
@@ -439,7 +440,13 @@ TEST(CampaignRuntimeTest, PacerMayDialWithoutAmdAndIsToldWhomAmdJudged) {
   r.ev(K::kBridged, a, 5100);
   r.ev(K::kEnded, a, 20000);
   pacer->screen = true;
-  ASSERT_TRUE(r.rt->wrapUp("alice", WrapUp{}, at(21000)).isOk());
+  // Alice heard an answering machine: the pacer's handle record says so (it
+  // reads the ledger's live answers in people by that share).
+  WrapUp heard_machine;
+  heard_machine.disposition = "machine";
+  ASSERT_TRUE(r.rt->wrapUp("alice", heard_machine, at(21000)).isOk());
+  ASSERT_EQ(r.rt->history().handles.end(), 1);
+  EXPECT_TRUE(r.rt->history().handles.at(0).machine);
   ASSERT_EQ(r.tel.originated.size(), 2u);
   const CallId b = r.tel.originated[1].call_id;
   EXPECT_TRUE(r.tel.originated[1].detect_machine);  // screened again from the next decision on
