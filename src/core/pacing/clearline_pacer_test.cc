@@ -300,7 +300,7 @@ TEST(ClearlinePacerTest, ColdStartDialsProgressivelyUntilItHasItsOwnEvidence) {
   EXPECT_GT((*m)->decide(cold.in).dial, 2);
 }
 
-// The budget rule (docs/pacing.md): θ may not exceed 0.001 · e^(1.5 · left),
+// The budget rule (docs/pacing.md): θ may not exceed 0.001 · e^(5 · left / N),
 // where left is what the stricter legal window's budget allows after the guard
 // (AMD false positives estimated in). With the budget spent our pacer dials no
 // more than progressive; with ample room the decision is the θ rule's alone.
