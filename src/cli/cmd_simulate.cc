@@ -4,7 +4,12 @@
 //
 //   clearline simulate --scenario FILE.toml --pacer NAME[,NAME…|all] [--seeds N]
 //                      [--target-abandonment PCT] [--threads N] [--json]
+//   clearline simulate --from-campaign ID [--callers N] [--hours H]
+//                      [--write-scenario FILE] --pacer … (the same options)
 //   clearline simulate --list-pacers [--json]
+//
+// --from-campaign fits the scenario to the campaign's own recent calls
+// (sim::scenarioFromHistory) instead of reading a file.
 //
 // With --target-abandonment, every pacer that has a knob is first tuned by
 // bisection on separate tuning seeds to that realised abandonment, then
@@ -12,13 +17,17 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
 #include "cli/command.h"
+#include "common/time_util.h"
 #include "sim/experiment.h"
+#include "sim/from_history.h"
+#include "storage/sqlite/call_history.h"
 
 namespace clearline::cli {
 namespace {
@@ -32,7 +41,38 @@ struct SimOpts {
   int tune_seeds = 8;
   int tune_iterations = 10;
   int threads = 0;  // 0: one per hardware thread
+  int64_t from_campaign = 0;
+  int callers = 0;
+  double hours = 4;
+  std::string write_scenario;
 };
+
+// The scenario fitted to a campaign's recent autodialled calls.
+Result<sim::Scenario> scenarioFromCampaign(const GlobalOptions& g, const SimOpts& o) {
+  ASSIGN_OR_RETURN(auto ctx, openContext(g));
+  ASSIGN_OR_RETURN(core::Campaign camp,
+                   ctx->store->campaigns().getCampaign(CampaignId(o.from_campaign)));
+  ASSIGN_OR_RETURN(auto calls, storage::callSamples(ctx->store->db(), camp.id));
+  sim::HistoryScenarioOptions h;
+  h.name = "campaign-" + std::to_string(o.from_campaign) + "-history";
+  h.description = camp.name + ": its last " + std::to_string(calls.size()) +
+                  " autodialled calls, as of " + formatIsoUtc(ctx->clock.now());
+  h.callers = o.callers;
+  h.shift_hours = o.hours;
+  for (const auto& j : camp.jurisdictions) h.uk = h.uk || j == "UK" || j.rfind("UK-", 0) == 0;
+  h.target_pct = camp.abandon_target_pct;
+  auto text = sim::scenarioFromHistory(calls, h);
+  if (!text.isOk())
+    return Status::invalidArgument(
+        "campaign " + std::to_string(o.from_campaign) + ": " + text.status().message(),
+        "from_campaign");
+  if (!o.write_scenario.empty()) {
+    std::ofstream out(o.write_scenario);
+    out << *text;
+    if (!out.flush()) return Status::internal("cannot write the scenario to " + o.write_scenario);
+  }
+  return sim::parseScenario(*text, "campaign " + std::to_string(o.from_campaign) + " history");
+}
 
 std::vector<std::string> splitComma(const std::string& s) {
   std::vector<std::string> out;
@@ -82,6 +122,15 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
   cmd->add_option("--threads", o->threads,
                   "Replications run in parallel on this many threads (0: one per core); results do not depend on it")
       ->capture_default_str();
+  cmd->add_option(
+      "--from-campaign", o->from_campaign,
+      "Fit the scenario to this campaign's recent autodialled calls (instead of --scenario)");
+  cmd->add_option("--callers", o->callers,
+                  "With --from-campaign: callers logged in (default: those in its calls)");
+  cmd->add_option("--hours", o->hours, "With --from-campaign: shift length in hours")
+      ->capture_default_str();
+  cmd->add_option("--write-scenario", o->write_scenario,
+                  "With --from-campaign: also write the fitted scenario (TOML) here");
   cmd->add_flag("--list-pacers", o->list, "List the pacers and exit");
   cmd->callback([&g, o] {
     if (o->list) {
@@ -100,13 +149,23 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
       }
       return;
     }
-    if (o->scenario.empty()) return (void)fail(g, Status::invalidArgument("--scenario FILE is required", "scenario"));
+    if (o->scenario.empty() == (o->from_campaign == 0))
+      return (void)fail(
+          g, Status::invalidArgument("give --scenario FILE or --from-campaign ID (one of them)",
+                                     "scenario"));
+    if (o->from_campaign < 0)
+      return (void)fail(g,
+                        Status::invalidArgument("--from-campaign: a campaign id", "from_campaign"));
+    if (o->callers < 0 || o->callers > 10000)
+      return (void)fail(g, Status::invalidArgument("--callers must be 0..10000", "callers"));
+    if (!(o->hours > 0 && o->hours <= 24))
+      return (void)fail(g, Status::invalidArgument("--hours must be in (0, 24]", "hours"));
     if (o->pacer.empty()) return (void)fail(g, Status::invalidArgument("--pacer NAME is required", "pacer"));
     if (o->seeds < 1 || o->seeds > 10000) return (void)fail(g, Status::invalidArgument("--seeds must be 1..10000", "seeds"));
     if (o->threads < 0 || o->threads > 256)
       return (void)fail(g, Status::invalidArgument("--threads must be 0..256", "threads"));
     const int threads = o->threads > 0 ? o->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    auto sc = sim::loadScenario(o->scenario);
+    auto sc = o->from_campaign > 0 ? scenarioFromCampaign(g, *o) : sim::loadScenario(o->scenario);
     if (!sc.isOk()) return (void)fail(g, sc.status());
     std::vector<std::string> names;
     if (o->pacer == "all") {

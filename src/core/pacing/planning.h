@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "core/pacing/registry.h"
 
@@ -22,6 +23,21 @@ struct DialHistory {
   double resolution_s_sum = 0;   // Σ (answer, else end) − dial
   int64_t talks = 0;             // bridged calls with a talk time
   double talk_s_sum = 0;         // Σ end − bridge over them
+};
+
+// One autodialled call that ended, as a simulation scenario is fitted to it
+// (sim::scenarioFromHistory; storage::callSamples reads them). Times in
+// seconds from the dial; −1 where the call has none.
+struct CallSample {
+  enum class Kind : uint8_t { kPerson, kMachine, kNoAnswer, kBusy };
+  Kind kind = Kind::kNoAnswer;
+  double answer_s = -1;    // dial → answer
+  double end_s = 0;        // dial → end
+  double greeting_s = -1;  // answer → end of the callee's greeting (when detected)
+  double talk_s = -1;      // bridge → end (calls routed to a caller)
+  bool screened = false;   // AMD judged it
+  bool abandoned = false;
+  std::string caller;  // who took it ("" if nobody)
 };
 
 // Fewer dials than this and the defaults stand (as with the cold start,

@@ -28,4 +28,51 @@ Result<core::DialHistory> dialHistory(SqliteDb& db, CampaignId campaign, int lim
   return h;
 }
 
+Result<std::vector<core::CallSample>> callSamples(SqliteDb& db, CampaignId campaign, int limit) {
+  ASSIGN_OR_RETURN(
+      auto s,
+      db.prepare("SELECT dialed_at, answered_at, greeting_end_at, bridged_at, ended_at,"
+                 " COALESCE(answered_by, ''), COALESCE(amd_result, ''), abandoned, "
+                 "COALESCE(disposition, ''),"
+                 " COALESCE(hangup_cause, ''), COALESCE(caller_ref, '')"
+                 " FROM (SELECT * FROM calls WHERE campaign_id = ?1 AND dial_mode IN "
+                 "('progressive', 'predictive')"
+                 "   AND dialed_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at >= dialed_at"
+                 "   AND COALESCE(hangup_cause, '') != 'system_restart'"
+                 "   ORDER BY id DESC LIMIT ?2)"
+                 " ORDER BY dialed_at"));
+  s.bind(1, campaign.value).bind(2, static_cast<int64_t>(limit));
+  std::vector<core::CallSample> out;
+  auto secs = [](int64_t ms) { return static_cast<double>(ms) / 1000.0; };
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, s.step());
+    if (!row) break;
+    using K = core::CallSample::Kind;
+    core::CallSample c;
+    const int64_t dialed = s.int64(0);
+    const bool answered = !s.isNull(1);
+    const std::string by = s.text(5), disposition = s.text(8), cause = s.text(9);
+    c.end_s = secs(s.int64(4) - dialed);
+    c.screened = !s.text(6).empty();
+    c.abandoned = s.int64(7) != 0;
+    c.caller = s.text(10);
+    if (answered) {
+      c.answer_s = secs(s.int64(1) - dialed);
+      c.kind = by == "machine" || disposition == "machine" ? K::kMachine : K::kPerson;
+      if (!s.isNull(2)) c.greeting_s = secs(s.int64(2) - s.int64(1));
+      if (!s.isNull(3)) c.talk_s = secs(s.int64(4) - s.int64(3));
+    } else if (disposition == "no_answer" || (disposition.empty() && cause == "no_answer")) {
+      c.kind = K::kNoAnswer;
+    } else if (disposition == "busy" || disposition == "failed" ||
+               (disposition.empty() &&
+                (cause == "busy" || cause == "rejected" || cause == "invalid_number"))) {
+      c.kind = K::kBusy;
+    } else {
+      continue;  // a network failure: not the callee's doing
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace clearline::storage

@@ -76,5 +76,54 @@ TEST_F(CallHistoryTest, ACampaignWithoutCallsHasAnEmptyHistory) {
   EXPECT_FALSE(core::planFromHistory(*h, core::PacerSettings{}).measured);
 }
 
+// callSamples: the same calls, one by one, classified for a simulation scenario.
+TEST_F(CallHistoryTest, SamplesClassifyEachCallForAScenario) {
+  call(campaign, "predictive", 4000, 5000, 65000);                  // a person, bridged
+  call(campaign, "predictive", 3000, -1, 3500);                     // answered, not bridged
+  call(campaign, "predictive", -1, -1, 25000, false, "no_answer");  // no answer
+  call(campaign, "predictive", -1, -1, 2000, false, "busy");        // busy
+  call(campaign, "predictive", -1, -1, 500, false, "congestion");   // the network's: left out
+  call(campaign, "predictive", 1000, 2000, 500000, false, "system_restart");  // left out
+  call(campaign, "human_initiated", 1000, 1500, 90000);                       // left out
+  // The caller marked the second answered call an answering machine; AMD judged the first.
+  ASSERT_TRUE(
+      store->db()
+          .exec("UPDATE calls SET disposition = 'machine' WHERE answered_at - dialed_at = 3000")
+          .isOk());
+  ASSERT_TRUE(
+      store->db()
+          .exec("UPDATE calls SET amd_result = 'human', answered_by = 'human', caller_ref = 'k1',"
+                " greeting_end_at = answered_at + 1200 WHERE bridged_at - dialed_at = 5000")
+          .isOk());
+  auto s = callSamples(store->db(), campaign);
+  ASSERT_TRUE(s.isOk()) << s.status().toString();
+  ASSERT_EQ(s->size(), 4u);
+  using K = core::CallSample::Kind;
+  int people = 0, machines = 0, no_answer = 0, busy = 0;
+  for (const auto& c : *s) {
+    people += c.kind == K::kPerson;
+    machines += c.kind == K::kMachine;
+    no_answer += c.kind == K::kNoAnswer;
+    busy += c.kind == K::kBusy;
+    if (c.kind == K::kPerson) {
+      EXPECT_DOUBLE_EQ(c.answer_s, 4.0);
+      EXPECT_DOUBLE_EQ(c.talk_s, 60.0);
+      EXPECT_DOUBLE_EQ(c.greeting_s, 1.2);
+      EXPECT_TRUE(c.screened);
+      EXPECT_EQ(c.caller, "k1");
+    }
+    if (c.kind == K::kMachine) {
+      EXPECT_DOUBLE_EQ(c.answer_s, 3.0);
+      EXPECT_LT(c.talk_s, 0);  // never routed
+      EXPECT_FALSE(c.screened);
+    }
+    if (c.kind == K::kNoAnswer) EXPECT_DOUBLE_EQ(c.end_s, 25.0);
+  }
+  EXPECT_EQ(people, 1);
+  EXPECT_EQ(machines, 1);
+  EXPECT_EQ(no_answer, 1);
+  EXPECT_EQ(busy, 1);
+}
+
 }  // namespace
 }  // namespace clearline::storage
