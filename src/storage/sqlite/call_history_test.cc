@@ -117,7 +117,9 @@ TEST_F(CallHistoryTest, SamplesClassifyEachCallForAScenario) {
       EXPECT_LT(c.talk_s, 0);  // never routed
       EXPECT_FALSE(c.screened);
     }
-    if (c.kind == K::kNoAnswer) EXPECT_DOUBLE_EQ(c.end_s, 25.0);
+    if (c.kind == K::kNoAnswer) {
+      EXPECT_DOUBLE_EQ(c.end_s, 25.0);
+    }
   }
   EXPECT_EQ(people, 1);
   EXPECT_EQ(machines, 1);
