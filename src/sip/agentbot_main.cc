@@ -3,7 +3,8 @@
 // (the caller's open leg), and whenever a customer is connected (relayed audio
 // starts: a marker bit or a gap) "talks" by playing audio for a drawn time,
 // then keys '#' (hang up the customer) and a disposition digit ('1'). When
-// the customer hangs up first (audio stops), it keys the digit only. Between
+// the customer hangs up first (audio stops), it keys the digit only; idle for
+// 4 s, it keys the digit again (a customer gone before any audio). Between
 // customers it sends silent frames (the leg is never mute, like a real phone).
 //
 //   clearline-agentbot --registrar 127.0.0.1:5060 --count 10 --prefix caller
@@ -36,14 +37,16 @@ namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 
+constexpr int64_t kRekeyMs = 4000;  // an idle phone keys its disposition again after this
+
 struct Bot {
   std::string user, password;
   struct sipreg* reg = nullptr;
   struct sipsess* sess = nullptr;
   std::unique_ptr<MediaLeg> media;
   bool answered = false, talking = false, in_customer = false;
-  int64_t last_rx = 0, talk_until = 0;
-  uint64_t customers = 0, hangups_sent = 0, dispositions_sent = 0, legs = 0, leg_drops = 0;
+  int64_t last_rx = 0, talk_until = 0, last_key = 0;
+  uint64_t customers = 0, hangups_sent = 0, dispositions_sent = 0, rekeys = 0, legs = 0, leg_drops = 0;
   uint64_t rx_total = 0, tx_total = 0;
   size_t audio_pos = 0;
   std::vector<uint64_t> timers;
@@ -100,7 +103,7 @@ class Bots {
       out.push_back(Json{{"user", u},        {"registered", b->reg && sipreg_registered(b->reg)},
                          {"legs", b->legs},   {"leg_drops", b->leg_drops},
                          {"customers", b->customers}, {"hangups_sent", b->hangups_sent},
-                         {"dispositions_sent", b->dispositions_sent}, {"rtp_rx", b->rx_total},
+                         {"dispositions_sent", b->dispositions_sent}, {"rekeys", b->rekeys}, {"rtp_rx", b->rx_total},
                          {"rtp_tx", b->tx_total}});
       b->sess = static_cast<struct sipsess*>(mem_deref(b->sess));
       b->reg = static_cast<struct sipreg*>(mem_deref(b->reg));  // un-REGISTER
@@ -230,6 +233,7 @@ class Bots {
       if (bp->media) {
         bp->media->sendDtmf('1');
         bp->dispositions_sent++;
+        bp->last_key = steadyMillis();
       }
     }));
   }
@@ -247,6 +251,16 @@ class Bots {
         // [sip] media_timeout_s (a phone that vanished without a BYE).
         static const int16_t kSilence[160] = {};
         b->media->sendPcm(kSilence, 160);
+        // A customer who hangs up within milliseconds of the bridge relays no
+        // audio, so this phone never hears them while Clearline holds its
+        // caller in wrap-up. Like a caller who notices the wrap-up screen, an
+        // idle phone keys its disposition again every few seconds (Clearline
+        // ignores the digit while the caller is ready).
+        if (!a_.has("no_keys") && now - std::max(b->last_key, b->last_rx) > kRekeyMs) {
+          b->media->sendDtmf('1');
+          b->last_key = now;
+          b->rekeys++;
+        }
         continue;
       }
       if (b->talking) {
