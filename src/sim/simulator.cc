@@ -745,7 +745,9 @@ void Simulator::handle(const Event& e) {
       auto ms = [](double s) { return static_cast<int64_t>(std::llround(s * 1000)); };
       if (c.outcome == Outcome::kHuman) {
         c.t_ref = sc_.grace_from == core::GraceReference::kGreetingEnd ? now_ + ms(f.greeting) : now_;
-        if (f.greeting > 0 || sc_.grace_from == core::GraceReference::kGreetingEnd)
+        // The greeting's end is heard only by AMD's detector (as at the edge):
+        // a call placed without AMD reports none.
+        if (c.amd && (f.greeting > 0 || sc_.grace_from == core::GraceReference::kGreetingEnd))
           push(now_ + ms(f.greeting), Ev::kGreetingEnd, 0, e.b);
         if (c.amd) push(now_ + ms(f.greeting + sc_.amd_after_greeting_s), Ev::kVerdict, 0, e.b);
       } else if (c.amd) {

@@ -191,6 +191,11 @@ TimePoint CampaignRuntime::deadlineFor(const Call& c) const {
       return c.answered_at + opts_.grace;
     case GraceReference::kGreetingEnd:
       if (c.has_greeting_end) return c.greeting_end_at + opts_.grace;
+      // A call placed without AMD has nothing listening for the greeting's end
+      // (the edge's detector runs with AMD): count from the answer, the earliest
+      // the greeting can have ended, so that no late connection is recorded as
+      // in time (fail-closed; session 14).
+      if (!c.amd) return c.answered_at + opts_.grace;
       return c.answered_at + opts_.grace + kGreetingAllowance;
   }
   return c.answered_at + opts_.grace;

@@ -321,6 +321,32 @@ TEST(CampaignRuntimeTest, SafeHarborWhenNoCallerWithinGrace) {
   EXPECT_EQ(r.records.leads.back().disposition, "abandoned");
 }
 
+// R2 counts the 2 s from the end of the callee's greeting, which only AMD's
+// detector hears. A call placed without AMD waits 2 s from its answer, the
+// earliest its greeting can have ended; one with AMD whose greeting end has not
+// been reported yet gets 1.5 s more for it.
+TEST(CampaignRuntimeTest, WithoutAmdTheGraceCountsFromTheAnswer) {
+  for (const bool amd : {false, true}) {
+    SCOPED_TRACE(amd ? "with AMD" : "without AMD");
+    Rig r(std::make_unique<FixedRatioPacer>(2.0), nullptr, 1, amd);
+    for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+    r.loginReady("alice", 0);
+    ASSERT_EQ(r.tel.originated.size(), 2u);
+    CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
+    r.ev(K::kAnswered, a, 5000);
+    if (amd) r.ev(K::kHuman, a, 6800);
+    r.ev(K::kBridged, a, amd ? 6800 : 5100);
+    r.ev(K::kAnswered, b, 7000);
+    if (amd) r.ev(K::kHuman, b, 7600);  // a verdict without a greeting end
+    EXPECT_EQ(*r.rt->callState(b), CallState::kAnswered);
+    r.rt->tick(at(9100));
+    EXPECT_EQ(*r.rt->callState(b), amd ? CallState::kAnswered : CallState::kAbandoned);
+    r.rt->tick(at(10600));
+    EXPECT_EQ(*r.rt->callState(b), CallState::kAbandoned);
+    EXPECT_EQ(r.ledger.abandoned, 1);
+  }
+}
+
 TEST(CampaignRuntimeTest, WaitingCalleeTakesACallerFreedWithinGrace) {
   Rig r(std::make_unique<FixedRatioPacer>(2.0));
   for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
