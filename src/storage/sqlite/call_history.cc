@@ -1,21 +1,31 @@
-// dialHistory (call_history.h).
+// dialHistory and callSamples (call_history.h).
 #include "storage/sqlite/call_history.h"
 
 namespace clearline::storage {
 
+namespace {
+// The campaign's (?1) last ?2 autodialled calls that were dialled and ended,
+// without those a restart closed (their end time is the recovery's).
+constexpr const char* kRecentEndedAutodialled =
+    "(SELECT * FROM calls WHERE campaign_id = ?1 AND dial_mode IN ('progressive', 'predictive')"
+    " AND dialed_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at >= dialed_at"
+    " AND COALESCE(hangup_cause, '') != 'system_restart'"
+    " ORDER BY id DESC LIMIT ?2)";
+}  // namespace
+
 Result<core::DialHistory> dialHistory(SqliteDb& db, CampaignId campaign, int limit) {
   // Not a cached statement: it runs once per campaign start, and a finished
   // one holds no read snapshot afterwards.
-  ASSIGN_OR_RETURN(auto s, db.prepare(
-      "SELECT COUNT(*),"
-      " COALESCE(SUM(bridged_at IS NOT NULL OR abandoned = 1), 0),"
-      " COALESCE(SUM(COALESCE(answered_at, ended_at) - dialed_at), 0),"
-      " COALESCE(SUM(bridged_at IS NOT NULL AND ended_at >= bridged_at), 0),"
-      " COALESCE(SUM(CASE WHEN bridged_at IS NOT NULL AND ended_at >= bridged_at THEN ended_at - bridged_at END), 0)"
-      " FROM (SELECT * FROM calls WHERE campaign_id = ?1 AND dial_mode IN ('progressive', 'predictive')"
-      "   AND dialed_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at >= dialed_at"
-      "   AND COALESCE(hangup_cause, '') != 'system_restart'"
-      "   ORDER BY id DESC LIMIT ?2)"));
+  ASSIGN_OR_RETURN(
+      auto s,
+      db.prepare(std::string("SELECT COUNT(*),"
+                             " COALESCE(SUM(bridged_at IS NOT NULL OR abandoned = 1), 0),"
+                             " COALESCE(SUM(COALESCE(answered_at, ended_at) - dialed_at), 0),"
+                             " COALESCE(SUM(bridged_at IS NOT NULL AND ended_at >= bridged_at), 0),"
+                             " COALESCE(SUM(CASE WHEN bridged_at IS NOT NULL AND ended_at >= "
+                             "bridged_at THEN ended_at - bridged_at END), 0)"
+                             " FROM ") +
+                 kRecentEndedAutodialled));
   s.bind(1, campaign.value).bind(2, static_cast<int64_t>(limit));
   ASSIGN_OR_RETURN(bool row, s.step());
   core::DialHistory h;
@@ -31,16 +41,12 @@ Result<core::DialHistory> dialHistory(SqliteDb& db, CampaignId campaign, int lim
 Result<std::vector<core::CallSample>> callSamples(SqliteDb& db, CampaignId campaign, int limit) {
   ASSIGN_OR_RETURN(
       auto s,
-      db.prepare("SELECT dialed_at, answered_at, greeting_end_at, bridged_at, ended_at,"
-                 " COALESCE(answered_by, ''), COALESCE(amd_result, ''), abandoned, "
-                 "COALESCE(disposition, ''),"
-                 " COALESCE(hangup_cause, ''), COALESCE(caller_ref, '')"
-                 " FROM (SELECT * FROM calls WHERE campaign_id = ?1 AND dial_mode IN "
-                 "('progressive', 'predictive')"
-                 "   AND dialed_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at >= dialed_at"
-                 "   AND COALESCE(hangup_cause, '') != 'system_restart'"
-                 "   ORDER BY id DESC LIMIT ?2)"
-                 " ORDER BY dialed_at"));
+      db.prepare(std::string("SELECT dialed_at, answered_at, greeting_end_at, bridged_at, ended_at,"
+                             " COALESCE(answered_by, ''), COALESCE(amd_result, ''), abandoned, "
+                             "COALESCE(disposition, ''),"
+                             " COALESCE(hangup_cause, ''), COALESCE(caller_ref, '')"
+                             " FROM ") +
+                 kRecentEndedAutodialled + " ORDER BY dialed_at"));
   s.bind(1, campaign.value).bind(2, static_cast<int64_t>(limit));
   std::vector<core::CallSample> out;
   auto secs = [](int64_t ms) { return static_cast<double>(ms) / 1000.0; };
