@@ -38,6 +38,7 @@ struct DialerCliOpts {
   int64_t ring_timeout_s = 0;
   std::vector<std::string> manual;  // callers who press Call for every next manual lead
   bool amd = false;
+  std::string grace_from;
 };
 
 void registerDialer(CLI::App& root, GlobalOptions& g) {
@@ -55,6 +56,11 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
   run->add_option("--minutes", o->minutes, "Stop after this many minutes (0 = until SIGTERM/SIGINT)");
   run->add_flag("--until-idle", o->until_idle, "Stop when nothing is left to dial now and no call is up");
   run->add_flag("--amd", o->amd, "Answering-machine detection on autodialed calls of campaigns whose amd setting is default (as [sip] amd = true; a campaign's amd on/off overrides it)");
+  run->add_option("--grace-from", o->grace_from,
+                  "What the 2 s grace counts from: answer (default: [sip] grace_from) or "
+                  "greeting_end (US TSR; "
+                  "UK campaigns always count from the answer)")
+      ->check(CLI::IsMember({"answer", "greeting_end"}));
   run->add_option("--manual", o->manual,
                   "Caller (repeatable) who presses Call for each next caller-placed lead (human-initiated / "
                   "preview campaign, or leads routed out of an autodial campaign); paused on autodial campaigns, "
@@ -87,6 +93,7 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
     }
     d.manual_callers = o->manual;
     if (o->amd) d.amd = true;
+    if (!o->grace_from.empty()) d.grace_from = o->grace_from;
     auto loop = sip::LibreLoop::create();
     if (!loop.isOk()) return (void)fail(g, loop.status());
     if (o->clock_offset_s != 0 && !(loopbackHost(d.sip.trunk_host) && loopbackHost(d.sip.listen_ip))) {

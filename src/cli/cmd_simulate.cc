@@ -25,6 +25,7 @@
 
 #include "cli/command.h"
 #include "common/time_util.h"
+#include "core/runtime/campaign_runtime.h"
 #include "sim/experiment.h"
 #include "sim/from_history.h"
 #include "storage/sqlite/call_history.h"
@@ -59,7 +60,7 @@ Result<sim::Scenario> scenarioFromCampaign(const GlobalOptions& g, const SimOpts
                   " autodialled calls, as of " + formatIsoUtc(ctx->clock.now());
   h.callers = o.callers;
   h.shift_hours = o.hours;
-  for (const auto& j : camp.jurisdictions) h.uk = h.uk || j == "UK" || j.rfind("UK-", 0) == 0;
+  h.uk = core::isUkCampaign(camp);
   h.target_pct = camp.abandon_target_pct;
   auto text = sim::scenarioFromHistory(calls, h);
   if (!text.isOk())

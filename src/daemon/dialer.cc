@@ -47,6 +47,7 @@ DialerOptions dialerOptionsFromConfig(const Config& cfg, const std::string& data
   o.config = cfg;
   o.pacer = cfg.getString("pacing.pacer");
   o.amd = cfg.getBool("sip.amd");
+  o.grace_from = cfg.getString("sip.grace_from");
   // The default recording announcement: configured, else DATA_DIR's, else the shipped one.
   o.sip.recording_announcement_wav = cfg.getString("sip.recording_announcement_wav");
   if (o.sip.recording_announcement_wav.empty()) {
@@ -143,6 +144,8 @@ struct Dialer::Impl : core::TelephonyListener,
   sip::LibreLoop& loop;
   const Clock& clock;
   DialerOptions opt;
+  core::GraceReference grace_from =
+      core::GraceReference::kAnswer;  // opt.grace_from, checked by create()
   std::unique_ptr<storage::SqliteStore> store;
   std::unique_ptr<sip::LibreTelephony> tel;
   std::unique_ptr<policy_data::PolicyRuntime> policy;
@@ -695,12 +698,16 @@ struct Dialer::Impl : core::TelephonyListener,
     core::RuntimeOptions ro;
     ro.campaign = c;
     ro.ring_timeout = opt.ring_timeout;
-    // AMD (sip/amd.h) on the customer's audio; the grace runs from the answer
-    // either way, so the detection delay counts toward it (the edge's verdict
-    // is due by grace - 300 ms, undecided = person).
+    // AMD (sip/amd.h) on the customer's audio: the edge's verdict is due by
+    // grace - 300 ms after the answer (undecided = person), so the detection
+    // delay fits in the grace whatever it counts from.
     ro.detect_machine = core::amdEnabled(c.amd, opt.amd);  // the campaign's amd, else the dialer's
     ro.grace = opt.grace;
-    ro.grace_from = core::GraceReference::kAnswer;
+    // From the greeting's end only where the law says so (US TSR) and the
+    // configuration asks for it; a UK campaign counts from the answer (Ofcom).
+    ro.grace_from = grace_from == core::GraceReference::kGreetingEnd && !core::isUkCampaign(c)
+                        ? core::GraceReference::kGreetingEnd
+                        : core::GraceReference::kAnswer;
     ro.metrics_every = opt.metrics_every;
     core::RuntimePorts ports;
     ports.telephony = tel.get();
@@ -956,6 +963,14 @@ Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock
   std::string db = p->opt.db_path.empty()
                        ? (std::filesystem::path(p->opt.data_dir) / "clearline.db").string()
                        : p->opt.db_path;
+  auto from = core::parseGraceReference(p->opt.grace_from);
+  if (!from.isOk() || *from == core::GraceReference::kGreetingStart) {
+    return Status::invalidArgument(
+        "dialer: [sip] grace_from must be \"answer\" or \"greeting_end\", not \"" +
+            p->opt.grace_from + "\"",
+        "sip.grace_from");
+  }
+  p->grace_from = *from;
   ASSIGN_OR_RETURN(p->store, storage::SqliteStore::open(db, clock));
   // Compliance at dial time (fail-closed): no rule book, no dialing.
   auto policy = policy_data::openPolicy(p->store->db(), clock, p->opt.config, p->opt.data_dir, clock.now());
@@ -1221,11 +1236,13 @@ Json Dialer::summary() const {
               {"recordings_written", st.recordings_written},
               {"amd", impl_->opt.amd},
               {"amd_campaigns", impl_->amdCampaigns()},
+              {"grace_from", std::string(core::toString(impl_->grace_from))},
               {"recording_announcements", st.announcements_played},
               {"recordings_refused", st.recordings_refused},
               {"amd_human", st.amd_human},
               {"amd_machine", st.amd_machine},
               {"amd_undecided", st.amd_undecided},
+              {"greetings_heard", st.greetings_heard},
               {"media_timeouts_caller", st.media_timeouts_caller},
               {"media_timeouts_customer", st.media_timeouts_customer},
               {"callers", impl_->callerStates()},

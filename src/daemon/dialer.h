@@ -76,6 +76,13 @@ struct DialerOptions {
   double pacer_knob = 0;                   // 0 = the pacer's default
   Millis tick{100};
   Millis grace{2000};
+  // What the 2-second grace counts from ([sip] grace_from, `dialer run
+  // --grace-from`): "answer" (default; the strictest reading, the UK's
+  // included) or "greeting_end" (the US TSR's: the callee's completed
+  // greeting, as the edge's detector hears it on every answered call; until
+  // it is heard, or if it never is, the answer). UK campaigns always count
+  // from the answer. Checked by Dialer::create.
+  std::string grace_from = "answer";
   Millis ring_timeout{25000};
   Millis recovery_recycle{10LL * 60 * 1000};
   Millis metrics_every{5000};              // runtime campaign.metrics period
@@ -87,7 +94,7 @@ struct DialerOptions {
   std::vector<std::string> manual_callers;
   // Answering-machine detection on autodialed calls ([sip] amd, `dialer run
   // --amd`): routed only on a "human" verdict, machines are hung up. The
-  // grace still runs from the answer: the verdict is due by grace - 300 ms.
+  // verdict is due by grace - 300 ms after the answer, whatever grace_from.
   bool amd = false;
 };
 

@@ -745,21 +745,33 @@ void Simulator::handle(const Event& e) {
       auto ms = [](double s) { return static_cast<int64_t>(std::llround(s * 1000)); };
       if (c.outcome == Outcome::kHuman) {
         c.t_ref = sc_.grace_from == core::GraceReference::kGreetingEnd ? now_ + ms(f.greeting) : now_;
-        // The greeting's end is heard only by AMD's detector (as at the edge):
-        // a call placed without AMD reports none.
-        if (c.amd && (f.greeting > 0 || sc_.grace_from == core::GraceReference::kGreetingEnd))
-          push(now_ + ms(f.greeting), Ev::kGreetingEnd, 0, e.b);
-        if (c.amd) push(now_ + ms(f.greeting + sc_.amd_after_greeting_s), Ev::kVerdict, 0, e.b);
+        if (c.amd) {
+          if (f.greeting > 0 || sc_.grace_from == core::GraceReference::kGreetingEnd)
+            push(now_ + ms(f.greeting), Ev::kGreetingEnd, 0, e.b);
+          push(now_ + ms(f.greeting + sc_.amd_after_greeting_s), Ev::kVerdict, 0, e.b);
+        } else if (f.greeting > 0 && !(f.amd_u < sc_.amd_fp)) {
+          // Without AMD the edge's detector still listens for the greeting's
+          // end, and reports it when it is sure (after_greeting_s of silence),
+          // dated at the end itself; a person it would take for a machine (the
+          // false-positive draw) has no end heard (as at the edge; session 15).
+          const int64_t heard = ms(f.greeting + sc_.amd_after_greeting_s);
+          push(now_ + heard, Ev::kGreetingEnd, static_cast<int32_t>(heard - ms(f.greeting)), e.b);
+        }
       } else if (c.amd) {
         push(now_ + ms(f.amd_machine_delay), Ev::kVerdict, 0, e.b);
       }
       send(K::kAnswered, e.b);
       return;
     }
-    case Ev::kGreetingEnd:
+    case Ev::kGreetingEnd: {
       if (c.ended) return;
-      send(K::kGreetingEnded, e.b);
+      TelephonyEvent ev;  // dated at the greeting's end (e.a ms before it is heard)
+      ev.kind = K::kGreetingEnded;
+      ev.call_id = CallId(e.b);
+      ev.at = tp(now_ - e.a);
+      rt_->onTelephonyEvent(ev);
       return;
+    }
     case Ev::kVerdict: {
       if (c.ended) return;
       bool says_machine = c.outcome == Outcome::kHuman ? c.fp : !c.fn;

@@ -45,7 +45,8 @@ struct CustLeg {
   std::unique_ptr<MediaLeg> media;
   CustState state = CustState::kDialing;
   bool got_1xx = false;
-  uint64_t ring_timer = 0, deadline_timer = 0;
+  uint64_t ring_timer = 0, deadline_timer = 0;  // deadline_timer: the safety net, due at net_at
+  TimePoint net_at{};
   std::string caller_ref;
   const std::vector<int16_t>* prompt = nullptr;
   size_t prompt_pos = 0;
@@ -61,8 +62,13 @@ struct CustLeg {
   size_t ann_pos = 0;
   bool was_answered = false;
   int64_t bridged_ms = 0;  // steadyMillis() at the bridge (media timeout reference)
-  std::unique_ptr<AmdDetector> amd;  // detect_machine: fed until its verdict
-  uint64_t amd_timer = 0;            // the verdict's wall-clock deadline after answer
+  // The detector on the answered customer's audio, fed until its verdict.
+  // screen (detect_machine): its verdict is AMD's (kMachine, or kHuman after
+  // kGreetingEnded). Otherwise it only listens for the end of a short
+  // greeting (kGreetingEnded alone, R2's reference point; session 15).
+  std::unique_ptr<AmdDetector> amd;
+  bool screen = false;
+  uint64_t amd_timer = 0;  // screen: the verdict's wall-clock deadline after answer
   std::vector<int16_t> rec_customer, rec_caller;
   std::string rec_path;
 };
@@ -336,7 +342,8 @@ struct LibreTelephony::Impl {
     leg->record_all = !cfg.recordings_dir.empty() && mode == RecordingMode::kAll && leg->may_record;
     // A call to be announced is recorded from its bridge, announcement first.
     leg->recording = leg->record_all && !leg->announce;
-    if (req.detect_machine) leg->amd = std::make_unique<AmdDetector>(cfg.amd);
+    leg->amd = std::make_unique<AmdDetector>(cfg.amd);
+    leg->screen = req.detect_machine;
     auto media = MediaLeg::create(cfg.listen_ip, cfg.rtp_port_min, cfg.rtp_port_max);
     if (!media.isOk()) {
       logLimited("rtp-exhausted", media.status().message());
@@ -425,7 +432,7 @@ struct LibreTelephony::Impl {
     c->was_answered = true;
     self->st.calls_answered++;
     self->emitCall(Kind::kAnswered, c->id, HangupCause::kNormal, msg->scode);
-    if (c->amd) {
+    if (c->screen) {
       // The verdict is due within the budget even if no audio decides it.
       c->amd_timer = self->loop.addTimer(Millis(self->cfg.amd.total_analysis_ms), [self, c] {
         c->amd_timer = 0;
@@ -435,15 +442,7 @@ struct LibreTelephony::Impl {
         }
       });
     }
-    // Safety net: nothing may leave an answered customer in silence.
-    c->deadline_timer = self->loop.addTimer(self->cfg.safe_harbor_deadline, [self, c] {
-      c->deadline_timer = 0;
-      if (c->state == CustState::kAnswered) {
-        self->st.safe_harbor_auto++;
-        c->prompt_auto = true;
-        self->startPrompt(*c);
-      }
-    });
+    self->armSafetyNet(*c, self->clock.now() + self->cfg.safe_harbor_deadline);
   }
 
   static void onCustClose(int err, const struct sip_msg* msg, void* arg) {
@@ -476,29 +475,64 @@ struct LibreTelephony::Impl {
     return h ? plStr(h->val) : std::string();
   }
 
-  // The AMD verdict: kMachine (the runtime hangs up, disposition machine), or
-  // the greeting's end (R2's reference point, at its real instant) + kHuman.
+  // The detector's verdict. A screened call (AMD): kMachine (the runtime hangs
+  // up, disposition machine), or the greeting's end (R2's reference point, at
+  // its real instant) + kHuman. A call placed without AMD: only the end of a
+  // greeting the detector took for a person's (a machine's long greeting has no
+  // end heard in time, and the runtime keeps counting from the answer).
   void amdVerdict(CustLeg& c, AmdVerdict v) {
     if (c.amd_timer) loop.cancelTimer(c.amd_timer);
     c.amd_timer = 0;
     if (v == AmdVerdict::kMachine) {
+      if (!c.screen) return;
       st.amd_machine++;
       emitCall(Kind::kMachine, c.id);
       return;
     }
-    st.amd_human++;
+    if (c.screen) st.amd_human++;
     if (c.amd && c.amd->greetingEndMs() >= 0 && c.amd->decidedAtMs() >= c.amd->greetingEndMs()) {
       TelephonyEvent ev;
       ev.kind = Kind::kGreetingEnded;
       ev.call_id = c.id;
-      emit(ev, clock.now() - Millis(c.amd->decidedAtMs() - c.amd->greetingEndMs()));
+      const TimePoint ended = clock.now() - Millis(c.amd->decidedAtMs() - c.amd->greetingEndMs());
+      emit(ev, ended);
+      if (!c.screen) st.greetings_heard++;
+      extendSafetyNet(c, ended);
     }
-    emitCall(Kind::kHuman, c.id);
+    if (c.screen) emitCall(Kind::kHuman, c.id);
+  }
+
+  // The safety net counts from the greeting's end once it is heard, as the
+  // runtime's grace does (R2): never earlier than it was set at the answer.
+  void extendSafetyNet(CustLeg& c, TimePoint greeting_end) {
+    if (c.state != CustState::kAnswered || !c.deadline_timer) return;
+    if (greeting_end + cfg.safe_harbor_deadline > c.net_at)
+      armSafetyNet(c, greeting_end + cfg.safe_harbor_deadline);
+  }
+
+  // Nothing may leave an answered customer in silence: at `at`, a customer
+  // still neither bridged nor prompted nor hung up gets the prompt.
+  void armSafetyNet(CustLeg& c, TimePoint at) {
+    if (c.deadline_timer) loop.cancelTimer(c.deadline_timer);
+    c.net_at = at;
+    const Millis delay = std::max(Millis(0), std::chrono::duration_cast<Millis>(at - clock.now()));
+    c.deadline_timer = loop.addTimer(delay, [this, cp = &c] {
+      cp->deadline_timer = 0;
+      if (cp->state == CustState::kAnswered) {
+        st.safe_harbor_auto++;
+        cp->prompt_auto = true;
+        startPrompt(*cp);
+      }
+    });
   }
 
   void onCustomerAudio(CustLeg& c, const RtpPacket& p) {
     Codec codec = p.pt == 8 ? Codec::kPcma : Codec::kPcmu;
-    if (c.amd && c.state == CustState::kAnswered && c.amd->verdict() == AmdVerdict::kUndecided && p.len <= 960) {
+    // A screened call is analysed until routed; a call without AMD also while
+    // bridged (its greeting's end goes on the call record).
+    const bool listening =
+        c.state == CustState::kAnswered || (!c.screen && c.state == CustState::kBridged);
+    if (c.amd && listening && c.amd->verdict() == AmdVerdict::kUndecided && p.len <= 960) {
       int16_t pcm[960];
       for (size_t i = 0; i < p.len; ++i) pcm[i] = decodeSample(codec, p.payload[i]);
       c.amd->feed(pcm, p.len);

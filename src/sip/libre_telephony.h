@@ -13,8 +13,13 @@
 //    this process (own SSRC/seq/ts per leg, µ-law <-> A-law transcoding);
 //  - answering-machine detection (sip/amd.h) on calls originated with
 //    detect_machine: kMachine, or kGreetingEnded + kHuman, within the budget;
+//    on every other answered call the same detector listens only for the end
+//    of a short greeting: kGreetingEnded alone (R2's reference point; a long
+//    greeting or silence reports nothing, and the runtime counts the grace
+//    from the answer);
 //  - the safe-harbor prompt (and a safety net: an answered customer that is
-//    neither bridged nor prompted nor hung up 3 s after answer gets the prompt);
+//    neither bridged nor prompted nor hung up 3 s after answer, or after the
+//    greeting's end once it is heard, gets the prompt);
 //  - recordings (both parties, stereo WAV: left customer, right caller);
 //  - the recording announcement (all-party consent, core/policy/recording_consent.h):
 //    a recorded call whose plan says so starts recording at the bridge with
@@ -93,6 +98,7 @@ struct TelephonyStats {
            inbound_refused = 0, recordings_written = 0, recording_failures = 0;
   uint64_t media_timeouts_caller = 0, media_timeouts_customer = 0;
   uint64_t amd_human = 0, amd_machine = 0, amd_undecided = 0;  // undecided: treated as human
+  uint64_t greetings_heard = 0;  // calls placed without AMD whose greeting's end was heard
   uint64_t announcements_played = 0, recordings_refused = 0;
   uint64_t rtp_relayed_to_caller = 0, rtp_relayed_to_customer = 0;
   size_t active_calls = 0, caller_legs = 0;

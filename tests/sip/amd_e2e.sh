@@ -18,6 +18,10 @@
 # dispositioned machine, nothing is analysed (summary amd_* = 0, the campaign
 # is not in amd_campaigns), and the machines the carrier answered on it were
 # treated as live answers (bridged or abandoned, in the ledger).
+# That second run also counts the grace from the greeting's end (--grace-from
+# greeting_end): the edge's detector listens for the end of each person's
+# greeting on calls without AMD too; the test checks that ends are heard on
+# people only, within the detector's budget, and counted in the summary.
 # Usage: amd_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
 set -euo pipefail
 CL=$1; BIN=$2
@@ -33,8 +37,10 @@ sox "$W/h.wav" -r 8000 -c 1 -b 16 "$W/human.wav" pad 0.2 4
 sox "$W/m.wav" -r 8000 -c 1 -b 16 "$W/greeting.wav" 2> /dev/null
 sox -n -r 8000 -c 1 -b 16 "$W/beep.wav" synth 0.5 sine 1000 vol 0.5
 sox "$W/greeting.wav" "$W/beep.wav" "$W/machine.wav" pad 0.1 2
-# start_peers TRUTH TAG: the carrier (writing TRUTH, log carrierTAG.log) and 3
-# caller bots (botTAGi.log); sets CARRIER and BOTS.
+# start_peers TRUTH TAG [BOT_TALK_MS]: the carrier (writing TRUTH, log
+# carrierTAG.log) and 3 caller bots (botTAGi.log) that talk BOT_TALK_MS on
+# average and at least that long (default: 800 on average, at least 500); sets
+# CARRIER and BOTS.
 # Machines would hang up after 20 s x 0.25 = 5 s; AMD decides within 1.7 s of answer.
 start_peers() {
   "$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$1" --seed 5 --time-scale 0.25 \
@@ -44,7 +50,7 @@ start_peers() {
   BOTS=()
   for i in 1 2 3; do
     "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start $i --password "pw$i" \
-      --talk-mean-ms 800 --wrap-ms 200 --seed $i > "$W/bot$2$i.log" 2>&1 & BOTS+=($!); PIDS+=($!)
+      --talk-mean-ms "${3:-800}" --talk-min-ms "${3:-500}" --wrap-ms 200 --seed $i > "$W/bot$2$i.log" 2>&1 & BOTS+=($!); PIDS+=($!)
   done
 }
 start_peers "$W/truth.jsonl" ""
@@ -116,16 +122,20 @@ org=$(q "SELECT org_id FROM campaigns WHERE id=$B")
 # The bots of the last run are gone: their stored registrations would be called first.
 sqlite3 "$DB" "DELETE FROM sip_registrations"
 T2="$W/truth2.jsonl"
-start_peers "$T2" 2-
+# The bots talk longer here, so that a person's call outlasts the greeting and
+# the silence the detector needs to be sure it ended (about 1.2 s).
+start_peers "$T2" 2- 2500
 "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
-  --sip-listen 127.0.0.1:$SP --pacer progressive --amd --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
-  > "$W/summary2.json" 2> "$W/dialer2.log" || fail "dialer (campaign $B) failed"
+  --sip-listen 127.0.0.1:$SP --pacer progressive --amd --grace-from greeting_end --until-idle \
+  --clock-offset-s "$CLOCK_OFFSET_S" > "$W/summary2.json" 2> "$W/dialer2.log" || fail "dialer (campaign $B) failed"
 S2="$W/summary2.json"
 echo "dialer, campaign $B (amd off): $(jq -c '{calls_placed,calls_answered,calls_bridged,amd_campaigns,amd_human,amd_machine,abandoned}' "$S2")"
 for p in "${BOTS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 sleep 1; kill -TERM $CARRIER; wait $CARRIER || true
 [[ $(jq .write_errors "$S2") == 0 && $(jq .amd "$S2") == true && $(jq -c .amd_campaigns "$S2") == "[]" ]] || fail "summary 2: $(cat "$S2")"
 [[ $(jq '.amd_human + .amd_machine + .amd_undecided' "$S2") == 0 ]] || fail "AMD ran on campaign $B whose amd is off"
+[[ $(jq -r .grace_from "$S") == answer && $(jq -r .grace_from "$S2") == greeting_end ]] \
+  || fail "grace_from: $(jq .grace_from "$S") then $(jq .grace_from "$S2") (want answer, then greeting_end)"
 [[ $(q "SELECT COUNT(*) FROM calls WHERE campaign_id=$B") -ge 10 ]] || fail "campaign $B was not dialed"
 jq -r 'select(.outcome == "machine" and .established) | .call' "$T2" | sort > "$W/machines2.ids"
 [[ -s "$W/machines2.ids" ]] || fail "the carrier answered no machine on campaign $B: the test tested nothing (change the seed)"
@@ -137,7 +147,33 @@ for id in $(cat "$W/machines2.ids"); do
     || fail "machine call $id of campaign $B (amd off) was not treated as a live answer: $(q "SELECT answered_by, bridged_at, abandoned, disposition FROM calls WHERE id=$id")"
   [[ $(q "SELECT COUNT(*) FROM abandonment_ledger WHERE call_id=$id") == 1 ]] || fail "machine call $id of campaign $B (a live answer without AMD) is not in the ledger"
 done
+# Without AMD the edge still listens for the end of a person's greeting (the
+# grace counts from it with --grace-from greeting_end): heard on people's
+# "Hello?" (0.2 s of silence, then about half a second of speech), never on a
+# machine's long greeting; reported as heard, after the answer, within the
+# detector's 1.7 s.
+jq -r 'select(.outcome == "human" and .established) | .call' "$T2" | sort > "$W/people2.ids"
+[[ -s "$W/people2.ids" ]] || fail "the carrier answered no person on campaign $B: the test tested nothing (change the seed)"
+q "SELECT id FROM calls WHERE campaign_id=$B AND greeting_end_at IS NOT NULL" | sort > "$W/heard2.ids"
+[[ -s "$W/heard2.ids" ]] || fail "no greeting end heard on campaign $B (no AMD)"
+[[ $(jq .greetings_heard "$S2") == $(wc -l < "$W/heard2.ids") ]] || fail "summary greetings_heard $(jq .greetings_heard "$S2") != $(wc -l < "$W/heard2.ids") calls with greeting_end_at"
+missed=$(for id in $(cat "$W/people2.ids"); do
+  q "SELECT id FROM calls WHERE id=$id AND greeting_end_at IS NULL AND ended_at - answered_at >= 1500"; done | paste -sd,)
+[[ -z $missed ]] || fail "people whose calls outlasted the detector (1.5 s) without a greeting end heard: $missed"
+[[ -z $(comm -23 "$W/heard2.ids" "$W/people2.ids") ]] || fail "a greeting end heard on a call that was not a person's: $(comm -23 "$W/heard2.ids" "$W/people2.ids" | paste -sd,)"
+bad=$(q "SELECT id || ':' || (greeting_end_at - answered_at) FROM calls WHERE campaign_id=$B AND greeting_end_at IS NOT NULL AND (greeting_end_at - answered_at < 300 OR greeting_end_at - answered_at > 1700)" | paste -sd,)
+[[ -z $bad ]] || fail "greeting ends (call:ms after the answer) outside 0.3-1.7 s of a short \"Hello?\": $bad"
+echo "greetings heard without AMD: $(wc -l < "$W/heard2.ids") of $(wc -l < "$W/people2.ids") people, none on $(wc -l < "$W/machines2.ids") machines"
 # Campaign A's machines are still the only machine dispositions.
 [[ $(q "SELECT COUNT(*) FROM calls WHERE answered_by='machine' AND campaign_id<>$A") == 0 ]] || fail "machine dispositions outside campaign $A"
 "$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify (after campaign $B)"
 echo "amd per campaign ok: campaign $A (amd default, --amd) detected $tp machines; campaign $B (amd off) bridged its $(wc -l < "$W/machines2.ids") machines as live answers"
+
+# A grace reference the dialer does not offer is refused before anything is dialed, naming the key.
+printf '[sip]\ngrace_from = "greeting_start"\n' > "$W/bad-grace.toml"
+if "$CL" dialer run --data-dir "$D" --config "$W/bad-grace.toml" --trunk 127.0.0.1:$TP --sip-listen 127.0.0.1:$SP \
+     --until-idle --clock-offset-s "$CLOCK_OFFSET_S" > /dev/null 2> "$W/bad-grace.err"; then
+  fail "the dialer ran with [sip] grace_from = \"greeting_start\""
+fi
+grep -q 'grace_from must be "answer" or "greeting_end".*\[sip.grace_from\]' "$W/bad-grace.err" || fail "bad grace_from: $(cat "$W/bad-grace.err")"
+echo "bad [sip] grace_from refused: $(cat "$W/bad-grace.err")"

@@ -23,7 +23,6 @@ int takeSlot(std::vector<int>& free_slots, Calls& calls) {
 
 namespace {
 constexpr Millis kMinRing{15000};     // R5: never cancel a ringing call before 15 s
-constexpr Millis kGreetingAllowance{1500};  // wait for the greeting end before using answer time
 constexpr Millis kLockRetry{30000};   // number busy in another attempt: try again later
 constexpr Millis kNetworkRetry{60000};
 constexpr const char* kNetworkError = "network_error";
@@ -55,12 +54,6 @@ std::string joinRules(const std::vector<std::string>& rules) {
   return out.empty() ? std::string("the policy") : out;
 }
 
-bool isUk(const std::vector<std::string>& js) {
-  for (const auto& j : js)
-    if (j == "UK" || j == "GB" || j.rfind("UK-", 0) == 0 || j.rfind("GB-", 0) == 0) return true;
-  return false;
-}
-
 int64_t ms(TimePoint t) { return toEpochMillis(t); }
 }  // namespace
 
@@ -81,13 +74,19 @@ Result<GraceReference> parseGraceReference(std::string_view s) {
                                  "grace_from");
 }
 
+bool isUkCampaign(const Campaign& c) {
+  for (const auto& j : c.jurisdictions)
+    if (j == "UK" || j == "GB" || j.rfind("UK-", 0) == 0 || j.rfind("GB-", 0) == 0) return true;
+  return false;
+}
+
 CampaignRuntime::CampaignRuntime(RuntimeOptions options, RuntimePorts ports,
                                  std::unique_ptr<Pacer> pacer)
     : opts_(std::move(options)), ports_(ports), pacer_(std::move(pacer)) {
   assert(ports_.telephony && ports_.authorizer && ports_.ledger && ports_.gate && ports_.ids);
   assert(pacer_);
   if (opts_.ring_timeout < kMinRing) opts_.ring_timeout = kMinRing;
-  if (isUk(opts_.campaign.jurisdictions)) opts_.uk_72h_rule = true;
+  if (isUkCampaign(opts_.campaign)) opts_.uk_72h_rule = true;
   if (ports_.locks) {
     locks_ = ports_.locks;
   } else {
@@ -190,13 +189,14 @@ TimePoint CampaignRuntime::deadlineFor(const Call& c) const {
     case GraceReference::kGreetingStart:
       return c.answered_at + opts_.grace;
     case GraceReference::kGreetingEnd:
+      // The greeting's end once the edge heard it (its detector listens on
+      // every answered call, AMD or not; the event is dated at the end itself,
+      // whenever it arrives). Until then, or if none is heard (silence, a long
+      // greeting), count from the answer, the earliest the greeting can have
+      // ended, so that no late connection is recorded as in time (fail-closed;
+      // sessions 14 and 15).
       if (c.has_greeting_end) return c.greeting_end_at + opts_.grace;
-      // A call placed without AMD has nothing listening for the greeting's end
-      // (the edge's detector runs with AMD): count from the answer, the earliest
-      // the greeting can have ended, so that no late connection is recorded as
-      // in time (fail-closed; session 14).
-      if (!c.amd) return c.answered_at + opts_.grace;
-      return c.answered_at + opts_.grace + kGreetingAllowance;
+      return c.answered_at + opts_.grace;
   }
   return c.answered_at + opts_.grace;
 }

@@ -60,6 +60,10 @@ enum class GraceReference { kAnswer, kGreetingStart, kGreetingEnd };
 std::string_view toString(GraceReference r);
 Result<GraceReference> parseGraceReference(std::string_view s);
 
+// A campaign under UK rules (a jurisdiction UK, GB, UK-… or GB-…): Ofcom's
+// 72-hour rule, and a grace counted from the answer.
+bool isUkCampaign(const Campaign& c);
+
 struct RuntimeOptions {
   Campaign campaign;                // id, org, purpose, dial mode, caller id, jurisdictions,
                                     // recycle rules, abandon_target_pct

@@ -321,29 +321,37 @@ TEST(CampaignRuntimeTest, SafeHarborWhenNoCallerWithinGrace) {
   EXPECT_EQ(r.records.leads.back().disposition, "abandoned");
 }
 
-// R2 counts the 2 s from the end of the callee's greeting, which only AMD's
-// detector hears. A call placed without AMD waits 2 s from its answer, the
-// earliest its greeting can have ended; one with AMD whose greeting end has not
-// been reported yet gets 1.5 s more for it.
-TEST(CampaignRuntimeTest, WithoutAmdTheGraceCountsFromTheAnswer) {
+// R2 counts the 2 s from the end of the callee's greeting, as the edge's
+// detector hears it (on every answered call, AMD or not). Until a greeting end
+// is reported, and if none ever is (silence, a long greeting), the grace counts
+// from the answer, the earliest the greeting can have ended (fail-closed). A
+// greeting end reported late, dated at the end itself, moves the deadline.
+TEST(CampaignRuntimeTest, WithoutAGreetingEndTheGraceCountsFromTheAnswer) {
   for (const bool amd : {false, true}) {
-    SCOPED_TRACE(amd ? "with AMD" : "without AMD");
-    Rig r(std::make_unique<FixedRatioPacer>(2.0), nullptr, 1, amd);
-    for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
-    r.loginReady("alice", 0);
-    ASSERT_EQ(r.tel.originated.size(), 2u);
-    CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
-    r.ev(K::kAnswered, a, 5000);
-    if (amd) r.ev(K::kHuman, a, 6800);
-    r.ev(K::kBridged, a, amd ? 6800 : 5100);
-    r.ev(K::kAnswered, b, 7000);
-    if (amd) r.ev(K::kHuman, b, 7600);  // a verdict without a greeting end
-    EXPECT_EQ(*r.rt->callState(b), CallState::kAnswered);
-    r.rt->tick(at(9100));
-    EXPECT_EQ(*r.rt->callState(b), amd ? CallState::kAnswered : CallState::kAbandoned);
-    r.rt->tick(at(10600));
-    EXPECT_EQ(*r.rt->callState(b), CallState::kAbandoned);
-    EXPECT_EQ(r.ledger.abandoned, 1);
+    for (const bool heard : {false, true}) {
+      SCOPED_TRACE(std::string(amd ? "with AMD" : "without AMD") +
+                   (heard ? ", greeting end heard" : ", none"));
+      Rig r(std::make_unique<FixedRatioPacer>(2.0), nullptr, 1, amd);
+      for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+      r.loginReady("alice", 0);
+      ASSERT_EQ(r.tel.originated.size(), 2u);
+      CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
+      r.ev(K::kAnswered, a, 5000);
+      if (amd) r.ev(K::kHuman, a, 6800);
+      r.ev(K::kBridged, a, amd ? 6800 : 5100);
+      r.ev(K::kAnswered, b, 7000);
+      // The edge's detector hears 0.5 s of silence after a greeting that ended
+      // at 7.7 s, and reports it dated 7.7 s (with AMD: before its verdict).
+      r.rt->tick(at(8200));
+      if (heard) r.ev(K::kGreetingEnded, b, 7700);
+      if (amd) r.ev(K::kHuman, b, 8200);
+      EXPECT_EQ(*r.rt->callState(b), CallState::kAnswered);
+      r.rt->tick(at(9100));
+      EXPECT_EQ(*r.rt->callState(b), heard ? CallState::kAnswered : CallState::kAbandoned);
+      r.rt->tick(at(9800));
+      EXPECT_EQ(*r.rt->callState(b), CallState::kAbandoned);
+      EXPECT_EQ(r.ledger.abandoned, 1);
+    }
   }
 }
 
