@@ -61,6 +61,7 @@ Result<sim::Scenario> scenarioFromCampaign(const GlobalOptions& g, const SimOpts
   h.callers = o.callers;
   h.shift_hours = o.hours;
   h.uk = core::isUkCampaign(camp);
+  h.grace_from_greeting_end = ctx->config.getString("sip.grace_from") == "greeting_end";
   h.target_pct = camp.abandon_target_pct;
   auto text = sim::scenarioFromHistory(calls, h);
   if (!text.isOk())

@@ -202,67 +202,103 @@ struct Dialer::Impl : core::TelephonyListener,
   void onCallRecord(const core::CallRecord& r) override {
     auto& db = store->db();
     check(db.transaction([&]() -> Status {
-            ASSIGN_OR_RETURN(auto* s, db.cached(
-                "INSERT INTO calls (id, campaign_id, contact_id, phone_id, called_number, caller_id_number,"
-                " purpose_class, dial_mode, state, authorization_id, caller_ref, site_id, worker_category,"
-                " vetting_snapshot_hash, engagement_path, queued_at, dialed_at, answered_at, greeting_end_at,"
-                " bridged_at, ended_at, answered_by, abandoned, safe_harbor_played, hangup_cause, sip_status,"
-                " disposition, connect_to_agent_ms, ring_ms)"
-                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,"
-                "?25,?26,?27,?28,?29)"
-                // The caller and the chain, once on the row, stay: a later record of the same
-                // call without a caller (its leg went down first) must not erase provenance.
-                " ON CONFLICT(id) DO UPDATE SET state=excluded.state,"
-                " caller_ref=COALESCE(NULLIF(excluded.caller_ref,''), calls.caller_ref),"
-                " site_id=COALESCE(NULLIF(excluded.site_id,''), calls.site_id),"
-                " worker_category=COALESCE(NULLIF(excluded.worker_category,''), calls.worker_category),"
-                " vetting_snapshot_hash=COALESCE(NULLIF(excluded.vetting_snapshot_hash,''), calls.vetting_snapshot_hash),"
-                " engagement_path=CASE WHEN excluded.engagement_path IN ('', '[]') THEN calls.engagement_path"
-                " ELSE excluded.engagement_path END,"
-                " dialed_at=excluded.dialed_at, answered_at=excluded.answered_at,"
-                " greeting_end_at=excluded.greeting_end_at, bridged_at=excluded.bridged_at,"
-                " ended_at=excluded.ended_at, answered_by=excluded.answered_by, abandoned=excluded.abandoned,"
-                " safe_harbor_played=excluded.safe_harbor_played, hangup_cause=excluded.hangup_cause,"
-                " sip_status=excluded.sip_status, disposition=COALESCE(excluded.disposition, calls.disposition),"
-                " connect_to_agent_ms=excluded.connect_to_agent_ms, ring_ms=excluded.ring_ms"));
-            auto t = [](const std::optional<TimePoint>& p) -> std::optional<int64_t> {
-              if (!p) return std::nullopt;
-              return toEpochMillis(*p);
-            };
-            core::CampaignRuntime* rt = runtimeFor(r.campaign_id);
-            const core::Campaign* camp = rt ? &rt->options().campaign : nullptr;
-            s->bind(1, r.call_id.value).bind(2, r.campaign_id.value);
-            if (r.contact_id.valid()) s->bind(3, r.contact_id.value); else s->bindNull(3);
-            if (r.phone_id.valid()) s->bind(4, r.phone_id.value); else s->bindNull(4);
-            s->bind(5, r.called_number).bind(6, r.caller_id_number);
-            s->bind(7, camp ? std::string(core::toString(camp->purpose)) : std::string("unknown"));
-            s->bind(8, r.dial_mode ? std::string(core::toString(*r.dial_mode))
-                       : camp      ? std::string(core::toString(camp->dial_mode))
-                                   : std::string("unknown"));
-            s->bind(9, std::string(core::toString(r.state))).bind(10, r.authorization_id);
-            s->bind(11, r.caller_ref).bind(12, r.site_id).bind(13, r.worker_category);
-            s->bind(14, r.vetting_snapshot_hash).bind(15, Json(r.engagement_path).dump());
-            s->bindOpt(16, t(r.queued_at)).bindOpt(17, t(r.dialed_at)).bindOpt(18, t(r.answered_at));
-            s->bindOpt(19, t(r.greeting_end_at)).bindOpt(20, t(r.bridged_at)).bindOpt(21, t(r.ended_at));
-            s->bind(22, r.answered_by).bind(23, r.abandoned ? 1 : 0).bind(24, r.safe_harbor_played ? 1 : 0);
-            if (r.hangup_cause) s->bind(25, std::string(core::toString(*r.hangup_cause))); else s->bindNull(25);
-            s->bind(26, r.sip_status);
-            if (r.disposition.empty()) s->bindNull(27); else s->bind(27, r.disposition);
-            if (r.bridged_at && r.answered_at) s->bind(28, (*r.bridged_at - *r.answered_at).count()); else s->bindNull(28);
-            if (r.answered_at && r.dialed_at) s->bind(29, (*r.answered_at - *r.dialed_at).count()); else s->bindNull(29);
-            RETURN_IF_ERROR(s->run());
-            if (r.contact_id.valid() && !dialing_marked[r.call_id.value] && r.dialed_at) {
-              dialing_marked[r.call_id.value] = true;
-              ASSIGN_OR_RETURN(auto* u, db.cached("UPDATE contacts SET status='in_progress' WHERE id=?1"));
-              u->bind(1, r.contact_id.value);
-              RETURN_IF_ERROR(u->run());
-            }
-            Json p{{"state", core::toString(r.state)}, {"campaign", r.campaign_id.value}};
-            if (r.hangup_cause) p["cause"] = core::toString(*r.hangup_cause);
-            if (r.sip_status) p["sip_status"] = r.sip_status;
-            if (!r.caller_ref.empty()) p["caller"] = r.caller_ref;
-            return storage::audit(db, clock, actor, "call.state", "call", r.call_id.str(), p);
-          }),
+      ASSIGN_OR_RETURN(
+          auto* s,
+          db.cached(
+              "INSERT INTO calls (id, campaign_id, contact_id, phone_id, called_number, "
+              "caller_id_number,"
+              " purpose_class, dial_mode, state, authorization_id, caller_ref, site_id, "
+              "worker_category,"
+              " vetting_snapshot_hash, engagement_path, queued_at, dialed_at, answered_at, "
+              "greeting_end_at,"
+              " bridged_at, ended_at, answered_by, abandoned, safe_harbor_played, hangup_cause, "
+              "sip_status,"
+              " disposition, connect_to_agent_ms, ring_ms, wrapped_at)"
+              " VALUES "
+              "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,"
+              "?24,"
+              "?25,?26,?27,?28,?29,?30)"
+              // The caller and the chain, once on the row, stay: a later record of the same
+              // call without a caller (its leg went down first) must not erase provenance.
+              " ON CONFLICT(id) DO UPDATE SET state=excluded.state,"
+              " caller_ref=COALESCE(NULLIF(excluded.caller_ref,''), calls.caller_ref),"
+              " site_id=COALESCE(NULLIF(excluded.site_id,''), calls.site_id),"
+              " worker_category=COALESCE(NULLIF(excluded.worker_category,''), "
+              "calls.worker_category),"
+              " vetting_snapshot_hash=COALESCE(NULLIF(excluded.vetting_snapshot_hash,''), "
+              "calls.vetting_snapshot_hash),"
+              " engagement_path=CASE WHEN excluded.engagement_path IN ('', '[]') THEN "
+              "calls.engagement_path"
+              " ELSE excluded.engagement_path END,"
+              " dialed_at=excluded.dialed_at, answered_at=excluded.answered_at,"
+              " greeting_end_at=excluded.greeting_end_at, bridged_at=excluded.bridged_at,"
+              " ended_at=excluded.ended_at, answered_by=excluded.answered_by, "
+              "abandoned=excluded.abandoned,"
+              " safe_harbor_played=excluded.safe_harbor_played, hangup_cause=excluded.hangup_cause,"
+              " sip_status=excluded.sip_status, disposition=COALESCE(excluded.disposition, "
+              "calls.disposition),"
+              " connect_to_agent_ms=excluded.connect_to_agent_ms, ring_ms=excluded.ring_ms,"
+              " wrapped_at=COALESCE(excluded.wrapped_at, calls.wrapped_at)"));
+      auto t = [](const std::optional<TimePoint>& p) -> std::optional<int64_t> {
+        if (!p) return std::nullopt;
+        return toEpochMillis(*p);
+      };
+      core::CampaignRuntime* rt = runtimeFor(r.campaign_id);
+      const core::Campaign* camp = rt ? &rt->options().campaign : nullptr;
+      s->bind(1, r.call_id.value).bind(2, r.campaign_id.value);
+      if (r.contact_id.valid())
+        s->bind(3, r.contact_id.value);
+      else
+        s->bindNull(3);
+      if (r.phone_id.valid())
+        s->bind(4, r.phone_id.value);
+      else
+        s->bindNull(4);
+      s->bind(5, r.called_number).bind(6, r.caller_id_number);
+      s->bind(7, camp ? std::string(core::toString(camp->purpose)) : std::string("unknown"));
+      s->bind(8, r.dial_mode ? std::string(core::toString(*r.dial_mode))
+                 : camp      ? std::string(core::toString(camp->dial_mode))
+                             : std::string("unknown"));
+      s->bind(9, std::string(core::toString(r.state))).bind(10, r.authorization_id);
+      s->bind(11, r.caller_ref).bind(12, r.site_id).bind(13, r.worker_category);
+      s->bind(14, r.vetting_snapshot_hash).bind(15, Json(r.engagement_path).dump());
+      s->bindOpt(16, t(r.queued_at)).bindOpt(17, t(r.dialed_at)).bindOpt(18, t(r.answered_at));
+      s->bindOpt(19, t(r.greeting_end_at)).bindOpt(20, t(r.bridged_at)).bindOpt(21, t(r.ended_at));
+      s->bind(22, r.answered_by)
+          .bind(23, r.abandoned ? 1 : 0)
+          .bind(24, r.safe_harbor_played ? 1 : 0);
+      if (r.hangup_cause)
+        s->bind(25, std::string(core::toString(*r.hangup_cause)));
+      else
+        s->bindNull(25);
+      s->bind(26, r.sip_status);
+      if (r.disposition.empty())
+        s->bindNull(27);
+      else
+        s->bind(27, r.disposition);
+      if (r.bridged_at && r.answered_at)
+        s->bind(28, (*r.bridged_at - *r.answered_at).count());
+      else
+        s->bindNull(28);
+      if (r.answered_at && r.dialed_at)
+        s->bind(29, (*r.answered_at - *r.dialed_at).count());
+      else
+        s->bindNull(29);
+      s->bindOpt(30, t(r.wrapped_at));
+      RETURN_IF_ERROR(s->run());
+      if (r.contact_id.valid() && !dialing_marked[r.call_id.value] && r.dialed_at) {
+        dialing_marked[r.call_id.value] = true;
+        ASSIGN_OR_RETURN(auto* u,
+                         db.cached("UPDATE contacts SET status='in_progress' WHERE id=?1"));
+        u->bind(1, r.contact_id.value);
+        RETURN_IF_ERROR(u->run());
+      }
+      Json p{{"state", core::toString(r.state)}, {"campaign", r.campaign_id.value}};
+      if (r.hangup_cause) p["cause"] = core::toString(*r.hangup_cause);
+      if (r.sip_status) p["sip_status"] = r.sip_status;
+      if (!r.caller_ref.empty()) p["caller"] = r.caller_ref;
+      return storage::audit(db, clock, actor, "call.state", "call", r.call_id.str(), p);
+    }),
           "call record");
     if (r.hangup_cause) dialing_marked.erase(r.call_id.value);
   }

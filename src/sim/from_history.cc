@@ -56,7 +56,8 @@ std::string durationDist(const std::vector<double>& xs, const std::string& fallb
 Result<std::string> scenarioFromHistory(const std::vector<core::CallSample>& calls,
                                         const HistoryScenarioOptions& o) {
   int64_t people = 0, machines = 0, no_answer = 0, busy = 0, screened = 0, answered = 0;
-  std::vector<double> answer, machine_answer, busy_end, no_answer_end, greeting, talk, machine_talk;
+  std::vector<double> answer, machine_answer, busy_end, no_answer_end, greeting, talk, machine_talk,
+      wrap, machine_wrap;
   std::set<std::string> callers;
   for (const auto& c : calls) {
     switch (c.kind) {
@@ -65,11 +66,13 @@ Result<std::string> scenarioFromHistory(const std::vector<core::CallSample>& cal
         if (c.answer_s >= 0) answer.push_back(c.answer_s);
         if (c.greeting_s >= 0) greeting.push_back(c.greeting_s);
         if (c.talk_s >= 0) talk.push_back(c.talk_s);
+        if (c.wrap_s >= 0) wrap.push_back(c.wrap_s);
         break;
       case Kind::kMachine:
         ++machines;
         if (c.answer_s >= 0) machine_answer.push_back(c.answer_s);
         if (c.talk_s >= 0) machine_talk.push_back(c.talk_s);
+        if (c.wrap_s >= 0) machine_wrap.push_back(c.wrap_s);
         break;
       case Kind::kNoAnswer:
         ++no_answer;
@@ -118,7 +121,9 @@ Result<std::string> scenarioFromHistory(const std::vector<core::CallSample>& cal
     << "jurisdiction = \"" << (o.uk ? "UK" : "US") << "\"\n"
     << "cap_pct = 3.0\n"
     << "target_pct = " << num(o.target_pct, 2) << "  # the campaign's abandonment target\n\n"
-    << "[grace]\nseconds = 2.0\nfrom = \"" << (o.uk ? "answer" : "greeting_end") << "\"\n\n"
+    << "[grace]\nseconds = 2.0\nfrom = \""
+    << (!o.uk && o.grace_from_greeting_end ? "greeting_end" : "answer")
+    << "\"  # as the dialer counts it ([sip] grace_from; UK: always the answer)\n\n"
     << "[amd]\nenabled = " << (amd ? "true" : "false") << "  # " << screened << " of " << answered
     << " answered calls were judged by AMD\n"
     << "# AMD's error rates are not in the store: the simulator's defaults.\n\n"
@@ -138,11 +143,10 @@ Result<std::string> scenarioFromHistory(const std::vector<core::CallSample>& cal
     << "greeting = " << durationDist(greeting, "{ dist = \"lognormal\", mean = 1.2, cv = 0.4 }")
     << "\n"
     << "talk = " << durationDist(talk, "{ dist = \"lognormal\", mean = 90.0, cv = 0.8 }") << "\n"
-    << "wrap = { dist = \"lognormal\", mean = 20.0, cv = 0.5 }  # the store keeps no wrap-up "
-       "times: a default\n"
+    << "wrap = " << durationDist(wrap, "{ dist = \"lognormal\", mean = 20.0, cv = 0.5 }") << "\n"
     << "machine_talk = "
     << durationDist(machine_talk, "{ dist = \"uniform\", min = 6.0, max = 10.0 }") << "\n"
-    << "machine_wrap = 2.0\n"
+    << "machine_wrap = " << durationDist(machine_wrap, "2.0") << "\n"
     << "ring_timeout_s = " << num(ring, 1)
     << (no_answer_end.size() >= 5 ? "  # median end of the unanswered calls\n" : "  # default\n");
   return t.str();

@@ -2,8 +2,9 @@
 // --from-campaign`, issue 5 §6): the outcome shares, answer, machine and busy
 // delays, greetings and talk times of its recent autodialled calls, so that a
 // campaign manager can compare dial modes on their own list before going on.
-// What the store does not keep (wrap-up times, AMD's error rates) keeps the
-// simulator's defaults, and the scenario says so in its comments.
+// What the store does not keep (AMD's error rates), and what too few calls
+// show (fewer than 5 of a kind), keeps the simulator's defaults, and the
+// scenario says so in its comments.
 // Pure; any thread.
 #pragma once
 
@@ -21,6 +22,7 @@ struct HistoryScenarioOptions {
   int callers = 0;  // 0: the callers who took calls in the sample (at least 1)
   double shift_hours = 4;
   bool uk = false;          // UK rules: calendar-day window, grace from the answer
+  bool grace_from_greeting_end = false;  // the dialer's [sip] grace_from (ignored under UK rules)
   double target_pct = 3.0;  // the campaign's abandonment target
 };
 

@@ -12,12 +12,14 @@ namespace {
 
 using Kind = core::CallSample::Kind;
 
-// 1,000 calls: 12 % people (answer 2 + lognormal, talk lognormal mean 90 s),
-// 30 % machines, 38 % unanswered at 25 s, 20 % busy; four callers.
-std::vector<core::CallSample> history(bool screened) {
+// 1,000 calls: 12 % people (answer 2 + lognormal, talk lognormal mean 90 s,
+// and, with `wraps`, wrap-up uniform 5–15 s), 30 % machines (a few routed to
+// a caller, who wrapped up in 3 s, with `wraps`), 38 % unanswered at 25 s,
+// 20 % busy; four callers.
+std::vector<core::CallSample> history(bool screened, bool wraps = true) {
   std::mt19937_64 rng(7);
   std::lognormal_distribution<double> answer(std::log(8.0), 0.5), talk(std::log(70.0), 0.7);
-  std::uniform_real_distribution<double> machine(15, 30), busy(1, 5);
+  std::uniform_real_distribution<double> machine(15, 30), busy(1, 5), wrap(5, 15);
   std::vector<core::CallSample> out;
   for (int i = 0; i < 1000; ++i) {
     core::CallSample c;
@@ -27,12 +29,17 @@ std::vector<core::CallSample> history(bool screened) {
       c.answer_s = answer(rng);
       c.greeting_s = 1.0;
       c.talk_s = talk(rng);
+      if (wraps) c.wrap_s = wrap(rng);
       c.caller = "caller-" + std::to_string(i % 4);
       c.end_s = c.answer_s + c.talk_s;
     } else if (r < 21) {
       c.kind = Kind::kMachine;
       c.answer_s = machine(rng);
       c.end_s = c.answer_s + 3;
+      if (r < 8) {  // AMD missed it: a caller listened to it for 3 s
+        c.talk_s = 3;
+        if (wraps) c.wrap_s = 3;
+      }
     } else if (r < 40) {
       c.kind = Kind::kNoAnswer;
       c.end_s = 25;
@@ -84,13 +91,25 @@ TEST(ScenarioFromHistory, FitsTheSharesAndTimesOfTheCampaignsCalls) {
   EXPECT_NEAR(talk / n, 70.0 * std::exp(0.7 * 0.7 / 2), 12.0);
   EXPECT_NEAR(machine / n, 22.5, 1.5);
   EXPECT_NEAR(sc->greeting.mean(), 1.0, 1e-6);
+  // Wrap-up times from the callers' dispositions: people's uniform 5–15 s
+  // (mean 10, cv 0.29), machines' 3 s exactly.
+  EXPECT_NEAR(sc->wrap.mean(), 10.0, 0.5);
+  EXPECT_NEAR(sc->machine_wrap.mean(), 3.0, 1e-6);
+  EXPECT_EQ(text->find("too few calls to fit"), std::string::npos) << *text;
+  // The grace counts from the answer unless the dialer counts it from the greeting's end.
+  EXPECT_EQ(sc->grace_from, core::GraceReference::kAnswer);
+  o.grace_from_greeting_end = true;
+  auto from_end = parseScenario(*scenarioFromHistory(history(true), o), "fitted");
+  ASSERT_TRUE(from_end.isOk());
+  EXPECT_EQ(from_end->grace_from, core::GraceReference::kGreetingEnd);
 }
 
 TEST(ScenarioFromHistory, OptionsAndWhatTheHistoryCannotSay) {
   HistoryScenarioOptions o;
   o.callers = 12;
   o.uk = true;
-  auto text = scenarioFromHistory(history(false), o);
+  o.grace_from_greeting_end = true;  // not under UK rules
+  auto text = scenarioFromHistory(history(false, false), o);
   ASSERT_TRUE(text.isOk()) << text.status().toString();
   auto sc = parseScenario(*text, "fitted");
   ASSERT_TRUE(sc.isOk()) << sc.status().toString();
@@ -98,8 +117,12 @@ TEST(ScenarioFromHistory, OptionsAndWhatTheHistoryCannotSay) {
   EXPECT_EQ(sc->jurisdiction, "UK");
   EXPECT_EQ(sc->grace_from, core::GraceReference::kAnswer);
   EXPECT_FALSE(sc->amd);  // no call was judged by AMD
-  // The store keeps no wrap-up times: the scenario says it used a default.
-  EXPECT_NE(text->find("no wrap-up times"), std::string::npos);
+  // Calls from before wrap-up times were kept: the scenario says it used defaults.
+  EXPECT_NE(
+      text->find("wrap = { dist = \"lognormal\", mean = 20.0, cv = 0.5 }  # too few calls to fit"),
+      std::string::npos)
+      << *text;
+  EXPECT_NE(text->find("machine_wrap = 2.0  # too few calls to fit"), std::string::npos) << *text;
 }
 
 TEST(ScenarioFromHistory, TooFewCallsOrPeopleIsAnErrorThatCountsThem) {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # clearline simulate --from-campaign (issue 5 §6): the demo dials its campaign
 # over real SIP on loopback; a scenario is then fitted to those calls from the
-# store, written out, and run. The fitted outcome shares match the store's own
-# counts, the written file runs to the same numbers, and bad requests name
-# what is wrong.
+# store, written out, and run. The fitted outcome shares and the callers'
+# wrap-up times match the store's own, the written file runs to the same
+# numbers, and bad requests name what is wrong.
 # Usage: from_campaign.sh CLEARLINE_BIN
 set -euo pipefail
 CL=$1
@@ -41,6 +41,17 @@ human=$(sed -n 's/^human = \([0-9.]*\).*/\1/p' "$W/fitted.toml")
 awk -v h="$human" -v p="$PEOPLE" -v n="$N" 'BEGIN { d = h - p / n; exit !(d < 1e-6 && d > -1e-6) }' \
   || fail "human share $human, the store says $PEOPLE of $N"
 grep -q "autodialled calls" "$W/fitted.toml" || fail "no provenance comment"
+# Wrap-up: the time from each person's call end to its caller's disposition (calls.wrapped_at).
+read -r WRAPS WRAP_MEAN < <(q "SELECT COUNT(*), ROUND(AVG(wrapped_at - ended_at) / 1000.0, 3) FROM calls WHERE $USABLE
+  AND bridged_at IS NOT NULL AND ended_at >= bridged_at AND wrapped_at >= ended_at AND answered_at IS NOT NULL
+  AND COALESCE(answered_by,'') != 'machine' AND COALESCE(disposition,'') != 'machine'" | tr '|' ' ')
+[[ $WRAPS -ge 5 ]] || fail "only $WRAPS people's calls with a wrap-up time in the store"
+wrap_line=$(grep '^wrap = ' "$W/fitted.toml")
+[[ $wrap_line == *"# $WRAPS calls" ]] || fail "wrap-up not fitted to the store's $WRAPS calls: $wrap_line"
+wrap_mean=$(sed -n 's/^wrap = .*mean = \([0-9.]*\).*/\1/p; s/^wrap = \([0-9.]*\) .*/\1/p' "$W/fitted.toml")
+awk -v a="$wrap_mean" -v b="$WRAP_MEAN" 'BEGIN { d = a - b; exit !(d < 0.002 && d > -0.002) }' \
+  || fail "fitted wrap-up mean $wrap_mean s, the store's $WRAP_MEAN s"
+echo "wrap-up: $WRAPS calls, mean $WRAP_MEAN s: $wrap_line"
 "$CL" simulate --scenario "$W/fitted.toml" --pacer progressive,clearline --seeds 3 --json > "$W/again.json"
 [[ "$(jq -c '.runs' "$W/run.json")" == "$(jq -c '.runs' "$W/again.json")" ]] || fail "the written scenario runs differently"
 # Table output names the fitted scenario.

@@ -5,8 +5,15 @@
 namespace clearline::core {
 namespace {
 
-DialHistory history(int64_t dials, int64_t live, double res_s, int64_t talks, double talk_s) {
-  return DialHistory{dials, live, res_s * static_cast<double>(dials), talks, talk_s * static_cast<double>(talks)};
+DialHistory history(int64_t dials, int64_t live, double res_s, int64_t talks, double talk_s,
+                    int64_t wraps = 0, double wrap_s = 0) {
+  return DialHistory{dials,
+                     live,
+                     res_s * static_cast<double>(dials),
+                     talks,
+                     talk_s * static_cast<double>(talks),
+                     wraps,
+                     wrap_s * static_cast<double>(wraps)};
 }
 
 TEST(PlanningFromHistory, TooLittleHistoryKeepsTheDefaults) {
@@ -38,6 +45,14 @@ TEST(PlanningFromHistory, EnoughHistoryGivesMeasuredFigures) {
   EXPECT_DOUBLE_EQ(s.alpha_pct, d.alpha_pct);
   // At the threshold exactly.
   EXPECT_TRUE(planFromHistory(history(kMinHistoryDials, 5, 9.5, 5, 48), d).measured);
+}
+
+// With the callers' wrap-up times (calls.wrapped_at), the handle is talk + wrap-up;
+// with fewer than 5 of them, the 80 % rule as before.
+TEST(PlanningFromHistory, MeasuredWrapUpTimesMakeTheHandle) {
+  PacerSettings d;
+  EXPECT_DOUBLE_EQ(planFromHistory(history(200, 114, 9.5, 100, 48, 90, 30), d).mean_handle_s, 78.0);
+  EXPECT_DOUBLE_EQ(planFromHistory(history(200, 114, 9.5, 100, 48, 4, 30), d).mean_handle_s, 60.0);
 }
 
 TEST(PlanningFromHistory, NoTalkTimesKeepTheDefaultHandleAndFiguresAreClamped) {

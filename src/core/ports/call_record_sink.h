@@ -39,6 +39,7 @@ struct CallRecord {
   std::string worker_category;
   std::string vetting_snapshot_hash;
   std::optional<TimePoint> queued_at, dialed_at, answered_at, greeting_end_at, bridged_at, ended_at;
+  std::optional<TimePoint> wrapped_at;  // the caller finished wrap-up (gave the disposition)
   std::string answered_by;  // "human" | "machine" | "unknown" | ""
   bool abandoned = false;
   bool safe_harbor_played = false;

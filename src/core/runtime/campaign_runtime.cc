@@ -344,6 +344,8 @@ Status CampaignRuntime::wrapUp(const std::string& ref, const WrapUp& w, TimePoin
                    w.disposition == "machine"};
     // The pacer's handle times are those of the calls it dialed.
     if (calls_[cs].origin == CallOrigin::kPaced) history_.handles.push(h);
+    calls_[cs].wrapped_at = now;
+    calls_[cs].has_wrap = true;
     finishLead(cs, w.disposition, &w, now);
     k.call = -1;
   }
@@ -1456,6 +1458,7 @@ void CampaignRuntime::emitRecord(int slot) {
   if (c.has_greeting_end) r.greeting_end_at = c.greeting_end_at;
   if (c.has_bridge) r.bridged_at = c.bridged_at;
   if (c.state == CallState::kEnded) r.ended_at = c.ended_at;
+  if (c.has_wrap) r.wrapped_at = c.wrapped_at;
   r.answered_by = c.answered_by;
   r.abandoned = c.abandoned;
   r.safe_harbor_played = c.safe_harbor || c.abandoned;

@@ -262,7 +262,8 @@ class CampaignRuntime final : public TelephonyListener {
     Lead lead;
     std::string authorization_id;
     TimePoint queued_at{}, dialed_at{}, answered_at{}, greeting_end_at{}, bridged_at{}, ended_at{};
-    bool has_answer = false, has_greeting_end = false, has_bridge = false;
+    TimePoint wrapped_at{};  // the caller finished wrap-up (wrapUp)
+    bool has_answer = false, has_greeting_end = false, has_bridge = false, has_wrap = false;
     bool routable = false;  // human (AMD) or answered without AMD: needs a caller
     bool waiting = false;   // in waiting_ (routable, no caller yet)
     TimePoint deadline{};   // grace deadline while waiting

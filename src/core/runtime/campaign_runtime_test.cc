@@ -261,6 +261,9 @@ TEST(CampaignRuntimeTest, FullCallThroughWrapUp) {
   EXPECT_EQ(r.records.recs.back().caller_ref, "alice");
   EXPECT_EQ(r.records.recs.back().site_id, "site-1");
   EXPECT_EQ(r.records.recs.back().authorization_id, "auth-+15550000001");
+  EXPECT_EQ(r.records.recs.back().disposition, "support");
+  EXPECT_EQ(r.records.recs.back().wrapped_at, at(80000));  // wrap-up ended with the disposition
+  EXPECT_EQ(r.records.recs.back().ended_at, at(70000));
   ASSERT_EQ(r.rt->history().handles.end(), 1);
   EXPECT_EQ(r.rt->history().handles.at(0).talk, Millis(70000 - 9800));
   EXPECT_EQ(r.rt->history().handles.at(0).wrap, Millis(10000));

@@ -18,14 +18,19 @@ Result<core::DialHistory> dialHistory(SqliteDb& db, CampaignId campaign, int lim
   // one holds no read snapshot afterwards.
   ASSIGN_OR_RETURN(
       auto s,
-      db.prepare(std::string("SELECT COUNT(*),"
-                             " COALESCE(SUM(bridged_at IS NOT NULL OR abandoned = 1), 0),"
-                             " COALESCE(SUM(COALESCE(answered_at, ended_at) - dialed_at), 0),"
-                             " COALESCE(SUM(bridged_at IS NOT NULL AND ended_at >= bridged_at), 0),"
-                             " COALESCE(SUM(CASE WHEN bridged_at IS NOT NULL AND ended_at >= "
-                             "bridged_at THEN ended_at - bridged_at END), 0)"
-                             " FROM ") +
-                 kRecentEndedAutodialled));
+      db.prepare(
+          std::string("SELECT COUNT(*),"
+                      " COALESCE(SUM(bridged_at IS NOT NULL OR abandoned = 1), 0),"
+                      " COALESCE(SUM(COALESCE(answered_at, ended_at) - dialed_at), 0),"
+                      " COALESCE(SUM(bridged_at IS NOT NULL AND ended_at >= bridged_at), 0),"
+                      " COALESCE(SUM(CASE WHEN bridged_at IS NOT NULL AND ended_at >= "
+                      "bridged_at THEN ended_at - bridged_at END), 0),"
+                      " COALESCE(SUM(bridged_at IS NOT NULL AND ended_at >= bridged_at"
+                      " AND wrapped_at >= ended_at), 0),"
+                      " COALESCE(SUM(CASE WHEN bridged_at IS NOT NULL AND ended_at >= bridged_at"
+                      " AND wrapped_at >= ended_at THEN wrapped_at - ended_at END), 0)"
+                      " FROM ") +
+          kRecentEndedAutodialled));
   s.bind(1, campaign.value).bind(2, static_cast<int64_t>(limit));
   ASSIGN_OR_RETURN(bool row, s.step());
   core::DialHistory h;
@@ -35,6 +40,8 @@ Result<core::DialHistory> dialHistory(SqliteDb& db, CampaignId campaign, int lim
   h.resolution_s_sum = static_cast<double>(s.int64(2)) / 1000.0;
   h.talks = s.int64(3);
   h.talk_s_sum = static_cast<double>(s.int64(4)) / 1000.0;
+  h.wraps = s.int64(5);
+  h.wrap_s_sum = static_cast<double>(s.int64(6)) / 1000.0;
   return h;
 }
 
@@ -44,7 +51,7 @@ Result<std::vector<core::CallSample>> callSamples(SqliteDb& db, CampaignId campa
       db.prepare(std::string("SELECT dialed_at, answered_at, greeting_end_at, bridged_at, ended_at,"
                              " COALESCE(answered_by, ''), COALESCE(amd_result, ''), abandoned, "
                              "COALESCE(disposition, ''),"
-                             " COALESCE(hangup_cause, ''), COALESCE(caller_ref, '')"
+                             " COALESCE(hangup_cause, ''), COALESCE(caller_ref, ''), wrapped_at"
                              " FROM ") +
                  kRecentEndedAutodialled + " ORDER BY dialed_at"));
   s.bind(1, campaign.value).bind(2, static_cast<int64_t>(limit));
@@ -67,6 +74,8 @@ Result<std::vector<core::CallSample>> callSamples(SqliteDb& db, CampaignId campa
       c.kind = by == "machine" || disposition == "machine" ? K::kMachine : K::kPerson;
       if (!s.isNull(2)) c.greeting_s = secs(s.int64(2) - s.int64(1));
       if (!s.isNull(3)) c.talk_s = secs(s.int64(4) - s.int64(3));
+      if (!s.isNull(3) && !s.isNull(11) && s.int64(11) >= s.int64(4))
+        c.wrap_s = secs(s.int64(11) - s.int64(4));
     } else if (disposition == "no_answer" || (disposition.empty() && cause == "no_answer")) {
       c.kind = K::kNoAnswer;
     } else if (disposition == "busy" || disposition == "failed" ||

@@ -53,6 +53,11 @@ TEST_F(CallHistoryTest, AggregatesTheCampaignsEndedAutodialledCalls) {
   call(campaign, "human_initiated", 1000, 1500, 90000);
   call(campaign, "predictive", 1000, 2000, -1);
   call(campaign, "predictive", 1000, 2000, 500000, false, "system_restart");
+  // The bridged call's caller gave the disposition 12 s after it ended.
+  ASSERT_TRUE(
+      store->db()
+          .exec("UPDATE calls SET wrapped_at = ended_at + 12000 WHERE bridged_at IS NOT NULL")
+          .isOk());
   auto h = dialHistory(store->db(), campaign);
   ASSERT_TRUE(h.isOk()) << h.status().toString();
   EXPECT_EQ(h->dials, 4);
@@ -60,6 +65,8 @@ TEST_F(CallHistoryTest, AggregatesTheCampaignsEndedAutodialledCalls) {
   EXPECT_DOUBLE_EQ(h->resolution_s_sum, 4 + 2 + 20 + 3);
   EXPECT_EQ(h->talks, 1);
   EXPECT_DOUBLE_EQ(h->talk_s_sum, 60);
+  EXPECT_EQ(h->wraps, 1);
+  EXPECT_DOUBLE_EQ(h->wrap_s_sum, 12);
   // The most recent `limit` calls only.
   auto last2 = dialHistory(store->db(), campaign, 2);
   ASSERT_TRUE(last2.isOk());
@@ -93,7 +100,8 @@ TEST_F(CallHistoryTest, SamplesClassifyEachCallForAScenario) {
   ASSERT_TRUE(
       store->db()
           .exec("UPDATE calls SET amd_result = 'human', answered_by = 'human', caller_ref = 'k1',"
-                " greeting_end_at = answered_at + 1200 WHERE bridged_at - dialed_at = 5000")
+                " greeting_end_at = answered_at + 1200, wrapped_at = ended_at + 7500"
+                " WHERE bridged_at - dialed_at = 5000")
           .isOk());
   auto s = callSamples(store->db(), campaign);
   ASSERT_TRUE(s.isOk()) << s.status().toString();
@@ -109,12 +117,14 @@ TEST_F(CallHistoryTest, SamplesClassifyEachCallForAScenario) {
       EXPECT_DOUBLE_EQ(c.answer_s, 4.0);
       EXPECT_DOUBLE_EQ(c.talk_s, 60.0);
       EXPECT_DOUBLE_EQ(c.greeting_s, 1.2);
+      EXPECT_DOUBLE_EQ(c.wrap_s, 7.5);
       EXPECT_TRUE(c.screened);
       EXPECT_EQ(c.caller, "k1");
     }
     if (c.kind == K::kMachine) {
       EXPECT_DOUBLE_EQ(c.answer_s, 3.0);
       EXPECT_LT(c.talk_s, 0);  // never routed
+      EXPECT_LT(c.wrap_s, 0);
       EXPECT_FALSE(c.screened);
     }
     if (c.kind == K::kNoAnswer) {

@@ -186,6 +186,11 @@ DROP INDEX phones_campaign_e164;
 DROP INDEX phones_org_e164;
 CREATE INDEX phones_e164 ON phones(e164, org_id, campaign_id);
 )sql"},
+      // When the caller finished wrap-up (gave the disposition): wrap-up
+      // times for `clearline simulate --from-campaign` and the pacer's plan.
+      {"core", 3, "calls: wrapped_at", R"sql(
+ALTER TABLE calls ADD COLUMN wrapped_at INTEGER;
+)sql"},
   };
   return m;
 }
