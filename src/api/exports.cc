@@ -215,18 +215,25 @@ Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const Ex
                           " WHERE e.kind = 'engagement' AND e.id = json_extract(c.engagement_path, '$[#-1]')"
                           " ORDER BY e.version DESC LIMIT 1), '(none)')"
                         : "COALESCE(c.site_id, '(none)')";
-  ASSIGN_OR_RETURN(Stmt s, db.prepare(
-      "SELECT " + key + ", " + (per_caller ? std::string("COALESCE(MAX(c.site_id),'')") : std::string("''")) +
-      ", COUNT(*), SUM(c.bridged_at IS NOT NULL),"
-      " COALESCE(SUM(CASE WHEN c.bridged_at IS NOT NULL AND c.ended_at >= c.bridged_at"
-      "   THEN c.ended_at - c.bridged_at END), 0),"
-      " SUM(c.abandoned), SUM(c.disposition IS NOT NULL AND c.disposition <> ''),"
-      " MIN(COALESCE(c.dialed_at, c.queued_at)), MAX(COALESCE(c.ended_at, c.dialed_at, c.queued_at)),"
-      " COUNT(DISTINCT c.caller_ref)"
-      " FROM calls c WHERE c.campaign_id=? AND COALESCE(c.dialed_at, c.queued_at, 0) >= ?"
-      " AND COALESCE(c.dialed_at, c.queued_at, 0) < ?" +
-      (per_caller ? std::string(" AND c.caller_ref IS NOT NULL AND c.caller_ref <> ''") : std::string()) +
-      " GROUP BY 1 ORDER BY 1"));
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      db.prepare(
+          "SELECT " + key + ", " +
+          (per_caller ? std::string("COALESCE(MAX(c.site_id),'')") : std::string("''")) +
+          ", COUNT(*), SUM(c.bridged_at IS NOT NULL),"
+          " COALESCE(SUM(CASE WHEN c.bridged_at IS NOT NULL AND c.ended_at >= c.bridged_at"
+          "   THEN c.ended_at - c.bridged_at END), 0),"
+          " SUM(c.abandoned), SUM(c.disposition IS NOT NULL AND c.disposition <> ''),"
+          " MIN(COALESCE(c.dialed_at, c.queued_at)), MAX(COALESCE(c.ended_at, c.dialed_at, "
+          "c.queued_at)),"
+          " COUNT(DISTINCT c.caller_ref),"
+          " AVG(CASE WHEN c.bridged_at IS NOT NULL AND c.wrapped_at >= c.ended_at THEN "
+          "c.wrapped_at - c.ended_at END)"
+          " FROM calls c WHERE c.campaign_id=? AND COALESCE(c.dialed_at, c.queued_at, 0) >= ?"
+          " AND COALESCE(c.dialed_at, c.queued_at, 0) < ?" +
+          (per_caller ? std::string(" AND c.caller_ref IS NOT NULL AND c.caller_ref <> ''")
+                      : std::string()) +
+          " GROUP BY 1 ORDER BY 1"));
   s.bind(1, campaign.value);
   bindRange(s, 2, range);
   std::string buf;
@@ -249,8 +256,9 @@ Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const Ex
     row.cell("site_id");
     row.cell("callers");
   }
-  for (const char* h : {"calls", "connected", "talk_minutes", "average_talk_seconds", "abandoned", "dispositioned",
-                        "first_call_at", "last_call_at", "connected_per_hour"})
+  for (const char* h :
+       {"calls", "connected", "talk_minutes", "average_talk_seconds", "average_wrap_seconds",
+        "abandoned", "dispositioned", "first_call_at", "last_call_at", "connected_per_hour"})
     row.cell(h);
   if (per_caller) {
     row.cell("logged_in_hours");
@@ -279,7 +287,8 @@ Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const Ex
       if (it->second.ms > 0) {
         row.cell(it->first);
         row.cell(it->second.site);
-        for (const char* v : {"0", "0", "0.0", "0.0", "0", "0", "", "", ""}) row.cell(v, CsvGuard::kNone);
+        for (const char* v : {"0", "0", "0.0", "0.0", "", "0", "0", "", "", ""})
+          row.cell(v, CsvGuard::kNone);
         loggedCells(it->first, 0);
         row.end();
         RETURN_IF_ERROR(flushIfFull(buf, sink));
@@ -312,6 +321,13 @@ Status writeProductivityCsv(storage::SqliteDb& db, CampaignId campaign, const Ex
     row.cell(b, CsvGuard::kNone);
     std::snprintf(b, sizeof b, "%.1f", connected ? static_cast<double>(talk_ms) / 1000.0 / static_cast<double>(connected) : 0.0);
     row.cell(b, CsvGuard::kNone);
+    // From a connected call's end to its caller's disposition; empty without one.
+    std::string wrap;
+    if (!s.isNull(10)) {
+      std::snprintf(b, sizeof b, "%.1f", s.dbl(10) / 1000.0);
+      wrap = b;
+    }
+    row.cell(wrap, CsvGuard::kNone);
     row.cell(std::to_string(s.int64(5)), CsvGuard::kNone);
     row.cell(std::to_string(s.int64(6)), CsvGuard::kNone);
     row.cell(isoOrEmpty(s, 7), CsvGuard::kNone);

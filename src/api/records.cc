@@ -284,8 +284,11 @@ Status recordDisposition(SqliteDb& db, const Clock& clock, CallId call, const Di
       }
     }
     int64_t now = toEpochMillis(clock.now());
-    ASSIGN_OR_RETURN(Stmt u, db.prepare(
-        "UPDATE calls SET disposition=?, ended_at=COALESCE(ended_at, ?), state=CASE WHEN state IN ('ended','failed') THEN state ELSE 'ended' END WHERE id=?"));
+    ASSIGN_OR_RETURN(Stmt u,
+                     db.prepare("UPDATE calls SET disposition=?1, ended_at=COALESCE(ended_at, ?2), "
+                                "wrapped_at=COALESCE(wrapped_at, ?2),"
+                                " state=CASE WHEN state IN ('ended','failed') THEN state ELSE "
+                                "'ended' END WHERE id=?3"));
     u.bind(1, in.code).bind(2, now).bind(3, call.value);
     RETURN_IF_ERROR(u.run());
     if (contact) {

@@ -113,8 +113,8 @@ SESSION_START=$(sqlite3 "$D/clearline.db" "SELECT started_at FROM caller_session
 T0=$(date +%s%3N)
 curl -s -b "$D/admin.jar" -o "$D/prod.csv" "$URL/api/v1/campaigns/$CID/exports/productivity.csv?by=caller"
 T1=$(date +%s%3N)
-python3 - "$D/prod.csv" "$REF" "$SESSION_START" "$T0" "$T1" <<'PY' || fail "productivity.csv content"
-import csv, sys
+python3 - "$D/prod.csv" "$REF" "$SESSION_START" "$T0" "$T1" "$D/clearline.db" <<'PY' || fail "productivity.csv content"
+import csv, sqlite3, sys
 rows = {r['caller']: r for r in csv.DictReader(open(sys.argv[1], newline=''))}
 assert sys.argv[2] in rows, rows
 assert int(rows[sys.argv[2]]['calls']) >= 1 and int(rows[sys.argv[2]]['dispositioned']) >= 1, rows
@@ -124,6 +124,12 @@ start, t0, t1 = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 hours = float(rows[sys.argv[2]]['logged_in_hours'])
 lo, hi = (t0 - start) / 3.6e6 - 0.0005, (t1 - start) / 3.6e6 + 0.0005
 assert lo <= hours <= hi, (hours, lo, hi, rows)
+# Wrap-up: the disposition's time (calls.wrapped_at) after each connected call's end, on average.
+(n, wrap_ms), = sqlite3.connect(sys.argv[6]).execute(
+    "SELECT COUNT(*), AVG(wrapped_at - ended_at) FROM calls WHERE caller_ref = ? AND bridged_at IS NOT NULL"
+    " AND wrapped_at >= ended_at", (sys.argv[2],))
+assert n >= 1, "no call with a wrap-up time"
+assert rows[sys.argv[2]]['average_wrap_seconds'] == '%.1f' % (wrap_ms / 1000), (wrap_ms, rows)
 PY
 # The session is stored with its audit event (caller.login) by the desk.
 [[ $(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM caller_sessions WHERE caller_ref='$REF' AND campaign_id=$CID AND ended_at IS NULL") == 1 ]] \

@@ -88,6 +88,22 @@ try {
   const csv = readFileSync(await download.path(), 'utf8').split('\r\n').filter((l) => l);
   check(csv[0].startsWith('call_id,voter_id,contact_id,first_name'), `the CSV starts with its header (${csv[0].slice(0, 60)})`);
   check(csv.length >= 2 && csv.slice(1).some((l) => l.includes(',bob,site-a,')), 'the CSV has bob\'s calls at site-a');
+  // Wrap-up per site: bob gives a call of his a disposition, which ends its wrap-up (calls.wrapped_at);
+  // on the next load the site table shows site-a's average wrap-up, empty ('—') before.
+  const wrapCell = () => page.evaluate(() => {
+    const tr = [...document.querySelectorAll('#site-rows tr')].find((r) => r.textContent.includes('site-a'));
+    return tr?.children[6]?.textContent;
+  });
+  check(await wrapCell() === '—', `no wrap-up at site-a before a disposition (${await wrapCell()})`);
+  const bobsCall = csv.slice(1).find((l) => l.includes(',bob,site-a,'))?.split(',')[0];
+  const disp = await asBob(`/api/v1/calls/${bobsCall}/disposition`, { code: 'contacted' });
+  check(!disp.error, `bob gives call ${bobsCall} a disposition (${JSON.stringify(disp).slice(0, 120)})`);
+  await page.reload();
+  await page.waitForSelector('#dash-campaign');
+  await page.selectOption('#dash-campaign', String(id));
+  await page.waitForFunction(() => [...document.querySelectorAll('#site-rows tr')].some((tr) => tr.textContent.includes('site-a')
+    && /^[0-9]+\.[0-9]$/.test(tr.children[6]?.textContent ?? '')), null, { timeout: 20000 });
+  check(true, `the per-site table shows site-a's average wrap-up (${await wrapCell()} s)`);
   await page.locator('#reports').screenshot({ path: `${ART}/12-dashboard-per-site-and-exports.png` });
   check(errors.length === 0, `no page errors (${errors.join('; ')})`);
 } finally {

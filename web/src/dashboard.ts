@@ -45,22 +45,48 @@ export class Dashboard {
     this.selected = this.campaigns.find((c) => c.state === 'active')?.id ?? this.campaigns[0]?.id ?? 0;
     const sel = h('select', { id: 'dash-campaign', onchange: () => { this.selected = Number(sel.value); this.reset(); void this.load(); } },
       ...this.campaigns.map((c) => h('option', { value: String(c.id), selected: c.id === this.selected }, `${c.name} (${c.state})`)));
-    clear(this.root,
-      h('h1', {}, 'Dashboard ', this.conn),
-      this.trunkBanner,
-      this.campaigns.length ? h('p', {}, h('label', { for: 'dash-campaign' }, 'Campaign '), sel) : h('p', {}, 'No campaigns yet.'),
-      this.figures,
-      h('section', { class: 'card', id: 'alerts-card' }, h('h2', {}, 'Alerts'), this.alertList),
-      h('section', { class: 'card' }, h('h2', {}, 'Callers by state over time'), this.chartBox),
-      h('section', { class: 'card' }, h('h2', {}, 'Callers'),
-        h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Caller'), h('th', { scope: 'col' }, 'Site'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Since'))), this.callerTable)),
-      h('section', { class: 'card', id: 'calls' }, h('h2', {}, 'Calls'),
-        h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Call', 'Number', 'Caller', 'Site', 'State', 'Disposition', ''].map((t) => h('th', { scope: 'col' }, t)))), this.callRows)),
-      h('section', { class: 'card', id: 'reports' }, h('h2', {}, 'Per site'),
-        h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Site', 'Callers', 'Calls', 'Connected', 'Talk (min)', 'Avg talk (s)', 'Connected / hour'].map((t) => h('th', { scope: 'col' }, t)))), this.siteTable),
-        h('h2', {}, 'Per vendor'),
-        h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Vendor', 'Name', 'Callers', 'Calls', 'Connected', 'Talk (min)', 'Avg talk (s)', 'Connected / hour'].map((t) => h('th', { scope: 'col' }, t)))), this.vendorTable),
-        h('h2', {}, 'Exports (CSV)'), this.downloads));
+    clear(
+        this.root, h('h1', {}, 'Dashboard ', this.conn), this.trunkBanner,
+        this.campaigns.length ? h('p', {},
+                                  h('label',
+                                    { for: 'dash-campaign'
+                                    },
+                                    'Campaign '),
+                                  sel) :
+                                h('p', {}, 'No campaigns yet.'),
+        this.figures,
+        h('section', {class: 'card', id: 'alerts-card'}, h('h2', {}, 'Alerts'), this.alertList),
+        h('section', {class: 'card'}, h('h2', {}, 'Callers by state over time'), this.chartBox),
+        h('section', {class: 'card'}, h('h2', {}, 'Callers'),
+          h('table', {class: 'callers'},
+            h('thead', {},
+              h('tr', {}, h('th', {scope: 'col'}, 'Caller'), h('th', {scope: 'col'}, 'Site'),
+                h('th', {scope: 'col'}, 'State'), h('th', {scope: 'col'}, 'Since'))),
+            this.callerTable)),
+        h('section', {class: 'card', id: 'calls'}, h('h2', {}, 'Calls'),
+          h('table', {class: 'callers'},
+            h('thead', {},
+              h('tr', {},
+                ...['Call', 'Number', 'Caller', 'Site', 'State', 'Disposition', ''].map(
+                    (t) => h('th', {scope: 'col'}, t)))),
+            this.callRows)),
+        h('section', {class: 'card', id: 'reports'}, h('h2', {}, 'Per site'),
+          h('table', {class: 'callers'},
+            h('thead', {},
+              h('tr', {},
+                ...['Site', 'Callers', 'Calls', 'Connected', 'Talk (min)', 'Avg talk (s)',
+                    'Avg wrap-up (s)', 'Connected / hour']
+                    .map((t) => h('th', {scope: 'col'}, t)))),
+            this.siteTable),
+          h('h2', {}, 'Per vendor'),
+          h('table', {class: 'callers'},
+            h('thead', {},
+              h('tr', {},
+                ...['Vendor', 'Name', 'Callers', 'Calls', 'Connected', 'Talk (min)', 'Avg talk (s)',
+                    'Avg wrap-up (s)', 'Connected / hour']
+                    .map((t) => h('th', {scope: 'col'}, t)))),
+            this.vendorTable),
+          h('h2', {}, 'Exports (CSV)'), this.downloads));
     this.makeChart();
     this.stream.start();
     await this.load();
@@ -201,7 +227,10 @@ export class Dashboard {
     const head = rows.shift() ?? [];
     const col = (r: string[], name: string) => r[head.indexOf(name)] ?? '';
     const body = rows.filter((r) => r.length > 1);
-    const cols = [...keys, 'calls', 'connected', 'talk_minutes', 'average_talk_seconds', 'connected_per_hour'];
+    const cols = [
+      ...keys, 'calls', 'connected', 'talk_minutes', 'average_talk_seconds', 'average_wrap_seconds',
+      'connected_per_hour'
+    ];
     clear(table, ...body.map((r) => h('tr', {}, ...cols.map((k) => h('td', {}, col(r, k) || '—')))));
     if (!body.length) table.append(h('tr', {}, h('td', { colspan: cols.length, class: 'muted' }, 'No calls yet.')));
   }
