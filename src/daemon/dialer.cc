@@ -48,6 +48,7 @@ DialerOptions dialerOptionsFromConfig(const Config& cfg, const std::string& data
   o.pacer = cfg.getString("pacing.pacer");
   o.amd = cfg.getBool("sip.amd");
   o.grace_from = cfg.getString("sip.grace_from");
+  o.wrap_up_max = Millis(std::max<int64_t>(0, cfg.getInt("sip.wrap_up_max_s")) * 1000);
   // The default recording announcement: configured, else DATA_DIR's, else the shipped one.
   o.sip.recording_announcement_wav = cfg.getString("sip.recording_announcement_wav");
   if (o.sip.recording_announcement_wav.empty()) {
@@ -608,6 +609,13 @@ struct Dialer::Impl : core::TelephonyListener,
       w.final = d != '3';
       if (d == '3') w.callback_due = now + Millis(3600 * 1000);
       if (rt.wrapUp(ref, w, now).isOk()) dispositions++;
+    } else if (d == '*' && *st == core::CallerState::kPaused) {
+      // A SIP phone's way back from a pause the dialer made for want of a
+      // disposition ([sip] wrap_up_max_s); other pauses are the caller's own
+      // (the console) or the gates'.
+      for (const auto& k : rt.callers())
+        if (k.caller_ref == ref && k.pause_reason == core::kWrapUpTimeout)
+          (void)rt.unpause(ref, now);
     }
   }
 
@@ -745,6 +753,7 @@ struct Dialer::Impl : core::TelephonyListener,
                         ? core::GraceReference::kGreetingEnd
                         : core::GraceReference::kAnswer;
     ro.metrics_every = opt.metrics_every;
+    ro.wrap_up_max = opt.wrap_up_max;
     core::RuntimePorts ports;
     ports.telephony = tel.get();
     ports.authorizer = &authorizer;

@@ -76,6 +76,7 @@ struct DialerOptions {
   double pacer_knob = 0;                   // 0 = the pacer's default
   Millis tick{100};
   Millis grace{2000};
+  Millis wrap_up_max{0};  // [sip] wrap_up_max_s (RuntimeOptions::wrap_up_max); 0 = no limit
   // What the 2-second grace counts from ([sip] grace_from, `dialer run
   // --grace-from`): "answer" (default; the strictest reading, the UK's
   // included) or "greeting_end" (the US TSR's: the callee's completed

@@ -13,6 +13,9 @@
 //     [--no-keys]      (the phone of a caller who uses the web console: it talks
 //                       until the customer is gone and never keys '#' or a
 //                       disposition digit; the console's disposition ends the call)
+//     [--dispo-key C]  (the key it presses after a customer instead of '1',
+//                       e.g. '*': a caller who never gives a disposition and,
+//                       paused for it ([sip] wrap_up_max_s), resumes with '*')
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -231,7 +234,7 @@ class Bots {
     Bot* bp = &b;
     b.timers.push_back(loop_.addTimer(Millis(static_cast<int64_t>(a_.num("wrap_ms", 500))), [bp] {
       if (bp->media) {
-        bp->media->sendDtmf('1');
+        bp->media->sendDtmf(g_self->dispoKey());
         bp->dispositions_sent++;
         bp->last_key = steadyMillis();
       }
@@ -257,7 +260,7 @@ class Bots {
         // idle phone keys its disposition again every few seconds (Clearline
         // ignores the digit while the caller is ready).
         if (!a_.has("no_keys") && now - std::max(b->last_key, b->last_rx) > kRekeyMs) {
-          b->media->sendDtmf('1');
+          b->media->sendDtmf(dispoKey());
           b->last_key = now;
           b->rekeys++;
         }
@@ -282,6 +285,10 @@ class Bots {
 
  public:
   static Bots* g_self;
+  char dispoKey() const {
+    const std::string k = a_.str("dispo_key", "1");
+    return k.empty() ? '1' : k[0];
+  }
 
  private:
   LibreLoop& loop_;

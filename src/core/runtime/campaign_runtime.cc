@@ -335,15 +335,21 @@ int CampaignRuntime::readmitGatePaused(TimePoint now) {
 Status CampaignRuntime::wrapUp(const std::string& ref, const WrapUp& w, TimePoint now) {
   int slot = callerSlot(ref);
   if (slot < 0) return Status::notFound("no caller " + ref, "caller_ref");
-  Caller& k = callers_[slot];
-  if (k.state != CallerState::kWrapUp)
+  if (callers_[slot].state != CallerState::kWrapUp)
     return Status::failedPrecondition("caller " + ref + " is not in wrap-up", "caller_ref");
+  return finishWrapUp(slot, w, false, now);
+}
+
+Status CampaignRuntime::finishWrapUp(int slot, const WrapUp& w, bool timed_out, TimePoint now) {
+  Caller& k = callers_[slot];
+  const std::string ref = k.ref;
   if (k.call >= 0) {
     int cs = k.call;
     HandleRecord h{now, k.talk_ended - k.talk_started, now - k.talk_ended,
                    w.disposition == "machine"};
-    // The pacer's handle times are those of the calls it dialed.
-    if (calls_[cs].origin == CallOrigin::kPaced) history_.handles.push(h);
+    // The pacer's handle times are those of the calls it dialed (a wrap-up
+    // that timed out says how long nobody answered for it, not how long one takes).
+    if (calls_[cs].origin == CallOrigin::kPaced && !timed_out) history_.handles.push(h);
     calls_[cs].wrapped_at = now;
     calls_[cs].has_wrap = true;
     finishLead(cs, w.disposition, &w, now);
@@ -1393,7 +1399,24 @@ void CampaignRuntime::onManualEnded(int slot, const TelephonyEvent& ev) {
 
 // ---------------------------------------------------------------- time
 
+void CampaignRuntime::expireWrapUps(TimePoint now) {
+  if (opts_.wrap_up_max <= Millis{0}) return;
+  std::vector<int> due;  // (finishing a wrap-up may log its caller out, which reorders logged_in_)
+  for (int slot : logged_in_)
+    if (callers_[slot].state == CallerState::kWrapUp &&
+        now - callers_[slot].since >= opts_.wrap_up_max)
+      due.push_back(slot);
+  for (int slot : due) {
+    WrapUp w;
+    w.disposition = kWrapUpTimeout;
+    w.pause_reason = std::string(kWrapUpTimeout);
+    (void)finishWrapUp(slot, w, true,
+                       now);  // may log the caller out (a logout asked during the call)
+  }
+}
+
 void CampaignRuntime::tick(TimePoint now) {
+  expireWrapUps(now);
   yieldScreening(now);
   expireDeadlines(now);
   routeWaiting(now);
@@ -1413,6 +1436,13 @@ std::optional<TimePoint> CampaignRuntime::nextWakeAt() const {
   }
   if (auto r = queue_.nextReadyAt(); r && !stopped_) {
     if (!t || *r < *t) t = *r;
+  }
+  if (opts_.wrap_up_max > Millis{0}) {
+    for (int slot : logged_in_) {
+      if (callers_[slot].state != CallerState::kWrapUp) continue;
+      const TimePoint due = callers_[slot].since + opts_.wrap_up_max;
+      if (!t || due < *t) t = due;
+    }
   }
   return t;
 }

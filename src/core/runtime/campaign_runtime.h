@@ -89,7 +89,16 @@ struct RuntimeOptions {
   Millis metrics_every{5000};       // campaign.metrics period (0 = never)
   bool publish_call_events = true;  // call.state per transition (the simulator turns it off)
   bool uk_72h_rule = false;         // abandoned numbers wait 72 h (set when jurisdictions has UK)
+  // A caller in wrap-up this long without a disposition (a SIP phone whose
+  // customer hung up unnoticed, a caller who walked away) has the call
+  // dispositioned kWrapUpTimeout (final unless the campaign's recycle rules
+  // name it) and is paused with that reason, to be made ready again
+  // (VICIdial's "dispo max"). Not counted in the pacer's wrap-up times. 0 = never.
+  Millis wrap_up_max{0};
 };
+
+// The disposition and pause reason of a wrap-up that reached RuntimeOptions::wrap_up_max.
+inline constexpr const char* kWrapUpTimeout = "wrap_up_timeout";
 
 // Hands out call ids (the daemon seeds it above the store's largest id).
 class CallIdSource {
@@ -295,6 +304,9 @@ class CampaignRuntime final : public TelephonyListener {
     std::optional<ManualLead> offer;  // the lead offered to press Call for (nextManualLead)
     std::string login_pause;          // arrive paused with this reason (login)
   };
+
+  Status finishWrapUp(int slot, const WrapUp& w, bool timed_out, TimePoint now);
+  void expireWrapUps(TimePoint now);
 
   // state changes (all go through the transition functions)
   bool moveCall(int slot, CallEvent ev, TimePoint now);

@@ -128,8 +128,9 @@ struct Rig {
 
   explicit Rig(std::unique_ptr<Pacer> pacer = std::make_unique<ProgressivePacer>(),
                NumberLocks* locks = nullptr, int64_t campaign = 1, bool amd = true,
-               DialMode mode = DialMode::kPredictive) {
+               DialMode mode = DialMode::kPredictive, Millis wrap_up_max = Millis{0}) {
     RuntimeOptions o;
+    o.wrap_up_max = wrap_up_max;
     o.campaign = newCampaign("test", PurposeClass::kPolitical);
     o.campaign.id = CampaignId(campaign);
     o.campaign.dial_mode = mode;
@@ -268,6 +269,50 @@ TEST(CampaignRuntimeTest, FullCallThroughWrapUp) {
   EXPECT_EQ(r.rt->history().handles.at(0).talk, Millis(70000 - 9800));
   EXPECT_EQ(r.rt->history().handles.at(0).wrap, Millis(10000));
   EXPECT_FALSE(r.rt->history().handles.at(0).machine);  // "support": a person
+}
+
+// A caller who gives no disposition within wrap_up_max (VICIdial's "dispo max"; a SIP
+// phone whose customer hung up unnoticed): the call is dispositioned wrap_up_timeout
+// (final: no recycle rule names it), the caller is paused with that reason and routed
+// nothing until made ready again, and the pacer learns no wrap-up time from it.
+TEST(CampaignRuntimeTest, AWrapUpThatOutlastsItsLimitEndsWithTheCallerPaused) {
+  Rig r(std::make_unique<ProgressivePacer>(), nullptr, 1, false, DialMode::kPredictive,
+        Millis(60000));
+  r.rt->addLead(lead("+15550000001", 1));
+  r.loginReady("alice", 0);
+  ASSERT_EQ(r.tel.originated.size(), 1u);
+  CallId id = r.tel.originated[0].call_id;
+  r.ev(K::kAnswered, id, 5000);  // no AMD: routed at once
+  r.ev(K::kBridged, id, 5000);
+  r.ev(K::kEnded, id, 20000);
+  ASSERT_EQ(*r.rt->callerState("alice"), CallerState::kWrapUp);
+  auto wake = r.rt->nextWakeAt();
+  ASSERT_TRUE(wake.has_value());  // nothing else to wake for: the wrap-up's limit
+  EXPECT_EQ(*wake, at(80000));
+  r.rt->addLead(lead("+15550000002", 2));
+  r.rt->tick(at(79999));
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kWrapUp);
+  r.rt->tick(at(80000));
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kPaused);
+  EXPECT_EQ(r.rt->callers().at(0).pause_reason, kWrapUpTimeout);
+  EXPECT_EQ(r.records.recs.back().disposition, "wrap_up_timeout");
+  EXPECT_EQ(r.records.recs.back().wrapped_at, at(80000));
+  EXPECT_TRUE(r.records.leads.back().final);
+  EXPECT_EQ(r.rt->history().handles.end(), 0);
+  EXPECT_EQ(r.tel.originated.size(), 1u);  // a paused caller is dialed for by nobody
+  ASSERT_TRUE(r.rt->unpause("alice", at(90000)).isOk());
+  EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kReady);
+  EXPECT_EQ(r.tel.originated.size(), 2u);
+  // Without a limit (the default) a wrap-up lasts as long as the caller takes.
+  Rig unlimited(std::make_unique<ProgressivePacer>(), nullptr, 1, false);
+  unlimited.rt->addLead(lead("+15550000003", 3));
+  unlimited.loginReady("bob", 0);
+  CallId b = unlimited.tel.originated.at(0).call_id;
+  unlimited.ev(K::kAnswered, b, 5000);
+  unlimited.ev(K::kBridged, b, 5000);
+  unlimited.ev(K::kEnded, b, 20000);
+  unlimited.rt->tick(at(24LL * 3600 * 1000));
+  EXPECT_EQ(*unlimited.rt->callerState("bob"), CallerState::kWrapUp);
 }
 
 // A dial the network failed (5xx, trunk gone) is not the callee's doing: the lead is recorded
