@@ -21,10 +21,8 @@ setup_campaign "$CL" "$D" 4 never progressive
 printf '[sip]\nwrap_up_max_s = 2\n' > "$D/clearline.toml"
 TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
 printf 'caller1:pw1\n' > "$W/callers.txt"
-"$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 4 --time-scale 1 \
-  --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 --p-early-media 0 \
-  --ring-min-ms 200 --ring-max-ms 400 --talk-mean-ms 1500 --talk-min-ms 1500 > "$W/carrier.log" 2>&1 &
-PIDS+=($!)
+start_carrier_people "$BIN" "$TP" 4 --p-early-media 0 --ring-min-ms 200 --ring-max-ms 400 \
+  --talk-mean-ms 1500 --talk-min-ms 1500
 "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start 1 --password pw1 \
   --talk-mean-ms 600000 --talk-min-ms 600000 --wrap-ms 300 --dispo-key '*' --seed 1 > "$W/bot1.log" 2>&1 &
 PIDS+=($!)
