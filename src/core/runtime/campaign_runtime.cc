@@ -1410,8 +1410,8 @@ void CampaignRuntime::expireWrapUps(TimePoint now) {
     WrapUp w;
     w.disposition = kWrapUpTimeout;
     w.pause_reason = std::string(kWrapUpTimeout);
-    (void)finishWrapUp(slot, w, true,
-                       now);  // may log the caller out (a logout asked during the call)
+    // Paused, or logged out if a logout was asked during the call.
+    (void)finishWrapUp(slot, w, true, now);
   }
 }
 
