@@ -100,26 +100,59 @@ Status writeCallsCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRan
   }
   std::string buf;
   Row row{buf};
-  for (const char* h : {"call_id", "voter_id", "contact_id", "first_name", "last_name", "address", "city", "state",
-                        "zip", "phone", "line_type", "dial_mode", "dialed_at", "answered_at", "bridged_at",
-                        "ended_at", "talk_seconds", "outcome", "disposition", "answered_by", "hangup_cause",
-                        "sip_status", "abandoned", "safe_harbor_played", "caller", "site_id", "worker_category",
-                        "authorization_id", "recording"})
+  for (const char* h : {"call_id",
+                        "voter_id",
+                        "contact_id",
+                        "first_name",
+                        "last_name",
+                        "address",
+                        "city",
+                        "state",
+                        "zip",
+                        "phone",
+                        "line_type",
+                        "dial_mode",
+                        "dialed_at",
+                        "answered_at",
+                        "bridged_at",
+                        "ended_at",
+                        "talk_seconds",
+                        "outcome",
+                        "disposition",
+                        "answered_by",
+                        "hangup_cause",
+                        "sip_status",
+                        "abandoned",
+                        "safe_harbor_played",
+                        "caller",
+                        "site_id",
+                        "worker_category",
+                        "authorization_id",
+                        "recording",
+                        "greeting_end_at",
+                        "wrapped_at"})
     row.cell(h);
   for (auto& q : questions) row.cell("q:" + q);
   row.end();
 
-  ASSIGN_OR_RETURN(Stmt s, db.prepare(
-      "SELECT c.id, COALESCE(t.external_id,''), COALESCE(c.contact_id,''), COALESCE(t.first_name,''),"
-      " COALESCE(t.last_name,''), COALESCE(t.address,''), COALESCE(t.city,''), COALESCE(t.state,''),"
-      " COALESCE(t.zip,''), c.called_number, COALESCE(c.line_type,''), c.dial_mode, c.dialed_at, c.answered_at,"
-      " c.bridged_at, c.ended_at, c.state, COALESCE(c.disposition,''), COALESCE(c.answered_by,''),"
-      " c.hangup_cause, c.sip_status, c.abandoned, c.safe_harbor_played, COALESCE(c.caller_ref,''),"
-      " COALESCE(c.site_id,''), COALESCE(c.worker_category,''), COALESCE(c.authorization_id,''),"
-      " COALESCE(c.recording_ref,'')"
-      " FROM calls c LEFT JOIN contacts t ON t.id = c.contact_id"
-      " WHERE c.campaign_id=? AND COALESCE(c.dialed_at, c.queued_at, 0) >= ? AND COALESCE(c.dialed_at, c.queued_at, 0) < ?"
-      " ORDER BY c.id"));
+  ASSIGN_OR_RETURN(Stmt s,
+                   db.prepare("SELECT c.id, COALESCE(t.external_id,''), COALESCE(c.contact_id,''), "
+                              "COALESCE(t.first_name,''),"
+                              " COALESCE(t.last_name,''), COALESCE(t.address,''), "
+                              "COALESCE(t.city,''), COALESCE(t.state,''),"
+                              " COALESCE(t.zip,''), c.called_number, COALESCE(c.line_type,''), "
+                              "c.dial_mode, c.dialed_at, c.answered_at,"
+                              " c.bridged_at, c.ended_at, c.state, COALESCE(c.disposition,''), "
+                              "COALESCE(c.answered_by,''),"
+                              " c.hangup_cause, c.sip_status, c.abandoned, c.safe_harbor_played, "
+                              "COALESCE(c.caller_ref,''),"
+                              " COALESCE(c.site_id,''), COALESCE(c.worker_category,''), "
+                              "COALESCE(c.authorization_id,''),"
+                              " COALESCE(c.recording_ref,''), c.greeting_end_at, c.wrapped_at"
+                              " FROM calls c LEFT JOIN contacts t ON t.id = c.contact_id"
+                              " WHERE c.campaign_id=? AND COALESCE(c.dialed_at, c.queued_at, 0) >= "
+                              "? AND COALESCE(c.dialed_at, c.queued_at, 0) < ?"
+                              " ORDER BY c.id"));
   s.bind(1, campaign.value);
   bindRange(s, 2, range);
   ASSIGN_OR_RETURN(Stmt* answers, db.cached("SELECT question_key, answer FROM survey_responses WHERE call_id=? ORDER BY id"));
@@ -153,6 +186,8 @@ Status writeCallsCsv(storage::SqliteDb& db, CampaignId campaign, const ExportRan
     row.cell(s.int64(21) ? "1" : "0", CsvGuard::kNone);
     row.cell(s.int64(22) ? "1" : "0", CsvGuard::kNone);
     for (int i = 23; i <= 27; ++i) row.cell(s.text(i));
+    row.cell(isoOrEmpty(s, 28), CsvGuard::kNone);  // the greeting's end as the edge heard it (R2)
+    row.cell(isoOrEmpty(s, 29), CsvGuard::kNone);  // the caller's disposition (end of wrap-up)
     if (!questions.empty()) {
       for (auto& c : cells) c.clear();
       answers->reset();

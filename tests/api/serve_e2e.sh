@@ -104,6 +104,9 @@ assert r['q:support'] == 'yes', r
 assert r['disposition'] == 'support', r
 assert r['first_name'] == '<script>alert(1)</script>', r
 assert r['phone'].startswith('+1'), r
+# The disposition ended the wrap-up: its instant is exported (ISO 8601, UTC), no greeting was heard here.
+assert r['wrapped_at'].endswith('Z') and r['wrapped_at'] >= r['answered_at'], r
+assert r['greeting_end_at'] == '', r
 PY
 N=$(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM calls WHERE campaign_id=$CID")
 ROWS=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], newline=""))))' "$D/calls.csv")
