@@ -38,6 +38,7 @@ ab=$(q "SELECT COUNT(*) FROM calls WHERE abandoned=1")
 [[ $(q "SELECT COUNT(*) FROM calls c LEFT JOIN abandonment_ledger l ON l.call_id=c.id WHERE c.abandoned=1 AND (l.call_id IS NULL OR l.abandoned<>1)") == 0 ]] \
   || fail "abandoned calls without an abandoned ledger row"
 [[ $(q "SELECT COUNT(*) FROM abandonment_ledger WHERE abandoned=1") == "$ab" ]] || fail "ledger abandoned rows != abandoned calls"
+[[ $(jq .safe_harbor_played "$S") == "$ab" ]] || fail "prompts played $(jq .safe_harbor_played "$S") != abandoned calls $ab"
 [[ $(q "SELECT COUNT(*) FROM calls WHERE abandoned=1 AND (safe_harbor_played<>1 OR answered_at IS NULL OR bridged_at IS NOT NULL)") == 0 ]] \
   || fail "abandoned calls not marked safe-harbor / answered / unbridged"
 q "SELECT call_id FROM abandonment_ledger ORDER BY call_id" > "$W/ledger.ids"

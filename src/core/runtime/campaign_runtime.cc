@@ -723,13 +723,21 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
     network_retry = disposition == kNetworkError;
     moveCall(slot, CallEvent::kFail, now);
   } else if (c.state == CallState::kAnswered) {
-    // The callee left before routing (or before the AMD verdict).
+    // The callee left before routing (or before the AMD verdict), or the edge's
+    // safety net prompted a callee this runtime still had waiting for a caller
+    // (its deadline was missed, e.g. a stalled loop): a person who heard the
+    // prompt was not connected, so that call is abandoned (fail-closed).
+    const bool prompted = c.routable && (c.safe_harbor || ev.cause == HangupCause::kSafeHarborDone);
     if (c.waiting) {
       auto it = std::find(waiting_.begin(), waiting_.end(), slot);
       if (it != waiting_.end()) waiting_.erase(it);
       c.waiting = false;
     }
-    if (c.routable) recordLive(slot, false, now);
+    if (prompted) {
+      c.abandoned = true;
+      counters_.abandoned++;
+    }
+    if (c.routable) recordLive(slot, prompted, now);
     if (!c.routable) resolveDial(slot, DialOutcome::kNoAnswer, now);
     if (c.caller >= 0) {  // bridge was in progress
       int ks = c.caller;
@@ -738,7 +746,7 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
       // callerReady() may dial and grow calls_: run it after this call is finished.
       if (moveCaller(ks, CallerEvent::kRelease, now)) ready_after = ks;
     }
-    disposition = "no_answer";
+    disposition = prompted ? "abandoned" : "no_answer";
   } else if (c.state == CallState::kBridged) {
     if (c.caller >= 0) {
       Caller& k = callers_[c.caller];

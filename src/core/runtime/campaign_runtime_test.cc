@@ -403,6 +403,42 @@ TEST(CampaignRuntimeTest, WithoutAGreetingEndTheGraceCountsFromTheAnswer) {
   }
 }
 
+// The edge's safety net (sip/libre_telephony.h) prompts a callee this runtime
+// still has waiting, before its deadline here (a stalled loop, or an edge whose
+// net is shorter than the grace): a person who heard the prompt was not
+// connected, so the call is abandoned in the ledger and recycled as abandoned.
+TEST(CampaignRuntimeTest, ACalleeTheEdgesSafetyNetPromptedIsAbandoned) {
+  Rig r(std::make_unique<FixedRatioPacer>(2.0), nullptr, 1, false);
+  for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  ASSERT_EQ(r.tel.originated.size(), 2u);
+  CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
+  r.ev(K::kAnswered, a, 5000);
+  r.ev(K::kBridged, a, 5000);
+  r.ev(K::kAnswered, b, 6000);
+  r.ev(K::kGreetingEnded, b, 6500);  // deadline here: 8.5 s
+  EXPECT_EQ(*r.rt->callState(b), CallState::kAnswered);
+  r.ev(K::kSafeHarborPlayed, b, 8000);
+  r.ev(K::kEnded, b, 8000, HangupCause::kSafeHarborDone);
+  EXPECT_EQ(r.ledger.abandoned, 1);
+  EXPECT_EQ(r.ledger.answered, 2);
+  EXPECT_TRUE(r.records.recs.back().abandoned);
+  EXPECT_EQ(r.records.leads.back().disposition, "abandoned");
+  EXPECT_FALSE(r.records.leads.back().final);  // an abandoned callee is called again, later
+  // A callee who hangs up while waiting is a live answer, not an abandonment by us.
+  r.ev(K::kEnded, a, 9000);
+  ASSERT_TRUE(r.rt->wrapUp("alice", WrapUp{}, at(9000)).isOk());
+  r.rt->tick(at(9500));
+  ASSERT_GE(r.tel.originated.size(), 4u);
+  CallId c = r.tel.originated[2].call_id, d = r.tel.originated[3].call_id;
+  r.ev(K::kAnswered, c, 10000);
+  r.ev(K::kBridged, c, 10000);
+  r.ev(K::kAnswered, d, 10500);
+  r.ev(K::kEnded, d, 11000);
+  EXPECT_EQ(r.ledger.abandoned, 1);
+  EXPECT_EQ(r.ledger.answered, 4);
+}
+
 TEST(CampaignRuntimeTest, WaitingCalleeTakesACallerFreedWithinGrace) {
   Rig r(std::make_unique<FixedRatioPacer>(2.0));
   for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
