@@ -168,6 +168,13 @@ struct Rig {
     ASSERT_TRUE(rt->login(ref, at(t)).isOk());
     legUp(ref, t);
   }
+  // Four leads and alice ready at 0: a fixed ratio of 2 places two dials.
+  std::pair<CallId, CallId> twoDialsForAlice() {
+    for (int i = 0; i < 4; ++i) rt->addLead(lead("+1555000000" + std::to_string(i), i));
+    loginReady("alice", 0);
+    EXPECT_EQ(tel.originated.size(), 2u);
+    return {tel.originated.at(0).call_id, tel.originated.at(1).call_id};
+  }
 };
 
 using K = TelephonyEvent::Kind;
@@ -343,10 +350,7 @@ TEST(CampaignRuntimeTest, NetworkFailureRetriesTheLeadAfterAMinute) {
 
 TEST(CampaignRuntimeTest, SafeHarborWhenNoCallerWithinGrace) {
   Rig r(std::make_unique<FixedRatioPacer>(2.0));
-  for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
-  r.loginReady("alice", 0);
-  ASSERT_EQ(r.tel.originated.size(), 2u);
-  CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
+  auto [a, b] = r.twoDialsForAlice();
   r.ev(K::kAnswered, a, 5000);
   r.ev(K::kGreetingEnded, a, 6000);
   r.ev(K::kHuman, a, 6800);
@@ -380,10 +384,7 @@ TEST(CampaignRuntimeTest, WithoutAGreetingEndTheGraceCountsFromTheAnswer) {
       SCOPED_TRACE(std::string(amd ? "with AMD" : "without AMD") +
                    (heard ? ", greeting end heard" : ", none"));
       Rig r(std::make_unique<FixedRatioPacer>(2.0), nullptr, 1, amd);
-      for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
-      r.loginReady("alice", 0);
-      ASSERT_EQ(r.tel.originated.size(), 2u);
-      CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
+      auto [a, b] = r.twoDialsForAlice();
       r.ev(K::kAnswered, a, 5000);
       if (amd) r.ev(K::kHuman, a, 6800);
       r.ev(K::kBridged, a, amd ? 6800 : 5100);
@@ -409,10 +410,7 @@ TEST(CampaignRuntimeTest, WithoutAGreetingEndTheGraceCountsFromTheAnswer) {
 // connected, so the call is abandoned in the ledger and recycled as abandoned.
 TEST(CampaignRuntimeTest, ACalleeTheEdgesSafetyNetPromptedIsAbandoned) {
   Rig r(std::make_unique<FixedRatioPacer>(2.0), nullptr, 1, false);
-  for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
-  r.loginReady("alice", 0);
-  ASSERT_EQ(r.tel.originated.size(), 2u);
-  CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
+  auto [a, b] = r.twoDialsForAlice();
   r.ev(K::kAnswered, a, 5000);
   r.ev(K::kBridged, a, 5000);
   r.ev(K::kAnswered, b, 6000);
@@ -441,9 +439,7 @@ TEST(CampaignRuntimeTest, ACalleeTheEdgesSafetyNetPromptedIsAbandoned) {
 
 TEST(CampaignRuntimeTest, WaitingCalleeTakesACallerFreedWithinGrace) {
   Rig r(std::make_unique<FixedRatioPacer>(2.0));
-  for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
-  r.loginReady("alice", 0);
-  CallId a = r.tel.originated[0].call_id, b = r.tel.originated[1].call_id;
+  auto [a, b] = r.twoDialsForAlice();
   r.ev(K::kAnswered, a, 5000);
   r.ev(K::kHuman, a, 6000);
   r.ev(K::kBridged, a, 6000);
