@@ -84,8 +84,13 @@ done
 curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -e '.call.contact.first_name == "<script>alert(1)</script>" and .call.script.questions[0].key == "support"' >/dev/null || fail "screen pop content"
 [[ $(code -b "$D/ann.jar" "$URL/api/v1/campaigns/$CID/contacts") == 403 ]] || fail "a caller listed contacts"
 curl "${B[@]}" -d '{"code":"support","survey":{"support":"maybe"}}' "$URL/api/v1/calls/$CALL/disposition" | jq -e '.error.field == "survey.support"' >/dev/null || fail "invalid survey answer accepted"
+# As if the dialer's wrap-up limit ([sip] wrap_up_max_s) had passed first: the
+# caller's own disposition, late, still replaces wrap_up_timeout; a second one is refused.
+sqlite3 -cmd ".timeout 5000" "$D/clearline.db" "UPDATE calls SET disposition='wrap_up_timeout' WHERE id=$CALL"
 curl "${B[@]}" -d '{"code":"support","survey":{"support":"yes"}}' "$URL/api/v1/calls/$CALL/disposition" | jq -e '.disposition == "support"' >/dev/null || fail "disposition"
 [[ $(sqlite3 "$D/clearline.db" "SELECT disposition FROM calls WHERE id=$CALL") == support ]] || fail "store lacks the disposition"
+curl "${B[@]}" -d '{"code":"oppose"}' "$URL/api/v1/calls/$CALL/disposition" | jq -e '.error.field == "code"' >/dev/null || fail "a second disposition was accepted"
+[[ $(sqlite3 "$D/clearline.db" "SELECT disposition FROM calls WHERE id=$CALL") == support ]] || fail "the second disposition replaced the first"
 [[ $(sqlite3 "$D/clearline.db" "SELECT answer FROM survey_responses WHERE call_id=$CALL AND question_key='support'") == yes ]] || fail "store lacks the survey answer"
 curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -e '.state == "wrap_up" or .state == "ready" or .state == "on_call"' >/dev/null || fail "state after disposition"
 
