@@ -232,13 +232,14 @@ class Bots {
       b.hangups_sent++;
     }
     Bot* bp = &b;
-    b.timers.push_back(loop_.addTimer(Millis(static_cast<int64_t>(a_.num("wrap_ms", 500))), [bp] {
-      if (bp->media) {
-        bp->media->sendDtmf(g_self->dispoKey());
-        bp->dispositions_sent++;
-        bp->last_key = steadyMillis();
-      }
-    }));
+    b.timers.push_back(loop_.addTimer(Millis(static_cast<int64_t>(a_.num("wrap_ms", 500))),
+                                      [bp, key = dispoKey()] {
+                                        if (bp->media) {
+                                          bp->media->sendDtmf(key);
+                                          bp->dispositions_sent++;
+                                          bp->last_key = steadyMillis();
+                                        }
+                                      }));
   }
 
   void tick() {
