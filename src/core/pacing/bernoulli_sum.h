@@ -66,20 +66,25 @@ class BernoulliSum {
   double atMost(int k) const;
   bool exact() const { return exact_; }
   // Values the exact form currently spans (for tests and measurements).
-  size_t span() const { return p_.size() - first_; }
+  size_t span() const { return size_ - first_; }
 
  private:
   static constexpr int kBlock = 4;
+  // The exact form keeps kPad zeros below its lowest index, so that a block's
+  // taps never read below the buffer (indices only grow: first_ ≥ kPad).
+  static constexpr size_t kPad = kBlock;
   void addExact(double q, int sign);
   // k ≤ kBlock terms of one sign, q in (0, 1]: the support convolved once with
-  // the distribution of their sum.
+  // the distribution of their sum (out of place, into other_, then swapped: a
+  // loop the compiler vectorises).
   void addBlock(const double* q, int k, int sign);
   void trim();
 
   bool exact_ = true;
   int offset_ = 0;    // index of value 0 in p_
   size_t first_ = 0;  // p_[i] = 0 for i < first_ (trimmed or never reached)
-  std::vector<double> p_;
+  size_t size_ = 0;   // p_[i] for i ≥ size_ is not part of the support
+  std::vector<double> p_, other_;  // (their size is capacity; size_ is the support's end)
   double mean_ = 0, var_ = 0;
 };
 
