@@ -61,6 +61,7 @@ amd = false             # answering-machine detection on autodialed calls of cam
 recording_announcement_wav = "" # the recording announcement played where all-party consent is required (8 kHz mono WAV); empty = DATA_DIR/prompts/recording-announcement.wav if present, else the shipped data/prompts/recording-announcement.wav; a campaign's own: DATA_DIR/prompts/campaign-<id>-recording.wav
 grace_from = "answer"   # what the 2 s grace counts from: answer (strictest; always for UK campaigns) | greeting_end (US TSR: the callee's completed greeting, as the edge hears it; from the answer until it is heard or if it never is)
 wrap_up_max_s = 0       # a caller in wrap-up this long without a disposition: the call is dispositioned wrap_up_timeout and the caller paused (reason wrap_up_timeout; '*' on a SIP phone, or Ready in the console, resumes); 0 = no limit
+customer_gone_tone = true # a caller's phone hears three short 1200 Hz beeps when the bridged customer hangs up (not when the caller ended the call)
 media_timeout_s = 10    # no RTP on a bridged customer leg or an open caller leg for this long: the leg ends (media_timeout); 0 = off
 
 [policy]

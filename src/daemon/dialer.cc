@@ -42,6 +42,7 @@ DialerOptions dialerOptionsFromConfig(const Config& cfg, const std::string& data
   o.sip.rtp_port_max = static_cast<uint16_t>(cfg.getInt("sip.rtp_port_max"));
   o.sip.options_interval = Millis(cfg.getInt("sip.options_interval_s") * 1000);
   o.sip.media_timeout = Millis(std::max<int64_t>(0, cfg.getInt("sip.media_timeout_s")) * 1000);
+  o.sip.customer_gone_tone = cfg.getBool("sip.customer_gone_tone");
   o.ring_timeout = Millis(std::max<int64_t>(15, cfg.getInt("sip.ring_timeout_s")) * 1000);
   o.sip.recordings_dir = (std::filesystem::path(data_dir) / "recordings").string();
   o.config = cfg;
@@ -1290,6 +1291,7 @@ Json Dialer::summary() const {
               {"greetings_heard", st.greetings_heard},
               {"media_timeouts_caller", st.media_timeouts_caller},
               {"media_timeouts_customer", st.media_timeouts_customer},
+              {"customer_gone_tones", st.customer_gone_tones},
               {"callers", impl_->callerStates()},
               {"rtp_relayed_to_caller", st.rtp_relayed_to_caller},
               {"rtp_relayed_to_customer", st.rtp_relayed_to_customer},

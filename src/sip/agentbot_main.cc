@@ -6,6 +6,9 @@
 // the customer hangs up first (audio stops), it keys the digit only; idle for
 // 4 s, it keys the digit again (a customer gone before any audio). Between
 // customers it sends silent frames (the leg is never mute, like a real phone).
+// Clearline's "customer gone" tone (1200 Hz beeps, [sip] customer_gone_tone)
+// is recognised as such (the 1200 Hz share of each 20 ms frame's energy), like
+// a person would: it ends the customer at once and is never taken for a new one.
 //
 //   clearline-agentbot --registrar 127.0.0.1:5060 --count 10 --prefix caller
 //     --password secret [--talk-mean-ms 8000] [--wrap-ms 500] [--wav F] [--seed 1]
@@ -16,9 +19,11 @@
 //     [--dispo-key C]  (the key it presses after a customer instead of '1',
 //                       e.g. '*': a caller who never gives a disposition and,
 //                       paused for it ([sip] wrap_up_max_s), resumes with '*')
+#include <re.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -27,10 +32,9 @@
 
 #include "common/json.h"
 #include "sip/libre_loop.h"
+#include "sip/media.h"
 #include "sip/stack.h"
 #include "sip/tool_args.h"
-
-#include <re.h>
 #undef OS
 #undef ARCH
 #undef VERSION
@@ -51,6 +55,8 @@ struct Bot {
   int64_t last_rx = 0, talk_until = 0, last_key = 0;
   uint64_t customers = 0, hangups_sent = 0, dispositions_sent = 0, rekeys = 0, legs = 0, leg_drops = 0;
   uint64_t rx_total = 0, tx_total = 0;
+  uint64_t tones_heard = 0;      // "customer gone" tones (beeps under 500 ms apart count once)
+  int64_t last_tone = -1000000;  // steady ms of the last tone frame
   size_t audio_pos = 0;
   std::vector<uint64_t> timers;
 };
@@ -103,10 +109,16 @@ class Bots {
         b->rx_total += b->media->rx_packets;
         b->tx_total += b->media->tx_packets;
       }
-      out.push_back(Json{{"user", u},        {"registered", b->reg && sipreg_registered(b->reg)},
-                         {"legs", b->legs},   {"leg_drops", b->leg_drops},
-                         {"customers", b->customers}, {"hangups_sent", b->hangups_sent},
-                         {"dispositions_sent", b->dispositions_sent}, {"rekeys", b->rekeys}, {"rtp_rx", b->rx_total},
+      out.push_back(Json{{"user", u},
+                         {"registered", b->reg && sipreg_registered(b->reg)},
+                         {"legs", b->legs},
+                         {"leg_drops", b->leg_drops},
+                         {"customers", b->customers},
+                         {"hangups_sent", b->hangups_sent},
+                         {"dispositions_sent", b->dispositions_sent},
+                         {"rekeys", b->rekeys},
+                         {"tones_heard", b->tones_heard},
+                         {"rtp_rx", b->rx_total},
                          {"rtp_tx", b->tx_total}});
       b->sess = static_cast<struct sipsess*>(mem_deref(b->sess));
       b->reg = static_cast<struct sipreg*>(mem_deref(b->reg));  // un-REGISTER
@@ -209,8 +221,35 @@ class Bots {
     self->loop_.post([bp] { bp->media.reset(); });
   }
 
+  // Whether a frame is Clearline's "customer gone" tone: most of its energy
+  // at 1200 Hz (Goertzel), and loud enough not to be line noise.
+  static bool isGoneTone(const RtpPacket& p) {
+    if (p.len < 80) return false;
+    const Codec codec = p.pt == 8 ? Codec::kPcma : Codec::kPcmu;
+    const double w = 2 * M_PI * 1200.0 / 8000.0, coeff = 2 * std::cos(w);
+    double s1 = 0, s2 = 0, energy = 0;
+    for (size_t i = 0; i < p.len; i++) {
+      const double x = decodeSample(codec, p.payload[i]);
+      energy += x * x;
+      const double s0 = x + coeff * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    const double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;  // |X(1200 Hz)|²
+    const double n = static_cast<double>(p.len);
+    return energy > n * 1000.0 * 1000.0 && 2 * power / (n * energy) > 0.6;
+  }
+
   void onAudio(Bot& b, const RtpPacket& p) {
     int64_t now = steadyMillis();
+    if (isGoneTone(p)) {
+      if (now - b.last_tone > 500) b.tones_heard++;
+      b.last_tone = now;
+      if (b.talking)
+        endCustomer(b, false);  // the customer is gone: stop talking, key the disposition
+      return;
+    }
+    if (now - b.last_tone < 300) return;  // the silence between the tone's beeps
     bool new_customer = !b.in_customer && (p.marker || now - b.last_rx > 300);
     b.last_rx = now;
     if (new_customer) {

@@ -81,6 +81,9 @@ struct CallerLeg {
   bool up = false;
   int64_t up_ms = 0;  // steadyMillis() when the leg came up (media timeout reference)
   CallId bridged;
+  // The "customer gone" tone being played to this phone (nullptr = none).
+  const std::vector<int16_t>* tone = nullptr;
+  size_t tone_pos = 0;
 };
 
 struct Registration {
@@ -113,6 +116,7 @@ struct LibreTelephony::Impl {
   std::unordered_map<int64_t, RecordingMode> campaign_rec;
   std::unordered_map<int64_t, std::string> campaign_ann;  // campaign -> its announcement WAV
   std::vector<int16_t> notice_tone;
+  std::vector<int16_t> gone_tone;  // "customer gone": three 150 ms beeps of 1200 Hz, 100 ms apart
   PromptCache prompts;  // path -> audio, re-read when the file is replaced
   std::vector<int16_t> fallback_prompt;
   std::function<void(const std::string&, char)> digit_fn;
@@ -208,6 +212,35 @@ struct LibreTelephony::Impl {
     return &notice_tone;
   }
 
+  // ------------------------------------------------------------ customer gone
+  // The caller's phone hears that its customer hung up: on a SIP phone
+  // without the console nothing else would tell the caller (the leg stays up
+  // between customers, so the line just goes quiet).
+  void startGoneTone(const std::string& ref) {
+    auto it = callers.find(ref);
+    if (it == callers.end() || !it->second->up || it->second->bridged.valid()) return;
+    if (gone_tone.empty()) {
+      for (int beep = 0; beep < 3; beep++) {
+        for (int i = 0; i < 8000 * 3 / 20; i++)
+          gone_tone.push_back(static_cast<int16_t>(
+              6000 * std::sin(2 * M_PI * 1200 * static_cast<double>(i) / 8000.0)));
+        if (beep < 2) gone_tone.insert(gone_tone.end(), 8000 / 10, 0);
+      }
+    }
+    it->second->tone = &gone_tone;
+    it->second->tone_pos = 0;
+    st.customer_gone_tones++;
+  }
+
+  void toneFrame(CallerLeg& k) {
+    size_t n = std::min<size_t>(160, k.tone->size() - k.tone_pos);
+    int16_t frame[160] = {0};
+    for (size_t i = 0; i < n; i++) frame[i] = (*k.tone)[k.tone_pos + i];
+    k.media->sendPcm(frame, 160);
+    k.tone_pos += n;
+    if (k.tone_pos >= k.tone->size()) k.tone = nullptr;
+  }
+
   // The recorded conversation starts here, with the announcement.
   void startAnnouncement(CustLeg& c) {
     c.recording = true;
@@ -255,6 +288,9 @@ struct LibreTelephony::Impl {
       if (c->recording) c->rec_customer.insert(c->rec_customer.end(), frame, frame + 160);
       c->prompt_pos += n;
       if (c->prompt_pos >= c->prompt->size()) done.push_back(c.get());
+    }
+    for (auto& [ref, k] : callers) {
+      if (k->tone && k->up && !k->bridged.valid()) toneFrame(*k);
     }
     for (CustLeg* c : done) {
       st.safe_harbor_played++;
@@ -573,7 +609,14 @@ struct LibreTelephony::Impl {
     c.ring_timer = c.deadline_timer = c.amd_timer = 0;
     if (!c.caller_ref.empty()) {
       auto it = callers.find(c.caller_ref);
-      if (it != callers.end() && it->second->bridged == c.id) it->second->bridged = CallId();
+      if (it != callers.end() && it->second->bridged == c.id) {
+        it->second->bridged = CallId();
+        // The customer's side ended a conversation (a BYE, a failure, or its
+        // silence): tell the caller. Hang-ups we were asked for (the caller's
+        // '#', the console, the caller's own leg going) need no tone.
+        if (cfg.customer_gone_tone && (!we_hang_up || cause == HangupCause::kMediaTimeout))
+          startGoneTone(c.caller_ref);
+      }
     }
     if (we_hang_up && c.sess) {
       (void)sipsess_set_close_headers(c.sess, "Reason: Q.850;cause=%d\r\n", q850ForCause(cause));
@@ -801,6 +844,7 @@ struct LibreTelephony::Impl {
     c->bridged_ms = steadyMillis();
     c->caller_ref = ref;
     it->second->bridged = id;
+    it->second->tone = nullptr;  // a new customer: no tone over them
     // A recorded call where all-party consent requires it: the announcement first.
     if (c->record_all && c->announce) startAnnouncement(*c);
     st.calls_bridged++;

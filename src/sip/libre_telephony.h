@@ -85,6 +85,10 @@ struct LibreTelephonyConfig {
   // The default recording announcement (8 kHz mono WAV; campaigns may
   // override); "" or unreadable = a notice tone (two 1400 Hz beeps).
   std::string recording_announcement_wav;
+  // When a bridged customer hangs up (or their leg fails), the caller's phone
+  // hears the "customer gone" tone: three 150 ms beeps of 1200 Hz, 100 ms
+  // apart ([sip] customer_gone_tone). Not when the caller ended the call.
+  bool customer_gone_tone = true;
   // Password of a caller's SIP account (user name == caller_ref); nullopt = unknown.
   std::function<std::optional<std::string>(const std::string&)> caller_password;
   // Told about every accepted REGISTER (expires_at: epoch ms; 0 = removed), so
@@ -100,6 +104,7 @@ struct TelephonyStats {
   uint64_t amd_human = 0, amd_machine = 0, amd_undecided = 0;  // undecided: treated as human
   uint64_t greetings_heard = 0;  // calls placed without AMD whose greeting's end was heard
   uint64_t announcements_played = 0, recordings_refused = 0;
+  uint64_t customer_gone_tones = 0;  // "customer gone" tones started on a caller's phone
   uint64_t rtp_relayed_to_caller = 0, rtp_relayed_to_customer = 0;
   size_t active_calls = 0, caller_legs = 0;
 };
