@@ -257,10 +257,13 @@ Status recordDisposition(SqliteDb& db, const Clock& clock, CallId call, const Di
     if (!row) return Status::notFound("no call " + call.str(), "id");
     CampaignId campaign(s.int64(0));
     int64_t contact = s.isNull(1) ? 0 : s.int64(1);
-    // One disposition a call; but the one the dialer gave a wrap-up that ran
-    // past [sip] wrap_up_max_s (core::kWrapUpTimeout) gives way to the caller's own,
-    // which arrived late (its survey answers are kept).
-    if (!s.text(2).empty() && s.text(2) != core::kWrapUpTimeout)
+    // One disposition a call; but the one the dialer gave for want of the
+    // caller's — a wrap-up that ran past [sip] wrap_up_max_s
+    // (core::kWrapUpTimeout), a caller whose phone's leg went
+    // (core::kNoDisposition) — gives way to the caller's own, which arrived
+    // late (its survey answers are kept).
+    if (!s.text(2).empty() && s.text(2) != core::kWrapUpTimeout &&
+        s.text(2) != core::kNoDisposition)
       return Status::failedPrecondition("this call already has a disposition", "code");
     ASSIGN_OR_RETURN(auto dispositions, dispositionsFor(db, campaign));
     const core::Disposition* d = nullptr;

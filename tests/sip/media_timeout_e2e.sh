@@ -84,6 +84,9 @@ sleep 1; kill -TERM $CARRIER; wait $CARRIER || true
 # disposition; its leg only went down when the dialer stopped (cause normal, no reason).
 [[ $(q "SELECT disposition FROM calls WHERE id=$C2") == contacted ]] \
   || fail "caller2's wrap-up did not end with its disposition: $(q "SELECT disposition FROM calls WHERE id=$C2")"
+# caller1's phone vanished mid-call: the call has no disposition of the caller's (not "contacted").
+[[ $(q "SELECT disposition || ':' || (wrapped_at IS NULL) FROM calls WHERE id=$C1") == "no_disposition:1" ]] \
+  || fail "caller1's call: $(q "SELECT disposition, wrapped_at FROM calls WHERE id=$C1")"
 [[ $(q "SELECT COUNT(*) FROM audit_events WHERE action='caller.leg_down' AND object_id='caller2' AND json_extract(payload,'$.cause')<>'normal'") == 0 ]] \
   || fail "caller2's leg went down during the run"
 [[ $(jq -r '.callers.caller2.reason' "$S") == "" ]] || fail "caller2: $(jq -c .callers.caller2 "$S")"

@@ -447,7 +447,7 @@ void CampaignRuntime::onTelephonyEvent(const TelephonyEvent& ev) {
           waiting_.push_front(cs);
           routeWaiting(now);
         } else if (was == CallerState::kWrapUp) {
-          finishLead(cs, "contacted", nullptr, now);
+          finishLead(cs, kNoDisposition, nullptr, now);
         }
       }
       requestPace(now);
@@ -754,7 +754,7 @@ void CampaignRuntime::onEnded(int slot, const TelephonyEvent& ev) {
       moveCaller(c.caller, CallerEvent::kCallEnded, now);
       keep_for_wrap = true;
     } else {
-      disposition = "contacted";
+      disposition = kNoDisposition;  // its caller's leg went during the call
     }
   } else if (c.state == CallState::kAbandoned) {
     disposition = "abandoned";
@@ -1372,7 +1372,7 @@ void CampaignRuntime::onManualEnded(int slot, const TelephonyEvent& ev) {
       locks_->unlock(c.lead.e164);
       return;  // finishLead runs at wrap-up
     }
-    disposition = "contacted";
+    disposition = kNoDisposition;  // its caller's leg went during the call
   } else {
     disposition = "failed";
   }

@@ -99,6 +99,11 @@ struct RuntimeOptions {
 
 // The disposition and pause reason of a wrap-up that reached RuntimeOptions::wrap_up_max.
 inline constexpr const char* kWrapUpTimeout = "wrap_up_timeout";
+// The disposition of a bridged call whose caller never gave one because their
+// phone's leg went (during the call or the wrap-up). Final unless the
+// campaign's recycle rules name it; a disposition the caller submits later
+// from the console replaces it (api/records.cc), as it does kWrapUpTimeout.
+inline constexpr const char* kNoDisposition = "no_disposition";
 
 // Hands out call ids (the daemon seeds it above the store's largest id).
 class CallIdSource {

@@ -1319,6 +1319,43 @@ TEST(CampaignRuntimeTest, CallerLegLostWhileTheirDialRingsEndsThatCall) {
   EXPECT_FALSE(r.records.leads.back().final);
 }
 
+// A bridged call whose caller never gave a disposition because their phone's
+// leg went is dispositioned kNoDisposition (not "contacted", which is a
+// caller's answer), during the call and during the wrap-up alike; final (no
+// recycle rule names it) and no wrap-up time on the record.
+TEST(CampaignRuntimeTest, ACallerWhosePhoneWentGaveNoDisposition) {
+  for (const bool in_wrap_up : {false, true}) {
+    SCOPED_TRACE(in_wrap_up ? "leg lost in wrap-up" : "leg lost during the call");
+    Rig r;
+    r.rt->addLead(lead("+15550000001", 1));
+    r.loginReady("alice", 0);
+    CallId id = r.tel.originated[0].call_id;
+    r.ev(K::kAnswered, id, 5000);
+    r.ev(K::kHuman, id, 6000);
+    r.ev(K::kBridged, id, 6000);
+    if (in_wrap_up) {
+      r.ev(K::kEnded, id, 30000);  // the customer hung up
+      ASSERT_EQ(*r.rt->callerState("alice"), CallerState::kWrapUp);
+      EXPECT_TRUE(r.records.leads.empty());  // the lead waits for the caller's disposition
+    }
+    TelephonyEvent down{K::kCallerLegDown,        CallId(), "alice",
+                        HangupCause::kCallerGone, 0,        at(40000)};
+    r.rt->onTelephonyEvent(down);
+    EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kLoggedOut);
+    if (!in_wrap_up) {
+      ASSERT_EQ(r.tel.hangups.size(), 1u);  // the customer is hung up
+      r.ev(K::kEnded, id, 40100, HangupCause::kCallerGone);
+    }
+    ASSERT_EQ(r.records.leads.size(), 1u);
+    EXPECT_EQ(r.records.leads.back().disposition, kNoDisposition);
+    EXPECT_TRUE(r.records.leads.back().final);
+    ASSERT_FALSE(r.records.recs.empty());
+    EXPECT_EQ(r.records.recs.back().disposition, kNoDisposition);
+    EXPECT_FALSE(r.records.recs.back().wrapped_at.has_value());
+    EXPECT_EQ(r.rt->callsInFlight(), 0);
+  }
+}
+
 // A caller's phone that vanished (the edge saw no RTP on the open leg for
 // [sip] media_timeout_s): the caller is logged out with the reason, the
 // customer they were talking to is hung up, and the call ends cleanly.
