@@ -288,6 +288,9 @@ int main(int argc, char** argv) {
     }
     sr.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     std::cerr << name << " done in " << fmt(sr.seconds, 1) << " s\n";
+    // Its lead tapes (shared by every pacer and tuning step of a seed) are not
+    // needed again: the memory goes back before the next scenario.
+    sr.sc.tapes = std::make_shared<LeadTapes>();
     all.push_back(std::move(sr));
   }
 

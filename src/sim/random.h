@@ -64,6 +64,7 @@ struct Dist {
   std::vector<double> weights;  // mixture
   std::vector<Dist> parts;
 
+  bool operator==(const Dist&) const = default;
   static Dist constant(double v) { return Dist{Kind::kConst, v, 0, 0, {}, {}}; }
   static Dist exponential(double mean) { return Dist{Kind::kExp, mean, 0, 0, {}, {}}; }
   static Dist uniformIn(double lo, double hi) { return Dist{Kind::kUniform, lo, hi, 0, {}, {}}; }

@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "core/runtime/campaign_runtime.h"
+#include "sim/lead_tape.h"
 #include "sim/random.h"
 
 namespace clearline::sim {
@@ -55,6 +56,11 @@ struct Scenario {
   double logouts_per_hour = 0;      // volunteer churn (Poisson)
   double logins_per_hour = 0;
   int64_t leads = 0;                // 0 = unlimited list
+  // Lead tapes drawn for this scenario's runs, shared by its copies (keyed by
+  // seed and fate distributions, so a changed copy draws its own): every
+  // pacer and tuning step of a seed meets the same fates without drawing them
+  // again. Null: each run draws its own.
+  std::shared_ptr<LeadTapes> tapes = std::make_shared<LeadTapes>();
 
   Scenario();
   int peakAgents() const;

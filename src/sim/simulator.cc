@@ -33,13 +33,6 @@ constexpr int64_t kLeadBase = 2000000000;
 enum class Outcome : uint8_t { kHuman, kMachine, kNoAnswer, kBusy };
 
 // One lead's fate, drawn from its own stream.
-struct Fate {
-  double u_outcome = 0;
-  double answer_delay = 0, machine_delay = 0, busy_delay = 0, greeting = 0;
-  double amd_u = 0, amd_machine_delay = 0;
-  double talk = 0, wrap = 0, machine_talk = 0, machine_wrap = 0;
-};
-
 enum class Ev : uint8_t {
   kTick,
   kWake,
@@ -156,7 +149,12 @@ class OraclePacer final : public core::Pacer {
 
 class Simulator final : public core::Telephony {
  public:
-  Simulator(const Scenario& sc, const RunOptions& opt) : sc_(sc), opt_(opt), agent_rng_(opt.seed, 0xA6E27ULL) {
+  Simulator(const Scenario& sc, const RunOptions& opt)
+      : sc_(sc),
+        opt_(opt),
+        agent_rng_(opt.seed, 0xA6E27ULL),
+        tape_(sc.tapes ? sc.tapes->get(FateModel::of(sc), opt.seed)
+                       : std::make_shared<LeadTape>(FateModel::of(sc), opt.seed)) {
     ledger_.uk = sc.jurisdiction == "UK";
   }
 
@@ -173,7 +171,17 @@ class Simulator final : public core::Telephony {
   bool trunkUp() const override { return true; }
 
   // ---- oracle access ----
-  const Fate& fate(int64_t lead);
+  const Fate& fate(int64_t lead) {
+    const size_t k = static_cast<size_t>(lead) / LeadTape::kChunk;
+    if (k >= chunks_.size()) chunks_.resize(k + 1, nullptr);
+    if (!chunks_[k]) chunks_[k] = tape_->chunk(k);
+    return chunks_[k][static_cast<size_t>(lead) % LeadTape::kChunk];
+  }
+  // A fate this run has already drawn (a dialed lead's).
+  const Fate& drawn(int64_t lead) const {
+    return chunks_[static_cast<size_t>(lead) / LeadTape::kChunk]
+                  [static_cast<size_t>(lead) % LeadTape::kChunk];
+  }
   int64_t nextLeadIndex() const { return next_lead_dialed_; }
   // Routable delay (dial → needs a caller) and handle (talk + wrap) of a lead
   // if dialed at `t_dial`; routable = false when it will never need a caller.
@@ -216,7 +224,8 @@ class Simulator final : public core::Telephony {
   std::priority_queue<Event, std::vector<Event>, EventCmp> heap_;
   uint64_t seq_ = 0;
   int64_t now_ = 0;
-  std::vector<Fate> fates_;
+  std::shared_ptr<LeadTape> tape_;   // the scenario's shared tape for this seed (sim/lead_tape.h)
+  std::vector<const Fate*> chunks_;  // its chunks this run has reached
   std::vector<SimCall> calls_;  // by call id
   std::vector<int64_t> active_;  // call ids not yet bridged/ended (compacted lazily)
   std::vector<SimAgent> agents_;
@@ -246,27 +255,6 @@ class Simulator final : public core::Telephony {
 };
 
 // ------------------------------------------------------------------ tapes
-
-const Fate& Simulator::fate(int64_t lead) {
-  while (static_cast<int64_t>(fates_.size()) <= lead) {
-    int64_t idx = static_cast<int64_t>(fates_.size());
-    Rng r(opt_.seed, static_cast<uint64_t>(idx) + 1);
-    Fate f;
-    f.u_outcome = r.uniform();
-    f.answer_delay = std::max(0.0, sc_.answer_delay.sample(r));
-    f.machine_delay = std::max(0.0, sc_.machine_delay.sample(r));
-    f.busy_delay = std::max(0.0, sc_.busy_delay.sample(r));
-    f.greeting = std::max(0.0, sc_.greeting.sample(r));
-    f.amd_u = r.uniform();
-    f.amd_machine_delay = std::max(0.0, sc_.amd_machine_delay.sample(r));
-    f.talk = std::max(0.5, sc_.talk.sample(r));
-    f.wrap = std::max(0.0, sc_.wrap.sample(r));
-    f.machine_talk = std::max(0.5, sc_.machine_talk.sample(r));
-    f.machine_wrap = std::max(0.0, sc_.machine_wrap.sample(r));
-    fates_.push_back(f);
-  }
-  return fates_[static_cast<size_t>(lead)];
-}
 
 double Simulator::shiftFrac(int64_t t) const {
   double len = sc_.shift_hours * 3600000.0;
@@ -313,7 +301,7 @@ bool Simulator::leadNeedsCaller(int64_t lead, int64_t t_dial, int64_t* delay_ms,
 }
 
 int64_t Simulator::handleMs(const SimCall& c) const {
-  const Fate& f = fates_[static_cast<size_t>(c.lead)];
+  const Fate& f = drawn(c.lead);
   if (c.outcome == Outcome::kHuman)
     return static_cast<int64_t>(std::llround((f.talk + f.wrap) * 1000));
   return static_cast<int64_t>(std::llround((f.machine_talk + f.machine_wrap) * 1000));
@@ -656,7 +644,7 @@ void Simulator::handle(const Event& e) {
         if (!a.busy || a.call < 0) continue;
         const SimCall& c = calls_[static_cast<size_t>(a.call)];
         if (c.outcome == Outcome::kHuman && c.bridged) {
-          const Fate& f = fates_[static_cast<size_t>(c.lead)];
+          const Fate& f = fate(c.lead);
           int64_t talk_end = c.t_bridged + static_cast<int64_t>(std::llround(f.talk * 1000));
           if (talk_end > now_) human_talk_ms_ += static_cast<double>(now_ - c.t_bridged);
         }
@@ -741,7 +729,7 @@ void Simulator::handle(const Event& e) {
       if (c.ended) return;
       c.answered = true;
       c.t_answer = now_;
-      const Fate& f = fates_[static_cast<size_t>(c.lead)];
+      const Fate& f = fate(c.lead);
       auto ms = [](double s) { return static_cast<int64_t>(std::llround(s * 1000)); };
       if (c.outcome == Outcome::kHuman) {
         c.t_ref = sc_.grace_from == core::GraceReference::kGreetingEnd ? now_ + ms(f.greeting) : now_;
@@ -798,7 +786,7 @@ void Simulator::handle(const Event& e) {
       a.call = e.b;
       if (a.ready_since >= 0 && in_shift_) waits_.push_back(static_cast<double>(now_ - a.ready_since) / 1000.0);
       a.ready_since = -1;
-      const Fate& f = fates_[static_cast<size_t>(c.lead)];
+      const Fate& f = fate(c.lead);
       if (c.outcome == Outcome::kHuman) {
         if (!c.counted) judge(c, now_ > c.t_ref + static_cast<int64_t>(std::llround(sc_.grace_s * 1000)));
         if (!c.abandoned) r_.contacts += in_shift_ ? 1 : 0;
@@ -815,7 +803,7 @@ void Simulator::handle(const Event& e) {
       c.ended = true;
       accumulate(now_);
       lines_--;
-      const Fate& f = fates_[static_cast<size_t>(c.lead)];
+      const Fate& f = fate(c.lead);
       if (c.outcome == Outcome::kHuman && in_shift_) {
         int64_t from = std::max(c.t_bridged, shift_start_);
         human_talk_ms_ += static_cast<double>(std::min(now_, shift_end_) - from);
