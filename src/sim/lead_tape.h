@@ -64,8 +64,8 @@ class LeadTape {
 
 class LeadTapes {
  public:
-  // At most about `max_fates` fates kept (88 bytes each; the default ≈ 350 MB).
-  explicit LeadTapes(size_t max_fates = 4u << 20) : max_fates_(max_fates) {}
+  // At most about `max_fates` fates kept (88 bytes each; the default ≈ 185 MB).
+  explicit LeadTapes(size_t max_fates = 2u << 20) : max_fates_(max_fates) {}
   std::shared_ptr<LeadTape> get(const FateModel& m, uint64_t seed);
   size_t size() const;  // tapes held
 
