@@ -206,6 +206,7 @@ int main(int argc, char** argv) {
   int64_t total_events = 0;
   double sim_seconds = 0;      // wall-clock seconds of the evaluation runs
   double sim_cpu_seconds = 0;  // CPU seconds (all threads) of the evaluation runs
+  std::map<std::string, std::pair<int64_t, double>> by_pacer;  // pacer → (events, CPU seconds)
   std::vector<ScenarioResult> all;
 
   for (const auto& name : a.scenarios) {
@@ -242,8 +243,11 @@ int main(int argc, char** argv) {
         return 1;
       }
       sim_seconds += std::chrono::duration<double>(Clock::now() - ts).count();
-      sim_cpu_seconds += static_cast<double>(std::clock() - cs) / CLOCKS_PER_SEC;
+      const double cpu = static_cast<double>(std::clock() - cs) / CLOCKS_PER_SEC;
+      sim_cpu_seconds += cpu;
       total_events += pr->events();
+      by_pacer[p].first += pr->events();
+      by_pacer[p].second += cpu;
       std::cerr << name << " " << p << ": occupancy " << fmt(pr->of("occupancy").mean, 1)
                 << "% abandonment " << fmt(pr->of("abandonment").mean, 2) << "%\n";
       sr.runs.emplace(p, std::move(*pr));
@@ -382,6 +386,15 @@ int main(int argc, char** argv) {
      << " events): " << fmt(per_cpu_s, 2) << " M events per CPU-second (one core), "
      << fmt(per_wall_s, 2) << " M events per wall-clock second on " << a.threads << " thread"
      << (a.threads == 1 ? "" : "s") << ".\n\n";
+  // Per pacer: the simulator and the runtime alone (the cheap pacers) against
+  // the pacers whose decisions cost most. (Each scenario's first pacer, in
+  // name order, also draws the evaluation seeds' lead tapes.)
+  md << "Simulator speed by pacer (evaluation runs, all scenarios):\n\n"
+     << "| pacer | events | CPU s | M events per CPU-second |\n|---|---|---|---|\n";
+  for (const auto& [p, ec] : by_pacer)
+    md << "| " << p << " | " << ec.first << " | " << fmt(ec.second, 1) << " | "
+       << fmt(static_cast<double>(ec.first) / std::max(ec.second, 1e-9) / 1e6, 2) << " |\n";
+  md << "\n";
   for (const auto& sr : all) {
     md << "## " << sr.sc.name << "\n\n"
        << sr.sc.description << ". N = " << sr.sc.agents << ", ceiling talk-utilisation "
