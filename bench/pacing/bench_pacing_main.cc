@@ -392,7 +392,7 @@ int main(int argc, char** argv) {
   md << "Simulator speed by pacer (evaluation runs, all scenarios):\n\n"
      << "| pacer | events | CPU s | M events per CPU-second |\n|---|---|---|---|\n";
   for (const auto& [p, ec] : by_pacer)
-    md << "| " << p << " | " << ec.first << " | " << fmt(ec.second, 1) << " | "
+    md << "| " << p << " | " << ec.first << " | " << fmt(ec.second, 2) << " | "
        << fmt(static_cast<double>(ec.first) / std::max(ec.second, 1e-9) / 1e6, 2) << " |\n";
   md << "\n";
   for (const auto& sr : all) {
