@@ -17,14 +17,19 @@ if(CLEARLINE_SANITIZE)
 endif()
 target_include_directories(clearline_options INTERFACE ${PROJECT_SOURCE_DIR}/src)
 
-# clearline_area_library(NAME DIR [DEPS ...]): a static library from DIR's
-# sources (recursively, without *_test.cc / *_fuzz.cc / *main.cc) and, if there
-# are any, a test binary NAME_tests from DIR's *_test.cc, registered with CTest.
+# clearline_area_library(NAME DIR [EXCLUDE_REGEX RE] [DEPS ...]): a static
+# library from DIR's sources (recursively, without *_test.cc / *_fuzz.cc /
+# *main.cc, nor those matching RE: an area's parts built as libraries of their
+# own) and, if there are any, a test binary NAME_tests from DIR's *_test.cc,
+# registered with CTest.
 function(clearline_area_library name dir)
-  cmake_parse_arguments(ARG "" "" "DEPS;TEST_DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "EXCLUDE_REGEX" "DEPS;TEST_DEPS" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${dir}/*.cc)
   file(GLOB_RECURSE tests CONFIGURE_DEPENDS ${dir}/*_test.cc)
   list(FILTER srcs EXCLUDE REGEX "(_test|_fuzz|_main)\\.cc$")
+  if(ARG_EXCLUDE_REGEX)
+    list(FILTER srcs EXCLUDE REGEX "${ARG_EXCLUDE_REGEX}")
+  endif()
   add_library(${name} STATIC ${srcs})
   target_link_libraries(${name} PUBLIC clearline_options ${ARG_DEPS})
   if(tests)

@@ -17,9 +17,9 @@ ctest --preset asan "$@"
 
 # Fuzzing (docs/import.md): build only the libFuzzer targets (clang-14, ASan+UBSan)
 # and run each for a bounded time from its seed corpus; a crash fails the suite.
-# CLEARLINE_FUZZ_SECONDS=15 runs it. The default is 0 (skipped) until one full run of
-# the fuzz preset (every area's *_fuzz.cc built with clang-14) has passed; then
-# make 15 the default.
+# CLEARLINE_FUZZ_SECONDS=15 runs it. The default is 0 (skipped): the fuzz preset is
+# a third full build (clang-14, ASan) of every library the targets link; the seed
+# corpora also run in the suite above as fuzz_replay.* (docs/import.md "Fuzzing").
 FUZZ_SECONDS=${CLEARLINE_FUZZ_SECONDS:-0}
 if ((FUZZ_SECONDS > 0)); then
   cmake --preset fuzz >/dev/null
