@@ -176,6 +176,9 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
     } else {
       names = splitComma(o->pacer);
     }
+    // One pacer, no tuning: every seed runs once, so its lead tape is never
+    // read again; not kept (sim/lead_tape.h), the memory stays that of one run.
+    if (names.size() == 1 && o->target < 0) sc->tapes = nullptr;
     ProgressBar bar(isatty(2) != 0);
     Json runs = Json::array();
     std::vector<sim::PacerRuns> results;

@@ -80,6 +80,11 @@ struct SimCall {
   int64_t need_at = 0, need_handle = 0;  // oracle: when it will need a caller, and for how long
 };
 
+std::vector<SimCall>& callPool() {
+  thread_local std::vector<SimCall> pool;
+  return pool;
+}
+
 struct SimAgent {
   std::string ref;
   bool logged_in = false;     // per the runtime (leg up .. leg closed)
@@ -156,6 +161,14 @@ class Simulator final : public core::Telephony {
         tape_(sc.tapes ? sc.tapes->get(FateModel::of(sc), opt.seed)
                        : std::make_shared<LeadTape>(FateModel::of(sc), opt.seed)) {
     ledger_.uk = sc.jurisdiction == "UK";
+    // The call table of the previous run on this thread, emptied: its memory
+    // is already paged in (a fresh one is page-faulted and copied as it grows).
+    calls_.swap(callPool());
+    calls_.clear();
+  }
+  ~Simulator() override {
+    calls_.clear();
+    callPool().swap(calls_);
   }
 
   Status setUp();
