@@ -1,7 +1,7 @@
 # Shared by the SIP end-to-end tests (and tests/browser/run_sip.sh, run_trunk.sh):
 # a scratch folder (sip_test_workdir), an active campaign (setup_campaign), a
 # legal clock (legal_clock_offset), and `clearline serve` over SIP on loopback
-# (sip_serve_config, start_carrier_people, start_serve, api_login, stop_serve).
+# (sip_serve_config, start_carrier_people, start_bots, start_serve, api_login, stop_serve).
 #
 # setup_campaign creates an active predictive campaign with N contacts (one landline phone each, New York numbers +1212555NNNN) in
 # data dir D. Usage:
@@ -128,6 +128,25 @@ start_carrier_people() {
     --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 "$@" \
     > "$W/carrier.log" 2>&1 &
   CARRIER=$!; PIDS+=("$CARRIER")
+}
+
+# start_bots SIP_BIN_DIR SIP_PORT TAG N [AGENTBOT_ARGS...]: N caller bots, caller1..callerN
+# (password pwI, seed I), registering to 127.0.0.1:SIP_PORT; logs $W/bot-TAG-I.log, per-bot
+# stats (written at exit) $W/bot-TAG-I.json. Sets BOTS (their pids; also in PIDS).
+# stop_bots: TERM every bot in BOTS and wait for it (so its stats are written).
+start_bots() {
+  local bin=$1 sp=$2 tag=$3 n=$4; shift 4
+  BOTS=()
+  for i in $(seq 1 "$n"); do
+    "$bin/clearline-agentbot" --registrar "127.0.0.1:$sp" --count 1 --prefix caller --start "$i" --password "pw$i" \
+      --seed "$i" --stats "$W/bot-$tag-$i.json" "$@" > "$W/bot-$tag-$i.log" 2>&1 &
+    BOTS+=($!); PIDS+=($!)
+  done
+}
+stop_bots() {
+  for p in "${BOTS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${BOTS[@]}"; do wait "$p" 2>/dev/null || true; done
+  BOTS=()
 }
 
 # start_serve CLEARLINE_BIN [SERVE_ARGS...]: starts `clearline serve` on D with

@@ -28,25 +28,18 @@ run_phase() {  # run_phase NAME TONE(true|false) CUSTOMER_TALK_MS CALLER_TALK_MS
   printf 'caller1:pw1\ncaller2:pw2\n' > "$W/callers.txt"
   start_carrier_people "$BIN" "$tp" 4 --p-early-media 0 --ring-min-ms 200 --ring-max-ms 400 \
     --talk-mean-ms "$customer_ms" --talk-min-ms "$customer_ms"
-  local bots=()
-  for i in 1 2; do
-    "$BIN/clearline-agentbot" --registrar 127.0.0.1:$sp --count 1 --prefix caller --start $i --password "pw$i" \
-      --talk-mean-ms "$caller_ms" --talk-min-ms "$caller_ms" --wrap-ms 300 --dispo-key 2 --seed $i --stats "$W/bot$i-$name.json" \
-      > "$W/bot$i-$name.log" 2>&1 &
-    bots+=($!); PIDS+=($!)
-  done
+  start_bots "$BIN" "$sp" "$name" 2 --talk-mean-ms "$caller_ms" --talk-min-ms "$caller_ms" --wrap-ms 300 --dispo-key 2
   "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$tp \
     --sip-listen 127.0.0.1:$sp --pacer progressive --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
     > "$W/summary-$name.json" 2> "$W/dialer-$name.log" || fail "$name: dialer failed"
-  for p in "${bots[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${bots[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_bots
   kill -TERM "$CARRIER"; wait "$CARRIER" || true
   S="$W/summary-$name.json"
   echo "$name dialer: $(jq -c '{calls_placed,calls_bridged,abandoned,dispositions,customer_gone_tones}' "$S")"
   BRIDGED=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at IS NOT NULL")
   TONES=$(jq .customer_gone_tones "$S")
-  HEARD=$(jq -s '[.[].bots[].tones_heard] | add' "$W/bot1-$name.json" "$W/bot2-$name.json")
-  CUSTOMERS=$(jq -s '[.[].bots[].customers] | add' "$W/bot1-$name.json" "$W/bot2-$name.json")
+  HEARD=$(jq -s '[.[].bots[].tones_heard] | add' "$W/bot-$name-1.json" "$W/bot-$name-2.json")
+  CUSTOMERS=$(jq -s '[.[].bots[].customers] | add' "$W/bot-$name-1.json" "$W/bot-$name-2.json")
   [[ $(jq .write_errors "$S") == 0 ]] || fail "$name: write errors"
   [[ $BRIDGED -ge 4 && $(jq .calls_bridged "$S") == "$BRIDGED" ]] \
     || fail "$name: $BRIDGED calls bridged in the store, summary $(jq .calls_bridged "$S")"

@@ -61,16 +61,11 @@ run_once() {
     --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 --p-early-media 0 \
     --ring-min-ms 200 --ring-max-ms 500 --talk-mean-ms 8000 --talk-min-ms 8000 > "$W/carrier$run.log" 2>&1 &
   local carrier=$!; PIDS+=($carrier)
-  local bots=()
-  for i in 1 2; do
-    "$BIN/clearline-agentbot" --registrar 127.0.0.1:$SP --count 1 --prefix caller --start $i --password "pw$i" \
-      --wav "$W/silence.wav" --talk-mean-ms 60000 --talk-min-ms 60000 --wrap-ms 200 --seed $i > "$W/bot$run-$i.log" 2>&1 &
-    bots+=($!); PIDS+=($!)
-  done
+  start_bots "$BIN" "$SP" "$run" 2 --wav "$W/silence.wav" --talk-mean-ms 60000 --talk-min-ms 60000 --wrap-ms 200
   "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
     --sip-listen 127.0.0.1:$SP --pacer progressive --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
     > "$W/summary$run.json" 2> "$W/dialer$run.log" || fail "dialer run $run failed"
-  for p in "${bots[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  stop_bots
   sleep 0.5; kill -TERM $carrier; wait $carrier || true
   jq -e '.write_errors == 0' "$W/summary$run.json" > /dev/null || fail "store write errors: $(cat "$W/summary$run.json")"
   echo "run $run: $(jq -c '{calls_placed,calls_bridged,recordings_written,recording_announcements,recordings_refused}' "$W/summary$run.json")"

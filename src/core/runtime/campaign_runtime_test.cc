@@ -175,6 +175,16 @@ struct Rig {
     EXPECT_EQ(tel.originated.size(), 2u);
     return {tel.originated.at(0).call_id, tel.originated.at(1).call_id};
   }
+  // One lead and alice ready at 0: its callee answers at 5 s, a person, bridged to her at 6 s.
+  CallId callBridgedToAlice() {
+    rt->addLead(lead("+15550000001", 1));
+    loginReady("alice", 0);
+    CallId id = tel.originated.at(0).call_id;
+    ev(TelephonyEvent::Kind::kAnswered, id, 5000);
+    ev(TelephonyEvent::Kind::kHuman, id, 6000);
+    ev(TelephonyEvent::Kind::kBridged, id, 6000);
+    return id;
+  }
 };
 
 using K = TelephonyEvent::Kind;
@@ -839,12 +849,7 @@ TEST(CampaignRuntimeTest, SelfPausedCallerIsNotReadmittedByTheGate) {
 
 TEST(CampaignRuntimeTest, LogoutDuringCallWaitsForWrapUp) {
   Rig r;
-  r.rt->addLead(lead("+15550000001", 1));
-  r.loginReady("alice", 0);
-  CallId id = r.tel.originated[0].call_id;
-  r.ev(K::kAnswered, id, 5000);
-  r.ev(K::kHuman, id, 6000);
-  r.ev(K::kBridged, id, 6000);
+  CallId id = r.callBridgedToAlice();
   ASSERT_TRUE(r.rt->logout("alice", at(7000)).isOk());
   EXPECT_EQ(*r.rt->callerState("alice"), CallerState::kOnCall);
   r.ev(K::kEnded, id, 30000);
@@ -1327,12 +1332,7 @@ TEST(CampaignRuntimeTest, ACallerWhosePhoneWentGaveNoDisposition) {
   for (const bool in_wrap_up : {false, true}) {
     SCOPED_TRACE(in_wrap_up ? "leg lost in wrap-up" : "leg lost during the call");
     Rig r;
-    r.rt->addLead(lead("+15550000001", 1));
-    r.loginReady("alice", 0);
-    CallId id = r.tel.originated[0].call_id;
-    r.ev(K::kAnswered, id, 5000);
-    r.ev(K::kHuman, id, 6000);
-    r.ev(K::kBridged, id, 6000);
+    CallId id = r.callBridgedToAlice();
     if (in_wrap_up) {
       r.ev(K::kEnded, id, 30000);  // the customer hung up
       ASSERT_EQ(*r.rt->callerState("alice"), CallerState::kWrapUp);
@@ -1361,12 +1361,7 @@ TEST(CampaignRuntimeTest, ACallerWhosePhoneWentGaveNoDisposition) {
 // customer they were talking to is hung up, and the call ends cleanly.
 TEST(CampaignRuntimeTest, MediaTimeoutOnTheCallersLegLogsThemOutWithTheReason) {
   Rig r;
-  r.rt->addLead(lead("+15550000001", 1));
-  r.loginReady("alice", 0);
-  CallId id = r.tel.originated[0].call_id;
-  r.ev(K::kAnswered, id, 5000);
-  r.ev(K::kHuman, id, 6000);
-  r.ev(K::kBridged, id, 6000);
+  CallId id = r.callBridgedToAlice();
   ASSERT_EQ(*r.rt->callerState("alice"), CallerState::kOnCall);
   TelephonyEvent down{K::kCallerLegDown, CallId(), "alice", HangupCause::kMediaTimeout, 0, at(20000)};
   r.rt->onTelephonyEvent(down);
