@@ -19,7 +19,6 @@
 //     [--dispo-key C]  (the key it presses after a customer instead of '1',
 //                       e.g. '*': a caller who never gives a disposition and,
 //                       paused for it ([sip] wrap_up_max_s), resumes with '*')
-#include <re.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -35,6 +34,11 @@
 #include "sip/media.h"
 #include "sip/stack.h"
 #include "sip/tool_args.h"
+
+// libre's header last: it defines OS, ARCH and VERSION.
+// clang-format off
+#include <re.h>
+// clang-format on
 #undef OS
 #undef ARCH
 #undef VERSION
