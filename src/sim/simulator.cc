@@ -32,7 +32,6 @@ constexpr int64_t kLeadBase = 2000000000;
 
 enum class Outcome : uint8_t { kHuman, kMachine, kNoAnswer, kBusy };
 
-// One lead's fate, drawn from its own stream.
 enum class Ev : uint8_t {
   kTick,
   kWake,
