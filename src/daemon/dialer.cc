@@ -126,6 +126,9 @@ class PolicyAuthorizer final : public core::DialAuthorizer {
   core::DialAttempt attempt_;  // the attempt with the geocoder's candidate states
 };
 
+// The pause reason of a caller who keyed '0' on their phone (onDigit).
+constexpr const char* kPhonePause = "phone";
+
 std::string digitDisposition(char d) {
   switch (d) {
     case '1': return "contacted";
@@ -178,6 +181,9 @@ struct Dialer::Impl : core::TelephonyListener,
   core::NullEventSink null_events;
   std::vector<std::unique_ptr<core::CampaignRuntime>> runtimes;
   std::unordered_map<std::string, core::CampaignRuntime*> caller_runtime;
+  // Callers who keyed '0' during wrap-up → that wrap-up's call: paused at its
+  // disposition (onDigit); forgotten if that wrap-up ends otherwise.
+  std::unordered_map<std::string, CallId> phone_pause_after;
   std::unordered_map<int64_t, std::vector<std::pair<int64_t, bool>>> ledger;  // campaign -> (at, abandoned)
   int64_t next_call_id = 1;
   uint64_t tick_timer = 0, login_timer = 0;
@@ -595,6 +601,12 @@ struct Dialer::Impl : core::TelephonyListener,
     }
   }
 
+  static core::CallerSnapshot snapshotOf(const core::CampaignRuntime& rt, const std::string& ref) {
+    for (const auto& k : rt.callers())
+      if (k.caller_ref == ref) return k;
+    return core::CallerSnapshot{};
+  }
+
   void onDigit(const std::string& ref, char d) {
     auto it = caller_runtime.find(ref);
     if (it == caller_runtime.end()) return;
@@ -609,7 +621,24 @@ struct Dialer::Impl : core::TelephonyListener,
       w.disposition = digitDisposition(d);
       w.final = d != '3';
       if (d == '3') w.callback_due = now + Millis(3600 * 1000);
+      // '0' keyed during this wrap-up: paused after it, not ready.
+      if (auto p = phone_pause_after.find(ref); p != phone_pause_after.end()) {
+        if (p->second == snapshotOf(rt, ref).call) w.pause_reason = std::string(kPhonePause);
+        phone_pause_after.erase(p);
+      }
       if (rt.wrapUp(ref, w, now).isOk()) dispositions++;
+    } else if (d == '0') {
+      // A phone-only caller's break: '0' when ready pauses (reason "phone"),
+      // '0' again makes them ready; '0' during wrap-up pauses them once they
+      // key the disposition (so no customer is routed to them in between).
+      const core::CallerSnapshot k = snapshotOf(rt, ref);
+      if (*st == core::CallerState::kReady) {
+        (void)rt.pause(ref, kPhonePause, now);
+      } else if (*st == core::CallerState::kWrapUp) {
+        phone_pause_after[ref] = k.call;
+      } else if (*st == core::CallerState::kPaused && k.pause_reason == kPhonePause) {
+        (void)rt.unpause(ref, now);
+      }
     } else if (d == '*' && *st == core::CallerState::kPaused) {
       // A SIP phone's way back from a pause the dialer made for want of a
       // disposition ([sip] wrap_up_max_s); other pauses are the caller's own

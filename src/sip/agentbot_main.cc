@@ -19,6 +19,9 @@
 //     [--dispo-key C]  (the key it presses after a customer instead of '1',
 //                       e.g. '*': a caller who never gives a disposition and,
 //                       paused for it ([sip] wrap_up_max_s), resumes with '*')
+//     [--pause-after N --pause-ms M]  (a break: after its N-th customer it
+//                       keys '0' before the disposition, so that it is paused
+//                       at the disposition, and '0' again M ms later)
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -60,6 +63,7 @@ struct Bot {
   uint64_t customers = 0, hangups_sent = 0, dispositions_sent = 0, rekeys = 0, legs = 0, leg_drops = 0;
   uint64_t rx_total = 0, tx_total = 0;
   uint64_t tones_heard = 0;      // "customer gone" tones (beeps under 500 ms apart count once)
+  uint64_t pause_keys = 0;       // '0' keyed (--pause-after)
   int64_t last_tone = -1000000;  // steady ms of the last tone frame
   size_t audio_pos = 0;
   std::vector<uint64_t> timers;
@@ -122,6 +126,7 @@ class Bots {
                          {"dispositions_sent", b->dispositions_sent},
                          {"rekeys", b->rekeys},
                          {"tones_heard", b->tones_heard},
+                         {"pause_keys", b->pause_keys},
                          {"rtp_rx", b->rx_total},
                          {"rtp_tx", b->tx_total}});
       b->sess = static_cast<struct sipsess*>(mem_deref(b->sess));
@@ -275,14 +280,26 @@ class Bots {
       b.hangups_sent++;
     }
     Bot* bp = &b;
-    b.timers.push_back(loop_.addTimer(Millis(static_cast<int64_t>(a_.num("wrap_ms", 500))),
-                                      [bp, key = dispoKey()] {
-                                        if (bp->media) {
-                                          bp->media->sendDtmf(key);
-                                          bp->dispositions_sent++;
-                                          bp->last_key = steadyMillis();
-                                        }
-                                      }));
+    const auto wrap_ms = static_cast<int64_t>(a_.num("wrap_ms", 500));
+    if (a_.has("pause_after") && b.customers == static_cast<uint64_t>(a_.num("pause_after", 0))) {
+      // A break after this customer: '0' now (during wrap-up: paused at the
+      // disposition), '0' again after --pause-ms (ready).
+      b.media->sendDtmf('0');
+      b.pause_keys++;
+      b.timers.push_back(
+          loop_.addTimer(Millis(wrap_ms + static_cast<int64_t>(a_.num("pause_ms", 5000))), [bp] {
+            if (!bp->media) return;
+            bp->media->sendDtmf('0');
+            bp->pause_keys++;
+          }));
+    }
+    b.timers.push_back(loop_.addTimer(Millis(wrap_ms), [bp, key = dispoKey()] {
+      if (bp->media) {
+        bp->media->sendDtmf(key);
+        bp->dispositions_sent++;
+        bp->last_key = steadyMillis();
+      }
+    }));
   }
 
   void tick() {

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A phone-only caller's break, over real SIP: `clearline dialer run` +
+# clearline-carrier (people who talk 1.5 s) + one caller bot that, after its
+# second customer, keys '0' during the wrap-up and then its disposition '1'
+# (paused at the disposition, reason "phone", so no customer is routed to it
+# in between), and '0' again 4 s later (ready).
+# Checks: one pause of the caller, reason "phone", from the second call's
+# disposition (its wrapped_at), lasting about the 4 s (3–6 s: the dialer
+# ticks); no call bridged to the caller during it; calls bridged after it; and
+# '0' keyed twice by the bot.
+# Usage: phone_pause_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
+set -euo pipefail
+CL=$1; BIN=$2
+source "$(dirname "$0")/campaign_setup.sh"
+sip_test_workdir cl-sip-pause
+
+setup_campaign "$CL" "$D" 6 never progressive
+TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+printf 'caller1:pw1\n' > "$W/callers.txt"
+start_carrier_people "$BIN" "$TP" 4 --p-early-media 0 --ring-min-ms 200 --ring-max-ms 400 \
+  --talk-mean-ms 1500 --talk-min-ms 1500
+start_bots "$BIN" "$SP" pause 1 --talk-mean-ms 600000 --talk-min-ms 600000 --wrap-ms 300 \
+  --pause-after 2 --pause-ms 4000
+"$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
+  --sip-listen 127.0.0.1:$SP --pacer progressive --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
+  > "$W/summary.json" 2> "$W/dialer.log" || fail "dialer failed"
+stop_bots
+S="$W/summary.json"
+echo "dialer: $(jq -c '{calls_placed,calls_bridged,dispositions,write_errors}' "$S")"
+
+[[ $(jq .write_errors "$S") == 0 ]] || fail "write errors: $(jq .write_errors "$S")"
+[[ $(jq '.bots[0].pause_keys' "$W/bot-pause-1.json") == 2 ]] || fail "the bot did not key '0' twice: $(cat "$W/bot-pause-1.json")"
+pauses=$(q "SELECT p.started_at || ':' || COALESCE(p.ended_at, -1) FROM caller_pauses p
+            JOIN caller_sessions s ON s.id = p.session_id WHERE s.caller_ref = 'caller1' AND p.reason = 'phone'")
+[[ $(wc -w <<<"$pauses") == 1 ]] || fail "pauses with reason phone: '$pauses' (all: $(q "SELECT * FROM caller_pauses"))"
+from=${pauses%%:*}; to=${pauses##*:}
+[[ $to -gt 0 ]] || fail "the pause never ended: $pauses"
+(( to - from >= 3000 && to - from <= 6000 )) || fail "the pause lasted $((to - from)) ms, not about 4 s"
+# It began at the second call's disposition.
+second=$(q "SELECT wrapped_at FROM calls WHERE bridged_at IS NOT NULL ORDER BY bridged_at LIMIT 1 OFFSET 1")
+(( from - second >= -50 && from - second <= 1000 )) \
+  || fail "the pause began at $from, the second call's disposition at $second"
+[[ $(q "SELECT COUNT(*) FROM calls WHERE caller_ref = 'caller1' AND bridged_at BETWEEN $from AND $to") == 0 ]] \
+  || fail "a call was bridged to the paused caller: $(q "SELECT id, bridged_at FROM calls WHERE bridged_at BETWEEN $from AND $to")"
+after=$(q "SELECT COUNT(*) FROM calls WHERE caller_ref = 'caller1' AND bridged_at > $to")
+[[ $after -ge 1 ]] || fail "no call after the break: $(q "SELECT id, bridged_at, ended_at FROM calls")"
+echo "phone pause ok: paused $((to - from)) ms from the second call's disposition, no call meanwhile, $after after"
