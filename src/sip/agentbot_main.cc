@@ -22,6 +22,8 @@
 //     [--pause-after N --pause-ms M]  (a break: after its N-th customer it
 //                       keys '0' before the disposition, so that it is paused
 //                       at the disposition, and '0' again M ms later)
+//     [--break-at-ms X --break-ms Y]  (a break while idle: '0' X ms after the
+//                       login call is answered, '0' again Y ms later)
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -213,6 +215,18 @@ class Bots {
     }
     b.legs++;
     b.answered = true;
+    if (a_.has("break_at_ms")) {
+      // A break while idle: '0' X ms after the leg is up (paused when ready),
+      // '0' again --break-ms later (ready).
+      const auto at = static_cast<int64_t>(a_.num("break_at_ms", 0));
+      for (int64_t t : {at, at + static_cast<int64_t>(a_.num("break_ms", 3000))}) {
+        b.timers.push_back(loop_.addTimer(Millis(t), [bp] {
+          if (!bp->media) return;
+          bp->media->sendDtmf('0');
+          bp->pause_keys++;
+        }));
+      }
+    }
   }
 
   static void onEstab(const struct sip_msg*, void*) {}

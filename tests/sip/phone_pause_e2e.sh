@@ -8,6 +8,8 @@
 # disposition (its wrapped_at), lasting about the 4 s (3–6 s: the dialer
 # ticks); no call bridged to the caller during it; calls bridged after it; and
 # '0' keyed twice by the bot.
+# Then, with nothing to dial, the same caller idle and ready keys '0' 2 s after
+# logging in and '0' again 3 s later: one more "phone" pause, of about 3 s.
 # Usage: phone_pause_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
 set -euo pipefail
 CL=$1; BIN=$2
@@ -45,3 +47,22 @@ second=$(q "SELECT wrapped_at FROM calls WHERE bridged_at IS NOT NULL ORDER BY b
 after=$(q "SELECT COUNT(*) FROM calls WHERE caller_ref = 'caller1' AND bridged_at > $to")
 [[ $after -ge 1 ]] || fail "no call after the break: $(q "SELECT id, bridged_at, ended_at FROM calls")"
 echo "phone pause ok: paused $((to - from)) ms from the second call's disposition, no call meanwhile, $after after"
+
+# B. Ready and idle (every contact done): '0' pauses, '0' again resumes.
+stop_carrier() { kill -TERM "$CARRIER" 2>/dev/null || true; wait "$CARRIER" 2>/dev/null || true; }
+stop_carrier
+start_carrier_people "$BIN" "$TP" 5
+# The first bot is gone: its stored registration would be called first.
+sqlite3 "$DB" "DELETE FROM sip_registrations"
+start_bots "$BIN" "$SP" idle 1 --break-at-ms 2000 --break-ms 3000
+"$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
+  --sip-listen 127.0.0.1:$SP --pacer progressive --minutes 0.15 --clock-offset-s "$CLOCK_OFFSET_S" \
+  > "$W/summary-idle.json" 2> "$W/dialer-idle.log" || fail "idle run: dialer failed"
+stop_bots
+[[ $(jq '.bots[0].pause_keys' "$W/bot-idle-1.json") == 2 ]] || fail "idle run: the bot did not key '0' twice"
+[[ $(jq .calls_placed "$W/summary-idle.json") == 0 ]] || fail "idle run: something was dialed"
+idle=$(q "SELECT p.ended_at - p.started_at FROM caller_pauses p JOIN caller_sessions s ON s.id = p.session_id
+          WHERE s.caller_ref = 'caller1' AND p.reason = 'phone' AND p.started_at > $to")
+[[ $(wc -w <<<"$idle") == 1 ]] || fail "idle run: phone pauses after the first run: '$idle' (all: $(q "SELECT * FROM caller_pauses"))"
+(( idle >= 2000 && idle <= 4500 )) || fail "idle run: the pause lasted $idle ms, not about 3 s"
+echo "phone pause when idle ok: paused $idle ms"
