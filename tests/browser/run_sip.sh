@@ -15,7 +15,7 @@ source "$(dirname "$0")/web_dist.sh"; ensure_web_dist "$SRC"
 source "$SRC/tests/sip/campaign_setup.sh"
 sip_test_workdir clearline-browser-sip
 setup_campaign "$BIN" "$D" 30 "${RECORDING:-never}" "${DIAL_MODE:-predictive}"
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 printf 'ann1:pw-ann\n' > "$D/sip-callers.txt"
 sip_serve_config "$TP" "$SP" '[pacing]' 'pacer = "progressive"'
 echo 'caller-password' | "$BIN" user create --name ann1 --role caller --entity site-a --password-stdin --data-dir "$D" >/dev/null

@@ -12,7 +12,7 @@ source "$(dirname "$0")/web_dist.sh"; ensure_web_dist "$SRC"
 source "$SRC/tests/sip/campaign_setup.sh"
 sip_test_workdir clearline-browser-trunk
 setup_campaign "$BIN" "$D" 1 never
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)  # the carrier is restarted on TP
+pick_sip_ports  # the carrier is restarted on TP
 sip_serve_config "$TP" "$SP" 'options_interval_s = 1' '[pacing]' 'pacer = "progressive"'
 echo 'manager-password' | "$BIN" user create --name manager --role campaign_manager --password-stdin --data-dir "$D" >/dev/null
 CARRIER=("$SIPBIN/clearline-carrier" --listen "127.0.0.1:$TP" --truth "$W/truth.jsonl" --seed 5 --time-scale 1)

@@ -29,7 +29,7 @@ source "$(dirname "$0")/campaign_setup.sh"
 sip_test_workdir cl-sip-amd
 
 setup_campaign "$CL" "$D" 12 never
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 for i in 1 2 3; do echo "caller$i:pw$i"; done > "$W/callers.txt"
 espeak-ng -w "$W/h.wav" "Hello?"
 espeak-ng -w "$W/m.wav" "Hi, you have reached the voice mail of Sam Jones. I can't take your call right now. Please leave a message after the tone."

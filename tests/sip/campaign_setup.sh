@@ -1,7 +1,8 @@
 # Shared by the SIP end-to-end tests (and tests/browser/run_sip.sh, run_trunk.sh):
 # a scratch folder (sip_test_workdir), an active campaign (setup_campaign), a
 # legal clock (legal_clock_offset), and `clearline serve` over SIP on loopback
-# (sip_serve_config, start_carrier_people, start_bots, start_serve, api_login, stop_serve).
+# (pick_sip_ports, sip_serve_config, start_carrier_people, start_bots, start_serve, api_login,
+# stop_serve).
 #
 # setup_campaign creates an active predictive campaign with N contacts (one landline phone each, New York numbers +1212555NNNN) in
 # data dir D. Usage:
@@ -56,6 +57,14 @@ for _ in range(200):
 else:
     raise SystemExit("no free port in 10000-19999")
 PY
+}
+
+# pick_sip_ports: TP (the carrier's trunk port) and SP (the dialer's SIP port),
+# two distinct stable ports.
+pick_sip_ports() {
+  TP=$(stable_port)
+  SP=$(stable_port)
+  [[ $SP != "$TP" ]] || SP=$(stable_port)
 }
 
 setup_campaign() {

@@ -28,7 +28,7 @@ jq --argjson days "$DAYS" --argjson campaign "$CAMPAIGN_ID" '
 CHAIN="$W/chain.json"
 "$CL" vendor import "$CHAIN" --data-dir "$D" --json > "$W/import.json" || fail "vendor import: $(cat "$W/import.json")"
 
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 printf 'caller1:pw1\ncaller2:pw2\n' > "$W/callers.txt"
 "$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 5 --time-scale 0.2 \
   --p-human 0.8 --p-machine 0 --p-no-answer 0.1 --p-busy 0.1 --p-invalid 0 --p-congestion 0 \

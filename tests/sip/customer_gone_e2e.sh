@@ -24,13 +24,13 @@ run_phase() {  # run_phase NAME TONE(true|false) CUSTOMER_TALK_MS CALLER_TALK_MS
   rm -rf "$D"; mkdir -p "$D"
   setup_campaign "$CL" "$D" 6 never progressive
   printf '[sip]\ncustomer_gone_tone = %s\n' "$tone" > "$D/clearline.toml"
-  local tp sp; tp=$(stable_port); sp=$(stable_port); [[ $sp != "$tp" ]] || sp=$(stable_port)
+  pick_sip_ports
   printf 'caller1:pw1\ncaller2:pw2\n' > "$W/callers.txt"
-  start_carrier_people "$BIN" "$tp" 4 --p-early-media 0 --ring-min-ms 200 --ring-max-ms 400 \
+  start_carrier_people "$BIN" "$TP" 4 --p-early-media 0 --ring-min-ms 200 --ring-max-ms 400 \
     --talk-mean-ms "$customer_ms" --talk-min-ms "$customer_ms"
-  start_bots "$BIN" "$sp" "$name" 2 --talk-mean-ms "$caller_ms" --talk-min-ms "$caller_ms" --wrap-ms 300 --dispo-key 2
-  "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$tp \
-    --sip-listen 127.0.0.1:$sp --pacer progressive --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
+  start_bots "$BIN" "$SP" "$name" 2 --talk-mean-ms "$caller_ms" --talk-min-ms "$caller_ms" --wrap-ms 300 --dispo-key 2
+  "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
+    --sip-listen 127.0.0.1:$SP --pacer progressive --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
     > "$W/summary-$name.json" 2> "$W/dialer-$name.log" || fail "$name: dialer failed"
   stop_bots
   kill -TERM "$CARRIER"; wait "$CARRIER" || true

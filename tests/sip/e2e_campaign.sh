@@ -20,7 +20,7 @@ D="$W/data"; mkdir -p "$D"
 source "$(dirname "$0")/campaign_setup.sh"
 setup_campaign "$CL" "$D" "$N" all
 
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 for i in $(seq 1 10); do echo "caller$i:pw$i-secret"; done > "$W/callers.txt"
 "$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 42 --time-scale 0.2 \
   --p-human 0.35 --p-machine 0.1 --p-no-answer 0.15 --p-busy 0.15 --p-invalid 0.1 --p-congestion 0.15 \

@@ -56,7 +56,7 @@ add_mobiles() {  # add_mobiles FIRST_ID COUNT: wireless numbers, no consent (R11
 PHASE=a; BOTS=()
 setup_campaign "$CL" "$D" 6 never human_initiated
 add_mobiles 7 2
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 echo "caller1:pw1" > "$W/callers-a.txt"
 carrier "$W/truth-a.jsonl" 11 0.6 0.2 0.2
 bot 1
@@ -116,7 +116,7 @@ D="$W/data-b"; mkdir -p "$D"; DB="$D/clearline.db"
 setup_campaign "$CL" "$D" 8 never predictive
 add_mobiles 9 3
 MOBILES="'+19175550009','+19175550010','+19175550011'"
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 for i in 1 2 3; do echo "caller$i:pw$i"; done > "$W/callers-b.txt"
 carrier "$W/truth-b.jsonl" 12 1 0 0
 for i in 1 2 3; do bot "$i"; done

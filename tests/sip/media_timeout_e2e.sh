@@ -22,7 +22,7 @@ sip_test_workdir cl-sip-mto
 
 setup_campaign "$CL" "$D" 2 never progressive
 printf '[sip]\nmedia_timeout_s = 2\n' > "$D/clearline.toml"
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 printf 'caller1:pw1\ncaller2:pw2\n' > "$W/callers.txt"
 "$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 4 --time-scale 1 \
   --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 --p-early-media 0 \

@@ -23,7 +23,7 @@ q "INSERT INTO contacts (id, campaign_id, list_id, first_name, source_line) VALU
      (11, $CAMPAIGN_ID, $ORG, '$DNC', 'dnc', 'home', 'landline'), (12, $CAMPAIGN_ID, $ORG, '$FAR', 'far', 'home', 'landline');"
 "$CL" dnc add --number "$DNC" --scope platform --source caller --data-dir "$D" --json > "$W/dnc.json" || fail "dnc add"
 
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 for i in 1 2 3; do echo "caller$i:pw$i"; done > "$W/callers.txt"
 
 # Fail-closed: no rule book, no dialer (and no INVITE).

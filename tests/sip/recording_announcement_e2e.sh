@@ -51,7 +51,7 @@ done
 [[ -n $CLOCK_OFFSET_S ]] || fail "no weekday 10:00 in 3 weeks at which PA and NY contacts may be called"
 [[ $("$CL" campaign show "$CAMPAIGN_ID" --data-dir "$D" --json | jq -r .recording_announcement) == auto ]] \
   || fail "a campaign's recording_announcement is not auto by default"
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 printf 'caller1:pw1\ncaller2:pw2\n' > "$W/callers.txt"
 sox -n -r 8000 -c 1 -b 16 "$W/silence.wav" trim 0 1
 run=0

@@ -14,7 +14,7 @@ source "$(dirname "$0")/campaign_setup.sh"
 sip_test_workdir cl-sip-sh
 
 setup_campaign "$CL" "$D" 8 never
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 echo "caller1:pw1" > "$W/callers.txt"
 "$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 3 --time-scale 1 \
   --p-human 1 --p-machine 0 --p-no-answer 0 --p-busy 0 --p-invalid 0 --p-congestion 0 \

@@ -19,7 +19,7 @@ source "$(dirname "$0")/campaign_setup.sh"
 sip_test_workdir cl-sip-shg
 
 setup_campaign "$CL" "$D" 8 never
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 echo "caller1:pw1" > "$W/callers.txt"
 espeak-ng -w "$W/h.wav" "Hello?"
 sox "$W/h.wav" -r 8000 -c 1 -b 16 "$W/human.wav" pad 1.2 6

@@ -21,7 +21,7 @@ source "$(dirname "$0")/campaign_setup.sh"
 sip_test_workdir cl-serve-sip
 
 setup_campaign "$CL" "$D" 40 never
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 printf 'bot1:pw-bot\nann1:pw-ann\n' > "$D/sip-callers.txt"
 sip_serve_config "$TP" "$SP" 'auto_login = "bot1"' '[pacing]' 'pacer = "progressive"'
 echo 'ann-password-1' | "$CL" user create --name ann1 --role caller --entity site-1 --password-stdin --data-dir "$D" >/dev/null

@@ -32,7 +32,7 @@ ORG=$(q "SELECT org_id FROM campaigns WHERE id=$CAMPAIGN_ID")
 q "INSERT INTO contacts (id, campaign_id, list_id, first_name, last_name, city, source_line) VALUES (4, $CAMPAIGN_ID, 1, 'Dnc', 'Listed', 'New York', 4);
    INSERT INTO phones (contact_id, campaign_id, org_id, e164, raw, label, line_type) VALUES (4, $CAMPAIGN_ID, $ORG, '$DNC', 'dnc', 'home', 'landline');"
 "$CL" dnc add --number "$DNC" --scope platform --source caller --data-dir "$D" --json > "$W/dnc.json" || fail "dnc add"
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 printf 'ann1:pw-ann\n' > "$D/sip-callers.txt"
 sip_serve_config "$TP" "$SP"
 echo 'ann-password-1' | "$CL" user create --name ann1 --role caller --entity site-1 --password-stdin --data-dir "$D" >/dev/null

@@ -20,7 +20,7 @@ sip_test_workdir cl-serve-prompt
 
 setup_campaign "$CL" "$D" 6 never
 "$CL" campaign pause "$CAMPAIGN_ID" --data-dir "$D" > /dev/null
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 printf 'caller1:pw1\n' > "$D/sip-callers.txt"
 sip_serve_config "$TP" "$SP" 'auto_login = "caller1"' '[pacing]' 'pacer = "fixed-ratio"'
 echo 'manager-password' | "$CL" user create --name manager --role campaign_manager --password-stdin --data-dir "$D" > /dev/null

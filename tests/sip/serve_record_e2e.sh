@@ -20,7 +20,7 @@ source "$(dirname "$0")/campaign_setup.sh"
 sip_test_workdir cl-serve-record
 
 setup_campaign "$CL" "$D" 1 on_demand human_initiated
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 printf 'ann1:pw-ann\n' > "$D/sip-callers.txt"
 sip_serve_config "$TP" "$SP"
 echo 'ann-password-1' | "$CL" user create --name ann1 --role caller --entity site-1 --password-stdin --data-dir "$D" >/dev/null

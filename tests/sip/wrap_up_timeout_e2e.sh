@@ -19,7 +19,7 @@ sip_test_workdir cl-sip-wrapmax
 
 setup_campaign "$CL" "$D" 4 never progressive
 printf '[sip]\nwrap_up_max_s = 2\n' > "$D/clearline.toml"
-TP=$(stable_port); SP=$(stable_port); [[ $SP != "$TP" ]] || SP=$(stable_port)
+pick_sip_ports
 printf 'caller1:pw1\n' > "$W/callers.txt"
 start_carrier_people "$BIN" "$TP" 4 --p-early-media 0 --ring-min-ms 200 --ring-max-ms 400 \
   --talk-mean-ms 1500 --talk-min-ms 1500
