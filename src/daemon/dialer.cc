@@ -643,9 +643,7 @@ struct Dialer::Impl : core::TelephonyListener,
       // A SIP phone's way back from a pause the dialer made for want of a
       // disposition ([sip] wrap_up_max_s); other pauses are the caller's own
       // (the console) or the gates'.
-      for (const auto& k : rt.callers())
-        if (k.caller_ref == ref && k.pause_reason == core::kWrapUpTimeout)
-          (void)rt.unpause(ref, now);
+      if (snapshotOf(rt, ref).pause_reason == core::kWrapUpTimeout) (void)rt.unpause(ref, now);
     }
   }
 

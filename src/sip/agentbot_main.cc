@@ -220,11 +220,7 @@ class Bots {
       // '0' again --break-ms later (ready).
       const auto at = static_cast<int64_t>(a_.num("break_at_ms", 0));
       for (int64_t t : {at, at + static_cast<int64_t>(a_.num("break_ms", 3000))}) {
-        b.timers.push_back(loop_.addTimer(Millis(t), [bp] {
-          if (!bp->media) return;
-          bp->media->sendDtmf('0');
-          bp->pause_keys++;
-        }));
+        b.timers.push_back(loop_.addTimer(Millis(t), [bp] { keyZero(bp); }));
       }
     }
   }
@@ -263,6 +259,13 @@ class Bots {
     return energy > n * 1000.0 * 1000.0 && 2 * power / (n * energy) > 0.6;
   }
 
+  // '0' on the phone (a break, or its end: --pause-after, --break-at-ms).
+  static void keyZero(Bot* b) {
+    if (!b->media) return;
+    b->media->sendDtmf('0');
+    b->pause_keys++;
+  }
+
   void onAudio(Bot& b, const RtpPacket& p) {
     int64_t now = steadyMillis();
     if (isGoneTone(p)) {
@@ -298,14 +301,9 @@ class Bots {
     if (a_.has("pause_after") && b.customers == static_cast<uint64_t>(a_.num("pause_after", 0))) {
       // A break after this customer: '0' now (during wrap-up: paused at the
       // disposition), '0' again after --pause-ms (ready).
-      b.media->sendDtmf('0');
-      b.pause_keys++;
-      b.timers.push_back(
-          loop_.addTimer(Millis(wrap_ms + static_cast<int64_t>(a_.num("pause_ms", 5000))), [bp] {
-            if (!bp->media) return;
-            bp->media->sendDtmf('0');
-            bp->pause_keys++;
-          }));
+      keyZero(bp);
+      b.timers.push_back(loop_.addTimer(
+          Millis(wrap_ms + static_cast<int64_t>(a_.num("pause_ms", 5000))), [bp] { keyZero(bp); }));
     }
     b.timers.push_back(loop_.addTimer(Millis(wrap_ms), [bp, key = dispoKey()] {
       if (bp->media) {

@@ -1,20 +1,19 @@
 #include "sip/libre_telephony.h"
 
+#include <re.h>
 #include <spdlog/spdlog.h>
-
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 
 #include "sip/hangup_causes.h"
 #include "sip/media.h"
 #include "sip/prompt_cache.h"
 #include "sip/stack.h"
-
-#include <re.h>
 #undef OS
 #undef ARCH
 #undef VERSION
@@ -92,6 +91,15 @@ struct Registration {
 };
 
 std::string plStr(const struct pl& p) { return p.p ? std::string(p.p, p.l) : std::string(); }
+
+// The next 20 ms frame (160 samples at 8 kHz) of `audio` from `pos`, zero-padded
+// past its end; advances `pos`.
+void nextFrame(const std::vector<int16_t>& audio, size_t& pos, int16_t (&frame)[160]) {
+  const size_t n = std::min<size_t>(160, audio.size() - pos);
+  std::fill(std::copy_n(audio.begin() + static_cast<std::ptrdiff_t>(pos), n, frame), frame + 160,
+            0);
+  pos += n;
+}
 
 void appendPcm(std::vector<int16_t>& dst, const RtpPacket& p, Codec c) {
   if (dst.size() > 8000u * 3600u) return;  // one hour cap per side
@@ -233,11 +241,9 @@ struct LibreTelephony::Impl {
   }
 
   void toneFrame(CallerLeg& k) {
-    size_t n = std::min<size_t>(160, k.tone->size() - k.tone_pos);
-    int16_t frame[160] = {0};
-    for (size_t i = 0; i < n; i++) frame[i] = (*k.tone)[k.tone_pos + i];
+    int16_t frame[160];
+    nextFrame(*k.tone, k.tone_pos, frame);
     k.media->sendPcm(frame, 160);
-    k.tone_pos += n;
     if (k.tone_pos >= k.tone->size()) k.tone = nullptr;
   }
 
@@ -254,14 +260,12 @@ struct LibreTelephony::Impl {
   // One 20 ms announcement frame to the customer and to the caller, recorded
   // on the right channel (what the customer hears from our side).
   void announcementFrame(CustLeg& c) {
-    size_t n = std::min<size_t>(160, c.ann->size() - c.ann_pos);
-    int16_t frame[160] = {0};
-    for (size_t i = 0; i < n; i++) frame[i] = (*c.ann)[c.ann_pos + i];
+    int16_t frame[160];
+    nextFrame(*c.ann, c.ann_pos, frame);
     c.media->sendPcm(frame, 160);
     auto k = callers.find(c.caller_ref);
     if (k != callers.end() && k->second->up) k->second->media->sendPcm(frame, 160);
     c.rec_caller.insert(c.rec_caller.end(), frame, frame + 160);
-    c.ann_pos += n;
     if (c.ann_pos >= c.ann->size()) {
       c.announcing = false;
       c.announced = true;
@@ -281,12 +285,10 @@ struct LibreTelephony::Impl {
         continue;
       }
       if (c->state != CustState::kPrompt || !c->prompt) continue;
-      size_t n = std::min<size_t>(160, c->prompt->size() - c->prompt_pos);
-      int16_t frame[160] = {0};
-      for (size_t i = 0; i < n; i++) frame[i] = (*c->prompt)[c->prompt_pos + i];
+      int16_t frame[160];
+      nextFrame(*c->prompt, c->prompt_pos, frame);
       c->media->sendPcm(frame, 160);
       if (c->recording) c->rec_customer.insert(c->rec_customer.end(), frame, frame + 160);
-      c->prompt_pos += n;
       if (c->prompt_pos >= c->prompt->size()) done.push_back(c.get());
     }
     for (auto& [ref, k] : callers) {
