@@ -9,6 +9,15 @@ namespace clearline::core {
 namespace {
 constexpr double kForgetAge = 3000;  // dial records kept at full weight (≈ half-life)
 constexpr double kForgetHandle = 800;
+constexpr double kForgetAbandons = 200;
+// Without AMD: abandons (of dials without AMD) the pacer needs before it reads
+// them in people by their answer ages, and the least share of people it
+// credits them with however late they were answered.
+constexpr double kAbandonEvidence = 5;
+constexpr double kLeastPeopleShare = 0.02;
+// Prior weight (in routed calls) of the share over all routed calls in each
+// answer-age bin's share of people.
+constexpr double kPeoplePrior = 2;
 constexpr int kExactTerms = 120;
 // Outcomes of its own dials the pacer needs before it dials beyond one line per free caller.
 constexpr int64_t kColdStartDials = 30;
@@ -122,6 +131,12 @@ void ClearlinePacer::learn(const PacingHistory& h) {
     wrap_w_ += 1;
     handled_ += 1;
     if (r.machine) handled_machine_ += 1;
+    if (!r.screened && r.answer_age.count() >= 0) {
+      const size_t b =
+          std::min<size_t>(kPeopleBins - 1, static_cast<size_t>(r.answer_age.count() / 2000));
+      routed_by_age_[b] += 1;
+      if (!r.machine) people_by_age_[b] += 1;
+    }
     pending_handles_ += 1;
     if (talk_w_ > 2 * kForgetHandle) {
       for (auto& x : talk_) x *= 0.5;
@@ -133,10 +148,31 @@ void ClearlinePacer::learn(const PacingHistory& h) {
       wrap_w_ *= 0.5;
       handled_ *= 0.5;
       handled_machine_ *= 0.5;
+      for (auto& x : routed_by_age_) x *= 0.5;
+      for (auto& x : people_by_age_) x *= 0.5;
     }
     dirty_ = true;
   }
   handle_cursor_ = h.handles.end();
+  for (int64_t i = std::max(live_cursor_, h.live.begin()); i < h.live.end(); ++i) {
+    const LiveRecord& l = h.live.at(i);
+    if (!l.abandoned || l.screened) continue;
+    abandons_seen_ += 1;
+    abandons_people_ += peopleAt(l.answer_age);
+    if (abandons_seen_ > 2 * kForgetAbandons) {
+      abandons_seen_ *= 0.5;
+      abandons_people_ *= 0.5;
+    }
+  }
+  live_cursor_ = h.live.end();
+}
+
+double ClearlinePacer::peopleAt(Millis answer_age) const {
+  const double overall = 1.0 - handled_machine_ / (handled_ + 1.0);
+  if (answer_age.count() < 0) return overall;
+  const size_t b =
+      std::min<size_t>(kPeopleBins - 1, static_cast<size_t>(answer_age.count() / 2000));
+  return (people_by_age_[b] + kPeoplePrior * overall) / (routed_by_age_[b] + kPeoplePrior);
 }
 
 void ClearlinePacer::rebuild() {
@@ -175,9 +211,18 @@ void ClearlinePacer::rebuild() {
       wrap_cq_[c][static_cast<size_t>(i)] = (b + 0.5) * 0.5;
     }
   }
-  // Horizons: quartiles of the routable-answer age (with AMD on: of the answers
-  // AMD passes; without it: of every answer).
-  const auto& cum_h = amd_ ? cum_live_ : cum_ans_;
+  // Horizons: quartiles of the routable-answer age of the people. With AMD on,
+  // of the answers AMD passes. Without it every answer needs a caller, but the
+  // law counts the people only, and they answer sooner than machines: of every
+  // answer, each weighed by the share of people the callers found at its age
+  // (session 17; 1 where they never marked a machine, so the quartiles of every
+  // answer).
+  if (!amd_) {
+    cum_people_[0] = 0;
+    for (int b = 0; b <= kAgeBins; ++b)
+      cum_people_[b + 1] = cum_people_[b] + age_ans_[b] * peopleAt(Millis(b * 500));
+  }
+  const auto& cum_h = amd_ ? cum_live_ : cum_people_;
   double live_tot = cum_h[kAgeBins + 1];
   const double hq[kHorizons] = {0.25, 0.5, 0.75};
   for (int i = 0; i < kHorizons; ++i) {
@@ -349,11 +394,23 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
   // of the abandons were people is uncertain, and the guard below covers it.
   const double m = handled_machine_ / (handled_ + 1.0);
   const double people = 1.0 - m;
+  // Without AMD the answer age says more: an abandon answered when people answer
+  // was probably a person, one answered 25 s after the dial probably a machine.
+  // Each abandon is read at the share of people among the routed calls answered
+  // at its age (session 17), with the same spread in the guard.
+  const bool by_age = !in.amd && abandons_seen_ >= kAbandonEvidence;
+  const double pa =
+      by_age ? std::max(kLeastPeopleShare, abandons_people_ / abandons_seen_) : people;
+  const double pa_machine = by_age ? 1.0 - pa : m;
   bool have = false;
   auto consider = [&](int64_t answered, int64_t abandoned, bool young_counts) {
     const double fp = f / (1.0 - f) * people * static_cast<double>(answered);
-    const double lives = people * static_cast<double>(answered) + fp;
-    const double abandons = people * static_cast<double>(abandoned) + fp;
+    // (Read by age, the abandoned answers are people at their own share.)
+    const double lives = (by_age ? people * static_cast<double>(answered - abandoned) +
+                                       pa * static_cast<double>(abandoned)
+                                 : people * static_cast<double>(answered)) +
+                         fp;
+    const double abandons = pa * static_cast<double>(abandoned) + fp;
     // Smooth brake: the window with the higher rate, once it has evidence.
     if (answered >= kBudgetEvidence) {
       const double rate = 100.0 * abandons / lives;
@@ -372,17 +429,17 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
     // risk what the lives to come will dilute.
     const double guard = kGuardBase + kGuardZ * std::sqrt(fp) +
                          (f > 0 ? kGuardZ * kGuardZ * f / (4.0 * std::max(c - f, 0.002)) : 0.0) +
-                         kGuardZ * std::sqrt(static_cast<double>(abandoned) * people * m);
+                         kGuardZ * std::sqrt(static_cast<double>(abandoned) * pa * pa_machine);
     // The 24-hour window counts once it has evidence: a day that has just begun
     // does not throttle a campaign whose 30 days have room (the UK's calendar
     // day fills within the first hour of a shift).
     //
     // The guard's last term is the spread of the people among the ledger's
     // abandons (binomial, at odds z). The slack is then counted in the ledger's
-    // abandons, which is what the pacer's dials produce: only a share `people`
+    // abandons, which is what the pacer's dials produce: only a share `pa`
     // of them spends the legal budget.
     if (!young_counts && answered < kBudgetEvidence) return;
-    const double left = (c * std::max(lives, kBorrowLives) - abandons - guard) / people;
+    const double left = (c * std::max(lives, kBorrowLives) - abandons - guard) / pa;
     if (!have || left < v.left) v.left = left;
     have = true;
   };

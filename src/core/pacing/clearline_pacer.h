@@ -119,8 +119,23 @@ class ClearlinePacer final : public Pacer {
   // Routed calls (handle records) and those whose caller heard a machine, with
   // forgetting: the share of the ledger's live answers that were machines.
   double handled_ = 0, handled_machine_ = 0;
+  // Who answers when, on a campaign without AMD (session 17): routed calls
+  // placed without AMD by answer age (2 s bins, the last one open) and those
+  // the callers did not mark as machines, with the handles' forgetting. People
+  // answer a few seconds after the dial, machines later; the horizons are set
+  // by the people's answer ages (cum_people_), and the ledger's abandons are
+  // read in people by the age at which each was answered.
+  static constexpr int kPeopleBins = 31;
+  std::array<double, kPeopleBins> routed_by_age_{}, people_by_age_{};
+  // P(a person | a routed call placed without AMD answered at that age): the
+  // bin's share, pulled towards the share over all routed calls (-1 ms: that share).
+  double peopleAt(Millis answer_age) const;
+  // Abandons of dials placed without AMD, and the people estimated among them
+  // (peopleAt their answer age, at the time), with forgetting.
+  double abandons_seen_ = 0, abandons_people_ = 0;
   // derived
   std::array<double, kAgeBins + 2> cum_live_{}, cum_all_{}, cum_scr_{}, cum_ans_{};
+  std::array<double, kAgeBins + 2> cum_people_{};  // answered dials × peopleAt their age
   std::array<double, kTalkBins + 2> cum_talk_{};
   std::array<double, kWrapBins + 2> cum_wrap_{};
   std::array<double, 3> wrap_q_{};
@@ -154,7 +169,7 @@ class ClearlinePacer final : public Pacer {
   void clearMemo();
   // per-decision scratch: each busy caller's and dial's probability per horizon
   std::vector<PerHorizon> q_free_, q_demand_;  // per busy caller / dial in flight
-  int64_t dial_cursor_ = 0, handle_cursor_ = 0;
+  int64_t dial_cursor_ = 0, handle_cursor_ = 0, live_cursor_ = 0;
   int64_t own_dials_ = 0;  // dial outcomes learned from this campaign (not the priors)
   // per-decision scratch: distribution of (free − demand) per horizon
   std::array<BernoulliSum, kHorizons> dist_;

@@ -450,5 +450,91 @@ TEST(ClearlinePacerBudgetTest, MachinesTheCallersHeardDoNotCountAsPeopleInTheBud
   EXPECT_GE(shut, 2);  // never fewer than progressive
 }
 
+// Without AMD every answer goes to a caller, but the law counts the people
+// only, and they answer sooner than machines (session 17). Routed calls placed
+// without AMD carry their answer age and the caller's verdict; from them the
+// pacer learns the share of people by answer age.
+void pushRouted(PacingHistory& h, int n, Millis answer_age, bool machine) {
+  for (int i = 0; i < n; ++i) {
+    HandleRecord r{TimePoint{}, Millis(40000), Millis(2000), machine, answer_age, false};
+    h.handles.push(r);
+  }
+}
+
+// The horizons are the quartiles of the people's answer ages: here people answer
+// 8 s after the dial and machines 24 s after it, every caller is 20 s into a
+// 40 s call, and no caller is ready. A person answering a dial placed now would
+// find every caller still busy, so the pacer does not dial; had the callers
+// heard people at 24 s too, the later horizons would find callers free, and it
+// would.
+TEST(ClearlinePacerTest, WithoutAmdTheHorizonsFollowThePeoplesAnswerAges) {
+  auto history = [](bool late_ones_are_machines) {
+    auto h = std::make_unique<PacingHistory>();
+    for (int i = 0; i < 200; ++i) {
+      DialRecord d;
+      d.screened = false;
+      d.age = Millis(i % 4 == 0 ? 8000 : 24000);
+      d.outcome = DialOutcome::kLive;  // without AMD a machine's answer resolves as live
+      h->dials.push(d);
+    }
+    pushRouted(*h, 25, Millis(8000), false);
+    pushRouted(*h, 75, Millis(24000), late_ones_are_machines);
+    return h;
+  };
+  auto decide = [&](const PacingHistory& h) {
+    Floor f;
+    f.in.amd = false;
+    std::vector<CallerView> busy(10,
+                                 CallerView{CallerState::kOnCall, Millis(20000), Millis(20000)});
+    f.in.callers = busy;
+    f.in.in_flight = {};
+    f.in = withBudget(f.in, 100000, 0);
+    f.in.history = &h;
+    return measured(0.3)->decide(f.in).dial;
+  };
+  auto machines = history(true), people = history(false);
+  EXPECT_EQ(decide(*machines), 0);
+  EXPECT_GT(decide(*people), 0);
+}
+
+// The ledger's abandons are read in people by the age at which each was
+// answered: 20 abandons of 1,000 answers, all answered when people answer, spend
+// the budget of a list where three in four routed calls are machines; the same
+// 20 answered when machines answer were mostly machines, and the pacer dials as
+// with room left. With AMD on the age says nothing of this, and the two
+// histories give one decision.
+TEST(ClearlinePacerBudgetTest, WithoutAmdAbandonsAreReadInPeopleByTheirAnswerAge) {
+  auto history = [](Millis abandon_age, bool screened) {
+    auto h = warmHistory();
+    pushRouted(*h, 25, Millis(8000), false);
+    pushRouted(*h, 75, Millis(24000), true);
+    for (int i = 0; i < 20; ++i) h->live.push(LiveRecord{TimePoint{}, true, abandon_age, screened});
+    return h;
+  };
+  auto decide = [&](const PacingHistory& h, bool amd, int64_t answered, int64_t abandoned) {
+    Floor f;
+    f.in.amd = amd;
+    PacerInput in = withBudget(f.in, answered, abandoned);
+    in.history = &h;
+    return measured(0.3)->decide(in).dial;
+  };
+  auto early = history(Millis(8000), false), late = history(Millis(24000), false);
+  const int open = decide(*late, false, 100000, 0);
+  const int cautious = [&] {
+    Floor f;
+    f.in.amd = false;
+    PacerInput in = withBudget(f.in, 100000, 0);
+    in.history = late.get();
+    return measured(0.001)->decide(in).dial;
+  }();
+  EXPECT_LT(cautious, open);
+  EXPECT_EQ(decide(*late, false, 1000, 20), open);
+  EXPECT_LE(decide(*early, false, 1000, 20), cautious);
+  EXPECT_GE(decide(*early, false, 1000, 20), 2);  // never fewer than progressive
+  // With AMD (its screened abandons and routed calls read at one share).
+  auto early_amd = history(Millis(8000), true), late_amd = history(Millis(24000), true);
+  EXPECT_EQ(decide(*early_amd, true, 1000, 20), decide(*late_amd, true, 1000, 20));
+}
+
 }  // namespace
 }  // namespace clearline::core

@@ -53,12 +53,18 @@ struct DialRecord {
 struct LiveRecord {
   TimePoint at;          // answered (live, i.e. routed or abandoned)
   bool abandoned = false;
+  Millis answer_age{-1};  // originate → answer (-1: not known)
+  bool screened = true;   // placed with AMD
 };
+// A routed call whose caller finished wrap-up. Without AMD, its answer age and
+// the caller's verdict (machine or not) are the evidence of who answers when.
 struct HandleRecord {
   TimePoint at;          // wrap-up finished
   Millis talk{0};
   Millis wrap{0};
   bool machine = false;  // the caller's disposition: an answering machine reached them
+  Millis answer_age{-1};  // originate → answer (-1: not known)
+  bool screened = true;   // placed with AMD
 };
 
 // Append-only outcome logs with absolute indexes, trimmed from the front so

@@ -345,8 +345,12 @@ Status CampaignRuntime::finishWrapUp(int slot, const WrapUp& w, bool timed_out, 
   const std::string ref = k.ref;
   if (k.call >= 0) {
     int cs = k.call;
-    HandleRecord h{now, k.talk_ended - k.talk_started, now - k.talk_ended,
-                   w.disposition == "machine"};
+    HandleRecord h{now,
+                   k.talk_ended - k.talk_started,
+                   now - k.talk_ended,
+                   w.disposition == "machine",
+                   answerAge(calls_[cs]),
+                   calls_[cs].amd};
     // The pacer's handle times are those of the calls it dialed (a wrap-up
     // that timed out says how long nobody answered for it, not how long one takes).
     if (calls_[cs].origin == CallOrigin::kPaced && !timed_out) history_.handles.push(h);
@@ -689,12 +693,17 @@ void CampaignRuntime::abandon(int slot, TimePoint now) {
   ports_.telephony->playSafeHarbor(c.id);
 }
 
+Millis CampaignRuntime::answerAge(const Call& c) {
+  if (!c.has_answer || c.answered_at < c.dialed_at) return Millis(-1);
+  return std::chrono::duration_cast<Millis>(c.answered_at - c.dialed_at);
+}
+
 void CampaignRuntime::recordLive(int slot, bool abandoned, TimePoint now) {
   Call& c = calls_[slot];
   if (c.ledger_recorded) return;
   c.ledger_recorded = true;
   ports_.ledger->recordLiveAnswer(opts_.campaign.id, c.id, c.answered_at, abandoned, false);
-  history_.live.push(LiveRecord{now, abandoned});
+  history_.live.push(LiveRecord{now, abandoned, answerAge(c), c.amd});
   history_.total_live++;
   if (abandoned) history_.total_abandoned++;
   budget_valid_ = false;

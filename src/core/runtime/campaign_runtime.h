@@ -348,6 +348,8 @@ class CampaignRuntime final : public TelephonyListener {
   void finishLead(int slot, const std::string& disposition, const WrapUp* w, TimePoint now);
   void releaseCall(int slot);
   void recordLive(int slot, bool abandoned, TimePoint now);
+  // Originate → answer of an answered call (-1 ms when it has none).
+  static Millis answerAge(const Call& c);
   void resolveDial(int slot, DialOutcome outcome, TimePoint now);
   void removeInFlight(int slot);
   void emitRecord(int slot);

@@ -286,6 +286,13 @@ TEST(CampaignRuntimeTest, FullCallThroughWrapUp) {
   EXPECT_EQ(r.rt->history().handles.at(0).talk, Millis(70000 - 9800));
   EXPECT_EQ(r.rt->history().handles.at(0).wrap, Millis(10000));
   EXPECT_FALSE(r.rt->history().handles.at(0).machine);  // "support": a person
+  // Who answered when (the pacer reads people's answer ages from these).
+  EXPECT_EQ(r.rt->history().handles.at(0).answer_age, Millis(8000));
+  EXPECT_TRUE(r.rt->history().handles.at(0).screened);
+  ASSERT_EQ(r.rt->history().live.end(), 1);
+  EXPECT_EQ(r.rt->history().live.at(0).answer_age, Millis(8000));
+  EXPECT_TRUE(r.rt->history().live.at(0).screened);
+  EXPECT_FALSE(r.rt->history().live.at(0).abandoned);
 }
 
 // A caller who gives no disposition within wrap_up_max (VICIdial's "dispo max"; a SIP
@@ -571,6 +578,8 @@ TEST(CampaignRuntimeTest, PacerMayDialWithoutAmdAndIsToldWhomAmdJudged) {
   ASSERT_TRUE(r.rt->wrapUp("alice", heard_machine, at(21000)).isOk());
   ASSERT_EQ(r.rt->history().handles.end(), 1);
   EXPECT_TRUE(r.rt->history().handles.at(0).machine);
+  EXPECT_FALSE(r.rt->history().handles.at(0).screened);
+  EXPECT_EQ(r.rt->history().handles.at(0).answer_age, Millis(5000));
   ASSERT_EQ(r.tel.originated.size(), 2u);
   const CallId b = r.tel.originated[1].call_id;
   EXPECT_TRUE(r.tel.originated[1].detect_machine);  // screened again from the next decision on
