@@ -10,6 +10,10 @@
 //  - the answer hazard by dial age: each dial in flight gets its probability of
 //    turning into a routable answer within the horizon given how long it has
 //    already rung (a 20 s-old dial is mostly a no-answer);
+//  - without AMD, who answers when: people answer sooner than machines, and
+//    the callers' verdicts on routed calls give the share of people by answer
+//    age; the horizons are the people's answer ages, and the ledger's abandons
+//    are read in people by the age each was answered at;
 //  - the grace actually left after AMD;
 //  - the remaining abandonment budget over the legal window, counted as the
 //    law counts it (AMD false positives estimated in): θ shrinks as the
