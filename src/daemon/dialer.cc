@@ -629,12 +629,13 @@ struct Dialer::Impl : core::TelephonyListener,
       if (rt.wrapUp(ref, w, now).isOk()) dispositions++;
     } else if (d == '0') {
       // A phone-only caller's break: '0' when ready pauses (reason "phone"),
-      // '0' again makes them ready; '0' during wrap-up pauses them once they
-      // key the disposition (so no customer is routed to them in between).
+      // '0' again makes them ready; '0' during a call or its wrap-up pauses
+      // them once they key that call's disposition (so no customer is routed
+      // to them in between).
       const core::CallerSnapshot k = snapshotOf(rt, ref);
       if (*st == core::CallerState::kReady) {
         (void)rt.pause(ref, kPhonePause, now);
-      } else if (*st == core::CallerState::kWrapUp) {
+      } else if (*st == core::CallerState::kWrapUp || *st == core::CallerState::kOnCall) {
         phone_pause_after[ref] = k.call;
       } else if (*st == core::CallerState::kPaused && k.pause_reason == kPhonePause) {
         (void)rt.unpause(ref, now);

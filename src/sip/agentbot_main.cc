@@ -22,6 +22,9 @@
 //     [--pause-after N --pause-ms M]  (a break: after its N-th customer it
 //                       keys '0' before the disposition, so that it is paused
 //                       at the disposition, and '0' again M ms later)
+//     [--pause-in-call N]  (the same break keyed while talking with its N-th
+//                       customer: '0' as the customer is heard, '0' again
+//                       --pause-ms after that call's disposition)
 //     [--break-at-ms X --break-ms Y]  (a break while idle: '0' X ms after the
 //                       login call is answered, '0' again Y ms later)
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -282,6 +285,9 @@ class Bots {
       b.in_customer = true;
       b.talking = true;
       b.customers++;
+      if (a_.has("pause_in_call") &&
+          b.customers == static_cast<uint64_t>(a_.num("pause_in_call", 0)))
+        keyZero(&b);  // a break after this call, asked for during it
       std::exponential_distribution<double> talk(1.0 / std::max(1.0, a_.num("talk_mean_ms", 8000)));
       b.talk_until = now + static_cast<int64_t>(std::max(a_.num("talk_min_ms", 500), talk(rng_)));
     }
@@ -298,10 +304,15 @@ class Bots {
     }
     Bot* bp = &b;
     const auto wrap_ms = static_cast<int64_t>(a_.num("wrap_ms", 500));
-    if (a_.has("pause_after") && b.customers == static_cast<uint64_t>(a_.num("pause_after", 0))) {
+    const bool pause_now =
+        a_.has("pause_after") && b.customers == static_cast<uint64_t>(a_.num("pause_after", 0));
+    const bool paused_in_call =
+        a_.has("pause_in_call") && b.customers == static_cast<uint64_t>(a_.num("pause_in_call", 0));
+    if (pause_now || paused_in_call) {
       // A break after this customer: '0' now (during wrap-up: paused at the
-      // disposition), '0' again after --pause-ms (ready).
-      keyZero(bp);
+      // disposition) unless it was keyed during the call, '0' again after
+      // --pause-ms (ready).
+      if (pause_now) keyZero(bp);
       b.timers.push_back(loop_.addTimer(
           Millis(wrap_ms + static_cast<int64_t>(a_.num("pause_ms", 5000))), [bp] { keyZero(bp); }));
     }
