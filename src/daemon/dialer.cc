@@ -181,8 +181,9 @@ struct Dialer::Impl : core::TelephonyListener,
   core::NullEventSink null_events;
   std::vector<std::unique_ptr<core::CampaignRuntime>> runtimes;
   std::unordered_map<std::string, core::CampaignRuntime*> caller_runtime;
-  // Callers who keyed '0' during wrap-up → that wrap-up's call: paused at its
-  // disposition (onDigit); forgotten if that wrap-up ends otherwise.
+  // Callers who keyed '0' during a call or its wrap-up → that call: paused at
+  // its disposition (onDigit); '0' again forgets it, and so does a wrap-up that
+  // ends otherwise.
   std::unordered_map<std::string, CallId> phone_pause_after;
   std::unordered_map<int64_t, std::vector<std::pair<int64_t, bool>>> ledger;  // campaign -> (at, abandoned)
   int64_t next_call_id = 1;
@@ -631,12 +632,17 @@ struct Dialer::Impl : core::TelephonyListener,
       // A phone-only caller's break: '0' when ready pauses (reason "phone"),
       // '0' again makes them ready; '0' during a call or its wrap-up pauses
       // them once they key that call's disposition (so no customer is routed
-      // to them in between).
+      // to them in between), and '0' again before it takes that back.
       const core::CallerSnapshot k = snapshotOf(rt, ref);
       if (*st == core::CallerState::kReady) {
         (void)rt.pause(ref, kPhonePause, now);
       } else if (*st == core::CallerState::kWrapUp || *st == core::CallerState::kOnCall) {
-        phone_pause_after[ref] = k.call;
+        // '0' again before the disposition: no break after all.
+        if (auto p = phone_pause_after.find(ref);
+            p != phone_pause_after.end() && p->second == k.call)
+          phone_pause_after.erase(p);
+        else
+          phone_pause_after[ref] = k.call;
       } else if (*st == core::CallerState::kPaused && k.pause_reason == kPhonePause) {
         (void)rt.unpause(ref, now);
       }

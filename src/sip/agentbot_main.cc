@@ -25,6 +25,8 @@
 //     [--pause-in-call N]  (the same break keyed while talking with its N-th
 //                       customer: '0' as the customer is heard, '0' again
 //                       --pause-ms after that call's disposition)
+//     [--cancel-in-call N]  (a break asked for and taken back while talking
+//                       with its N-th customer: '0' and '0' again 300 ms later)
 //     [--break-at-ms X --break-ms Y]  (a break while idle: '0' X ms after the
 //                       login call is answered, '0' again Y ms later)
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -285,9 +287,16 @@ class Bots {
       b.in_customer = true;
       b.talking = true;
       b.customers++;
-      if (a_.has("pause_in_call") &&
+      if (a_.has("pause_in_call") && !a_.has("no_keys") &&
           b.customers == static_cast<uint64_t>(a_.num("pause_in_call", 0)))
         keyZero(&b);  // a break after this call, asked for during it
+      if (a_.has("cancel_in_call") && !a_.has("no_keys") &&
+          b.customers == static_cast<uint64_t>(a_.num("cancel_in_call", 0))) {
+        // A break asked for and taken back during the call: '0', '0' 300 ms later.
+        Bot* bp = &b;
+        keyZero(bp);
+        b.timers.push_back(loop_.addTimer(Millis(300), [bp] { keyZero(bp); }));
+      }
       std::exponential_distribution<double> talk(1.0 / std::max(1.0, a_.num("talk_mean_ms", 8000)));
       b.talk_until = now + static_cast<int64_t>(std::max(a_.num("talk_min_ms", 500), talk(rng_)));
     }

@@ -4,11 +4,12 @@
 # during its second call (while it talks) and during its fourth call's wrap-up,
 # before its disposition '1' each time: paused at that disposition, reason
 # "phone", so no customer is routed to it in between; and '0' again 4 s later
-# (ready).
+# (ready). During its third call it keys '0' twice (a break taken back): no
+# pause after that one.
 # Checks: two pauses of the caller, reason "phone", from the second and fourth
 # calls' dispositions (their wrapped_at), each lasting about the 4 s (3–6 s:
 # the dialer ticks); no call bridged to the caller during either; calls bridged
-# after them; and '0' keyed four times by the bot.
+# after them; and '0' keyed six times by the bot.
 # Then, with nothing to dial, the same caller idle and ready keys '0' 2 s after
 # logging in and '0' again 3 s later: one more "phone" pause, of about 3 s.
 # Usage: phone_pause_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
@@ -23,16 +24,17 @@ printf 'caller1:pw1\n' > "$W/callers.txt"
 start_carrier_people "$BIN" "$TP" 4 --p-early-media 0 --ring-min-ms 200 --ring-max-ms 400 \
   --talk-mean-ms 1500 --talk-min-ms 1500
 start_bots "$BIN" "$SP" pause 1 --talk-mean-ms 600000 --talk-min-ms 600000 --wrap-ms 300 \
-  --pause-in-call 2 --pause-after 4 --pause-ms 4000
-"$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
+  --pause-in-call 2 --cancel-in-call 3 --pause-after 4 --pause-ms 4000
+# (A caller left paused would keep --until-idle waiting: 120 s at most.)
+timeout 120 "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
   --sip-listen 127.0.0.1:$SP --pacer progressive --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
-  > "$W/summary.json" 2> "$W/dialer.log" || fail "dialer failed"
+  > "$W/summary.json" 2> "$W/dialer.log" || fail "dialer failed or never went idle (a caller left paused?)"
 stop_bots
 S="$W/summary.json"
 echo "dialer: $(jq -c '{calls_placed,calls_bridged,dispositions,write_errors}' "$S")"
 
 [[ $(jq .write_errors "$S") == 0 ]] || fail "write errors: $(jq .write_errors "$S")"
-[[ $(jq '.bots[0].pause_keys' "$W/bot-pause-1.json") == 4 ]] || fail "the bot did not key '0' four times: $(cat "$W/bot-pause-1.json")"
+[[ $(jq '.bots[0].pause_keys' "$W/bot-pause-1.json") == 6 ]] || fail "the bot did not key '0' six times: $(cat "$W/bot-pause-1.json")"
 pauses=$(q "SELECT p.started_at || ':' || COALESCE(p.ended_at, -1) FROM caller_pauses p
             JOIN caller_sessions s ON s.id = p.session_id WHERE s.caller_ref = 'caller1' AND p.reason = 'phone'
             ORDER BY p.started_at")

@@ -157,10 +157,11 @@ void ClearlinePacer::learn(const PacingHistory& h) {
   for (int64_t i = std::max(live_cursor_, h.live.begin()); i < h.live.end(); ++i) {
     const LiveRecord& l = h.live.at(i);
     if (!l.abandoned || l.screened) continue;
-    abandons_seen_ += 1;
+    abandons_w_ += 1;
     abandons_people_ += peopleAt(l.answer_age);
-    if (abandons_seen_ > 2 * kForgetAbandons) {
-      abandons_seen_ *= 0.5;
+    abandons_seen_ += 1;
+    if (abandons_w_ > 2 * kForgetAbandons) {
+      abandons_w_ *= 0.5;
       abandons_people_ *= 0.5;
     }
   }
@@ -394,23 +395,29 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
   // of the abandons were people is uncertain, and the guard below covers it.
   const double m = handled_machine_ / (handled_ + 1.0);
   const double people = 1.0 - m;
-  // Without AMD the answer age says more: an abandon answered when people answer
-  // was probably a person, one answered 25 s after the dial probably a machine.
-  // Each abandon is read at the share of people among the routed calls answered
-  // at its age (session 17), with the same spread in the guard.
+  // Without AMD the answer age says more (session 17): an abandon answered when
+  // people answer was probably a person, one answered 25 s after the dial
+  // probably a machine. The abandons of dials without AMD this pacer has seen
+  // are read at the share of people among the routed calls answered at their
+  // ages (pa), each judged once, when it was learned, by what the pacer knew
+  // then; any others a window holds (from before a restart, or from dials with
+  // AMD before the campaign turned it off) at the share over all routed calls.
+  // The slack is then counted in the abandons to come, read at pa.
   const bool by_age = !in.amd && abandons_seen_ >= kAbandonEvidence;
-  const double pa =
-      by_age ? std::max(kLeastPeopleShare, abandons_people_ / abandons_seen_) : people;
-  const double pa_machine = by_age ? 1.0 - pa : m;
+  const double pa = by_age ? std::max(kLeastPeopleShare, abandons_people_ / abandons_w_) : people;
+  const double seen = by_age ? static_cast<double>(abandons_seen_) : 0.0;
   bool have = false;
   auto consider = [&](int64_t answered, int64_t abandoned, bool young_counts) {
     const double fp = f / (1.0 - f) * people * static_cast<double>(answered);
+    // The ledger's abandons read by age (at most as many as the pacer saw), and the rest.
+    const double aged = std::min(static_cast<double>(abandoned), seen);
+    const double rest = static_cast<double>(abandoned) - aged;
     // (Read by age, the abandoned answers are people at their own share.)
-    const double lives = (by_age ? people * static_cast<double>(answered - abandoned) +
-                                       pa * static_cast<double>(abandoned)
-                                 : people * static_cast<double>(answered)) +
-                         fp;
-    const double abandons = pa * static_cast<double>(abandoned) + fp;
+    const double lives =
+        (by_age ? people * static_cast<double>(answered - abandoned) + pa * aged + people * rest
+                : people * static_cast<double>(answered)) +
+        fp;
+    const double abandons = pa * aged + people * rest + fp;
     // Smooth brake: the window with the higher rate, once it has evidence.
     if (answered >= kBudgetEvidence) {
       const double rate = 100.0 * abandons / lives;
@@ -429,7 +436,7 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
     // risk what the lives to come will dilute.
     const double guard = kGuardBase + kGuardZ * std::sqrt(fp) +
                          (f > 0 ? kGuardZ * kGuardZ * f / (4.0 * std::max(c - f, 0.002)) : 0.0) +
-                         kGuardZ * std::sqrt(static_cast<double>(abandoned) * pa * pa_machine);
+                         kGuardZ * std::sqrt(pa * (1.0 - pa) * aged + rest * people * m);
     // The 24-hour window counts once it has evidence: a day that has just begun
     // does not throttle a campaign whose 30 days have room (the UK's calendar
     // day fills within the first hour of a shift).

@@ -134,9 +134,12 @@ class ClearlinePacer final : public Pacer {
   // P(a person | a routed call placed without AMD answered at that age): the
   // bin's share, pulled towards the share over all routed calls (-1 ms: that share).
   double peopleAt(Millis answer_age) const;
-  // Abandons of dials placed without AMD, and the people estimated among them
-  // (peopleAt their answer age, at the time), with forgetting.
-  double abandons_seen_ = 0, abandons_people_ = 0;
+  // Abandons of dials placed without AMD: their weight and the people among
+  // them, each read once, as it is learned, at the share peopleAt gave for its
+  // age then (never re-read later to free budget; before any caller marked a
+  // machine that share is 1), with forgetting; and how many the pacer has seen.
+  double abandons_w_ = 0, abandons_people_ = 0;
+  int64_t abandons_seen_ = 0;
   // derived
   std::array<double, kAgeBins + 2> cum_live_{}, cum_all_{}, cum_scr_{}, cum_ans_{};
   std::array<double, kAgeBins + 2> cum_people_{};  // answered dials × peopleAt their age

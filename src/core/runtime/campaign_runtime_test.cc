@@ -417,6 +417,14 @@ TEST(CampaignRuntimeTest, WithoutAGreetingEndTheGraceCountsFromTheAnswer) {
       r.rt->tick(at(9800));
       EXPECT_EQ(*r.rt->callState(b), CallState::kAbandoned);
       EXPECT_EQ(r.ledger.abandoned, 1);
+      // The pacer's live record of the abandon: answered 7 s after the dial
+      // (at 0), placed with AMD or without it.
+      const auto& live = r.rt->history().live;
+      ASSERT_GE(live.end(), 1);
+      const LiveRecord& l = live.at(live.end() - 1);
+      EXPECT_TRUE(l.abandoned);
+      EXPECT_EQ(l.answer_age, Millis(7000));
+      EXPECT_EQ(l.screened, amd);
     }
   }
 }
