@@ -134,6 +134,8 @@ std::string digitDisposition(char d) {
     case '1': return "contacted";
     case '2': return "not_interested";
     case '3': return "callback";
+    case '4':
+      return "machine";  // the caller heard an answering machine (recycled by the campaign's rules)
     case '9': return "do_not_call";
     default: return "contacted";
   }
@@ -620,7 +622,7 @@ struct Dialer::Impl : core::TelephonyListener,
     } else if (d >= '1' && d <= '9' && *st == core::CallerState::kWrapUp) {
       core::WrapUp w;
       w.disposition = digitDisposition(d);
-      w.final = d != '3';
+      w.final = d != '3' && d != '4';
       if (d == '3') w.callback_due = now + Millis(3600 * 1000);
       // '0' keyed during this wrap-up: paused after it, not ready.
       if (auto p = phone_pause_after.find(ref); p != phone_pause_after.end()) {

@@ -12,15 +12,16 @@
 #   B. the same with customer_gone_tone = false: no tone played, none heard;
 #      the bots notice the silence instead (and still dispose every call).
 #   C. tone on, but customers who would talk for ten minutes and bots that
-#      hang up after 1 s ('#'): the caller ended every call, so no tone.
+#      hang up after 1 s ('#'): the caller ended every call, so no tone. These
+#      bots key '4' (answering machine): every call's disposition is machine.
 # Usage: customer_gone_e2e.sh CLEARLINE_BIN SIP_BIN_DIR
 set -euo pipefail
 CL=$1; BIN=$2
 source "$(dirname "$0")/campaign_setup.sh"
 sip_test_workdir cl-sip-gone
 
-run_phase() {  # run_phase NAME TONE(true|false) CUSTOMER_TALK_MS CALLER_TALK_MS
-  local name=$1 tone=$2 customer_ms=$3 caller_ms=$4
+run_phase() {  # run_phase NAME TONE(true|false) CUSTOMER_TALK_MS CALLER_TALK_MS [KEY DISPOSITION]
+  local name=$1 tone=$2 customer_ms=$3 caller_ms=$4 key=${5:-2} dispo=${6:-not_interested}
   rm -rf "$D"; mkdir -p "$D"
   setup_campaign "$CL" "$D" 6 never progressive
   printf '[sip]\ncustomer_gone_tone = %s\n' "$tone" > "$D/clearline.toml"
@@ -28,7 +29,7 @@ run_phase() {  # run_phase NAME TONE(true|false) CUSTOMER_TALK_MS CALLER_TALK_MS
   printf 'caller1:pw1\ncaller2:pw2\n' > "$W/callers.txt"
   start_carrier_people "$BIN" "$TP" 4 --p-early-media 0 --ring-min-ms 200 --ring-max-ms 400 \
     --talk-mean-ms "$customer_ms" --talk-min-ms "$customer_ms"
-  start_bots "$BIN" "$SP" "$name" 2 --talk-mean-ms "$caller_ms" --talk-min-ms "$caller_ms" --wrap-ms 300 --dispo-key 2
+  start_bots "$BIN" "$SP" "$name" 2 --talk-mean-ms "$caller_ms" --talk-min-ms "$caller_ms" --wrap-ms 300 --dispo-key "$key"
   "$CL" dialer run --data-dir "$D" --json --callers "$W/callers.txt" --trunk 127.0.0.1:$TP \
     --sip-listen 127.0.0.1:$SP --pacer progressive --until-idle --clock-offset-s "$CLOCK_OFFSET_S" \
     > "$W/summary-$name.json" 2> "$W/dialer-$name.log" || fail "$name: dialer failed"
@@ -44,10 +45,10 @@ run_phase() {  # run_phase NAME TONE(true|false) CUSTOMER_TALK_MS CALLER_TALK_MS
   [[ $BRIDGED -ge 4 && $(jq .calls_bridged "$S") == "$BRIDGED" ]] \
     || fail "$name: $BRIDGED calls bridged in the store, summary $(jq .calls_bridged "$S")"
   [[ $CUSTOMERS == "$BRIDGED" ]] || fail "$name: the bots heard $CUSTOMERS customers for $BRIDGED bridged calls"
-  # Every bridged call was dispositioned by its caller's digit ('2' = not_interested).
+  # Every bridged call was dispositioned by its caller's digit ('2' = not_interested, '4' = machine).
   local undisposed
   undisposed=$(q "SELECT COUNT(*) FROM calls WHERE bridged_at IS NOT NULL
-                  AND (wrapped_at IS NULL OR disposition IS NOT 'not_interested')")
+                  AND (wrapped_at IS NULL OR disposition IS NOT '$dispo')")
   WRAP_MS=$(q "SELECT CAST(AVG(wrapped_at - ended_at) AS INTEGER) FROM calls WHERE bridged_at IS NOT NULL")
   [[ $undisposed == 0 ]] || fail "$name: $undisposed bridged calls without the caller's disposition: $(q "SELECT id, disposition, wrapped_at FROM calls")"
 }
@@ -61,6 +62,8 @@ run_phase B false 1500 600000
 [[ $TONES == 0 && $HEARD == 0 ]] || fail "B: tone off, yet $TONES played and $HEARD heard"
 echo "B ok: $BRIDGED calls, no tone played or heard; the bots noticed the silence (disposition $WRAP_MS ms after the hang-up on average)"
 
-run_phase C true 600000 1000
+run_phase C true 600000 1000 4 machine
 [[ $TONES == 0 && $HEARD == 0 ]] || fail "C: the callers ended every call ('#'), yet $TONES tones played and $HEARD heard"
-echo "C ok: $BRIDGED calls ended by their callers ('#'): no tone"
+machines=$(q "SELECT COUNT(*) FROM contacts WHERE last_disposition = 'machine'")
+[[ $machines == "$BRIDGED" ]] || fail "C: $machines contacts with last disposition machine for $BRIDGED calls keyed '4'"
+echo "C ok: $BRIDGED calls ended by their callers ('#'): no tone; each keyed '4', disposition machine"
