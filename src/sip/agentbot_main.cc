@@ -70,7 +70,7 @@ struct Bot {
   uint64_t customers = 0, hangups_sent = 0, dispositions_sent = 0, rekeys = 0, legs = 0, leg_drops = 0;
   uint64_t rx_total = 0, tx_total = 0;
   uint64_t tones_heard = 0;      // "customer gone" tones (beeps under 500 ms apart count once)
-  uint64_t pause_keys = 0;       // '0' keyed (--pause-after)
+  uint64_t pause_keys = 0;       // every '0' keyed (the break options)
   int64_t last_tone = -1000000;  // steady ms of the last tone frame
   size_t audio_pos = 0;
   std::vector<uint64_t> timers;
