@@ -264,6 +264,13 @@ class Bots {
     return energy > n * 1000.0 * 1000.0 && 2 * power / (n * energy) > 0.6;
   }
 
+  // Whether the break option `opt` (--pause-after N, --pause-in-call N,
+  // --cancel-in-call N) names the bot's current customer, the N-th (and the bot keys at all).
+  bool nthCustomer(const Bot& b, const char* opt) const {
+    return a_.has(opt) && !a_.has("no_keys") &&
+           b.customers == static_cast<uint64_t>(a_.num(opt, 0));
+  }
+
   // '0' on the phone (a break, or its end: --pause-after, --break-at-ms).
   static void keyZero(Bot* b) {
     if (!b->media) return;
@@ -287,11 +294,9 @@ class Bots {
       b.in_customer = true;
       b.talking = true;
       b.customers++;
-      if (a_.has("pause_in_call") && !a_.has("no_keys") &&
-          b.customers == static_cast<uint64_t>(a_.num("pause_in_call", 0)))
+      if (nthCustomer(b, "pause_in_call"))
         keyZero(&b);  // a break after this call, asked for during it
-      if (a_.has("cancel_in_call") && !a_.has("no_keys") &&
-          b.customers == static_cast<uint64_t>(a_.num("cancel_in_call", 0))) {
+      if (nthCustomer(b, "cancel_in_call")) {
         // A break asked for and taken back during the call: '0', '0' 300 ms later.
         Bot* bp = &b;
         keyZero(bp);
@@ -313,10 +318,8 @@ class Bots {
     }
     Bot* bp = &b;
     const auto wrap_ms = static_cast<int64_t>(a_.num("wrap_ms", 500));
-    const bool pause_now =
-        a_.has("pause_after") && b.customers == static_cast<uint64_t>(a_.num("pause_after", 0));
-    const bool paused_in_call =
-        a_.has("pause_in_call") && b.customers == static_cast<uint64_t>(a_.num("pause_in_call", 0));
+    const bool pause_now = nthCustomer(b, "pause_after");
+    const bool paused_in_call = nthCustomer(b, "pause_in_call");
     if (pause_now || paused_in_call) {
       // A break after this customer: '0' now (during wrap-up: paused at the
       // disposition) unless it was keyed during the call, '0' again after
