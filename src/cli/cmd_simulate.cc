@@ -37,6 +37,9 @@ struct SimOpts {
   std::string scenario;
   std::string pacer;
   int seeds = 30;
+  int64_t first_seed = 1;
+  double knob = -1;
+  bool per_seed = false;
   double target = -1;
   bool list = false;
   int tune_seeds = 8;
@@ -110,6 +113,27 @@ std::string cell(const sim::Summary& s, int prec) {
   return os.str();
 }
 
+// One object per replication (--per-seed): its seed, the headline rates, and
+// the counts behind the abandonment.
+Json replicationsJson(const sim::PacerRuns& r, double cap_pct) {
+  Json arr = Json::array();
+  for (size_t i = 0; i < r.runs.size(); ++i) {
+    const sim::RunResult& x = r.runs[i];
+    arr.push_back(Json{{"seed", r.seeds[i]},
+                       {"occupancy", 100.0 * x.occupancy},
+                       {"talk_utilisation", 100.0 * x.talk_utilisation},
+                       {"abandonment", x.abandonment_pct},
+                       {"worst_window_abandonment", x.worst_window_abandonment_pct},
+                       {"over_cap", x.worst_window_abandonment_pct > cap_pct + 1e-9},
+                       {"live_answers", x.live_answers},
+                       {"pacing_abandoned", x.pacing_abandoned},
+                       {"amd_fp_abandoned", x.amd_fp_abandoned},
+                       {"dials", x.dials},
+                       {"events", x.events}});
+  }
+  return arr;
+}
+
 void registerSimulate(CLI::App& root, GlobalOptions& g) {
   auto* cmd = root.add_subcommand("simulate", "Predict occupancy and abandonment per pacer before going live");
   auto o = std::make_shared<SimOpts>();
@@ -117,6 +141,14 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
   cmd->add_option("--scenario", o->scenario, "Scenario file (TOML; docs/simulator.md)");
   cmd->add_option("--pacer", o->pacer, "Pacer name(s), comma-separated, or 'all'");
   cmd->add_option("--seeds", o->seeds, "Replications (held-out seeds 1..N)")->capture_default_str();
+  cmd->add_option("--first-seed", o->first_seed,
+                  "First held-out seed (replications use seeds S..S+N-1)")
+      ->capture_default_str();
+  cmd->add_option(
+      "--knob", o->knob,
+      "Run a tunable pacer at this knob (instead of its default or --target-abandonment)");
+  cmd->add_flag("--per-seed", o->per_seed,
+                "Also show each replication (JSON: runs[].replications; text: those over the cap)");
   cmd->add_option("--target-abandonment", o->target,
                   "Tune each knob to this realised abandonment (percent) first");
   cmd->add_option("--tune-seeds", o->tune_seeds, "Seeds used for tuning")->capture_default_str();
@@ -166,6 +198,12 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
     if (o->seeds < 1 || o->seeds > 10000) return (void)fail(g, Status::invalidArgument("--seeds must be 1..10000", "seeds"));
     if (o->threads < 0 || o->threads > 256)
       return (void)fail(g, Status::invalidArgument("--threads must be 0..256", "threads"));
+    if (o->first_seed < 1 || o->first_seed > 1'000'000'000)
+      return (void)fail(g, Status::invalidArgument("--first-seed must be 1..1e9", "first_seed"));
+    const bool fixed_knob = o->knob >= 0;
+    if (fixed_knob && o->target >= 0)
+      return (void)fail(
+          g, Status::invalidArgument("give --knob or --target-abandonment, not both", "knob"));
     const int threads = o->threads > 0 ? o->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     auto sc = o->from_campaign > 0 ? scenarioFromCampaign(g, *o) : sim::loadScenario(o->scenario);
     if (!sc.isOk()) return (void)fail(g, sc.status());
@@ -188,6 +226,21 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
       std::optional<double> knob;
       std::optional<sim::TuneResult> tune;
       std::optional<double> target;
+      if (fixed_knob) {
+        auto probe = sim::makeScenarioPacer(name, *sc, std::nullopt);
+        if (!probe.isOk()) return (void)fail(g, probe.status());
+        if (!(*probe)->hasKnob())
+          return (void)fail(
+              g, Status::invalidArgument("--knob: pacer '" + name + "' has no knob", "knob"));
+        auto [lo, hi] = (*probe)->knobRange();
+        if (o->knob < lo || o->knob > hi) {
+          std::ostringstream m;
+          m << "--knob " << o->knob << " is outside pacer '" << name << "''s range [" << lo << ", "
+            << hi << "]";
+          return (void)fail(g, Status::invalidArgument(m.str(), "knob"));
+        }
+        knob = o->knob;
+      }
       if (o->target >= 0) {
         target = o->target;
         auto t = sim::tuneKnob(*sc, name, o->target, 100001, o->tune_seeds, o->tune_iterations,
@@ -197,8 +250,9 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
         auto probe = sim::makeScenarioPacer(name, *sc, std::nullopt);
         if (probe.isOk() && (*probe)->hasKnob()) knob = t->knob;
       }
-      auto pr = sim::runSeeds(*sc, name, knob, 1, o->seeds,
-                              [&](int d, int n) { bar.show(name, d, n); }, target, threads);
+      auto pr = sim::runSeeds(
+          *sc, name, knob, static_cast<uint64_t>(o->first_seed), o->seeds,
+          [&](int d, int n) { bar.show(name, d, n); }, target, threads);
       if (!pr.isOk()) {
         bar.done();
         return (void)fail(g, pr.status());
@@ -212,11 +266,13 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
         Json j = sim::toJson(results[i], sc->cap_pct);
         if (tunes[i]) j["tuning"] = Json{{"target_pct", o->target}, {"achieved_pct", tunes[i]->achieved_pct},
                                         {"runs", tunes[i]->runs}};
+        if (o->per_seed) j["replications"] = replicationsJson(results[i], sc->cap_pct);
         runs.push_back(j);
       }
       Json out =
           Json{{"scenario", sc->name},
                {"seeds", o->seeds},
+               {"first_seed", o->first_seed},
                {"units", Json{{"occupancy", "percent"},
                               {"talk_utilisation", "percent"},
                               {"abandonment", "percent"},
@@ -250,6 +306,17 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
                 << cell(r.of("contacts_per_agent_hour"), 1) << std::setw(16)
                 << cell(r.of("machines_per_agent_hour"), 1) << r.overCap(sc->cap_pct) << "/"
                 << r.runs.size() << "\n";
+    }
+    if (!o->per_seed) return;
+    for (const auto& r : results) {
+      for (size_t i = 0; i < r.runs.size(); ++i) {
+        const sim::RunResult& x = r.runs[i];
+        if (!(x.worst_window_abandonment_pct > sc->cap_pct + 1e-9)) continue;
+        std::cout << r.pacer << " seed " << r.seeds[i] << ": worst window " << std::setprecision(2)
+                  << x.worst_window_abandonment_pct << "% (" << x.pacing_abandoned
+                  << " abandoned by pacing, " << x.amd_fp_abandoned << " hung up on by AMD, of "
+                  << x.live_answers << " live answers)\n";
+      }
     }
   });
 }

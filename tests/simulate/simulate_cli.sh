@@ -46,6 +46,37 @@ jq -e '.runs[0].tuning.target_pct == 3' "$T/tuned.json" > /dev/null || fail "tun
 # Table output.
 $BIN simulate --scenario "$T/m10.toml" --pacer progressive --seeds 2 | grep -q 'progressive' || fail "table"
 
+# One knob, chosen seeds, each replication: --knob, --first-seed, --per-seed.
+$BIN simulate --scenario "$T/m10.toml" --pacer fixed-ratio --knob 20 --first-seed 5 --seeds 2 \
+  --per-seed --json > "$T/seeds.json"
+jq -e '.first_seed == 5 and .runs[0].knob == 20 and (.runs[0].replications | map(.seed)) == [5, 6]' \
+  "$T/seeds.json" > /dev/null || fail "per-seed runs: $(jq -c '.runs[0] | {knob, replications}' "$T/seeds.json")"
+# The replications are the ones averaged, and the over-cap count is theirs.
+jq -e '.runs[0] | ((.replications | map(.abandonment) | add / 2) - .abandonment.mean | fabs) < 1e-9' \
+  "$T/seeds.json" > /dev/null || fail "replications do not average to the mean"
+jq -e '.runs[0] | (.replications | map(select(.over_cap)) | length) == .replications_over_cap and .replications_over_cap == 2' \
+  "$T/seeds.json" > /dev/null || fail "over-cap replications: $(jq -c '.runs[0].replications' "$T/seeds.json")"
+# A seed run alone gives the same replication.
+$BIN simulate --scenario "$T/m10.toml" --pacer fixed-ratio --knob 20 --first-seed 6 --seeds 1 \
+  --per-seed --json > "$T/seed6.json"
+jq -e --slurpfile all "$T/seeds.json" '.runs[0].replications[0] == $all[0].runs[0].replications[1]' \
+  "$T/seed6.json" > /dev/null || fail "seed 6 alone differs"
+# The table names the replications over the cap, with the abandons behind them.
+$BIN simulate --scenario "$T/m10.toml" --pacer fixed-ratio --knob 20 --first-seed 5 --seeds 2 --per-seed \
+  | grep -q '^fixed-ratio seed 6: worst window .* abandoned by pacing' || fail "per-seed table line"
+# --knob errors name the field: a pacer without a knob, a knob out of range, both ways of choosing.
+for args in "--pacer progressive --knob 1" "--pacer fixed-ratio --knob 1000" \
+            "--pacer fixed-ratio --knob 2 --target-abandonment 3" "--pacer progressive --first-seed 0"; do
+  set +e
+  # shellcheck disable=SC2086
+  $BIN simulate --scenario "$T/m10.toml" $args --seeds 1 --json > "$T/kerr.json" 2>/dev/null
+  rc=$?
+  set -e
+  [ "$rc" -ne 0 ] || fail "accepted: $args"
+  jq -e '.error.field == "knob" or .error.field == "first_seed"' "$T/kerr.json" > /dev/null \
+    || fail "$args: $(cat "$T/kerr.json")"
+done
+
 # Errors: unknown pacer, missing scenario, bad scenario key.
 set +e
 $BIN simulate --scenario "$T/m10.toml" --pacer nope --seeds 1 --json > "$T/err.json" 2>/dev/null

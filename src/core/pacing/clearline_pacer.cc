@@ -93,7 +93,7 @@ ClearlinePacer::ClearlinePacer(const PacerSettings& s) : theta_(0.12), s_(s) {
   talk_w_ = wrap_w_ = prior_handles;
 }
 
-void ClearlinePacer::learn(const PacingHistory& h) {
+void ClearlinePacer::learn(const PacingHistory& h, bool amd) {
   for (int64_t i = std::max(dial_cursor_, h.dials.begin()); i < h.dials.end(); ++i) {
     const DialRecord& d = h.dials.at(i);
     int b = std::min(kAgeBins, static_cast<int>(d.age.count() / 500));
@@ -131,6 +131,12 @@ void ClearlinePacer::learn(const PacingHistory& h) {
     wrap_w_ += 1;
     handled_ += 1;
     if (r.machine) handled_machine_ += 1;
+    (r.screened ? handled_scr_ : handled_uns_) += 1;
+    if (r.machine) (r.screened ? handled_scr_machine_ : handled_uns_machine_) += 1;
+    HourTally& t = hourOf(r.at);
+    t.routed += 1;
+    if (!r.machine) t.routed_people += 1;
+    tally_dirty_ = true;
     if (!r.screened && r.answer_age.count() >= 0) {
       const size_t b =
           std::min<size_t>(kPeopleBins - 1, static_cast<size_t>(r.answer_age.count() / 2000));
@@ -148,6 +154,8 @@ void ClearlinePacer::learn(const PacingHistory& h) {
       wrap_w_ *= 0.5;
       handled_ *= 0.5;
       handled_machine_ *= 0.5;
+      for (auto* x : {&handled_scr_, &handled_scr_machine_, &handled_uns_, &handled_uns_machine_})
+        *x *= 0.5;
       for (auto& x : routed_by_age_) x *= 0.5;
       for (auto& x : people_by_age_) x *= 0.5;
     }
@@ -156,7 +164,19 @@ void ClearlinePacer::learn(const PacingHistory& h) {
   handle_cursor_ = h.handles.end();
   for (int64_t i = std::max(live_cursor_, h.live.begin()); i < h.live.end(); ++i) {
     const LiveRecord& l = h.live.at(i);
-    if (!l.abandoned || l.screened) continue;
+    if (!l.abandoned) continue;
+    // Who this abandon probably reached, by what the pacer knows now: a dial
+    // with AMD, the people among routed dials with AMD; without, on a campaign
+    // without AMD, the people among the calls answered at its age; otherwise
+    // the people among routed dials without AMD.
+    const double people = l.screened ? peopleScreened()
+                          : amd      ? peopleUnscreened()
+                                     : peopleAt(l.answer_age);
+    HourTally& t = hourOf(l.at);
+    t.abandons += 1;
+    t.abandons_people += people;
+    tally_dirty_ = true;
+    if (l.screened) continue;
     abandons_w_ += 1;
     abandons_people_ += peopleAt(l.answer_age);
     abandons_seen_ += 1;
@@ -166,6 +186,46 @@ void ClearlinePacer::learn(const PacingHistory& h) {
     }
   }
   live_cursor_ = h.live.end();
+}
+
+ClearlinePacer::HourTally& ClearlinePacer::hourOf(TimePoint at) {
+  const int64_t hour = std::chrono::floor<std::chrono::hours>(at.time_since_epoch()).count();
+  // Records arrive in time order, give or take a call's length: a record from an
+  // earlier hour still kept goes to that hour, one older than every kept hour to
+  // the oldest.
+  for (size_t i = hours_.size(); i-- > 0;) {
+    if (hours_[i].hour == hour) return hours_[i];
+    if (hours_[i].hour < hour) {
+      HourTally t;
+      t.hour = hour;
+      return *hours_.insert(hours_.begin() + static_cast<std::ptrdiff_t>(i) + 1, t);
+    }
+  }
+  if (!hours_.empty()) return hours_.front();
+  hours_.push_back(HourTally{hour});
+  return hours_.back();
+}
+
+void ClearlinePacer::updateWindows(TimePoint now) {
+  const int64_t hour = std::chrono::floor<std::chrono::hours>(now.time_since_epoch()).count();
+  if (!tally_dirty_ && hour == tallied_hour_) return;
+  // Hours older than the 30-day window are dropped; a window spans the hours
+  // that overlap it (up to one hour more than its length).
+  size_t drop = 0;
+  while (drop < hours_.size() && hours_[drop].hour <= hour - kWindowHours30) ++drop;
+  hours_.erase(hours_.begin(), hours_.begin() + static_cast<std::ptrdiff_t>(drop));
+  w30_ = w24_ = WindowTally{};
+  for (const HourTally& t : hours_) {
+    for (WindowTally* w : {&w30_, &w24_}) {
+      if (w == &w24_ && t.hour <= hour - kWindowHours24) continue;
+      w->routed += t.routed;
+      w->routed_people += t.routed_people;
+      w->abandons += t.abandons;
+      w->abandons_people += t.abandons_people;
+    }
+  }
+  tallied_hour_ = hour;
+  tally_dirty_ = false;
 }
 
 double ClearlinePacer::peopleAt(Millis answer_age) const {
@@ -388,36 +448,44 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
                           : 0.0;
   // The ledger counts every routed answer as a live one, but some were machines:
   // every answer of a dial placed without AMD, and AMD's misses. The law counts
-  // people only, so the windows are read in people: the share of routed calls
-  // whose caller heard a person (their dispositions) is applied to the ledger's
-  // answers and abandons alike. Nobody knows whom an abandoned call reached;
-  // this is the "reasoned estimate" Ofcom allows operators without AMD. How many
-  // of the abandons were people is uncertain, and the guard below covers it.
+  // people only, so the windows are read in people. Nobody knows whom an
+  // abandoned call reached; this is the "reasoned estimate" Ofcom allows
+  // operators without AMD, and the guard below covers its uncertainty.
+  //  - Routed answers: at the share of people among the routed calls of the
+  //    window's hours (the callers' verdicts; session 18).
+  //  - Abandons: each at the share of people estimated when it was learned
+  //    (learn: by the kind of dial, and without AMD on the campaign by its
+  //    answer age, session 17), summed over the window's hours, once the
+  //    window holds kAbandonEvidence of them. Abandons a window holds beyond
+  //    those the pacer saw (from before a restart) at the share over all
+  //    routed calls now.
+  //  - The slack is counted in the abandons to come: those of the dials the
+  //    pacer places now, at the share their kind reaches now.
   const double m = handled_machine_ / (handled_ + 1.0);
   const double people = 1.0 - m;
-  // Without AMD the answer age says more (session 17): an abandon answered when
-  // people answer was probably a person, one answered 25 s after the dial
-  // probably a machine. The abandons of dials without AMD this pacer has seen
-  // are read at the share of people among the routed calls answered at their
-  // ages (pa), each judged once, when it was learned, by what the pacer knew
-  // then; any others a window holds (from before a restart, or from dials with
-  // AMD before the campaign turned it off) at the share over all routed calls.
-  // The slack is then counted in the abandons to come, read at pa.
+  const bool screening = in.amd && screen_;
   const bool by_age = !in.amd && abandons_seen_ >= kAbandonEvidence;
-  const double pa = by_age ? std::max(kLeastPeopleShare, abandons_people_ / abandons_w_) : people;
-  const double seen = by_age ? static_cast<double>(abandons_seen_) : 0.0;
+  const double pa_next = screening ? peopleScreened()
+                         : by_age  ? std::max(kLeastPeopleShare, abandons_people_ / abandons_w_)
+                         : in.amd  ? std::max(kLeastPeopleShare, peopleUnscreened())
+                                   : people;
   bool have = false;
-  auto consider = [&](int64_t answered, int64_t abandoned, bool young_counts) {
-    const double fp = f / (1.0 - f) * people * static_cast<double>(answered);
-    // The ledger's abandons read by age (at most as many as the pacer saw), and the rest.
-    const double aged = std::min(static_cast<double>(abandoned), seen);
+  auto consider = [&](int64_t answered, int64_t abandoned, const WindowTally& w,
+                      bool young_counts) {
+    const double routed = static_cast<double>(answered - abandoned);
+    const double pr = 1.0 - (w.routed - w.routed_people) / (w.routed + 1.0);
+    const bool aged_ok = w.abandons >= kAbandonEvidence;
+    const double pa =
+        aged_ok ? std::max(kLeastPeopleShare, w.abandons_people / w.abandons) : people;
+    // The ledger's abandons read at their own shares (at most as many as the pacer saw), and the
+    // rest.
+    const double aged = aged_ok ? std::min(static_cast<double>(abandoned), w.abandons) : 0.0;
     const double rest = static_cast<double>(abandoned) - aged;
-    // (Read by age, the abandoned answers are people at their own share.)
-    const double lives =
-        (by_age ? people * static_cast<double>(answered - abandoned) + pa * aged + people * rest
-                : people * static_cast<double>(answered)) +
-        fp;
-    const double abandons = pa * aged + people * rest + fp;
+    const double abandoned_people = pa * aged + people * rest;
+    const double people_lives = pr * routed + abandoned_people;
+    const double fp = f / (1.0 - f) * people_lives;
+    const double lives = people_lives + fp;
+    const double abandons = abandoned_people + fp;
     // Smooth brake: the window with the higher rate, once it has evidence.
     if (answered >= kBudgetEvidence) {
       const double rate = 100.0 * abandons / lives;
@@ -431,33 +499,30 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
     // false positives (their count's spread, √fp, shrinks relative to the lives
     // as they accumulate) and the drift of future ones (a run of the next lives
     // at rate f can take the slack down by at most z²·f / 4(c − f) at odds z),
-    // plus one abandon always held back. A window with few lives is credited
-    // kBorrowLives of them (about one abandon at a 3 % cap): its first dials may
-    // risk what the lives to come will dilute.
+    // plus one abandon always held back, plus the spread of the people among
+    // the ledger's abandons (binomial, at odds z). A window with few lives is
+    // credited kBorrowLives of them (about one abandon at a 3 % cap): its first
+    // dials may risk what the lives to come will dilute.
     const double guard = kGuardBase + kGuardZ * std::sqrt(fp) +
                          (f > 0 ? kGuardZ * kGuardZ * f / (4.0 * std::max(c - f, 0.002)) : 0.0) +
                          kGuardZ * std::sqrt(pa * (1.0 - pa) * aged + rest * people * m);
     // The 24-hour window counts once it has evidence: a day that has just begun
     // does not throttle a campaign whose 30 days have room (the UK's calendar
     // day fills within the first hour of a shift).
-    //
-    // The guard's last term is the spread of the people among the ledger's
-    // abandons (binomial, at odds z). The slack is then counted in the ledger's
-    // abandons, which is what the pacer's dials produce: only a share `pa`
-    // of them spends the legal budget.
     if (!young_counts && answered < kBudgetEvidence) return;
-    const double left = (c * std::max(lives, kBorrowLives) - abandons - guard) / pa;
+    const double left = (c * std::max(lives, kBorrowLives) - abandons - guard) / pa_next;
     if (!have || left < v.left) v.left = left;
     have = true;
   };
-  consider(b.answered_30d, b.abandoned_30d, true);
-  consider(b.answered_24h, b.abandoned_24h, false);
+  consider(b.answered_30d, b.abandoned_30d, w30_, true);
+  consider(b.answered_24h, b.abandoned_24h, w24_, false);
   return v;
 }
 
 PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   PacerDecision out;
-  if (in.history) learn(*in.history);
+  if (in.history) learn(*in.history, in.amd);
+  updateWindows(in.now);
   if (in.amd != amd_) {  // the horizons follow what needs a caller
     amd_ = in.amd;
     dirty_ = true;

@@ -14,6 +14,10 @@
 //    the callers' verdicts on routed calls give the share of people by answer
 //    age; the horizons are the people's answer ages, and the ledger's abandons
 //    are read in people by the age each was answered at;
+//  - each legal window read at its own hours: the routed calls at the share of
+//    people among the window's routed calls, each abandon at the share its
+//    kind of dial reached when it was learned (a campaign whose dials went
+//    without AMD for hours and with it since is not read at today's share);
 //  - the grace actually left after AMD;
 //  - the remaining abandonment budget over the legal window, counted as the
 //    law counts it (AMD false positives estimated in): θ shrinks as the
@@ -70,7 +74,7 @@ class ClearlinePacer final : public Pacer {
   static constexpr int kWrapBins = 480;   // 0.5 s bins: wrap up to 4 min
   static constexpr int kHorizons = 3;
 
-  void learn(const PacingHistory& h);
+  void learn(const PacingHistory& h, bool amd);
   void rebuild();
   // Whether the learned histograms have moved enough since the last rebuild to
   // redo the derived tables (a 1/128 share of their weight, or 30 s passed).
@@ -138,8 +142,39 @@ class ClearlinePacer final : public Pacer {
   // them, each read once, as it is learned, at the share peopleAt gave for its
   // age then (never re-read later to free budget; before any caller marked a
   // machine that share is 1), with forgetting; and how many the pacer has seen.
+  // Their share is what the next dials' abandons are read at (budgetView).
   double abandons_w_ = 0, abandons_people_ = 0;
   int64_t abandons_seen_ = 0;
+  // Routed calls placed with AMD and without it, and those whose caller heard a
+  // machine, with the handles' forgetting: the share of people each kind of
+  // dial reaches now (AMD's misses; every machine that answers).
+  double handled_scr_ = 0, handled_scr_machine_ = 0, handled_uns_ = 0, handled_uns_machine_ = 0;
+  double peopleScreened() const { return 1.0 - handled_scr_machine_ / (handled_scr_ + 1.0); }
+  double peopleUnscreened() const { return 1.0 - handled_uns_machine_ / (handled_uns_ + 1.0); }
+  // The legal windows in people, answer by answer (session 18). A campaign with
+  // AMD that the pacer lets dial without it while callers wait reaches people on
+  // a quarter of its routed calls for hours, then on nine tenths: a share
+  // learned with forgetting, applied to a whole window's answers, misreads the
+  // window (surge-staff seed 21 ended at 3.52 % while the pacer read 2.29 %).
+  // So the pacer keeps, by hour, the routed calls it saw with the people among
+  // them (the callers' verdicts) and the abandons with the people among them
+  // as estimated when each was learned (by the kind of dial and, without AMD
+  // on the campaign, its answer age). A window's shares come from the hours
+  // it spans.
+  struct HourTally {
+    int64_t hour = 0;
+    double routed = 0, routed_people = 0, abandons = 0, abandons_people = 0;
+  };
+  static constexpr int64_t kWindowHours30 = 30 * 24, kWindowHours24 = 24;
+  std::vector<HourTally> hours_;  // oldest first, at most kWindowHours30 + 1
+  struct WindowTally {
+    double routed = 0, routed_people = 0, abandons = 0, abandons_people = 0;
+  };
+  WindowTally w30_, w24_;  // the 30-day and 24-hour windows (whole hours)
+  int64_t tallied_hour_ = -1;
+  bool tally_dirty_ = true;
+  HourTally& hourOf(TimePoint at);
+  void updateWindows(TimePoint now);
   // derived
   std::array<double, kAgeBins + 2> cum_live_{}, cum_all_{}, cum_scr_{}, cum_ans_{};
   std::array<double, kAgeBins + 2> cum_people_{};  // answered dials × peopleAt their age
