@@ -235,8 +235,8 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
         auto [lo, hi] = (*probe)->knobRange();
         if (o->knob < lo || o->knob > hi) {
           std::ostringstream m;
-          m << "--knob " << o->knob << " is outside pacer '" << name << "''s range [" << lo << ", "
-            << hi << "]";
+          m << "--knob " << o->knob << " is outside the range of pacer '" << name << "' [" << lo
+            << ", " << hi << "]";
           return (void)fail(g, Status::invalidArgument(m.str(), "knob"));
         }
         knob = o->knob;
@@ -309,6 +309,7 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
     }
     if (!o->per_seed) return;
     for (const auto& r : results) {
+      if (r.overCap(sc->cap_pct) == 0) std::cout << r.pacer << ": no replication over the cap\n";
       for (size_t i = 0; i < r.runs.size(); ++i) {
         const sim::RunResult& x = r.runs[i];
         if (!(x.worst_window_abandonment_pct > sc->cap_pct + 1e-9)) continue;

@@ -64,6 +64,8 @@ jq -e --slurpfile all "$T/seeds.json" '.runs[0].replications[0] == $all[0].runs[
 # The table names the replications over the cap, with the abandons behind them.
 $BIN simulate --scenario "$T/m10.toml" --pacer fixed-ratio --knob 20 --first-seed 5 --seeds 2 --per-seed \
   | grep -q '^fixed-ratio seed 6: worst window .* abandoned by pacing' || fail "per-seed table line"
+$BIN simulate --scenario "$T/m10.toml" --pacer progressive --seeds 1 --per-seed \
+  | grep -q '^progressive: no replication over the cap' || fail "per-seed table, none over the cap"
 # --knob errors name the field: a pacer without a knob, a knob out of range, both ways of choosing.
 for args in "--pacer progressive --knob 1" "--pacer fixed-ratio --knob 1000" \
             "--pacer fixed-ratio --knob 2 --target-abandonment 3" "--pacer progressive --first-seed 0"; do
