@@ -16,6 +16,7 @@
 // evaluated on the held-out seeds 1..N (docs/simulator.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -227,6 +228,14 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
       std::optional<sim::TuneResult> tune;
       std::optional<double> target;
       if (fixed_knob) {
+        // (The oracle is listed but not made by makeScenarioPacer: the catalogue says it has no
+        // knob.)
+        const auto cat = sim::simPacerCatalog();
+        const auto listed = std::find_if(cat.begin(), cat.end(),
+                                         [&](const core::PacerInfo& p) { return p.name == name; });
+        if (listed != cat.end() && !listed->tunable)
+          return (void)fail(
+              g, Status::invalidArgument("--knob: pacer '" + name + "' has no knob", "knob"));
         auto probe = sim::makeScenarioPacer(name, *sc, std::nullopt);
         if (!probe.isOk()) return (void)fail(g, probe.status());
         if (!(*probe)->hasKnob())

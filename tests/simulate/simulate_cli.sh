@@ -67,7 +67,7 @@ $BIN simulate --scenario "$T/m10.toml" --pacer fixed-ratio --knob 20 --first-see
 $BIN simulate --scenario "$T/m10.toml" --pacer progressive --seeds 1 --per-seed \
   | grep -q '^progressive: no replication over the cap' || fail "per-seed table, none over the cap"
 # --knob errors name the field: a pacer without a knob, a knob out of range, both ways of choosing.
-for args in "--pacer progressive --knob 1" "--pacer fixed-ratio --knob 1000" \
+for args in "--pacer progressive --knob 1" "--pacer oracle --knob 1" "--pacer fixed-ratio --knob 1000" \
             "--pacer fixed-ratio --knob 2 --target-abandonment 3" "--pacer progressive --first-seed 0"; do
   set +e
   # shellcheck disable=SC2086
