@@ -3,7 +3,8 @@
 // window and contacts per caller-hour, averaged over seeds with 95% intervals.
 //
 //   clearline simulate --scenario FILE.toml --pacer NAME[,NAME…|all] [--seeds N]
-//                      [--target-abandonment PCT] [--threads N] [--json]
+//                      [--first-seed S] [--target-abandonment PCT | --knob K]
+//                      [--per-seed] [--threads N] [--json]
 //   clearline simulate --from-campaign ID [--callers N] [--hours H]
 //                      [--write-scenario FILE] --pacer … (the same options)
 //   clearline simulate --list-pacers [--json]
@@ -13,7 +14,8 @@
 //
 // With --target-abandonment, every pacer that has a knob is first tuned by
 // bisection on separate tuning seeds to that realised abandonment, then
-// evaluated on the held-out seeds 1..N (docs/simulator.md).
+// evaluated on the held-out seeds 1..N (S..S+N−1 with --first-seed;
+// docs/simulator.md). --per-seed also shows each replication.
 #include <unistd.h>
 
 #include <algorithm>
