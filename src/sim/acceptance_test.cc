@@ -147,6 +147,53 @@ TEST(SimulatorTest, DialsPlacedWithoutAmdAreNotScreened) {
   }
 }
 
+// The edge cancels a dial still ringing at its ring timeout (session 19): a
+// person or a machine who would pick up later never does. People pick up at
+// 17 s and machines at 21 s here, without AMD (every answer goes to a caller).
+// The campaign's 25 s hears both; a pacer asking for 19 s hears only the people;
+// 16 s, or a campaign of 16 s, hears nobody. No dial is cancelled early.
+TEST(SimulatorTest, NoAnswerComesAfterTheDialsRingTimeout) {
+  struct Ringer : core::Pacer {
+    core::ProgressivePacer inner;
+    Millis ring{0};
+    std::string_view name() const override { return "ringer"; }
+    core::PacerDecision decide(const core::PacerInput& in) override {
+      core::PacerDecision d = inner.decide(in);
+      d.ring_timeout = ring;
+      return d;
+    }
+  };
+  Scenario s = shipped("small-bank", 1);
+  s.amd = false;
+  s.answer_delay = Dist::constant(17);
+  s.machine_delay = Dist::constant(21);
+  auto run = [&](const Scenario& sc, int64_t ring_ms) {
+    RunOptions o;
+    o.seed = 3;
+    o.pacer = "ringer";
+    o.make_pacer = [ring_ms] {
+      auto p = std::make_unique<Ringer>();
+      p->ring = Millis(ring_ms);
+      return p;
+    };
+    auto r = runOnce(sc, o);
+    EXPECT_TRUE(r.isOk());
+    EXPECT_GT(r->dials, 100);
+    EXPECT_EQ(r->early_cancel_attempts, 0);
+    return *r;
+  };
+  const RunResult whole = run(s, 0);
+  EXPECT_GT(whole.machines_to_callers, 20);
+  EXPECT_GT(whole.live_answers, 20);
+  const RunResult people = run(s, 19000);
+  EXPECT_EQ(people.machines_to_callers, 0);
+  EXPECT_GT(people.live_answers, 20);
+  EXPECT_EQ(run(s, 16000).live_answers, 0);
+  Scenario short_ring = s;
+  short_ring.ring_timeout_s = 16;
+  EXPECT_EQ(run(short_ring, 0).live_answers, 0);
+}
+
 // Without AMD the edge's detector still hears the end of most people's
 // greetings and the runtime then counts the grace from it (session 15); a
 // person it takes for a machine (the false-positive draw) keeps the grace from
@@ -154,8 +201,10 @@ TEST(SimulatorTest, DialsPlacedWithoutAmdAreNotScreened) {
 // hearing every person's greeting end (false_positive 0) or none (1). Calls
 // short enough that callers free often, no line cap and a fixed ratio of 5
 // that keeps people waiting: more of them are connected in time when their
-// greetings' ends are heard (27 against 58 abandoned of about 3,700 when this
-// was written; the law's count, from the true greeting end, holds either way).
+// greetings' ends are heard (54 against 81 abandoned of about 10,600 over ten
+// seeds since the edge's ring timeout cuts late answers, session 19; without
+// the heard ends the two counts would be alike; the law's count, from the true
+// greeting end, holds either way).
 TEST(AcceptanceTest, WithoutAmdAHeardGreetingEndLengthensTheWait) {
   Scenario s = shipped("small-bank-noamd", 2);
   ASSERT_FALSE(s.amd);
@@ -167,7 +216,7 @@ TEST(AcceptanceTest, WithoutAmdAHeardGreetingEndLengthensTheWait) {
   int64_t abandoned[2] = {0, 0}, live[2] = {0, 0};
   for (const int heard : {0, 1}) {
     s.amd_fp = heard ? 0.0 : 1.0;
-    for (uint64_t seed = 1; seed <= 4; ++seed) {
+    for (uint64_t seed = 1; seed <= 10; ++seed) {
       RunOptions o;
       o.seed = seed;
       o.pacer = "fixed-ratio";
@@ -183,7 +232,7 @@ TEST(AcceptanceTest, WithoutAmdAHeardGreetingEndLengthensTheWait) {
   ASSERT_GT(abandoned[0], 20);
   const double none = static_cast<double>(abandoned[0]) / static_cast<double>(live[0]);
   const double all = static_cast<double>(abandoned[1]) / static_cast<double>(live[1]);
-  EXPECT_LT(all, 0.7 * none) << "abandoned " << abandoned[1] << "/" << live[1]
+  EXPECT_LT(all, 0.8 * none) << "abandoned " << abandoned[1] << "/" << live[1]
                              << " with greeting ends heard, " << abandoned[0] << "/" << live[0]
                              << " without";
 }

@@ -210,6 +210,9 @@ Result<Scenario> parseScenario(const std::string& text, const std::string& origi
     s.amd = false;
     s.grace_s = 0;
     s.grace_from = core::GraceReference::kAnswer;
+    // The model's dials resolve after their exponential time, however long:
+    // no ring timeout cuts them short.
+    s.ring_timeout_s = Scenario::kMarkovNoRingTimeoutS;
   }
   if (auto* st = t["staff"].as_table()) {
     s.logouts_per_hour = (*st)["logouts_per_hour"].value_or(0.0);

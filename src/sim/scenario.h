@@ -49,6 +49,7 @@ struct Scenario {
   Dist machine_talk = Dist::uniformIn(6, 10);            // a caller listening to a machine
   Dist machine_wrap = Dist::constant(2);
   double ring_timeout_s = 25;
+  static constexpr double kMarkovNoRingTimeoutS = 1e6;  // a Markov scenario: no ring timeout
   double safe_harbor_s = 8;     // the prompt holds the line this long
   bool markov = false;          // Markov validation scenario (CMDP applies)
   double markov_handle_s = 90, markov_resolution_s = 15;

@@ -290,6 +290,13 @@ bool Simulator::leadNeedsCaller(int64_t lead, int64_t t_dial, int64_t* delay_ms,
   // The runtime routes a call still in screening at amd_yield_s_ after the
   // answer (RuntimeOptions::amd_yield_margin), before a later verdict.
   const bool yields = amd_yield_s_ >= 0;
+  // The oracle's dials ring for the campaign's ring timeout (originate).
+  const int64_t ring_ms =
+      std::max<int64_t>(kMinRingMs, static_cast<int64_t>(sc_.ring_timeout_s * 1000));
+  auto ms = [](double s) { return static_cast<int64_t>(std::llround(s * 1000)); };
+  if ((o == Outcome::kHuman && ms(f.answer_delay) > ring_ms) ||
+      (o == Outcome::kMachine && ms(f.machine_delay) > ring_ms))
+    return false;
   if (o == Outcome::kHuman) {
     const double verdict = f.greeting + sc_.amd_after_greeting_s;
     const bool yielded = yields && amd_yield_s_ < verdict;
@@ -502,6 +509,13 @@ void Simulator::originate(const core::OriginateRequest& req) {
   }
   const Fate& f = fate(lead);
   c.outcome = classify(f, now_);
+  auto ms = [](double s) { return static_cast<int64_t>(std::llround(s * 1000)); };
+  // The edge cancels a dial still ringing at its ring timeout (never before the
+  // minimum ring): a person or a machine who would pick up later is a no-answer.
+  const int64_t ring_ms = std::max<int64_t>(kMinRingMs, req.ring_timeout.count());
+  if ((c.outcome == Outcome::kHuman && ms(f.answer_delay) > ring_ms) ||
+      (c.outcome == Outcome::kMachine && ms(f.machine_delay) > ring_ms))
+    c.outcome = Outcome::kNoAnswer;
   if (opt_.pacer == "oracle") {
     int64_t d, h;
     if (leadNeedsCaller(lead, now_, &d, &h)) {
@@ -510,7 +524,6 @@ void Simulator::originate(const core::OriginateRequest& req) {
       active_.push_back(id);
     }
   }
-  auto ms = [](double s) { return static_cast<int64_t>(std::llround(s * 1000)); };
   switch (c.outcome) {
     case Outcome::kHuman:
       c.fp = c.amd && f.amd_u < sc_.amd_fp;
@@ -521,7 +534,7 @@ void Simulator::originate(const core::OriginateRequest& req) {
       push(now_ + ms(f.machine_delay), Ev::kAnswer, 0, id);
       break;
     case Outcome::kNoAnswer:
-      push(now_ + ms(sc_.ring_timeout_s), Ev::kFail, 0, id);
+      push(now_ + ring_ms, Ev::kFail, 0, id);
       break;
     case Outcome::kBusy:
       push(now_ + ms(f.busy_delay), Ev::kFail, 0, id);

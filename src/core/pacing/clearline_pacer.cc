@@ -53,6 +53,18 @@ constexpr double kCappedMax = 0.2;
 // Derived tables are rebuilt when the new outcomes since the last rebuild weigh
 // 1/kRebuildShare of a histogram, or kRebuildEvery has passed.
 constexpr double kRebuildShare = 128;
+// The ring cut: dials that rang the whole timeout needed before ringCut reads
+// them, the least gain in people per line-second worth a shorter ring, the
+// shares of the time the line cap binds (averaged over kIdleTau) above which
+// the cut starts and below which it stops, one dial in kProbeEvery ringing the
+// whole timeout meanwhile, and the seconds AMD's verdict may come after an
+// answer at the cut.
+constexpr double kRingEvidence = 400;
+constexpr double kCutGain = 0.02;
+constexpr double kCutOnCapped = 0.5, kCutOffCapped = 0.2;
+constexpr int64_t kProbeEvery = 16;
+constexpr double kVerdictSlack = 2.0;
+constexpr double kMinRingS = 15.0;  // the legal minimum ring (R5)
 constexpr Millis kRebuildEvery{30'000};
 
 }  // namespace
@@ -93,9 +105,30 @@ ClearlinePacer::ClearlinePacer(const PacerSettings& s) : theta_(0.12), s_(s) {
   talk_w_ = wrap_w_ = prior_handles;
 }
 
-void ClearlinePacer::learn(const PacingHistory& h, bool amd) {
+void ClearlinePacer::learn(const PacingHistory& h, Millis ring_timeout) {
+  if (full_ring_ != ring_timeout) {
+    full_ring_ = ring_timeout;
+    dirty_ = true;
+  }
   for (int64_t i = std::max(dial_cursor_, h.dials.begin()); i < h.dials.end(); ++i) {
     const DialRecord& d = h.dials.at(i);
+    if (d.ring_timeout.count() <= 0 || d.ring_timeout >= ring_timeout) {
+      // Rang the whole timeout: what ringing longer is worth.
+      const bool answered = d.answer_age.count() >= 0;
+      const Millis at = answered ? d.answer_age : d.age;
+      const auto rb = static_cast<size_t>(std::min<int64_t>(kRingBins - 1, at.count() / 1000));
+      ring_n_[rb] += 1;
+      if (answered)
+        ring_post_[rb] +=
+            std::max(0.0, static_cast<double>((d.age - d.answer_age).count()) / 1000.0);
+      if (d.outcome == DialOutcome::kLive) ring_routed_[d.screened ? 0 : 1][rb] += 1;
+      ring_w_ += 1;
+      if (ring_w_ > 2 * kForgetAge) {
+        for (auto* a : {&ring_n_, &ring_post_, &ring_routed_[0], &ring_routed_[1]})
+          for (auto& x : *a) x *= 0.5;
+        ring_w_ *= 0.5;
+      }
+    }
     int b = std::min(kAgeBins, static_cast<int>(d.age.count() / 500));
     const bool answered = d.outcome == DialOutcome::kLive || d.outcome == DialOutcome::kMachine;
     age_all_[b] += 1;
@@ -137,6 +170,14 @@ void ClearlinePacer::learn(const PacingHistory& h, bool amd) {
     t.routed += 1;
     if (!r.machine) t.routed_people += 1;
     tally_dirty_ = true;
+    if (r.answer_age.count() >= 0) {
+      const auto vb =
+          static_cast<size_t>(std::min<int64_t>(kRingBins - 1, r.answer_age.count() / 1000));
+      const size_t k = r.screened ? 0 : 1;
+      verdict_[k][vb] += 1;
+      if (!r.machine) verdict_people_[k][vb] += 1;
+      verdict_talk_[k][vb] += static_cast<double>(r.talk.count()) / 1000.0;
+    }
     if (!r.screened && r.answer_age.count() >= 0) {
       const size_t b =
           std::min<size_t>(kPeopleBins - 1, static_cast<size_t>(r.answer_age.count() / 2000));
@@ -157,6 +198,9 @@ void ClearlinePacer::learn(const PacingHistory& h, bool amd) {
       for (auto* x : {&handled_scr_, &handled_scr_machine_, &handled_uns_, &handled_uns_machine_})
         *x *= 0.5;
       for (auto& x : routed_by_age_) x *= 0.5;
+      for (auto* a : {&verdict_, &verdict_people_, &verdict_talk_})
+        for (auto& row : *a)
+          for (auto& x : row) x *= 0.5;
       for (auto& x : people_by_age_) x *= 0.5;
     }
     dirty_ = true;
@@ -166,12 +210,11 @@ void ClearlinePacer::learn(const PacingHistory& h, bool amd) {
     const LiveRecord& l = h.live.at(i);
     if (!l.abandoned) continue;
     // Who this abandon probably reached, by what the pacer knows now: a dial
-    // with AMD, the people among routed dials with AMD; without, on a campaign
-    // without AMD, the people among the calls answered at its age; otherwise
-    // the people among routed dials without AMD.
-    const double people = l.screened ? peopleScreened()
-                          : amd      ? peopleUnscreened()
-                                     : peopleAt(l.answer_age);
+    // with AMD, the people among routed dials with AMD; without, the people
+    // among the routed calls without AMD answered at its age (people answer
+    // sooner than machines, and the early answers are the ones that find
+    // every caller taken: on a campaign with AMD too, session 19).
+    const double people = l.screened ? peopleScreened() : peopleAt(l.answer_age);
     HourTally& t = hourOf(l.at);
     t.abandons += 1;
     t.abandons_people += people;
@@ -229,7 +272,9 @@ void ClearlinePacer::updateWindows(TimePoint now) {
 }
 
 double ClearlinePacer::peopleAt(Millis answer_age) const {
-  const double overall = 1.0 - handled_machine_ / (handled_ + 1.0);
+  // (On a campaign with AMD, the routed calls with AMD are mostly people: the
+  // prior is the share among those without it.)
+  const double overall = amd_ ? peopleUnscreened() : 1.0 - handled_machine_ / (handled_ + 1.0);
   if (answer_age.count() < 0) return overall;
   const size_t b =
       std::min<size_t>(kPeopleBins - 1, static_cast<size_t>(answer_age.count() / 2000));
@@ -291,10 +336,59 @@ void ClearlinePacer::rebuild() {
     while (b < kAgeBins && cum_h[b + 1] < hq[i] * live_tot) ++b;
     horizon_[static_cast<size_t>(i)] = (b + 0.5) * 0.5;
   }
+  if (full_ring_.count() > 0) cut_s_ = ringCut(static_cast<double>(full_ring_.count()) / 1000.0);
   dirty_ = false;
   built_ = true;
   pending_dials_ = pending_handles_ = 0;
   clearMemo();
+}
+
+double ClearlinePacer::ringCut(double full_s) const {
+  if (ring_w_ < kRingEvidence || full_s <= kMinRingS) return full_s;
+  // Who a routed call answered at age b reaches, and how long it holds the
+  // line talking, by the callers' verdicts and talk on the routed calls
+  // answered at that age (AMD's misses and, without AMD, every machine answer
+  // late), each bin pulled towards its kind's whole share and mean.
+  std::array<double, 2> all_n{}, all_people{}, all_talk{};
+  for (size_t k = 0; k < 2; ++k)
+    for (int b = 0; b < kRingBins; ++b) {
+      all_n[k] += verdict_[k][static_cast<size_t>(b)];
+      all_people[k] += verdict_people_[k][static_cast<size_t>(b)];
+      all_talk[k] += verdict_talk_[k][static_cast<size_t>(b)];
+    }
+  // Ringing for t seconds (whole seconds: answers in bins [0, t) come in time):
+  // the people reached, and the line-seconds spent — ringing (min(age, t)),
+  // AMD's screening after an answer, and the routed calls' talk.
+  double people = 0, cost_in = 0, n_in = 0, n_total = 0;
+  for (double x : ring_n_) n_total += x;
+  const int last = std::min(kRingBins - 1, static_cast<int>(std::floor(full_s)));
+  double best_t = full_s, best_rate = -1, full_rate = -1;
+  for (int b = 0; b < last; ++b) {
+    const auto i = static_cast<size_t>(b);
+    cost_in += ring_n_[i] * (b + 0.5) + ring_post_[i];
+    for (size_t k = 0; k < 2; ++k) {
+      if (ring_routed_[k][i] <= 0) continue;
+      if (all_n[k] <= 0) return full_s;  // no verdicts yet on this kind's routed calls
+      const double w = verdict_[k][i] + kPeoplePrior;
+      const double share = (verdict_people_[k][i] + kPeoplePrior * all_people[k] / all_n[k]) / w;
+      const double talk = (verdict_talk_[k][i] + kPeoplePrior * all_talk[k] / all_n[k]) / w;
+      people += ring_routed_[k][i] * share;
+      cost_in += ring_routed_[k][i] * talk;
+    }
+    n_in += ring_n_[i];
+    const int t = b + 1;  // a ring timeout of t seconds keeps bins 0 … b
+    if (t < kMinRingS) continue;
+    const double cost = cost_in + static_cast<double>(t) * (n_total - n_in);
+    if (cost <= 0) continue;
+    const double rate = people / cost;
+    if (t == last) full_rate = rate;
+    if (rate > best_rate) {
+      best_rate = rate;
+      best_t = t;
+    }
+  }
+  if (full_rate <= 0 || best_rate < full_rate * (1.0 + kCutGain)) return full_s;
+  return best_t;
 }
 
 bool ClearlinePacer::rebuildDue(TimePoint now) const {
@@ -464,7 +558,7 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
   const double m = handled_machine_ / (handled_ + 1.0);
   const double people = 1.0 - m;
   const bool screening = in.amd && screen_;
-  const bool by_age = !in.amd && abandons_seen_ >= kAbandonEvidence;
+  const bool by_age = abandons_seen_ >= kAbandonEvidence;
   const double pa_next = screening ? peopleScreened()
                          : by_age  ? std::max(kLeastPeopleShare, abandons_people_ / abandons_w_)
                          : in.amd  ? std::max(kLeastPeopleShare, peopleUnscreened())
@@ -521,13 +615,13 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
 
 PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   PacerDecision out;
-  if (in.history) learn(*in.history, in.amd);
-  updateWindows(in.now);
   if (in.amd != amd_) {  // the horizons follow what needs a caller
     amd_ = in.amd;
     dirty_ = true;
     built_ = false;
   }
+  if (in.history) learn(*in.history, in.ring_timeout);
+  updateWindows(in.now);
   if (rebuildDue(in.now)) {
     rebuild();
     rebuilt_at_ = in.now;
@@ -574,6 +668,20 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
 
   chooseScreening(in, cc);
   out.screen = screen_;
+  // The ring cut, while the line cap binds (its share of the time averaged by
+  // chooseScreening); one dial in kProbeEvery rings the whole timeout.
+  if (!cutting_ && capped_ > kCutOnCapped)
+    cutting_ = true;
+  else if (cutting_ && capped_ < kCutOffCapped)
+    cutting_ = false;
+  const double full_s = static_cast<double>(in.ring_timeout.count()) / 1000.0;
+  double ring_s = full_s;
+  const bool cut = cutting_ && cut_s_ > 0 && cut_s_ < full_s;
+  const bool probe = cut && since_probe_ >= kProbeEvery;
+  if (cut && !probe) {
+    ring_s = cut_s_;
+    out.ring_timeout = Millis(static_cast<int64_t>(std::llround(cut_s_ * 1000)));
+  }
   if (cap <= 0) return out;  // every line the cap allows is taken: nothing to weigh
   const bool screen = in.amd && screen_;
   // A dial without AMD is routable at its answer, with the whole grace.
@@ -600,7 +708,15 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   for (size_t i = 0; i < in.in_flight.size(); ++i) {
     const DialView& f = in.in_flight[i];
     const double age = static_cast<double>(f.age.count()) / 1000.0;
-    q_demand_[i] = liveFast(age, in.amd && f.screened);
+    const bool scr = in.amd && f.screened;
+    q_demand_[i] = liveFast(age, scr);
+    if (f.ring_timeout.count() > 0 && f.ring_timeout < in.ring_timeout) {
+      // Cancelled unanswered at its ring timeout: no routable answer after it.
+      const double left =
+          static_cast<double>(f.ring_timeout.count()) / 1000.0 + (scr ? kVerdictSlack : 0.0) - age;
+      for (size_t h = 0; h < kHorizons; ++h)
+        if (horizon_[h] > left) q_demand_[i][h] = left > 0 ? liveWithin(age, left, scr) : 0.0;
+    }
   }
   for (int h = 0; h < kHorizons; ++h) {
     // The certain part: ready callers minus callees already waiting.
@@ -615,7 +731,12 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   }
 
   const int progressive = std::max(0, cc.ready - flight - in.screening - in.answered_waiting);
-  const PerHorizon fresh = liveFast(0.0, screen);  // a dial placed now
+  PerHorizon fresh = liveFast(0.0, screen);  // a dial placed now
+  if (ring_s < full_s) {
+    const double left = ring_s + (screen ? kVerdictSlack : 0.0);
+    for (size_t h = 0; h < kHorizons; ++h)
+      if (horizon_[h] > left) fresh[h] = liveWithin(0.0, left, screen);
+  }
   int n = 0;
   while (n < cap) {
     double pab = 0;
@@ -628,6 +749,8 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   // Never fewer than one line per ready caller that nothing claims yet: those
   // dials put no callee at risk (however small θ has become).
   out.dial = std::max(n, std::min(progressive, std::max(cap, 0)));
+  if (probe && out.dial > 0) since_probe_ = 0;
+  if (cut && !probe) since_probe_ += out.dial;
   return out;
 }
 

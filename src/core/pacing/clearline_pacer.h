@@ -74,7 +74,7 @@ class ClearlinePacer final : public Pacer {
   static constexpr int kWrapBins = 480;   // 0.5 s bins: wrap up to 4 min
   static constexpr int kHorizons = 3;
 
-  void learn(const PacingHistory& h, bool amd);
+  void learn(const PacingHistory& h, Millis ring_timeout);
   void rebuild();
   // Whether the learned histograms have moved enough since the last rebuild to
   // redo the derived tables (a 1/128 share of their weight, or 30 s passed).
@@ -175,6 +175,35 @@ class ClearlinePacer final : public Pacer {
   bool tally_dirty_ = true;
   HourTally& hourOf(TimePoint at);
   void updateWindows(TimePoint now);
+  // The ring cut (session 19). While the line cap binds, a line is worth the
+  // people it reaches per second it is held. The people answer within a few
+  // rings; answering machines pick up late (15–30 s), and a dial still ringing
+  // at 20 s has mostly a machine or nobody ahead of it. Dials that rang the
+  // campaign's whole ring timeout, by the age they were answered (or ended)
+  // at, 1 s bins: how many, the line time each held after its answer other
+  // than talk (AMD's screening), and how many went to a caller (with AMD and
+  // without), with forgetting; and the routed calls by answer age, with the
+  // people among them (the callers' verdicts) and their talk, with the
+  // handles' forgetting (late answers are mostly machines). ringCut picks the ring timeout that
+  // reaches the most people per line-second (never below the legal 15 s); decide uses it while the
+  // line cap binds, and lets one dial in kProbeEvery ring the whole timeout so that the late
+  // answers it no longer waits for stay known.
+  static constexpr int kRingBins = 121;  // 0 … 120 s (the last bin: 120 s and more)
+  std::array<double, kRingBins> ring_n_{}, ring_post_{};
+  std::array<std::array<double, kRingBins>, 2> ring_routed_{};  // [0] with AMD, [1] without
+  std::array<std::array<double, kRingBins>, 2> verdict_{}, verdict_people_{}, verdict_talk_{};
+  double ring_w_ = 0;
+  Millis full_ring_{0};  // the campaign's ring timeout (PacerInput::ring_timeout)
+  double cut_s_ = 0;     // ringCut's choice at the last rebuild (s; 0: none)
+  bool cutting_ = false;
+  int64_t since_probe_ = 0;  // dials asked for with the cut since the last whole-timeout dial
+ public:
+  // The ring timeout (s, whole seconds) that reaches the most people per
+  // second of line time, from the dials that rang the whole timeout; full_s
+  // when the evidence is thin or no shorter timeout does better by kCutGain.
+  double ringCut(double full_s) const;
+
+ private:
   // derived
   std::array<double, kAgeBins + 2> cum_live_{}, cum_all_{}, cum_scr_{}, cum_ans_{};
   std::array<double, kAgeBins + 2> cum_people_{};  // answered dials × peopleAt their age

@@ -39,6 +39,7 @@ struct CallerView {
 struct DialView {
   Millis age{0};         // since originate
   bool screened = true;  // placed with AMD (without it, every answer needs a caller)
+  Millis ring_timeout{0};  // the edge cancels it unanswered at this age (0: not known)
 };
 
 // How a dial resolved, for the outcome history.
@@ -46,9 +47,11 @@ enum class DialOutcome : uint8_t { kLive, kMachine, kNoAnswer, kFailed };
 
 struct DialRecord {
   TimePoint dialed_at;
-  Millis age{0};  // originate → resolution (answer, or end when not answered)
+  Millis age{0};  // originate → resolution (routable or AMD's machine verdict, or end unanswered)
   DialOutcome outcome = DialOutcome::kFailed;
   bool screened = true;  // placed with AMD; without it a machine's answer resolves as kLive
+  Millis answer_age{-1};   // originate → answer (-1: not answered, or not known)
+  Millis ring_timeout{0};  // the ring timeout it was placed with (0: not known)
 };
 struct LiveRecord {
   TimePoint at;          // answered (live, i.e. routed or abandoned)
@@ -121,6 +124,7 @@ struct PacerInput {
   int screening = 0;
   int lines_in_use = 0;        // every call holding a line (in flight + answered + bridged …)
   int line_cap = 0;            // 0 = unlimited
+  Millis ring_timeout{25000};  // the campaign's ring timeout (PacerDecision::ring_timeout)
   int64_t leads_ready = 0;     // leads that could be dialed now
   double target_pct = 3.0;     // the campaign's abandonment target (percent)
   double cap_pct = 3.0;        // the legal cap (percent)
@@ -150,6 +154,12 @@ struct PacerDecision {
   // (people hung up on, abandoned in law) cannot happen. Holds until the next
   // decision; dials already placed keep the mode they were placed with.
   bool screen = true;
+  // Ring the dials placed from now on for at most this long (0: the campaign's
+  // ring timeout). The runtime keeps it within [15 s (the legal minimum ring),
+  // the campaign's]. While the line cap binds, a line spent ringing on after
+  // the people have mostly answered (answering machines pick up late) is a
+  // line not dialing the next number. Holds until the next decision.
+  Millis ring_timeout{0};
 };
 
 class Pacer {

@@ -86,6 +86,7 @@ CampaignRuntime::CampaignRuntime(RuntimeOptions options, RuntimePorts ports,
   assert(ports_.telephony && ports_.authorizer && ports_.ledger && ports_.gate && ports_.ids);
   assert(pacer_);
   if (opts_.ring_timeout < kMinRing) opts_.ring_timeout = kMinRing;
+  pace_ring_ = opts_.ring_timeout;
   if (isUkCampaign(opts_.campaign)) opts_.uk_72h_rule = true;
   if (ports_.locks) {
     locks_ = ports_.locks;
@@ -711,7 +712,8 @@ void CampaignRuntime::recordLive(int slot, bool abandoned, TimePoint now) {
 
 void CampaignRuntime::resolveDial(int slot, DialOutcome outcome, TimePoint now) {
   Call& c = calls_[slot];
-  history_.dials.push(DialRecord{c.dialed_at, now - c.dialed_at, outcome, c.amd});
+  history_.dials.push(
+      DialRecord{c.dialed_at, now - c.dialed_at, outcome, c.amd, answerAge(c), c.ring_timeout});
   history_.total_dials++;
 }
 
@@ -911,7 +913,8 @@ void CampaignRuntime::pace(TimePoint now) {
 #endif
   dial_views_.resize(flight_marks_.size());
   for (size_t i = 0; i < flight_marks_.size(); ++i)
-    dial_views_[i] = DialView{now - flight_marks_[i].dialed_at, flight_marks_[i].amd};
+    dial_views_[i] = DialView{now - flight_marks_[i].dialed_at, flight_marks_[i].amd,
+                              flight_marks_[i].ring_timeout};
   refreshBudget(now, false);
   PacerInput in;
   in.now = now;
@@ -929,6 +932,7 @@ void CampaignRuntime::pace(TimePoint now) {
   }
   in.lines_in_use = lines_in_use_;
   in.line_cap = opts_.line_cap;
+  in.ring_timeout = opts_.ring_timeout;
   in.leads_ready = static_cast<int64_t>(queue_.readyCount(now));
   in.target_pct = opts_.campaign.abandon_target_pct;
   in.cap_pct = opts_.cap_pct;
@@ -951,6 +955,9 @@ void CampaignRuntime::pace(TimePoint now) {
   PacerDecision d = pacer_->decide(in);
   pacer_wake_ = d.wake_at;
   pace_screen_ = d.screen;
+  // A pacer may ring shorter than the campaign, never below the legal minimum.
+  pace_ring_ = d.ring_timeout.count() > 0 ? std::clamp(d.ring_timeout, kMinRing, opts_.ring_timeout)
+                                          : opts_.ring_timeout;
   int n = std::max(0, d.dial);
   if (opts_.line_cap > 0) n = std::min(n, opts_.line_cap - lines_in_use_);
   if (mode == DialMode::kProgressive) {
@@ -1065,12 +1072,13 @@ bool CampaignRuntime::dialOne(TimePoint now) {
     req.to_e164 = c.lead.e164;
     req.caller_id = opts_.campaign.caller_id;
     req.caller_id_name = opts_.campaign.name;
-    req.ring_timeout = opts_.ring_timeout;
+    req.ring_timeout = pace_ring_;
+    c.ring_timeout = pace_ring_;
     req.detect_machine = opts_.detect_machine && pace_screen_;
     c.amd = req.detect_machine;
     c.in_flight_pos = static_cast<int>(in_flight_.size());
     in_flight_.push_back(slot);
-    flight_marks_.push_back(DialMark{c.dialed_at, c.amd});
+    flight_marks_.push_back(DialMark{c.dialed_at, c.amd, c.ring_timeout});
     paced_dials_++;
     amd_dials_ += req.detect_machine ? 1 : 0;
     moveCall(slot, CallEvent::kOriginate, now);
@@ -1335,6 +1343,7 @@ Result<CallId> CampaignRuntime::dialForCaller(const std::string& ref, ContactId 
   req.caller_id = opts_.campaign.caller_id;
   req.caller_id_name = opts_.campaign.name;
   req.ring_timeout = opts_.ring_timeout;
+  calls_[slot].ring_timeout = opts_.ring_timeout;
   req.detect_machine = false;  // the caller is on the line and hears who answers
   moveCall(slot, CallEvent::kOriginate, now);
   ports_.telephony->originate(req);

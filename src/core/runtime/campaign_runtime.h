@@ -292,6 +292,7 @@ class CampaignRuntime final : public TelephonyListener {
     DialMode mode = DialMode::kPredictive;  // the mode it was authorized in (manual calls)
     bool from_routed = false;               // a routed lead: recycled back to routed_
     bool amd = false;                       // dialed with answering-machine detection
+    Millis ring_timeout{0};                 // the ring timeout it was dialed with
     bool amd_yielded = false;               // routed before AMD's verdict (amd_yield_margin)
   };
   struct Caller {
@@ -399,12 +400,14 @@ class CampaignRuntime final : public TelephonyListener {
   int64_t paced_dials_ = 0, amd_dials_ = 0;
   // The pacer's last PacerDecision::screen: whether new paced dials ask for AMD.
   bool pace_screen_ = true;
+  Millis pace_ring_{0};  // the ring timeout of the dials placed now (PacerDecision::ring_timeout)
   std::vector<int> in_flight_;  // call slots in queued/dialing/ringing
   // Beside each in_flight_ entry, its call's dial time and AMD choice (read on
   // every decision: a compact copy spares a walk over the large Call records).
   struct DialMark {
     TimePoint dialed_at;
     bool amd;
+    Millis ring_timeout;
   };
   std::vector<DialMark> flight_marks_;
   // Calls for which inScreening() holds (kept by moveCall, onRoutable, releaseCall).

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
+#include <utility>
 
 #include "core/pacing/simple_pacers.h"
 
@@ -660,6 +662,62 @@ TEST(CampaignRuntimeTest, PacerSeesCallerCountsAndScreeningAsTheyChange) {
   expect(31050, 1, 0, 0, 1, 0, 0);
   ASSERT_TRUE(r.rt->wrapUp("alice", WrapUp{}, at(40000)).isOk());
   expect(40050, 1, 1, 0, 0, 0, 0);
+}
+
+// A pacer may ring its dials shorter than the campaign (PacerDecision::
+// ring_timeout), never below the legal 15 s nor above the campaign's 25 s. The
+// dial carries the timeout it was placed with to the edge, to the pacer's view
+// of it in flight and to its record when it resolves (with its answer age).
+TEST(CampaignRuntimeTest, APacersRingTimeoutStaysWithinTheMinimumAndTheCampaigns) {
+  struct Ringer : Pacer {
+    int dial = 0;
+    Millis ring{0};
+    Millis campaign{0};
+    std::vector<DialView> flight;
+    std::string_view name() const override { return "ringer"; }
+    PacerDecision decide(const PacerInput& in) override {
+      campaign = in.ring_timeout;
+      flight.assign(in.in_flight.begin(), in.in_flight.end());
+      PacerDecision d;
+      d.dial = std::exchange(dial, 0);
+      d.ring_timeout = ring;
+      return d;
+    }
+  };
+  auto owned = std::make_unique<Ringer>();
+  Ringer* pacer = owned.get();
+  Rig r(std::move(owned));
+  for (int i = 0; i < 6; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
+  r.loginReady("alice", 0);
+  const std::pair<int64_t, int64_t> asked_placed[] = {
+      {18000, 18000}, {5000, 15000}, {60000, 25000}, {0, 25000}};
+  int64_t t = 100;
+  for (const auto& [asked, placed] : asked_placed) {
+    pacer->dial = 1;
+    pacer->ring = Millis(asked);
+    r.rt->tick(at(t += 100));
+    ASSERT_FALSE(r.tel.originated.empty());
+    EXPECT_EQ(r.tel.originated.back().ring_timeout, Millis(placed)) << asked;
+  }
+  ASSERT_EQ(r.tel.originated.size(), 4u);
+  EXPECT_EQ(pacer->campaign, Millis(25000));
+  r.rt->tick(at(t += 100));
+  ASSERT_EQ(pacer->flight.size(), 4u);
+  std::vector<int64_t> rings;
+  for (const DialView& v : pacer->flight) rings.push_back(v.ring_timeout.count());
+  std::sort(rings.begin(), rings.end());
+  EXPECT_EQ(rings, (std::vector<int64_t>{15000, 18000, 25000, 25000}));
+  // The first dial ends unanswered at its 18 s; the second is answered at 9 s.
+  r.ev(K::kEnded, r.tel.originated[0].call_id, 18000, HangupCause::kNoAnswer);
+  r.ev(K::kAnswered, r.tel.originated[1].call_id, 9200);
+  r.ev(K::kMachine, r.tel.originated[1].call_id, 12000);
+  const auto& dials = r.rt->history().dials;
+  ASSERT_EQ(dials.end() - dials.begin(), 2);
+  EXPECT_EQ(dials.at(dials.begin()).ring_timeout, Millis(18000));
+  EXPECT_EQ(dials.at(dials.begin()).answer_age, Millis(-1));
+  EXPECT_EQ(dials.at(dials.begin() + 1).ring_timeout, Millis(15000));
+  EXPECT_EQ(dials.at(dials.begin() + 1).outcome, DialOutcome::kMachine);
+  EXPECT_EQ(dials.at(dials.begin() + 1).answer_age, Millis(9200 - 300));  // dialed at 300
 }
 
 TEST(CampaignRuntimeTest, ComplianceDecisionForEveryLeadAtDialTime) {
