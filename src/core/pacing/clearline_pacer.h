@@ -18,6 +18,10 @@
 //    people among the window's routed calls, each abandon at the share its
 //    kind of dial reached when it was learned (a campaign whose dials went
 //    without AMD for hours and with it since is not read at today's share);
+//  - the ring timeout while the line cap binds: the people answer within a few
+//    rings and machines late, so it rings each dial for the timeout that
+//    reaches the most people per line-second (never below the legal 15 s),
+//    learned from dials that rang the whole timeout (ringCut);
 //  - the grace actually left after AMD;
 //  - the remaining abandonment budget over the legal window, counted as the
 //    law counts it (AMD false positives estimated in): θ shrinks as the
@@ -136,7 +140,8 @@ class ClearlinePacer final : public Pacer {
   static constexpr int kPeopleBins = 31;
   std::array<double, kPeopleBins> routed_by_age_{}, people_by_age_{};
   // P(a person | a routed call placed without AMD answered at that age): the
-  // bin's share, pulled towards the share over all routed calls (-1 ms: that share).
+  // bin's share, pulled towards the share over all routed calls, on a campaign
+  // with AMD over the routed calls without AMD (-1 ms: that share).
   double peopleAt(Millis answer_age) const;
   // Abandons of dials placed without AMD: their weight and the people among
   // them, each read once, as it is learned, at the share peopleAt gave for its
@@ -159,7 +164,7 @@ class ClearlinePacer final : public Pacer {
   // So the pacer keeps, by hour, the routed calls it saw with the people among
   // them (the callers' verdicts) and the abandons with the people among them
   // as estimated when each was learned (by the kind of dial and, without AMD
-  // on the campaign, its answer age). A window's shares come from the hours
+  // on the dial, its answer age). A window's shares come from the hours
   // it spans.
   struct HourTally {
     int64_t hour = 0;
