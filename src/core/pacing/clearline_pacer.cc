@@ -35,7 +35,15 @@ constexpr double kBorrowLives = 60;
 // relative to the team (fifty callers spend an abandon five times as fast as
 // ten), so the rule throttles a large team as gently as a small one. (A fixed
 // s = 1.5, session 9, held markov-50 at 88 % occupancy, 2 points under its
-// target, and markov-10 at 74.8 %: docs/bench/pacing/session10.)
+// target, and markov-10 at 74.8 %: docs/bench/pacing/session10.) The abandons
+// left are the ledger's, and on a campaign whose abandons are mostly machines
+// (a share pa of people among the next ones) the ledger allows many of them:
+// s is scaled by √pa (session 20). Unscaled, small-bank-noamd's budget of 20–40
+// ledger abandons left θ uncapped and was spent in bursts (its talk fell from
+// 46.7 % at knob 0.024 to 43.9 % at 0.12); scaled by pa, counting the budget
+// in people, markov-10 (pa = 1) would need s doubled and lost 0.4 points with
+// it. √pa leaves every campaign whose abandons are people unchanged.
+// (Measured, not derived: docs/bench/pacing/README.md, "Run Q".)
 constexpr double kSpentTheta = 0.001;
 constexpr double kBudgetSlope10 = 0.5;
 // Smooth brake: θ × exp(gain · (aim − rate)/aim), clamped to [floor, 2].
@@ -178,11 +186,11 @@ void ClearlinePacer::learn(const PacingHistory& h, Millis ring_timeout) {
       if (!r.machine) verdict_people_[k][vb] += 1;
       verdict_talk_[k][vb] += static_cast<double>(r.talk.count()) / 1000.0;
     }
-    if (!r.screened && r.answer_age.count() >= 0) {
+    if (r.answer_age.count() >= 0) {
       const size_t b =
           std::min<size_t>(kPeopleBins - 1, static_cast<size_t>(r.answer_age.count() / 2000));
-      routed_by_age_[b] += 1;
-      if (!r.machine) people_by_age_[b] += 1;
+      (r.screened ? routed_scr_by_age_ : routed_by_age_)[b] += 1;
+      if (!r.machine) (r.screened ? people_scr_by_age_ : people_by_age_)[b] += 1;
     }
     pending_handles_ += 1;
     if (talk_w_ > 2 * kForgetHandle) {
@@ -201,7 +209,8 @@ void ClearlinePacer::learn(const PacingHistory& h, Millis ring_timeout) {
       for (auto* a : {&verdict_, &verdict_people_, &verdict_talk_})
         for (auto& row : *a)
           for (auto& x : row) x *= 0.5;
-      for (auto& x : people_by_age_) x *= 0.5;
+      for (auto* a : {&people_by_age_, &routed_scr_by_age_, &people_scr_by_age_})
+        for (auto& x : *a) x *= 0.5;
     }
     dirty_ = true;
   }
@@ -214,7 +223,7 @@ void ClearlinePacer::learn(const PacingHistory& h, Millis ring_timeout) {
     // among the routed calls without AMD answered at its age (people answer
     // sooner than machines, and the early answers are the ones that find
     // every caller taken: on a campaign with AMD too, session 19).
-    const double people = l.screened ? peopleScreened() : peopleAt(l.answer_age);
+    const double people = l.screened ? peopleScreenedAt(l.answer_age) : peopleAt(l.answer_age);
     HourTally& t = hourOf(l.at);
     t.abandons += 1;
     t.abandons_people += people;
@@ -279,6 +288,14 @@ double ClearlinePacer::peopleAt(Millis answer_age) const {
   const size_t b =
       std::min<size_t>(kPeopleBins - 1, static_cast<size_t>(answer_age.count() / 2000));
   return (people_by_age_[b] + kPeoplePrior * overall) / (routed_by_age_[b] + kPeoplePrior);
+}
+
+double ClearlinePacer::peopleScreenedAt(Millis answer_age) const {
+  const double overall = peopleScreened();
+  if (answer_age.count() < 0) return overall;
+  const size_t b =
+      std::min<size_t>(kPeopleBins - 1, static_cast<size_t>(answer_age.count() / 2000));
+  return (people_scr_by_age_[b] + kPeoplePrior * overall) / (routed_scr_by_age_[b] + kPeoplePrior);
 }
 
 void ClearlinePacer::rebuild() {
@@ -563,6 +580,7 @@ ClearlinePacer::BudgetView ClearlinePacer::budgetView(const PacerInput& in) cons
                          : by_age  ? std::max(kLeastPeopleShare, abandons_people_ / abandons_w_)
                          : in.amd  ? std::max(kLeastPeopleShare, peopleUnscreened())
                                    : people;
+  v.pa_next = pa_next;
   bool have = false;
   auto consider = [&](int64_t answered, int64_t abandoned, const WindowTally& w,
                       bool young_counts) {
@@ -650,7 +668,7 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   // kSpentTheta · e^(s · left): the most cautious predictive dialing when the
   // budget is spent, no limit some abandons (N/5 or so) away from it. Smooth, so
   // that it throttles instead of switching between bursts and progressive.
-  const double slope = kBudgetSlope10 * 10.0 / std::max(1, cc.active());
+  const double slope = kBudgetSlope10 * 10.0 / std::max(1, cc.active()) * std::sqrt(bv.pa_next);
   // (θ ≥ 0.001 · e^−15 ≈ 3e-10, far above the exact distribution's trimming error.)
   theta = std::min(theta, kSpentTheta * std::exp(std::max(slope * bv.left, -15.0)));
 
