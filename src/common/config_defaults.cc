@@ -75,6 +75,7 @@ pacer = "clearline"     # see `clearline simulate --list-pacers`
 tick_ms = 250
 abandon_target_pct = 2.0
 amd_when_idle = true    # our pacer places dials without AMD while more than 35 % of the callers wait for calls (AMD's false positives are abandons; docs/pacing.md "AMD by the callers' idle time"); false = AMD on every dial of a campaign that has it
+ring_cut_max_people_loss = 0.1 # our pacer may ring shorter than the campaign's ring timeout (never under 15 s) while the line cap binds or its callers hear late answering machines, missing at most this share of the people the whole timeout reaches (docs/pacing.md "The ring cut"); 0 = no cut that misses anyone
 )toml";
 }
 

@@ -822,6 +822,14 @@ struct Dialer::Impl : core::TelephonyListener,
                             {"live_rate", ps.live_rate}, {"mean_resolution_s", ps.mean_resolution_s},
                             {"mean_handle_s", ps.mean_handle_s}});
     ps.amd_when_idle = opt.config.getBool("pacing.amd_when_idle");
+    ps.ring_cut_max_people_loss = opt.config.getDouble("pacing.ring_cut_max_people_loss");
+    if (!(ps.ring_cut_max_people_loss >= 0 && ps.ring_cut_max_people_loss <= 1)) {
+      spdlog::warn(
+          "dialer: config pacing.ring_cut_max_people_loss = {} is not a share in [0, 1]; using 0 "
+          "(no ring cut that misses anyone)",
+          ps.ring_cut_max_people_loss);
+      ps.ring_cut_max_people_loss = 0;
+    }
     auto pacer = core::makePacer(opt.pacer, ps);
     if (!pacer.isOk()) pacer = core::makePacer("progressive", ps);
     if (!pacer.isOk()) return pacer.status();

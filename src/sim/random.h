@@ -6,6 +6,7 @@
 // Header-only; value types; any thread.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -93,6 +94,27 @@ struct Dist {
       }
     }
     return offset;
+  }
+  // P(a draw ≤ x).
+  double cdf(double x) const {
+    const double y = x - offset;
+    switch (kind) {
+      case Kind::kConst:
+        return y >= a ? 1.0 : 0.0;
+      case Kind::kExp:
+        return y <= 0 ? 0.0 : 1.0 - std::exp(-y / a);
+      case Kind::kUniform:
+        if (b <= a) return y >= a ? 1.0 : 0.0;
+        return std::clamp((y - a) / (b - a), 0.0, 1.0);
+      case Kind::kLogNormal:
+        return y <= 0 ? 0.0 : 0.5 * std::erfc(-(std::log(y) - a) / (b * std::sqrt(2.0)));
+      case Kind::kMixture: {
+        double p = 0;
+        for (size_t i = 0; i < parts.size(); ++i) p += weights[i] * parts[i].cdf(y);
+        return p;
+      }
+    }
+    return 0;
   }
   double mean() const {
     switch (kind) {

@@ -41,9 +41,26 @@ double Scenario::pMachineAt(double f) const {
 double Scenario::ceilingTalkUtilisation() const {
   double s = talk.mean(), w = wrap.mean();
   double hm = machine_talk.mean() + machine_wrap.mean();
-  double r = amd ? p_machine * amd_fn / (p_human * (1 - amd_fp)) : p_machine / p_human;
-  if (markov) r = 0;
-  return s / (s + w + r * hm);
+  if (markov) return s / (s + w);
+  // pacing.md §3.2's B0, with r the machines a caller hears per person reached:
+  // of the people and machines, those that answer within the ring timeout
+  // (session 19's simulator cancels the rest unanswered). A pacer may ring any
+  // timeout from the legal 15 s to the scenario's (session 20): the ceiling is
+  // the best of them. (Every machine answering in time, as in §3.2's worked
+  // example, r is p_m·FN / (p_h·(1 − FP)) with AMD and p_m / p_h without.)
+  const double per_machine = amd ? p_machine * amd_fn : p_machine;
+  const double per_person = amd ? p_human * (1 - amd_fp) : p_human;
+  const double full = std::max(kMinRingS, ring_timeout_s);
+  double best = 0;
+  for (double t = kMinRingS;; t = std::min(t + 1.0, full)) {
+    const double people = per_person * answer_delay.cdf(t);
+    if (people > 0) {
+      const double r = per_machine * machine_delay.cdf(t) / people;
+      best = std::max(best, s / (s + w + r * hm));
+    }
+    if (t >= full) break;
+  }
+  return best;
 }
 
 namespace {

@@ -50,6 +50,7 @@ struct Scenario {
   Dist machine_wrap = Dist::constant(2);
   double ring_timeout_s = 25;
   static constexpr double kMarkovNoRingTimeoutS = 1e6;  // a Markov scenario: no ring timeout
+  static constexpr double kMinRingS = 15;  // the legal minimum ring: no dial is cancelled sooner
   double safe_harbor_s = 8;     // the prompt holds the line this long
   bool markov = false;          // Markov validation scenario (CMDP applies)
   double markov_handle_s = 90, markov_resolution_s = 15;
@@ -68,7 +69,8 @@ struct Scenario {
   int effectiveLineCap() const;
   double pHumanAt(double frac) const;
   double pMachineAt(double frac) const;
-  // B0, the capacity ceiling on talk-utilisation (pacing.md §3.2), at shift start shares.
+  // B0, the capacity ceiling on talk-utilisation (pacing.md §3.2), at shift start shares,
+  // for the best ring timeout from the legal minimum to ring_timeout_s.
   double ceilingTalkUtilisation() const;
   // Mean handle (talk + wrap) of a human contact.
   double meanHandle() const { return talk.mean() + wrap.mean(); }

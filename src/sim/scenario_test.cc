@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "sim/simulator.h"
@@ -64,9 +65,60 @@ TEST(ScenarioTest, CeilingMatchesTheWorkedExample) {
   s.amd_fp = 0.04;
   s.machine_talk = Dist::constant(10);
   s.machine_wrap = Dist::constant(0);
+  // (Everyone who answers does so within the legal minimum ring.)
+  s.answer_delay = Dist::constant(8);
+  s.machine_delay = Dist::constant(12);
   EXPECT_NEAR(s.ceilingTalkUtilisation(), 0.774, 0.001);
   s.amd = false;
   EXPECT_NEAR(s.ceilingTalkUtilisation(), 0.624, 0.001);
+}
+
+// Machines that answer after the ring timeout never reach a caller, and a
+// pacer may ring as little as the legal 15 s (session 20): the ceiling is the
+// best ring timeout's.
+TEST(ScenarioTest, TheCeilingCountsTheMachinesThatAnswerWithinTheRing) {
+  Scenario s;
+  s.amd = false;
+  s.p_human = 0.08;
+  s.p_machine = 0.25;
+  s.talk = Dist::constant(85);
+  s.wrap = Dist::constant(20);
+  s.machine_talk = Dist::constant(10);
+  s.machine_wrap = Dist::constant(0);
+  s.answer_delay = Dist::constant(8);
+  s.ring_timeout_s = 25;
+  // Machines at 10 s: all heard, whatever the ring (§3.2's 62.4 %).
+  s.machine_delay = Dist::constant(10);
+  EXPECT_NEAR(s.ceilingTalkUtilisation(), 0.624, 0.001);
+  // Machines at 15–35 s: at a 25 s ring half are heard (r = 1.5625: 77.5 %),
+  // at 15 s none (85 / 105 = 81.0 %), the ceiling.
+  s.machine_delay = Dist::uniformIn(15, 35);
+  EXPECT_NEAR(s.ceilingTalkUtilisation(), 85.0 / 105.0, 0.001);
+  // People who answer late too: at 15 s half of them (lognormal median 15 s)
+  // and no machine, at 25 s 0.86 of them and half the machines; 15 s is still best.
+  s.answer_delay = Dist::logNormalMedianP90(15, 30);
+  EXPECT_NEAR(s.answer_delay.cdf(15), 0.5, 1e-9);
+  EXPECT_NEAR(s.ceilingTalkUtilisation(), 85.0 / 105.0, 0.001);
+  // A Markov scenario hears no machines.
+  s.markov = true;
+  EXPECT_NEAR(s.ceilingTalkUtilisation(), 85.0 / 105.0, 0.001);
+}
+
+TEST(ScenarioTest, DistributionsGiveTheirCdf) {
+  EXPECT_EQ(Dist::constant(3).cdf(2.9), 0.0);
+  EXPECT_EQ(Dist::constant(3).cdf(3), 1.0);
+  EXPECT_NEAR(Dist::exponential(10).cdf(10), 1 - std::exp(-1.0), 1e-12);
+  EXPECT_NEAR(Dist::uniformIn(15, 30).cdf(25), 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(Dist::logNormalMedianP90(8, 15).cdf(15), 0.9, 1e-9);
+  Dist shifted = Dist::logNormalMedianP90(8, 15);
+  shifted.offset = 2;
+  EXPECT_NEAR(shifted.cdf(10), 0.5, 1e-9);
+  Dist mix;
+  mix.kind = Dist::Kind::kMixture;
+  mix.weights = {0.25, 0.75};
+  mix.parts = {Dist::constant(1), Dist::constant(5)};
+  EXPECT_NEAR(mix.cdf(2), 0.25, 1e-12);
+  EXPECT_NEAR(mix.cdf(5), 1.0, 1e-12);
 }
 
 TEST(SimulatorTest, SameSeedSameResultAndRulesHold) {

@@ -27,7 +27,7 @@ using K = TelephonyEvent::Kind;
 constexpr int64_t kEpochMs = 1767571200000;
 constexpr int64_t kDayMs = 86400000;
 constexpr int64_t kShiftStartMs = 9 * 3600000;
-constexpr int64_t kMinRingMs = 15000;
+constexpr int64_t kMinRingMs = static_cast<int64_t>(Scenario::kMinRingS * 1000);
 constexpr int64_t kLeadBase = 2000000000;
 
 enum class Outcome : uint8_t { kHuman, kMachine, kNoAnswer, kBusy };

@@ -73,6 +73,9 @@ constexpr double kCutOnCapped = 0.5, kCutOffCapped = 0.2;
 constexpr int64_t kProbeEvery = 16;
 constexpr double kVerdictSlack = 2.0;
 constexpr double kMinRingS = 15.0;  // the legal minimum ring (R5)
+// The least share of machines among the routed calls for a ring cut that saves
+// the callers' time.
+constexpr double kCallerCutMachines = 0.05;
 constexpr Millis kRebuildEvery{30'000};
 
 }  // namespace
@@ -185,6 +188,7 @@ void ClearlinePacer::learn(const PacingHistory& h, Millis ring_timeout) {
       verdict_[k][vb] += 1;
       if (!r.machine) verdict_people_[k][vb] += 1;
       verdict_talk_[k][vb] += static_cast<double>(r.talk.count()) / 1000.0;
+      verdict_handle_[k][vb] += static_cast<double>((r.talk + r.wrap).count()) / 1000.0;
     }
     if (r.answer_age.count() >= 0) {
       const size_t b =
@@ -206,7 +210,7 @@ void ClearlinePacer::learn(const PacingHistory& h, Millis ring_timeout) {
       for (auto* x : {&handled_scr_, &handled_scr_machine_, &handled_uns_, &handled_uns_machine_})
         *x *= 0.5;
       for (auto& x : routed_by_age_) x *= 0.5;
-      for (auto* a : {&verdict_, &verdict_people_, &verdict_talk_})
+      for (auto* a : {&verdict_, &verdict_people_, &verdict_talk_, &verdict_handle_})
         for (auto& row : *a)
           for (auto& x : row) x *= 0.5;
       for (auto* a : {&people_by_age_, &routed_scr_by_age_, &people_scr_by_age_})
@@ -353,58 +357,77 @@ void ClearlinePacer::rebuild() {
     while (b < kAgeBins && cum_h[b + 1] < hq[i] * live_tot) ++b;
     horizon_[static_cast<size_t>(i)] = (b + 0.5) * 0.5;
   }
-  if (full_ring_.count() > 0) cut_s_ = ringCut(static_cast<double>(full_ring_.count()) / 1000.0);
+  if (full_ring_.count() > 0) {
+    const double full_s = static_cast<double>(full_ring_.count()) / 1000.0;
+    cut_s_ = ringCut(full_s, CutFor::kLines);
+    caller_cut_s_ = ringCut(full_s, CutFor::kCallers);
+  }
   dirty_ = false;
   built_ = true;
   pending_dials_ = pending_handles_ = 0;
   clearMemo();
 }
 
-double ClearlinePacer::ringCut(double full_s) const {
+double ClearlinePacer::ringCut(double full_s, CutFor what) const {
   if (ring_w_ < kRingEvidence || full_s <= kMinRingS) return full_s;
+  const bool lines = what == CutFor::kLines;
   // Who a routed call answered at age b reaches, and how long it holds the
   // line talking, by the callers' verdicts and talk on the routed calls
   // answered at that age (AMD's misses and, without AMD, every machine answer
   // late), each bin pulled towards its kind's whole share and mean.
-  std::array<double, 2> all_n{}, all_people{}, all_talk{};
+  std::array<double, 2> all_n{}, all_people{}, all_talk{}, all_handle{};
   for (size_t k = 0; k < 2; ++k)
     for (int b = 0; b < kRingBins; ++b) {
       all_n[k] += verdict_[k][static_cast<size_t>(b)];
       all_people[k] += verdict_people_[k][static_cast<size_t>(b)];
       all_talk[k] += verdict_talk_[k][static_cast<size_t>(b)];
+      all_handle[k] += verdict_handle_[k][static_cast<size_t>(b)];
     }
+  // The callers' time is worth saving only where they hear machines.
+  if (!lines && all_people[0] + all_people[1] > (1.0 - kCallerCutMachines) * (all_n[0] + all_n[1]))
+    return full_s;
   // Ringing for t seconds (whole seconds: answers in bins [0, t) come in time):
   // the people reached, and the line-seconds spent — ringing (min(age, t)),
-  // AMD's screening after an answer, and the routed calls' talk.
+  // AMD's screening after an answer, and the routed calls' talk — or the
+  // callers' seconds spent: the routed calls' talk and wrap-up.
+  // (Every candidate's people and rate first: the people the whole timeout
+  // reaches bound what a cut may miss.)
   double people = 0, cost_in = 0, n_in = 0, n_total = 0;
   for (double x : ring_n_) n_total += x;
   const int last = std::min(kRingBins - 1, static_cast<int>(std::floor(full_s)));
-  double best_t = full_s, best_rate = -1, full_rate = -1;
+  std::array<double, kRingBins> people_at{}, rate_at{};
   for (int b = 0; b < last; ++b) {
     const auto i = static_cast<size_t>(b);
-    cost_in += ring_n_[i] * (b + 0.5) + ring_post_[i];
+    if (lines) cost_in += ring_n_[i] * (b + 0.5) + ring_post_[i];
     for (size_t k = 0; k < 2; ++k) {
       if (ring_routed_[k][i] <= 0) continue;
       if (all_n[k] <= 0) return full_s;  // no verdicts yet on this kind's routed calls
       const double w = verdict_[k][i] + kPeoplePrior;
       const double share = (verdict_people_[k][i] + kPeoplePrior * all_people[k] / all_n[k]) / w;
-      const double talk = (verdict_talk_[k][i] + kPeoplePrior * all_talk[k] / all_n[k]) / w;
+      const double held =
+          lines ? (verdict_talk_[k][i] + kPeoplePrior * all_talk[k] / all_n[k]) / w
+                : (verdict_handle_[k][i] + kPeoplePrior * all_handle[k] / all_n[k]) / w;
       people += ring_routed_[k][i] * share;
-      cost_in += ring_routed_[k][i] * talk;
+      cost_in += ring_routed_[k][i] * held;
     }
     n_in += ring_n_[i];
     const int t = b + 1;  // a ring timeout of t seconds keeps bins 0 … b
     if (t < kMinRingS) continue;
-    const double cost = cost_in + static_cast<double>(t) * (n_total - n_in);
-    if (cost <= 0) continue;
-    const double rate = people / cost;
-    if (t == last) full_rate = rate;
-    if (rate > best_rate) {
-      best_rate = rate;
+    const double cost = cost_in + (lines ? static_cast<double>(t) * (n_total - n_in) : 0.0);
+    people_at[static_cast<size_t>(t)] = people;
+    rate_at[static_cast<size_t>(t)] = cost > 0 ? people / cost : 0.0;
+  }
+  const auto lastz = static_cast<size_t>(last);
+  const double full_rate = rate_at[lastz], least = (1.0 - s_.ring_cut_max_people_loss) * people;
+  if (full_rate <= 0) return full_s;
+  double best_t = full_s, best_rate = full_rate * (1.0 + kCutGain);
+  for (int t = static_cast<int>(std::ceil(kMinRingS)); t < last; ++t) {
+    const auto tz = static_cast<size_t>(t);
+    if (people_at[tz] >= least && rate_at[tz] > best_rate) {
+      best_rate = rate_at[tz];
       best_t = t;
     }
   }
-  if (full_rate <= 0 || best_rate < full_rate * (1.0 + kCutGain)) return full_s;
   return best_t;
 }
 
@@ -694,11 +717,13 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
     cutting_ = false;
   const double full_s = static_cast<double>(in.ring_timeout.count()) / 1000.0;
   double ring_s = full_s;
-  const bool cut = cutting_ && cut_s_ > 0 && cut_s_ < full_s;
+  // While the lines do not bind, the cut that saves the callers' time.
+  const double cut_to = cutting_ ? cut_s_ : caller_cut_s_;
+  const bool cut = cut_to > 0 && cut_to < full_s;
   const bool probe = cut && since_probe_ >= kProbeEvery;
   if (cut && !probe) {
-    ring_s = cut_s_;
-    out.ring_timeout = Millis(static_cast<int64_t>(std::llround(cut_s_ * 1000)));
+    ring_s = cut_to;
+    out.ring_timeout = Millis(static_cast<int64_t>(std::llround(cut_to * 1000)));
   }
   if (cap <= 0) return out;  // every line the cap allows is taken: nothing to weigh
   const bool screen = in.amd && screen_;
@@ -767,6 +792,10 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   // Never fewer than one line per ready caller that nothing claims yet: those
   // dials put no callee at risk (however small θ has become).
   out.dial = std::max(n, std::min(progressive, std::max(cap, 0)));
+  // A probe is one dial: the rest of a burst goes at the next decision (a tick
+  // or an event later) with the cut, so that one dial in kProbeEvery + 1 rings
+  // the whole timeout however many a decision asks for.
+  if (probe && out.dial > 1) out.dial = 1;
   if (probe && out.dial > 0) since_probe_ = 0;
   if (cut && !probe) since_probe_ += out.dial;
   return out;

@@ -708,8 +708,9 @@ TEST(ClearlinePacerBudgetTest, TodayIsReadAtTodaysShares) {
 // The ring cut (session 19). 600 dials that rang the whole 25 s, a hundred at a
 // time: 6 people (answering at 6–11 s, or late: 5–24.5 s), 30 answering machines
 // (16–24.7 s, hung up on by AMD 3 s after), 4 machines AMD missed (18–22.5 s,
-// 8 s with a caller), 45 unanswered and 15 busy. The people talk 90 s.
-std::unique_ptr<PacingHistory> ringHistory(bool people_late) {
+// 8 s with a caller; or, with misses_heard false, caught too), 45 unanswered
+// and 15 busy. The people talk 90 s.
+std::unique_ptr<PacingHistory> ringHistory(bool people_late, bool misses_heard = true) {
   auto h = std::make_unique<PacingHistory>();
   for (int i = 0; i < 600; ++i) {
     const int j = i % 100;
@@ -727,7 +728,7 @@ std::unique_ptr<PacingHistory> ringHistory(bool people_late) {
     } else if (j < 40) {
       d.answer_age = Millis(18000 + (j - 36) * 1500);
       d.age = d.answer_age + Millis(3000);
-      d.outcome = DialOutcome::kLive;
+      d.outcome = misses_heard ? DialOutcome::kLive : DialOutcome::kMachine;
     } else if (j < 85) {
       d.age = Millis(25000);
       d.outcome = DialOutcome::kNoAnswer;
@@ -781,22 +782,51 @@ TEST(ClearlinePacerTest, TheRingCutRingsAsLongAsThePeopleAnswer) {
   EXPECT_EQ(p.ringCut(25.0), 25.0);
 }
 
+// A cut misses the people who would have answered after it: at most the share
+// PacerSettings::ring_cut_max_people_loss allows (a tenth by default; config
+// `[pacing] ring_cut_max_people_loss`). Here, with people answering late, a
+// 15 s ring reaches 3 of the 6 (and none of the 4 machines the callers hear).
+TEST(ClearlinePacerTest, TheRingCutMissesAtMostTheSharePeopleAllow) {
+  auto cutWith = [](bool late, double loss, ClearlinePacer::CutFor what) {
+    auto h = ringHistory(late);
+    Floor f;
+    f.in.history = h.get();
+    PacerSettings s;
+    s.knob = 0.05;
+    s.amd_false_positive = 0.0;
+    s.ring_cut_max_people_loss = loss;
+    ClearlinePacer p(s);
+    p.decide(f.in);
+    return p.ringCut(25.0, what);
+  };
+  using C = ClearlinePacer::CutFor;
+  EXPECT_EQ(cutWith(true, 0.1, C::kCallers), 25.0);
+  EXPECT_EQ(cutWith(true, 0.6, C::kCallers), 15.0);
+  // 0: no cut that misses anyone, whatever it would save. For the lines, 23 s
+  // still reaches every routed answer (the last at 22.5 s) on less line time.
+  EXPECT_EQ(cutWith(false, 0.0, C::kCallers), 25.0);
+  EXPECT_EQ(cutWith(false, 0.0, C::kLines), 23.0);
+  EXPECT_EQ(cutWith(false, 0.1, C::kLines), 15.0);
+}
+
 // The cut applies while the line cap binds (more than half the time, averaged
 // over 5 minutes), and one dial in 17 still rings the whole timeout; with lines
 // to spare, or when people answer late, every dial rings the campaign's 25 s.
+// (Here AMD catches every machine: the callers hear none, and only the lines
+// are worth a cut.)
 TEST(ClearlinePacerTest, TheRingCutAppliesWhileTheLineCapBinds) {
   auto run = [](bool late, int line_cap, int in_use) {
-    auto h = ringHistory(late);
+    auto h = ringHistory(late, false);
     Floor f;
     f.in.history = h.get();
     f.in.line_cap = line_cap;
     f.in.lines_in_use = in_use;
     ClearlinePacer p = ringPacer();
-    std::vector<int64_t> rings;       // ring timeout asked for, per dialing decision after 10 min
+    std::vector<int64_t> rings;       // ring timeout asked for, per dial after 10 min
     for (int k = 0; k <= 180; ++k) {  // a decision every 10 s for 30 minutes
       f.in.now = TimePoint{} + Millis(10'000LL * k);
       PacerDecision d = p.decide(f.in);
-      if (k >= 60 && d.dial > 0) rings.push_back(d.ring_timeout.count());
+      if (k >= 60) rings.insert(rings.end(), static_cast<size_t>(d.dial), d.ring_timeout.count());
     }
     return rings;
   };
@@ -809,6 +839,41 @@ TEST(ClearlinePacerTest, TheRingCutAppliesWhileTheLineCapBinds) {
   for (int64_t r : run(false, 0, 29)) EXPECT_EQ(r, 0);   // no line cap
   for (int64_t r : run(false, 60, 12)) EXPECT_EQ(r, 0);  // 60 lines, 12 in use
   for (int64_t r : run(true, 30, 29)) EXPECT_EQ(r, 0);   // people answer late
+}
+
+// With lines to spare, a cut saves the callers' time where they hear machines
+// (session 20): the 4 machines AMD missed, answering at 18–22.5 s, take 10 s of
+// a caller each, and ringing 15 s reaches the same 6 people on 660 caller-
+// seconds instead of 700. At most one dial in 17 still rings the whole 25 s.
+// When people answer late too (half of them after 15 s: more than the tenth a
+// cut may miss), or the callers hear no machine, every dial rings 25 s.
+TEST(ClearlinePacerTest, WithLinesToSpareTheRingCutSavesTheCallersMachines) {
+  auto run = [](bool late, bool misses_heard) {
+    auto h = ringHistory(late, misses_heard);
+    Floor f;
+    f.in.history = h.get();
+    ClearlinePacer p = ringPacer();
+    std::vector<int64_t> rings;
+    for (int k = 0; k <= 180; ++k) {
+      f.in.now = TimePoint{} + Millis(10'000LL * k);
+      PacerDecision d = p.decide(f.in);
+      if (k >= 60) rings.insert(rings.end(), static_cast<size_t>(d.dial), d.ring_timeout.count());
+    }
+    EXPECT_EQ(p.ringCut(25.0, ClearlinePacer::CutFor::kCallers),
+              !late && misses_heard ? 15.0 : 25.0)
+        << late << misses_heard;
+    return rings;
+  };
+  auto cut = run(false, true);
+  ASSERT_GE(cut.size(), 100u);
+  const auto whole = std::count(cut.begin(), cut.end(), 0);
+  EXPECT_EQ(std::count(cut.begin(), cut.end(), 15000) + whole, static_cast<long>(cut.size()));
+  // (Here every decision asks for dozens of dials; a probe decision places one,
+  // so the whole-timeout dials are one in 17 or fewer, and keep coming.)
+  EXPECT_GE(whole, 30);
+  EXPECT_LE(whole, static_cast<long>(cut.size()) / 17 + 1);
+  for (int64_t r : run(true, true)) EXPECT_EQ(r, 0);    // people answer late
+  for (int64_t r : run(false, false)) EXPECT_EQ(r, 0);  // no machine reaches a caller
 }
 
 // A dial the edge will cancel at 15 s cannot turn into a routable answer after

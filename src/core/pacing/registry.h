@@ -42,6 +42,13 @@ struct PacerSettings {
   // (ClearlinePacer, docs/pacing.md); false keeps AMD on every dial of a
   // campaign that has it (config `[pacing] amd_when_idle`).
   bool amd_when_idle = true;
+  // Our pacer may ring shorter than the campaign's ring timeout (never under
+  // the legal 15 s) while the line cap binds, or while its callers hear
+  // answering machines that pick up late (docs/pacing.md, "The ring cut"); it
+  // never picks a timeout that misses more than this share of the people the
+  // whole timeout reaches. A person it misses is a record to dial again. 0: no
+  // cut that misses anyone (config `[pacing] ring_cut_max_people_loss`).
+  double ring_cut_max_people_loss = 0.1;
 };
 
 struct PacerInfo {
