@@ -141,10 +141,25 @@ Result<Scenario> parseScenario(const std::string& text, const std::string& origi
     os << origin << ":" << e.source().begin.line << ": " << e.description();
     return Status::invalidArgument(os.str(), "scenario");
   }
-  static const std::set<std::string> kKnown = {
-      "name", "description", "agents", "shift_hours", "days", "jurisdiction", "cap_pct",
-      "target_pct", "tick_ms", "line_cap", "line_cap_per_agent", "grace", "amd", "outcomes",
-      "times", "staff", "leads", "markov"};
+  static const std::set<std::string> kKnown = {"name",
+                                               "description",
+                                               "agents",
+                                               "shift_hours",
+                                               "days",
+                                               "jurisdiction",
+                                               "cap_pct",
+                                               "target_pct",
+                                               "tick_ms",
+                                               "line_cap",
+                                               "line_cap_per_agent",
+                                               "grace",
+                                               "amd",
+                                               "outcomes",
+                                               "times",
+                                               "staff",
+                                               "leads",
+                                               "markov",
+                                               "ring_cut_max_people_loss"};
   Reader rd{origin};
   for (auto&& [k, v] : t) {
     if (!kKnown.count(std::string(k.str()))) rd.fail(std::string(k.str()), "unknown key");
@@ -163,6 +178,9 @@ Result<Scenario> parseScenario(const std::string& text, const std::string& origi
   s.line_cap = static_cast<int>(t["line_cap"].value_or(int64_t{0}));
   s.line_cap_per_agent = t["line_cap_per_agent"].value_or(0.0);
   s.leads = t["leads"].value_or(int64_t{0});
+  s.ring_cut_max_people_loss = t["ring_cut_max_people_loss"].value_or(s.ring_cut_max_people_loss);
+  if (!(s.ring_cut_max_people_loss >= 0 && s.ring_cut_max_people_loss <= 1))
+    rd.fail("ring_cut_max_people_loss", "must be a share in [0, 1]");
   if (s.agents < 0) rd.fail("agents", "must be >= 0");
   if (s.shift_hours <= 0 || s.shift_hours > 24) rd.fail("shift_hours", "must be in (0, 24]");
   if (s.days < 1 || s.days > 60) rd.fail("days", "must be 1..60");

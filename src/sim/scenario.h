@@ -52,6 +52,9 @@ struct Scenario {
   static constexpr double kMarkovNoRingTimeoutS = 1e6;  // a Markov scenario: no ring timeout
   static constexpr double kMinRingS = 15;  // the legal minimum ring: no dial is cancelled sooner
   double safe_harbor_s = 8;     // the prompt holds the line this long
+  // The campaign's `[pacing] ring_cut_max_people_loss` (core::PacerSettings): the
+  // most of the people the whole ring timeout reaches that our pacer's ring cut may miss.
+  double ring_cut_max_people_loss = 0.1;
   bool markov = false;          // Markov validation scenario (CMDP applies)
   double markov_handle_s = 90, markov_resolution_s = 15;
   std::vector<StaffStep> staff;     // staffing changes (shift change, surge)

@@ -39,6 +39,12 @@ TEST(ScenarioTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
   ASSERT_FALSE(d.isOk());
   auto e = parseScenario("name = [\n", "t.toml");
   ASSERT_FALSE(e.isOk());
+  auto f = parseScenario("name = \"x\"\nring_cut_max_people_loss = 1.5\n", "t.toml");
+  ASSERT_FALSE(f.isOk());
+  EXPECT_NE(f.status().message().find("ring_cut_max_people_loss"), std::string::npos);
+  auto g = parseScenario("name = \"x\"\nring_cut_max_people_loss = 0.25\n", "t.toml");
+  ASSERT_TRUE(g.isOk()) << g.status().message();
+  EXPECT_EQ(g->ring_cut_max_people_loss, 0.25);
 }
 
 TEST(ScenarioTest, DistributionsHaveTheirMeans) {

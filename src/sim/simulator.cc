@@ -1029,6 +1029,7 @@ Result<std::unique_ptr<core::Pacer>> makeScenarioPacer(const std::string& name, 
   s.markov = sc.markov;
   s.measured = true;  // the scenario's true figures
   s.amd_false_positive = sc.amd ? sc.amd_fp : 0.0;
+  s.ring_cut_max_people_loss = sc.ring_cut_max_people_loss;
   return core::makePacer(name, s);
 }
 
