@@ -8,6 +8,7 @@
 //   clearline-sipcheck --trunk 127.0.0.1:5070 [--transport tcp] --calls 50 --cps 20
 //     [--listen-port 5060] [--callers caller1:pw1,caller2:pw2 --wait-callers-ms 5000]
 //     [--talk-ms 2000] [--record all|never] [--record-dir D] [--prompt F.wav] [--out F]
+//     [--ring-ms 15000] (each dial's ring timeout; the edge never rings less than 15 s)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -37,6 +38,7 @@ struct CallRec {
   std::string caller, cause, recording;
   int status = 0;
   int64_t placed_ms = 0, answered_ms = -1;  // steady clock, for the setup-time figures
+  int64_t ended_ms = -1;
 };
 
 // CPU time this process has used, in milliseconds (user, system).
@@ -126,7 +128,7 @@ class Driver : public core::TelephonyListener {
       r.to_e164 = a_.has("to") ? a_.str("to") : "+1555" + std::to_string(1000000 + placed_);
       r.caller_id = "+15550000001";
       r.caller_id_name = "Clearline Test";
-      r.ring_timeout = Millis(15000);
+      r.ring_timeout = Millis(static_cast<int64_t>(a_.num("ring_ms", 15000)));
       calls_[r.call_id.value].placed_ms = steadyMillis();
       tel_->originate(r);
       due = static_cast<int64_t>(static_cast<double>(placed_) * 1000.0 / cps);
@@ -185,6 +187,7 @@ class Driver : public core::TelephonyListener {
           break;
         }
         c.ended = true;
+        c.ended_ms = steadyMillis();
         if (c.bridged) bridged_now_--;
         c.cause = std::string(core::toString(ev.cause));
         c.status = ev.sip_status;
@@ -214,9 +217,15 @@ class Driver : public core::TelephonyListener {
       bridged += c.bridged;
       sh += c.safe_harbor;
       if (out) {
-        out << Json{{"call", std::to_string(id)}, {"cause", c.cause}, {"sip_status", c.status},
-                    {"answered", c.answered}, {"bridged", c.bridged}, {"safe_harbor", c.safe_harbor},
-                    {"caller", c.caller}, {"recording", c.recording}}
+        out << Json{{"call", std::to_string(id)},
+                    {"cause", c.cause},
+                    {"sip_status", c.status},
+                    {"answered", c.answered},
+                    {"bridged", c.bridged},
+                    {"safe_harbor", c.safe_harbor},
+                    {"caller", c.caller},
+                    {"recording", c.recording},
+                    {"duration_ms", c.ended_ms >= 0 ? c.ended_ms - c.placed_ms : -1}}
                    .dump()
             << "\n";
       }
