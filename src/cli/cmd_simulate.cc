@@ -303,7 +303,7 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
     std::cout << std::left << std::setw(16) << "pacer" << std::setw(10) << "knob" << std::setw(16)
               << "occupancy %" << std::setw(16) << "talk-util %" << std::setw(16) << "abandon %"
               << std::setw(16) << "worst window %" << std::setw(16) << "contacts/h" << std::setw(16)
-              << "machines/h"
+              << "machines/h" << std::setw(16) << "dials/contact"
               << "over cap\n";
     for (const auto& r : results) {
       std::ostringstream k;
@@ -315,7 +315,8 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
                 << cell(r.of("abandonment"), 2) << std::setw(16)
                 << cell(r.of("worst_window_abandonment"), 2) << std::setw(16)
                 << cell(r.of("contacts_per_agent_hour"), 1) << std::setw(16)
-                << cell(r.of("machines_per_agent_hour"), 1) << r.overCap(sc->cap_pct) << "/"
+                << cell(r.of("machines_per_agent_hour"), 1) << std::setw(16)
+                << cell(r.of("dials_per_contact"), 1) << r.overCap(sc->cap_pct) << "/"
                 << r.runs.size() << "\n";
     }
     if (!o->per_seed) return;

@@ -35,7 +35,13 @@ sed -e 's/^shift_hours = .*/shift_hours = 1/' "$SCEN/small-bank-noamd.toml" > "$
 $BIN simulate --scenario "$T/noamd.toml" --pacer progressive --seeds 2 --json > "$T/noamd.json"
 jq -e '.runs[0].machines_per_agent_hour.mean > 2 * .runs[0].contacts_per_agent_hour.mean' "$T/noamd.json" > /dev/null \
   || fail "machines heard without AMD: $(jq -c '.runs[0] | {machines_per_agent_hour, contacts_per_agent_hour}' "$T/noamd.json")"
-$BIN simulate --scenario "$T/noamd.toml" --pacer progressive --seeds 1 | grep -q 'machines/h' || fail "machines/h column"
+$BIN simulate --scenario "$T/noamd.toml" --pacer progressive --seeds 1 > "$T/noamd.txt"
+grep -q 'machines/h' "$T/noamd.txt" || fail "machines/h column"
+# Dials per contact (what a ring cut costs the list): the text table's column is the JSON's mean.
+want=$(jq -r '.runs[0].dials_per_contact.mean' "$T/noamd.json")
+grep -q 'dials/contact' "$T/noamd.txt" || fail "dials/contact column"
+got=$($BIN simulate --scenario "$T/noamd.toml" --pacer progressive --seeds 2 | awk '$1 == "progressive" {print $(NF-2)}')
+[[ "$(printf '%.1f' "$got")" == "$(printf '%.1f' "$want")" ]] || fail "dials/contact $got, JSON says $want"
 
 # Tuning to a target abandonment reports the tuning and the knob.
 $BIN simulate --scenario "$T/m10.toml" --pacer fixed-ratio --seeds 2 --target-abandonment 3 \

@@ -41,8 +41,9 @@ constexpr double kBorrowLives = 60;
 // s is scaled by √pa (session 20). Unscaled, small-bank-noamd's budget of 20–40
 // ledger abandons left θ uncapped and was spent in bursts (its talk fell from
 // 46.7 % at knob 0.024 to 43.9 % at 0.12); scaled by pa, counting the budget
-// in people, markov-10 (pa = 1) would need s doubled and lost 0.4 points with
-// it. √pa leaves every campaign whose abandons are people unchanged.
+// in people, markov-10 (pa = 1) would need s doubled and lost 0.3 points with
+// it (75.6 % against 75.9 % at one knob). √pa leaves every campaign whose
+// abandons are people unchanged.
 // (Measured, not derived: docs/bench/pacing/README.md, "Run Q".)
 constexpr double kSpentTheta = 0.001;
 constexpr double kBudgetSlope10 = 0.5;
