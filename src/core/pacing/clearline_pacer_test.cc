@@ -406,16 +406,9 @@ TEST(ClearlinePacerBudgetTest, AmdFalsePositivesTheLedgerCannotSeeSpendTheBudget
   EXPECT_EQ(p->decide(withBudget(f.in, 1000, 25)).dial, 2);
 }
 
-// Without AMD a machine's answer reaches a caller and the ledger counts it as a
-// live answer; the law counts people only (docs/pacing.md, "the abandonment
-// budget"). The pacer reads the ledger in people, by the share of routed calls
-// its callers marked as machines, and guards against the spread of the people
-// among the abandons.
-TEST(ClearlinePacerBudgetTest, MachinesTheCallersHeardDoNotCountAsPeopleInTheBudget) {
-  Floor f;
-  f.in.amd = false;
-  // Two histories alike in every dial and handle time; in the second the callers
-  // marked three in four of their calls as answering machines.
+// Two histories alike in every dial and handle time; in the second the callers
+// marked three in four of their calls as answering machines.
+std::pair<std::unique_ptr<PacingHistory>, std::unique_ptr<PacingHistory>> peopleAndMachines() {
   auto people = warmHistory();
   auto machines = warmHistory();
   for (int i = 0; i < 100; ++i) {
@@ -424,6 +417,18 @@ TEST(ClearlinePacerBudgetTest, MachinesTheCallersHeardDoNotCountAsPeopleInTheBud
     r.machine = i % 4 != 0;
     machines->handles.push(r);
   }
+  return {std::move(people), std::move(machines)};
+}
+
+// Without AMD a machine's answer reaches a caller and the ledger counts it as a
+// live answer; the law counts people only (docs/pacing.md, "the abandonment
+// budget"). The pacer reads the ledger in people, by the share of routed calls
+// its callers marked as machines, and guards against the spread of the people
+// among the abandons.
+TEST(ClearlinePacerBudgetTest, MachinesTheCallersHeardDoNotCountAsPeopleInTheBudget) {
+  Floor f;
+  f.in.amd = false;
+  auto [people, machines] = peopleAndMachines();
   auto decide = [&](const PacingHistory& h, int64_t answered, int64_t abandoned) {
     auto p = measured(0.3);
     PacerInput in = withBudget(f.in, answered, abandoned);
@@ -462,14 +467,7 @@ TEST(ClearlinePacerBudgetTest, MachinesTheCallersHeardDoNotCountAsPeopleInTheBud
 TEST(ClearlinePacerBudgetTest, ABudgetOfMostlyMachineAbandonsBoundsTheKnob) {
   Floor f;
   f.in.amd = false;
-  auto people = warmHistory();
-  auto machines = warmHistory();
-  for (int i = 0; i < 100; ++i) {
-    HandleRecord r{TimePoint{}, Millis(60000), Millis(10000)};
-    people->handles.push(r);
-    r.machine = i % 4 != 0;
-    machines->handles.push(r);
-  }
+  auto [people, machines] = peopleAndMachines();
   auto decide = [&](double knob, const PacingHistory& h, int64_t answered, int64_t abandoned) {
     PacerInput in = withBudget(f.in, answered, abandoned);
     in.history = &h;
