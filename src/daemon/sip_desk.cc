@@ -474,22 +474,29 @@ Json SipDesk::dashboardFigures(CampaignId campaign) const {
               {"answered_30d", b.answered_30d}, {"abandoned_30d", b.abandoned_30d},
               {"remaining_abandons", b.remaining_abandons}};
   int64_t dials = fig.value("dials", int64_t{0}), live = fig.value("live", int64_t{0});
-  return Json{{"callers", by_state},
-              {"calls", Json{{"ringing", in_flight},
-                             {"connected", by_state["on_call"]},
-                             {"wrap_up", by_state["wrap_up"]},
-                             {"waiting", fig.value("answered_waiting", int64_t{0})}}},
-              {"dial_level", available > 0 ? static_cast<double>(in_flight) / static_cast<double>(available) : 0.0},
-              {"answer_rate", dials > 0 ? static_cast<double>(live) / static_cast<double>(dials) : 0.0},
-              {"dials", dials},
-              {"leads_queued", fig.value("leads_queued", int64_t{0})},
-              // Leads the policy will not let this campaign autodial (R11: a
-              // wireless or unknown line without recorded consent) but allows
-              // a caller to dial from the console.
-              {"routed_waiting", fig.value("routed_waiting", int64_t{0})},
-              {"pacer", fig.value("pacer", "")},
-              {"trunk_up", dialer_->trunkUp()},
-              {"ledger", ledger}};
+  return Json{
+      {"callers", by_state},
+      {"calls", Json{{"ringing", in_flight},
+                     {"connected", by_state["on_call"]},
+                     {"wrap_up", by_state["wrap_up"]},
+                     {"waiting", fig.value("answered_waiting", int64_t{0})}}},
+      {"dial_level",
+       available > 0 ? static_cast<double>(in_flight) / static_cast<double>(available) : 0.0},
+      {"answer_rate", dials > 0 ? static_cast<double>(live) / static_cast<double>(dials) : 0.0},
+      {"dials", dials},
+      {"leads_queued", fig.value("leads_queued", int64_t{0})},
+      // Leads the policy will not let this campaign autodial (R11: a
+      // wireless or unknown line without recorded consent) but allows
+      // a caller to dial from the console.
+      {"routed_waiting", fig.value("routed_waiting", int64_t{0})},
+      {"pacer", fig.value("pacer", "")},
+      // The ring timeout the dials get now, the campaign's, and how many rang
+      // shorter (our pacer's ring cut, docs/pacing.md).
+      {"ring", Json{{"campaign_s", fig.value("ring_timeout_s", 0.0)},
+                    {"now_s", fig.value("ring_timeout_now_s", 0.0)},
+                    {"short_dials", fig.value("short_ring_dials", int64_t{0})}}},
+      {"trunk_up", dialer_->trunkUp()},
+      {"ledger", ledger}};
 }
 
 void SipDesk::publishMetrics() {
@@ -509,19 +516,23 @@ Result<Json> SipDesk::live(CampaignId campaign) {
       callers.push_back(callerJson(k.caller_ref, campaign, &k));
     }
     Json f = dialer_->campaign(campaign) ? dashboardFigures(campaign) : Json::object();
-    return Json{{"campaign_id", campaign.value},
-                {"callers_by_state", f.value("callers", Json{{"ready", 0}, {"paused", 0}, {"on_call", 0}, {"wrap_up", 0}})},
-                {"callers", callers},
-                {"calls", f.value("calls", Json{{"ringing", 0}, {"connected", 0}, {"wrap_up", 0}})},
-                {"dial_level", f.value("dial_level", 0.0)},
-                {"ledger", f.value("ledger", Json::object())},
-                {"dialing", [&] {
-                   for (CampaignId id : dialer_->campaignsRunning())
-                     if (id == campaign) return true;
-                   return false;
-                 }()},
-                {"trunk_up", dialer_->trunkUp()},
-                {"simulated", false}};
+    return Json{
+        {"campaign_id", campaign.value},
+        {"callers_by_state",
+         f.value("callers", Json{{"ready", 0}, {"paused", 0}, {"on_call", 0}, {"wrap_up", 0}})},
+        {"callers", callers},
+        {"calls", f.value("calls", Json{{"ringing", 0}, {"connected", 0}, {"wrap_up", 0}})},
+        {"dial_level", f.value("dial_level", 0.0)},
+        {"ledger", f.value("ledger", Json::object())},
+        {"ring", f.value("ring", Json::object())},
+        {"dialing",
+         [&] {
+           for (CampaignId id : dialer_->campaignsRunning())
+             if (id == campaign) return true;
+           return false;
+         }()},
+        {"trunk_up", dialer_->trunkUp()},
+        {"simulated", false}};
   });
 }
 

@@ -33,6 +33,17 @@ try {
   await page.waitForFunction(() => Number(document.querySelector('#fig-routed .value')?.textContent) >= 1, null, { timeout: 30000 });
   const note = await page.textContent('#routed-note');
   check(note.includes('R11') && note.includes('console'), `the dashboard explains the numbers left for manual dialing (${note.slice(0, 60)}…)`);
+  // The ring timeout the dials get: the campaign's, or "N s of M s" while the
+  // pacer cuts the ring; the same figures as the live snapshot.
+  await page.waitForSelector('#fig-ring .value', { timeout: 15000 });
+  const ringText = (await page.textContent('#fig-ring .value')).trim();
+  const live = await page.evaluate(async () => {
+    const id = document.querySelector('#dash-campaign').value;
+    return (await fetch(`/api/v1/campaigns/${id}/live`)).json();
+  });
+  const ring = live.ring ?? {};
+  check(ring.campaign_s >= 15 && (ringText === `${ring.campaign_s} s` || ringText.endsWith(`of ${ring.campaign_s} s`)),
+    `the dashboard shows the ring timeout (${ringText}; the campaign's ${ring.campaign_s} s, ${ring.short_dials} dials rang shorter)`);
   await page.waitForTimeout(4000);  // a few metric points for the chart
   await page.screenshot({ path: `${ART}/30-demo-dashboard-live.png`, fullPage: true });
   await page.goto(URL + '/#/disclosure');

@@ -119,7 +119,13 @@ export class Dashboard {
       this.callers.clear();
       for (const c of live.callers ?? []) this.callers.set(c.caller_ref, c);
       this.ledger = live.ledger ?? {};
-      this.last = { callers: live.callers_by_state, calls: live.calls, dial_level: live.dial_level, ledger: live.ledger };
+      this.last = {
+        callers: live.callers_by_state,
+        calls: live.calls,
+        dial_level: live.dial_level,
+        ledger: live.ledger,
+        ring: live.ring
+      };
       this.renderFigures();
       this.renderCallers();
       this.renderDownloads();
@@ -177,18 +183,49 @@ export class Dashboard {
     const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(2)} %` : '—');
     const cap = this.campaigns.find((c) => c.id === this.selected)?.abandon_target_pct ?? 3;
     const fig = (label: string, value: string | number, id: string) => h('div', { class: 'figure', id }, h('span', { class: 'value' }, String(value)), h('span', { class: 'label' }, label));
-    clear(this.figures,
-      fig('ready', by.ready ?? 0, 'fig-ready'), fig('on call', by.on_call ?? 0, 'fig-oncall'), fig('wrap-up', by.wrap_up ?? 0, 'fig-wrap'), fig('paused', by.paused ?? 0, 'fig-paused'),
-      fig('ringing', calls.ringing ?? 0, 'fig-ringing'), fig('connected', calls.connected ?? 0, 'fig-connected'),
-      fig('dial level', Number(m.dial_level ?? 0).toFixed(2), 'fig-dial'),
-      fig(`abandoned 24 h (cap ${cap} %)`, pct(l.abandoned_24h ?? 0, l.answered_24h ?? 0), 'fig-ab24'),
-      fig(`abandoned 30 d (cap ${cap} %)`, pct(l.abandoned_30d ?? 0, l.answered_30d ?? 0), 'fig-ab30'),
-      ...(Number(m.routed_waiting ?? 0) > 0 ? [
-        fig('for manual dialing', m.routed_waiting, 'fig-routed'),
-        h('p', { class: 'muted figure-note', id: 'routed-note' },
-          `${m.routed_waiting} numbers wait for manual dialing: the policy may not autodial them (wireless or unknown `
-          + 'line type without recorded consent, rule R11). Callers dial them from the console; import line types or '
-          + 'consent to autodial them.')] : []));
+    clear(
+        this.figures, fig('ready', by.ready ?? 0, 'fig-ready'),
+        fig('on call', by.on_call ?? 0, 'fig-oncall'), fig('wrap-up', by.wrap_up ?? 0, 'fig-wrap'),
+        fig('paused', by.paused ?? 0, 'fig-paused'),
+        fig('ringing', calls.ringing ?? 0, 'fig-ringing'),
+        fig('connected', calls.connected ?? 0, 'fig-connected'),
+        fig('dial level', Number(m.dial_level ?? 0).toFixed(2), 'fig-dial'),
+        ...this.ringFigures(m.ring),
+        fig(`abandoned 24 h (cap ${cap} %)`, pct(l.abandoned_24h ?? 0, l.answered_24h ?? 0),
+            'fig-ab24'),
+        fig(`abandoned 30 d (cap ${cap} %)`, pct(l.abandoned_30d ?? 0, l.answered_30d ?? 0),
+            'fig-ab30'),
+        ...(Number(m.routed_waiting ?? 0) > 0 ?
+                [
+                  fig('for manual dialing', m.routed_waiting, 'fig-routed'),
+                  h('p', {class: 'muted figure-note', id: 'routed-note'},
+                    `${m.routed_waiting} numbers wait for manual dialing: the policy may not autodial them (wireless or unknown ` +
+                        'line type without recorded consent, rule R11). Callers dial them from the console; import line types or ' +
+                        'consent to autodial them.')
+                ] :
+                []));
+  }
+
+  // The ring timeout (SIP dialing only): the campaign's, or shorter while our
+  // pacer cuts the ring (docs/pacing.md "The ring cut"), with a note saying so.
+  private ringFigures(ring: any): HTMLElement[] {
+    if (!ring || !Number(ring.campaign_s)) return [];
+    const now = Number(ring.now_s || ring.campaign_s), full = Number(ring.campaign_s),
+          short = Number(ring.short_dials ?? 0);
+    const cut = now < full;
+    const out: HTMLElement[] =
+        [h('div', {class: 'figure', id: 'fig-ring'},
+           h('span', {class: 'value'}, cut ? `${now} s of ${full} s` : `${full} s`),
+           h('span', {class: 'label'}, 'ring timeout'))];
+    if (short > 0) {
+      out.push(h(
+          'p', {class: 'muted figure-note', id: 'ring-note'},
+          `${short} dials rang shorter than the campaign's ${
+              full} s: the pacer cuts the ring while the late answers are ` +
+              'mostly machines or the lines are all taken, missing at most the share of people set by [pacing] ' +
+              'ring_cut_max_people_loss (they are dialed again).'));
+    }
+    return out;
   }
 
   private renderDownloads(): void {

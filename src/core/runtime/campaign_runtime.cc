@@ -1074,6 +1074,7 @@ bool CampaignRuntime::dialOne(TimePoint now) {
     req.caller_id_name = opts_.campaign.name;
     req.ring_timeout = pace_ring_;
     c.ring_timeout = pace_ring_;
+    if (pace_ring_ < opts_.ring_timeout) counters_.short_ring_dials++;
     req.detect_machine = opts_.detect_machine && pace_screen_;
     c.amd = req.detect_machine;
     c.in_flight_pos = static_cast<int>(in_flight_.size());
@@ -1577,6 +1578,11 @@ Json CampaignRuntime::metrics(TimePoint now) const {
   j["abandon_rate_24h_pct"] = budget_.rate_24h;
   j["abandon_rate_30d_pct"] = budget_.rate_30d;
   j["remaining_abandons"] = budget_.remaining_abandons;
+  // The ring timeout: the campaign's, the one the pacer asked for at its last
+  // decision (shorter while it cuts the ring), and the dials placed shorter.
+  j["ring_timeout_s"] = static_cast<double>(opts_.ring_timeout.count()) / 1000.0;
+  j["ring_timeout_now_s"] = static_cast<double>(pace_ring_.count()) / 1000.0;
+  j["short_ring_dials"] = counters_.short_ring_dials;
   j["stopped"] = stopped_;
   return j;
 }

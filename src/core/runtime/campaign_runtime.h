@@ -144,6 +144,8 @@ struct RuntimeCounters {
   int64_t dials = 0, denied = 0, deferred = 0, locked_skips = 0;
   int64_t answered = 0, live = 0, bridged = 0, abandoned = 0, machine = 0, failed = 0;
   int64_t early_cancel_attempts = 0;
+  int64_t short_ring_dials =
+      0;  // placed with a ring timeout shorter than the campaign's (a ring cut)
   int64_t routed = 0;          // leads the policy routed to a mode this runtime does not dial (R11)
   int64_t mode_fallbacks = 0;  // predictive → progressive fallbacks the policy asked for (R3/U2)
   // Caller-placed dials (dialForCaller); never counted in the autodial figures

@@ -701,6 +701,13 @@ TEST(CampaignRuntimeTest, APacersRingTimeoutStaysWithinTheMinimumAndTheCampaigns
   }
   ASSERT_EQ(r.tel.originated.size(), 4u);
   EXPECT_EQ(pacer->campaign, Millis(25000));
+  // The dashboard's figures: two dials rang shorter than the campaign's 25 s;
+  // the last decision asked for the whole timeout.
+  EXPECT_EQ(r.rt->counters().short_ring_dials, 2);
+  Json m = r.rt->metrics(at(t));
+  EXPECT_EQ(m["short_ring_dials"], 2);
+  EXPECT_EQ(m["ring_timeout_s"], 25.0);
+  EXPECT_EQ(m["ring_timeout_now_s"], 25.0);
   r.rt->tick(at(t += 100));
   ASSERT_EQ(pacer->flight.size(), 4u);
   std::vector<int64_t> rings;
