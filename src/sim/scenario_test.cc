@@ -95,7 +95,7 @@ TEST(ScenarioTest, TheCeilingCountsTheMachinesThatAnswerWithinTheRing) {
   // Machines at 10 s: all heard, whatever the ring (§3.2's 62.4 %).
   s.machine_delay = Dist::constant(10);
   EXPECT_NEAR(s.ceilingTalkUtilisation(), 0.624, 0.001);
-  // Machines at 15–35 s: at a 25 s ring half are heard (r = 1.5625: 77.5 %),
+  // Machines at 15–35 s: at a 25 s ring half are heard (r = 1.5625: 70.5 %),
   // at 15 s none (85 / 105 = 81.0 %), the ceiling.
   s.machine_delay = Dist::uniformIn(15, 35);
   EXPECT_NEAR(s.ceilingTalkUtilisation(), 85.0 / 105.0, 0.001);

@@ -43,7 +43,7 @@ constexpr double kBorrowLives = 60;
 // 46.7 % at knob 0.024 to 43.9 % at 0.12); scaled by pa, counting the budget
 // in people, markov-10 (pa = 1) would need s doubled and lost 0.3 points with
 // it (75.6 % against 75.9 % at one knob). √pa leaves every campaign whose
-// abandons are people unchanged.
+// routed calls are all people (pa = 1: the Markov scenarios) unchanged.
 // (Measured, not derived: docs/bench/pacing/README.md, "Run Q".)
 constexpr double kSpentTheta = 0.001;
 constexpr double kBudgetSlope10 = 0.5;
@@ -395,8 +395,10 @@ double ClearlinePacer::ringCut(double full_s, CutFor what) const {
   // reaches bound what a cut may miss.)
   double people = 0, cost_in = 0, n_in = 0, n_total = 0;
   for (double x : ring_n_) n_total += x;
+  // (A timeout beyond the last bin, 120 s, is read as 120 s: the whole ring's
+  // people and rate are those of a 120 s ring. No campaign rings that long.)
   const int last = std::min(kRingBins - 1, static_cast<int>(std::floor(full_s)));
-  std::array<double, kRingBins> people_at{}, rate_at{};
+  std::array<double, kRingBins> people_at{}, rate_at{};  // [t]: a t-second ring (bins 0 … t−1)
   for (int b = 0; b < last; ++b) {
     const auto i = static_cast<size_t>(b);
     if (lines) cost_in += ring_n_[i] * (b + 0.5) + ring_post_[i];
@@ -795,7 +797,10 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
   out.dial = std::max(n, std::min(progressive, std::max(cap, 0)));
   // A probe is one dial: the rest of a burst goes at the next decision (a tick
   // or an event later) with the cut, so that one dial in kProbeEvery + 1 rings
-  // the whole timeout however many a decision asks for.
+  // the whole timeout however many a decision asks for. (The one exception to
+  // "never fewer than progressive": ready callers wait that long. Asking to
+  // decide again at once, wake_at now, was tried in session 20: with it a
+  // surge-staff replication went to 3.09 %, so it was not kept.)
   if (probe && out.dial > 1) out.dial = 1;
   if (probe && out.dial > 0) since_probe_ = 0;
   if (cut && !probe) since_probe_ += out.dial;
