@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -21,7 +22,37 @@
 namespace clearline::daemon {
 namespace {
 
+// Whether a loopback socket of this type can bind the port now (with
+// SO_REUSEADDR, as the SIP stack binds).
+bool bindable(uint16_t port, int type) {
+  int s = ::socket(AF_INET, type, 0);
+  if (s < 0) return false;
+  int one = 1;
+  ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  const bool ok = ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(s);
+  return ok;
+}
+
+// A loopback port that UDP and TCP can both bind, for the SIP stack and the
+// carrier (each listens on both). Drawn below the kernel's ephemeral range
+// (32768–60999 by default), so that no outgoing connection of another process
+// takes it between this check and the listener's bind: a port the kernel
+// handed out for UDP was once taken for TCP meanwhile (a CI run's demo failed
+// with "cannot bind SIP TCP …: Address already in use").
 uint16_t freePort() {
+  std::random_device rd;
+  std::mt19937 gen(rd());
+  std::uniform_int_distribution<int> pick(20000, 32000);
+  for (int i = 0; i < 500; ++i) {
+    const auto p = static_cast<uint16_t>(pick(gen));
+    if (bindable(p, SOCK_DGRAM) && bindable(p, SOCK_STREAM)) return p;
+  }
+  // (Every draw taken: let the kernel pick one, as before.)
   int s = ::socket(AF_INET, SOCK_DGRAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -86,7 +117,9 @@ Result<Json> runLiveSipDemo(const LiveDemoOptions& opt) {
   fs::path logs = fs::path(opt.data_dir) / "demo-logs";
   std::error_code ec;
   fs::create_directories(logs, ec);
-  uint16_t trunk_port = freePort(), sip_port = opt.sip_port ? opt.sip_port : freePort();
+  const uint16_t sip_port = opt.sip_port ? opt.sip_port : freePort();
+  uint16_t trunk_port = freePort();
+  while (trunk_port == sip_port) trunk_port = freePort();
   std::string carrier = findTool(opt.tools_dir, "clearline-carrier");
   std::string bot = findTool(opt.tools_dir, "clearline-agentbot");
   std::string scale = std::to_string(opt.time_scale);
