@@ -141,7 +141,7 @@ class OraclePacer final : public core::Pacer {
   explicit OraclePacer(Simulator* sim) : sim_(sim) {}
   std::string_view name() const override { return "oracle"; }
   core::PacerDecision decide(const core::PacerInput& in) override;
-  bool readsCallers() const override { return false; }
+  bool readsViews() const override { return false; }
 
  private:
   Simulator* sim_;

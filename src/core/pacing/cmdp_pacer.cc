@@ -154,8 +154,8 @@ PacerDecision CmdpPacer::decide(const PacerInput& in) {
   // Callers missing from the model's N count as busy (never over-dial).
   int b = c.busy() + in.answered_waiting + std::max(0, n - c.active());
   b = std::clamp(b, 0, n);
-  int k = std::min(static_cast<int>(in.in_flight.size()), s.model.kmax);
-  d.dial = std::max(0, s.targetFor(b, k) - static_cast<int>(in.in_flight.size()));
+  int k = std::min(dialsInFlight(in), s.model.kmax);
+  d.dial = std::max(0, s.targetFor(b, k) - dialsInFlight(in));
   return d;
 }
 

@@ -46,7 +46,7 @@ class CmdpPacer final : public Pacer {
   explicit CmdpPacer(const PacerSettings& s);
   std::string_view name() const override { return "cmdp"; }
   PacerDecision decide(const PacerInput& in) override;
-  bool readsCallers() const override { return false; }
+  bool readsViews() const override { return false; }
   const CmdpSolution& solution();
 
  private:

@@ -24,7 +24,7 @@ class ErlangPacer final : public Pacer {
   explicit ErlangPacer(const PacerSettings& s);
   std::string_view name() const override { return "erlang"; }
   PacerDecision decide(const PacerInput& in) override;
-  bool readsCallers() const override { return false; }
+  bool readsViews() const override { return false; }
   bool hasKnob() const override { return true; }
   void setKnob(double v) override { alpha_pct_ = v; }
   double knob() const override { return alpha_pct_; }

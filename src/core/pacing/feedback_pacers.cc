@@ -27,7 +27,7 @@ PacerDecision AimdPacer::decide(const PacerInput& in) {
   }
   double ratio = c.active() < 5 ? 1.0 : ratio_;
   int target = static_cast<int>(std::ceil(ratio * c.ready - 1e-9));
-  d.dial = std::max(0, target - static_cast<int>(in.in_flight.size()) - in.answered_waiting);
+  d.dial = std::max(0, target - dialsInFlight(in) - in.answered_waiting);
   d.wake_at = fromEpochMillis(next_adjust_);
   return d;
 }
@@ -139,7 +139,7 @@ PacerDecision ImpactPacer::decide(const PacerInput& in) {
   }
   CallerCounts c = countCallers(in);
   int target = static_cast<int>(std::ceil(factor_ * c.ready - 1e-9));
-  d.dial = std::max(0, target - static_cast<int>(in.in_flight.size()) - in.answered_waiting);
+  d.dial = std::max(0, target - dialsInFlight(in) - in.answered_waiting);
   d.wake_at = fromEpochMillis(next_recompute_);
   return d;
 }

@@ -28,7 +28,7 @@ class AimdPacer final : public Pacer {
       : target_pct_(target_pct), max_ratio_(max_ratio) {}
   std::string_view name() const override { return "aimd"; }
   PacerDecision decide(const PacerInput& in) override;
-  bool readsCallers() const override { return false; }
+  bool readsViews() const override { return false; }
   bool hasKnob() const override { return true; }
   void setKnob(double v) override { target_pct_ = v; }
   double knob() const override { return target_pct_; }
@@ -45,7 +45,7 @@ class ImpactPacer final : public Pacer {
   explicit ImpactPacer(double target_pct = 3.0) : target_pct_(target_pct) {}
   std::string_view name() const override { return "impact"; }
   PacerDecision decide(const PacerInput& in) override;
-  bool readsCallers() const override { return false; }
+  bool readsViews() const override { return false; }
   bool hasKnob() const override { return true; }
   void setKnob(double v) override { target_pct_ = v; }
   double knob() const override { return target_pct_; }

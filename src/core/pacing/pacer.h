@@ -114,10 +114,11 @@ struct PacerInput {
   std::span<const CallerView> callers;  // logged-in callers (paused included)
   // The callers by state (the runtime keeps them as callers change state, so
   // that no pacer need walk every caller); nullopt: count `callers`. A pacer
-  // that does not read each caller (Pacer::readsCallers) gets only these, and
-  // an empty `callers`.
+  // that does not read each caller and dial (Pacer::readsViews) gets only
+  // these and `dials`, and empty `callers` and `in_flight`.
   std::optional<CallerCounts> counts;
   std::span<const DialView> in_flight;  // queued/dialing/ringing dials
+  std::optional<int> dials;             // how many dials are in flight; nullopt: in_flight.size()
   int answered_waiting = 0;    // answered live calls waiting for a caller right now
   // Answered autodialed calls still being screened by AMD (no verdict yet): the
   // humans among them need a caller within moments. Always 0 without AMD.
@@ -174,9 +175,10 @@ class Pacer {
   virtual double knob() const { return 0.0; }
   // Knob range for bisection: larger = more aggressive.
   virtual std::pair<double, double> knobRange() const { return {0.0, 0.0}; }
-  // False for a pacer that needs only PacerInput::counts, not each caller's
-  // view: the runtime then spares itself building the views on every decision.
-  virtual bool readsCallers() const { return true; }
+  // False for a pacer that needs only PacerInput::counts and ::dials, not each
+  // caller's and dial's view: the runtime then spares itself building the
+  // views on every decision.
+  virtual bool readsViews() const { return true; }
 };
 
 // Counts helpers many pacers share. tally adds one logged-in caller in state s
@@ -195,6 +197,10 @@ CallerCounts countCallers(std::span<const CallerView> callers);
 // in.counts when the caller of decide() tallied them, else countCallers(in.callers).
 inline CallerCounts countCallers(const PacerInput& in) {
   return in.counts ? *in.counts : countCallers(in.callers);
+}
+// in.dials when the caller of decide() counted them, else in.in_flight.size().
+inline int dialsInFlight(const PacerInput& in) {
+  return in.dials ? *in.dials : static_cast<int>(in.in_flight.size());
 }
 
 }  // namespace clearline::core

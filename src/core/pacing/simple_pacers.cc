@@ -6,14 +6,14 @@ namespace clearline::core {
 
 PacerDecision ProgressivePacer::decide(const PacerInput& in) {
   CallerCounts c = countCallers(in);
-  int want = c.ready - static_cast<int>(in.in_flight.size()) - in.answered_waiting;
+  int want = c.ready - dialsInFlight(in) - in.answered_waiting;
   return PacerDecision{want > 0 ? want : 0, std::nullopt};
 }
 
 PacerDecision FixedRatioPacer::decide(const PacerInput& in) {
   CallerCounts c = countCallers(in);
   int target = static_cast<int>(std::ceil(ratio_ * c.ready - 1e-9));
-  int want = target - static_cast<int>(in.in_flight.size()) - in.answered_waiting;
+  int want = target - dialsInFlight(in) - in.answered_waiting;
   return PacerDecision{want > 0 ? want : 0, std::nullopt};
 }
 

@@ -11,7 +11,7 @@ class ProgressivePacer final : public Pacer {
  public:
   std::string_view name() const override { return "progressive"; }
   PacerDecision decide(const PacerInput& in) override;
-  bool readsCallers() const override { return false; }
+  bool readsViews() const override { return false; }
 };
 
 // Keeps ceil(c · ready) dials in flight (waiting answers count against it).
@@ -20,7 +20,7 @@ class FixedRatioPacer final : public Pacer {
   explicit FixedRatioPacer(double ratio = 2.0) : ratio_(ratio) {}
   std::string_view name() const override { return "fixed-ratio"; }
   PacerDecision decide(const PacerInput& in) override;
-  bool readsCallers() const override { return false; }
+  bool readsViews() const override { return false; }
   bool hasKnob() const override { return true; }
   void setKnob(double v) override { ratio_ = v; }
   double knob() const override { return ratio_; }

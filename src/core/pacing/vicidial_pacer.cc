@@ -101,7 +101,7 @@ int VicidialPacer::originations(const PacerInput& in) const {
   agents += s_.diff_target;
   if (agents < 0) agents = 0;
   int goal = static_cast<int>(std::llround(level_ * agents));
-  int existing = static_cast<int>(in.in_flight.size()) + in.answered_waiting + c.on_call + c.reserved;
+  int existing = dialsInFlight(in) + in.answered_waiting + c.on_call + c.reserved;
   return std::max(0, goal - existing);
 }
 

@@ -34,7 +34,7 @@ class VicidialPacer final : public Pacer {
   explicit VicidialPacer(VicidialSettings s) : s_(s), level_(s.start_level) {}
   std::string_view name() const override;
   PacerDecision decide(const PacerInput& in) override;
-  bool readsCallers() const override { return false; }
+  bool readsViews() const override { return false; }
   bool hasKnob() const override { return true; }
   void setKnob(double v) override { s_.diff_target = v; }
   double knob() const override { return s_.diff_target; }

@@ -888,7 +888,7 @@ void CampaignRuntime::pace(TimePoint now) {
   if (!ports_.telephony->trunkUp()) return;
   in_pace_ = true;
   caller_views_.clear();
-  if (pacer_->readsCallers()) {
+  if (pacer_->readsViews()) {
     for (int ks : logged_in_) {
       const Caller& k = callers_[ks];
       CallerView v;
@@ -911,16 +911,21 @@ void CampaignRuntime::pace(TimePoint now) {
            scanned.paused == caller_counts_.paused);
   }
 #endif
-  dial_views_.resize(flight_marks_.size());
-  for (size_t i = 0; i < flight_marks_.size(); ++i)
-    dial_views_[i] = DialView{now - flight_marks_[i].dialed_at, flight_marks_[i].amd,
-                              flight_marks_[i].ring_timeout};
+  if (pacer_->readsViews()) {
+    dial_views_.resize(flight_marks_.size());
+    for (size_t i = 0; i < flight_marks_.size(); ++i)
+      dial_views_[i] = DialView{now - flight_marks_[i].dialed_at, flight_marks_[i].amd,
+                                flight_marks_[i].ring_timeout};
+  } else {
+    dial_views_.clear();
+  }
   refreshBudget(now, false);
   PacerInput in;
   in.now = now;
   in.callers = caller_views_;
   in.counts = caller_counts_;
   in.in_flight = dial_views_;
+  in.dials = static_cast<int>(flight_marks_.size());
   in.answered_waiting = static_cast<int>(waiting_.size());
   if (opts_.detect_machine) {
     in.screening = screening_calls_;

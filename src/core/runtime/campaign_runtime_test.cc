@@ -607,20 +607,23 @@ TEST(CampaignRuntimeTest, PacerMayDialWithoutAmdAndIsToldWhomAmdJudged) {
 
 // The runtime keeps the callers' counts by state as they change and hands them
 // to every decision (PacerInput::counts); a pacer that does not read each
-// caller (Pacer::readsCallers) gets no views. Calls AMD is still judging are
+// caller and dial (Pacer::readsViews) gets no views, only the counts and the
+// number of dials in flight (PacerInput::dials). Calls AMD is still judging are
 // counted as they change too (PacerInput::screening).
 TEST(CampaignRuntimeTest, PacerSeesCallerCountsAndScreeningAsTheyChange) {
   struct Spy : Pacer {
     ProgressivePacer inner;
     CallerCounts counts;
-    size_t views = 99;
-    int screening = -1;
+    size_t views = 99, dial_views = 99;
+    int screening = -1, dials = -1;
     std::string_view name() const override { return "spy"; }
-    bool readsCallers() const override { return false; }
+    bool readsViews() const override { return false; }
     PacerDecision decide(const PacerInput& in) override {
       EXPECT_TRUE(in.counts.has_value());
       if (in.counts) counts = *in.counts;
       views = in.callers.size();
+      dial_views = in.in_flight.size();
+      dials = dialsInFlight(in);
       screening = in.screening;
       return inner.decide(in);
     }
@@ -630,9 +633,11 @@ TEST(CampaignRuntimeTest, PacerSeesCallerCountsAndScreeningAsTheyChange) {
   Rig r(std::move(owned));
   for (int i = 0; i < 4; ++i) r.rt->addLead(lead("+1555000000" + std::to_string(i), i));
   auto expect = [&](int64_t t, int logged_in, int ready, int on_call, int wrap_up, int paused,
-                    int screening) {
+                    int screening, int dials) {
     r.rt->tick(at(t));
     EXPECT_EQ(spy->views, 0u) << "at " << t;
+    EXPECT_EQ(spy->dial_views, 0u) << "at " << t;
+    EXPECT_EQ(spy->dials, dials) << "at " << t;
     EXPECT_EQ(spy->counts.logged_in, logged_in) << "at " << t;
     EXPECT_EQ(spy->counts.ready, ready) << "at " << t;
     EXPECT_EQ(spy->counts.on_call, on_call) << "at " << t;
@@ -641,27 +646,27 @@ TEST(CampaignRuntimeTest, PacerSeesCallerCountsAndScreeningAsTheyChange) {
     EXPECT_EQ(spy->screening, screening) << "at " << t;
   };
   r.loginReady("alice", 0);
-  expect(50, 1, 1, 0, 0, 0, 0);
+  expect(50, 1, 1, 0, 0, 0, 0, 1);
   r.loginReady("bob", 100);
-  expect(150, 2, 2, 0, 0, 0, 0);
+  expect(150, 2, 2, 0, 0, 0, 0, 2);
   ASSERT_EQ(r.tel.originated.size(), 2u);  // progressive: one dial per ready caller
   const CallId a = r.tel.originated[0].call_id;
   const CallId b = r.tel.originated[1].call_id;
   ASSERT_TRUE(r.rt->pause("bob", "lunch", at(200)).isOk());
-  expect(250, 2, 1, 0, 0, 1, 0);
+  expect(250, 2, 1, 0, 0, 1, 0, 2);
   r.ev(K::kAnswered, a, 5000);
-  expect(5050, 2, 1, 0, 0, 1, 1);  // a is in AMD screening
+  expect(5050, 2, 1, 0, 0, 1, 1, 1);  // a is in AMD screening, b rings
   r.ev(K::kGreetingEnded, a, 5600);
   r.ev(K::kHuman, a, 6000);
   r.ev(K::kBridged, a, 6000);
-  expect(6050, 2, 0, 1, 0, 1, 0);
+  expect(6050, 2, 0, 1, 0, 1, 0, 1);
   r.ev(K::kEnded, b, 7000, HangupCause::kNoAnswer);
   r.ev(K::kEnded, a, 30000);
-  expect(30050, 2, 0, 0, 1, 1, 0);
+  expect(30050, 2, 0, 0, 1, 1, 0, 0);
   ASSERT_TRUE(r.rt->logout("bob", at(31000)).isOk());
-  expect(31050, 1, 0, 0, 1, 0, 0);
+  expect(31050, 1, 0, 0, 1, 0, 0, 0);
   ASSERT_TRUE(r.rt->wrapUp("alice", WrapUp{}, at(40000)).isOk());
-  expect(40050, 1, 1, 0, 0, 0, 0);
+  expect(40050, 1, 1, 0, 0, 0, 0, 1);  // alice's next dial
 }
 
 // A pacer may ring its dials shorter than the campaign (PacerDecision::
