@@ -14,7 +14,9 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.2; rm -rf "$W"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; for f in "$W"/*.log "$W"/*.err; do echo "== $f"; tail -20 "$f"; done >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Ports below the kernel's ephemeral range, free for UDP and TCP (stable_port).
+source "$(dirname "$0")/campaign_setup.sh"
+free_port() { stable_port; }
 
 sox -n -r 8000 -c 1 -b 16 "$W/tone.wav" synth 3 sine 600 vol 0.4
 baresip_cfg() {  # dir sip_port ctrl_port

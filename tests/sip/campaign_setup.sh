@@ -23,7 +23,7 @@ sip_test_workdir() {
   # defining their own cleanup/fail.
   cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; [[ -n ${KEEP:-} ]] || rm -rf "$W"; }
   fail() { echo "FAIL: $*" >&2; for f in "$W"/*.log; do echo "== $f"; tail -15 "$f"; done >&2; exit 1; }
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+  free_port() { stable_port; }
   q() { sqlite3 -batch -noheader "$DB" "$1"; }
   W=$(mktemp -d "/tmp/$1.XXXXXX")
   PIDS=()
@@ -42,7 +42,10 @@ sip_test_workdir() {
 # ctest runs several at once) may be given it, and the restarted process cannot
 # bind — CI run 14 failed so ("dialer run 4 exited before the kill"). This port
 # is below the ephemeral range (ip_local_port_range starts at 32768) and below
-# [rtp] rtp_port_min (20000), and free for UDP and TCP when chosen.
+# [rtp] rtp_port_min (20000), and free for UDP and TCP when chosen. Every SIP
+# test picks its ports so (free_port is stable_port since session 21: a
+# kernel-assigned TCP port could be taken for UDP or TCP by another test's
+# socket before the process bound it, as the demo's was in session 20).
 stable_port() {
   python3 - <<'PY'
 import random, socket

@@ -13,14 +13,13 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; sleep 0.3; [[ -n ${KEEP:-} ]] || rm -rf "$W"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tail -n 5 "$W"/dialer*.log >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The dialer is restarted on the same SIP port four times: stable_port
 # (campaign_setup.sh), not free_port.
 D="$W/data"; mkdir -p "$D"
 source "$(dirname "$0")/campaign_setup.sh"
 setup_campaign "$CL" "$D" 150 never
 
-TP=$(free_port); SP=$(stable_port)
+pick_sip_ports  # TP, SP
 for i in $(seq 1 6); do echo "caller$i:pw$i"; done > "$W/callers.txt"
 "$BIN/clearline-carrier" --listen 127.0.0.1:$TP --truth "$W/truth.jsonl" --seed 9 --time-scale 0.2 \
   --p-human 0.4 --p-machine 0.1 --p-no-answer 0.15 --p-busy 0.15 --p-invalid 0.1 --p-congestion 0.1 \

@@ -12,7 +12,9 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Ports below the kernel's ephemeral range, free for UDP and TCP (stable_port).
+source "$(dirname "$0")/campaign_setup.sh"
+free_port() { stable_port; }
 
 port=$(free_port)
 "$BIN/clearline-carrier" --listen 127.0.0.1:$port --truth "$W/truth" --seed 5 \

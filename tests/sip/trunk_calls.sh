@@ -12,7 +12,9 @@ trap cleanup EXIT
 export TIMEFORMAT="%R s"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Ports below the kernel's ephemeral range, free for UDP and TCP (stable_port).
+source "$(dirname "$0")/campaign_setup.sh"
+free_port() { stable_port; }
 
 run_case() {  # name transport extra-carrier-args extra-sipcheck-args
   local name=$1 tp=$2 cargs=$3 sargs=$4
