@@ -760,10 +760,25 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
       // Cancelled unanswered at its ring timeout: no routable answer after it.
       const double left =
           static_cast<double>(f.ring_timeout.count()) / 1000.0 + (scr ? kVerdictSlack : 0.0) - age;
-      for (size_t h = 0; h < kHorizons; ++h)
-        if (horizon_[h] > left) q_demand_[i][h] = left > 0 ? liveWithin(age, left, scr) : 0.0;
+      // (The same value for every horizon past the timeout: looked up once.)
+      double within_left = -1;
+      for (size_t h = 0; h < kHorizons; ++h) {
+        if (!(horizon_[h] > left)) continue;
+        if (within_left < 0) within_left = left > 0 ? liveWithin(age, left, scr) : 0.0;
+        q_demand_[i][h] = within_left;
+      }
     }
   }
+  // Most decisions place no predictive dial: the first dial's risk, the mean
+  // of the horizons' P(free − demand ≤ 0), is already above θ. The horizons'
+  // risks are all ≥ 0, so once those computed so far exceed 3θ the rest cannot
+  // bring the mean under θ (floating-point addition and division are monotone:
+  // the decision is bit for bit the one the whole sum gives), and the other
+  // horizons' distributions are not built. On mid-bank that spares a third of
+  // the convolutions (the first horizon alone settles 42 % of the decisions
+  // that dial nothing, two settle 81 %).
+  const int progressive = std::max(0, cc.ready - flight - in.screening - in.answered_waiting);
+  double risk_so_far = 0;
   for (int h = 0; h < kHorizons; ++h) {
     // The certain part: ready callers minus callees already waiting.
     BernoulliSum& d = dist_[static_cast<size_t>(h)];
@@ -774,9 +789,12 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
     // inside every horizon; the humans among them are demand the other pacers
     // do not see (they are no longer ringing, not yet waiting).
     for (int i = 0; i < in.screening; ++i) d.add(human_share, -1);
+    risk_so_far += d.atMost(0);
+    if (h + 1 < kHorizons && risk_so_far / kHorizons > theta) {
+      return settle(out, 0, progressive, cap, probe, cut);
+    }
   }
 
-  const int progressive = std::max(0, cc.ready - flight - in.screening - in.answered_waiting);
   PerHorizon fresh = liveFast(0.0, screen);  // a dial placed now
   if (ring_s < full_s) {
     const double left = ring_s + (screen ? kVerdictSlack : 0.0);
@@ -792,6 +810,11 @@ PacerDecision ClearlinePacer::decide(const PacerInput& in) {
     for (size_t h = 0; h < kHorizons; ++h) dist_[h].add(fresh[h], -1);
     ++n;
   }
+  return settle(out, n, progressive, cap, probe, cut);
+}
+
+PacerDecision ClearlinePacer::settle(PacerDecision out, int n, int progressive, int cap, bool probe,
+                                     bool cut) {
   // Never fewer than one line per ready caller that nothing claims yet: those
   // dials put no callee at risk (however small θ has become).
   out.dial = std::max(n, std::min(progressive, std::max(cap, 0)));

@@ -82,6 +82,9 @@ class ClearlinePacer final : public Pacer {
   static constexpr int kHorizons = 3;
 
   void learn(const PacingHistory& h, Millis ring_timeout);
+  // The decision's last step: n predictive dials, never fewer than
+  // `progressive` (within the cap), a probe's one dial, the probe count.
+  PacerDecision settle(PacerDecision out, int n, int progressive, int cap, bool probe, bool cut);
   void rebuild();
   // Whether the learned histograms have moved enough since the last rebuild to
   // redo the derived tables (a 1/128 share of their weight, or 30 s passed).
