@@ -53,17 +53,21 @@ enum class Ev : uint8_t {
   kTimeline,
 };
 
+// An event's time and its sequence number (the order events at one instant
+// were pushed in) packed into one key, so that the heap compares one integer:
+// 33 bits of milliseconds (99 days; scenarios run at most 60) over 31 bits of
+// sequence (2^31 events a run; the simulator stops with an error beyond).
+constexpr int kSeqBits = 31;
+constexpr uint64_t kSeqLimit = uint64_t{1} << kSeqBits;
 struct Event {
-  int64_t t;
-  uint64_t seq;
-  Ev type;
-  int32_t a;   // agent or step
+  uint64_t key;
   int64_t b;   // call id
+  int32_t a;   // agent or step
+  Ev type;
+  int64_t t() const { return static_cast<int64_t>(key >> kSeqBits); }
 };
 struct EventCmp {
-  bool operator()(const Event& x, const Event& y) const {
-    return x.t != y.t ? x.t > y.t : x.seq > y.seq;
-  }
+  bool operator()(const Event& x, const Event& y) const { return x.key > y.key; }
 };
 
 struct SimCall {
@@ -199,6 +203,7 @@ class Simulator final : public core::Telephony {
   // if dialed at `t_dial`; routable = false when it will never need a caller.
   bool leadNeedsCaller(int64_t lead, int64_t t_dial, int64_t* delay_ms, int64_t* handle_ms);
   int64_t now() const { return now_; }
+  bool overflowed() const { return overflow_; }
   void oracleEnqueue(int64_t lead) { addLead(lead); }
   void agentReleaseTimes(std::vector<int64_t>& out);
   void pendingRoutables(std::vector<std::pair<int64_t, int64_t>>& out);  // (routable at, handle)
@@ -206,7 +211,11 @@ class Simulator final : public core::Telephony {
  private:
   TimePoint tp(int64_t t) const { return fromEpochMillis(kEpochMs + t); }
   void push(int64_t t, Ev type, int32_t a = 0, int64_t b = 0) {
-    heap_.push(Event{t, seq_++, type, a, b});
+    if (seq_ >= kSeqLimit) {
+      overflow_ = true;  // run() stops; runOnce reports it
+      return;
+    }
+    heap_.push(Event{(static_cast<uint64_t>(t) << kSeqBits) | seq_++, b, a, type});
   }
   void send(K kind, int64_t call, HangupCause cause = HangupCause::kNormal,
             const std::string* ref = nullptr);
@@ -235,6 +244,7 @@ class Simulator final : public core::Telephony {
 
   std::priority_queue<Event, std::vector<Event>, EventCmp> heap_;
   uint64_t seq_ = 0;
+  bool overflow_ = false;  // more events than an Event key can order (kSeqLimit)
   int64_t now_ = 0;
   std::shared_ptr<LeadTape> tape_;   // the scenario's shared tape for this seed (sim/lead_tape.h)
   std::vector<const Fate*> chunks_;  // its chunks this run has reached
@@ -641,7 +651,7 @@ void Simulator::handle(const Event& e) {
       push(now_ + sc_.tick_ms, Ev::kTick);
       return;
     case Ev::kWake:
-      if (e.t == wake_pending_) wake_pending_ = -1;
+      if (e.t() == wake_pending_) wake_pending_ = -1;
       if (auto w = rt_->nextWakeAt(); w && toEpochMillis(*w) - kEpochMs <= now_) rt_->tick(tp(now_));
       return;
     case Ev::kShiftStart: {
@@ -883,11 +893,11 @@ void Simulator::afterEvent() {
 RunResult Simulator::run() {
   int64_t end = (sc_.days - 1) * kDayMs + kShiftStartMs +
                 static_cast<int64_t>(sc_.shift_hours * 3600000.0);
-  while (!heap_.empty()) {
+  while (!heap_.empty() && !overflow_) {
     Event e = heap_.top();
     heap_.pop();
-    if (e.t > end) break;
-    now_ = e.t;
+    if (e.t() > end) break;
+    now_ = e.t();
     r_.events++;
     handle(e);
     afterEvent();
@@ -1036,7 +1046,12 @@ Result<std::unique_ptr<core::Pacer>> makeScenarioPacer(const std::string& name, 
 Result<RunResult> runOnce(const Scenario& sc, const RunOptions& opt) {
   Simulator sim(sc, opt);
   RETURN_IF_ERROR(sim.setUp());
-  return sim.run();
+  RunResult r = sim.run();
+  if (sim.overflowed())
+    return Status::invalidArgument("scenario " + sc.name +
+                                   ": more than 2^31 simulator events in one replication (fewer "
+                                   "days or callers)");
+  return r;
 }
 
 }  // namespace clearline::sim

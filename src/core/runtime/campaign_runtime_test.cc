@@ -219,6 +219,31 @@ TEST(CallerStateTest, LegalPathsAndIllegalOnes) {
   EXPECT_FALSE(transition(CallerState::kPaused, CallerEvent::kReserve).isOk());
 }
 
+// One attempt per number at a time: E.164 numbers are kept as integers (a
+// leading 1, then the digits), anything else as a string; neither form may let
+// two different numbers share a lock.
+TEST(NumberLocksTest, EachNumberLocksOnceWhateverItsForm) {
+  NumberLocks locks;
+  EXPECT_TRUE(locks.tryLock("+15550000001"));
+  EXPECT_FALSE(locks.tryLock("+15550000001"));
+  EXPECT_TRUE(locks.tryLock("+15550000002"));
+  EXPECT_TRUE(locks.tryLock("+015550000001"));  // a leading zero is another number
+  EXPECT_TRUE(locks.tryLock("15550000001"));    // not E.164: kept as it is written
+  EXPECT_FALSE(locks.tryLock("15550000001"));
+  EXPECT_TRUE(locks.tryLock("+1555000000x"));
+  EXPECT_TRUE(locks.tryLock("+123456789012345678"));  // 18 digits: too long for the integer form
+  EXPECT_FALSE(locks.tryLock("+123456789012345678"));
+  EXPECT_EQ(locks.size(), 6u);
+  EXPECT_TRUE(locks.held("+15550000001"));
+  locks.unlock("+15550000001");
+  EXPECT_FALSE(locks.held("+15550000001"));
+  EXPECT_TRUE(locks.held("+015550000001"));
+  locks.unlock("15550000001");
+  EXPECT_FALSE(locks.held("15550000001"));
+  EXPECT_TRUE(locks.tryLock("+15550000001"));
+  EXPECT_EQ(locks.size(), 5u);
+}
+
 TEST(LeadQueueTest, CallbacksDueFirstThenPriorityThenListOrder) {
   LeadQueue q;
   q.add(lead("+15550000003", 3));

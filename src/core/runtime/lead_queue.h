@@ -107,13 +107,40 @@ class RecyclePolicy {
 class NumberLocks {
  public:
   // False when another attempt on this number is in progress (any campaign).
-  bool tryLock(const std::string& e164) { return held_.insert(e164).second; }
-  void unlock(const std::string& e164) { held_.erase(e164); }
-  bool held(const std::string& e164) const { return held_.count(e164) != 0; }
-  size_t size() const { return held_.size(); }
+  bool tryLock(const std::string& e164) {
+    if (auto k = key(e164)) return numbers_.insert(*k).second;
+    return others_.insert(e164).second;
+  }
+  void unlock(const std::string& e164) {
+    if (auto k = key(e164))
+      numbers_.erase(*k);
+    else
+      others_.erase(e164);
+  }
+  bool held(const std::string& e164) const {
+    if (auto k = key(e164)) return numbers_.count(*k) != 0;
+    return others_.count(e164) != 0;
+  }
+  size_t size() const { return numbers_.size() + others_.size(); }
 
  private:
-  std::unordered_set<std::string> held_;
+  // A number in E.164 form ("+" and at most 17 digits) as an integer: a 1, then
+  // its digits (so "+01" and "+1" stay apart). Locking and unlocking a number
+  // happen on every dial: an integer hashes and compares in a step, where a
+  // string is hashed byte by byte and copied into the set. Anything else is
+  // kept as a string.
+  static std::optional<uint64_t> key(const std::string& s) {
+    if (s.size() < 2 || s.size() > 18 || s[0] != '+') return std::nullopt;
+    uint64_t k = 1;
+    for (size_t i = 1; i < s.size(); ++i) {
+      const unsigned d = static_cast<unsigned char>(s[i]) - static_cast<unsigned>('0');
+      if (d > 9) return std::nullopt;
+      k = k * 10 + d;
+    }
+    return k;
+  }
+  std::unordered_set<uint64_t> numbers_;
+  std::unordered_set<std::string> others_;
 };
 
 }  // namespace clearline::core
