@@ -55,10 +55,13 @@ enum class Ev : uint8_t {
 
 // An event's time and its sequence number (the order events at one instant
 // were pushed in) packed into one key, so that the heap compares one integer:
-// 33 bits of milliseconds (99 days; scenarios run at most 60) over 31 bits of
-// sequence (2^31 events a run; the simulator stops with an error beyond).
+// 33 bits of milliseconds (99 days; scenarios run at most 60, and an event
+// due later, say after a talk time drawn from a long tail, is kept at the last
+// one: the run ends at the first event past its end either way) over 31 bits
+// of sequence (2^31 events a run; the simulator stops with an error beyond).
 constexpr int kSeqBits = 31;
 constexpr uint64_t kSeqLimit = uint64_t{1} << kSeqBits;
+constexpr int64_t kLastEventMs = (int64_t{1} << (64 - kSeqBits)) - 1;
 struct Event {
   uint64_t key;
   int64_t b;   // call id
@@ -215,6 +218,7 @@ class Simulator final : public core::Telephony {
       overflow_ = true;  // run() stops; runOnce reports it
       return;
     }
+    t = std::clamp<int64_t>(t, 0, kLastEventMs);
     heap_.push(Event{(static_cast<uint64_t>(t) << kSeqBits) | seq_++, b, a, type});
   }
   void send(K kind, int64_t call, HangupCause cause = HangupCause::kNormal,
