@@ -110,10 +110,16 @@ class ProgressBar {
   bool on_;
 };
 
-std::string cell(const sim::Summary& s, int prec) {
+// "mean ±half-width", padded with spaces to `width` characters as a terminal
+// shows them (std::setw counts bytes, and "±" is two).
+std::string cell(const sim::Summary& s, int prec, size_t width) {
   std::ostringstream os;
   os << std::fixed << std::setprecision(prec) << s.mean << " ±" << std::setprecision(prec) << s.half_width;
-  return os.str();
+  std::string out = os.str();
+  size_t shown = 0;
+  for (unsigned char ch : out) shown += (ch & 0xC0) != 0x80;  // UTF-8 lead bytes
+  if (shown < width) out.append(width - shown, ' ');
+  return out;
 }
 
 // One object per replication (--per-seed): its seed, the headline rates, and
@@ -147,29 +153,54 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
   cmd->add_option("--first-seed", o->first_seed,
                   "First held-out seed (replications use seeds S..S+N-1)")
       ->capture_default_str();
-  cmd->add_option(
+  auto* knob_opt = cmd->add_option(
       "--knob", o->knob,
-      "Run a tunable pacer at this knob (instead of its default or --target-abandonment)");
+      "Run a tunable pacer at this knob (instead of its default or --target-abandonment); "
+      "its range is in the error if it is out of it");
   cmd->add_flag("--per-seed", o->per_seed,
                 "Also show each replication (JSON: runs[].replications; text: those over the cap)");
-  cmd->add_option("--target-abandonment", o->target,
-                  "Tune each knob to this realised abandonment (percent) first");
-  cmd->add_option("--tune-seeds", o->tune_seeds, "Seeds used for tuning")->capture_default_str();
-  cmd->add_option("--tune-iterations", o->tune_iterations, "Bisection steps")->capture_default_str();
+  auto* target_opt = cmd->add_option(
+      "--target-abandonment", o->target,
+      "Tune each knob to this realised abandonment (percent, up to the scenario's cap) first");
+  cmd->add_option("--tune-seeds", o->tune_seeds, "Seeds used for tuning (1..1000)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--tune-iterations", o->tune_iterations, "Bisection steps (1..60)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60));
   cmd->add_option("--threads", o->threads,
                   "Replications run in parallel on this many threads (0: one per core); results do not depend on it")
       ->capture_default_str();
   cmd->add_option(
       "--from-campaign", o->from_campaign,
       "Fit the scenario to this campaign's recent autodialled calls (instead of --scenario)");
-  cmd->add_option("--callers", o->callers,
-                  "With --from-campaign: callers logged in (default: those in its calls)");
-  cmd->add_option("--hours", o->hours, "With --from-campaign: shift length in hours")
-      ->capture_default_str();
-  cmd->add_option("--write-scenario", o->write_scenario,
-                  "With --from-campaign: also write the fitted scenario (TOML) here");
+  auto* callers_opt =
+      cmd->add_option("--callers", o->callers,
+                      "With --from-campaign: callers logged in (default: those in its calls)");
+  auto* hours_opt =
+      cmd->add_option("--hours", o->hours, "With --from-campaign: shift length in hours")
+          ->capture_default_str();
+  auto* write_opt =
+      cmd->add_option("--write-scenario", o->write_scenario,
+                      "With --from-campaign: also write the fitted scenario (TOML) here");
+  // (The options that only mean something with another are refused without it.)
+  for (auto* only : {callers_opt, hours_opt, write_opt}) only->needs("--from-campaign");
+  cmd->footer(
+      "Examples:\n"
+      "  clearline simulate --scenario data/scenarios/mid-bank.toml --pacer clearline,fixed-ratio\n"
+      "  clearline simulate --scenario my.toml --pacer all --target-abandonment 2.5 --json\n"
+      "  clearline simulate --from-campaign 3 --callers 12 --pacer clearline --write-scenario "
+      "c3.toml");
   cmd->add_flag("--list-pacers", o->list, "List the pacers and exit");
-  cmd->callback([&g, o] {
+  cmd->callback([&g, o, knob_opt, target_opt] {
+    if (knob_opt->count() > 0 && !(o->knob >= 0))
+      return (void)fail(g, Status::invalidArgument(
+                               "--knob must be ≥ 0 (each pacer's range: an out-of-range knob's "
+                               "error names it)",
+                               "knob"));
+    if (target_opt->count() > 0 && !(o->target > 0))
+      return (void)fail(g, Status::invalidArgument(
+                               "--target-abandonment must be a percentage above 0", "target"));
     if (o->list) {
       auto cat = sim::simPacerCatalog();
       if (g.json) {
@@ -180,8 +211,9 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
         printJson(Json{{"pacers", arr}});
       } else {
         for (const auto& p : cat)
-          std::cout << std::left << std::setw(16) << p.name << p.description
-                    << (p.tunable ? " [tunable]" : "") << (p.markov_only ? " [Markov scenarios]" : "")
+          std::cout << std::left << std::setw(21) << p.name << p.description
+                    << (p.tunable ? " [tunable]" : "")
+                    << (p.markov_only ? " [Markov scenarios]" : "")
                     << (p.sim_only ? " [simulator only]" : "") << "\n";
       }
       return;
@@ -197,8 +229,10 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
       return (void)fail(g, Status::invalidArgument("--callers must be 0..10000", "callers"));
     if (!(o->hours > 0 && o->hours <= 24))
       return (void)fail(g, Status::invalidArgument("--hours must be in (0, 24]", "hours"));
-    if (o->pacer.empty()) return (void)fail(g, Status::invalidArgument("--pacer NAME is required", "pacer"));
-    if (o->seeds < 1 || o->seeds > 10000) return (void)fail(g, Status::invalidArgument("--seeds must be 1..10000", "seeds"));
+    if (o->pacer.empty())
+      return (void)fail(g, Status::invalidArgument("--pacer NAME is required", "pacer"));
+    if (o->seeds < 1 || o->seeds > 10000)
+      return (void)fail(g, Status::invalidArgument("--seeds must be 1..10000", "seeds"));
     if (o->threads < 0 || o->threads > 256)
       return (void)fail(g, Status::invalidArgument("--threads must be 0..256", "threads"));
     if (o->first_seed < 1 || o->first_seed > 1'000'000'000)
@@ -210,6 +244,12 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
     const int threads = o->threads > 0 ? o->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     auto sc = o->from_campaign > 0 ? scenarioFromCampaign(g, *o) : sim::loadScenario(o->scenario);
     if (!sc.isOk()) return (void)fail(g, sc.status());
+    if (o->target > sc->cap_pct) {
+      std::ostringstream m;
+      m << "--target-abandonment " << o->target << " is above the scenario's cap (" << sc->cap_pct
+        << " %)";
+      return (void)fail(g, Status::invalidArgument(m.str(), "target"));
+    }
     std::vector<std::string> names;
     if (o->pacer == "all") {
       for (const auto& p : sim::simPacerCatalog())
@@ -275,8 +315,10 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
     if (g.json) {
       for (size_t i = 0; i < results.size(); ++i) {
         Json j = sim::toJson(results[i], sc->cap_pct);
-        if (tunes[i]) j["tuning"] = Json{{"target_pct", o->target}, {"achieved_pct", tunes[i]->achieved_pct},
-                                        {"runs", tunes[i]->runs}};
+        if (tunes[i])
+          j["tuning"] = Json{{"target_pct", o->target},
+                             {"achieved_pct", tunes[i]->achieved_pct},
+                             {"runs", tunes[i]->runs}};
         if (o->per_seed) j["replications"] = replicationsJson(results[i], sc->cap_pct);
         runs.push_back(j);
       }
@@ -300,23 +342,23 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
     }
     std::cout << "scenario " << sc->name << "  (" << o->seeds << " seeds, 95% intervals; ceiling talk-utilisation "
               << std::fixed << std::setprecision(1) << 100.0 * sc->ceilingTalkUtilisation() << "%)\n";
-    std::cout << std::left << std::setw(16) << "pacer" << std::setw(10) << "knob" << std::setw(16)
+    std::cout << std::left << std::setw(21) << "pacer" << std::setw(10) << "knob" << std::setw(16)
               << "occupancy %" << std::setw(16) << "talk-util %" << std::setw(16) << "abandon %"
               << std::setw(16) << "worst window %" << std::setw(16) << "contacts/h" << std::setw(16)
               << "machines/h" << std::setw(16) << "dials/contact"
               << "over cap\n";
     for (const auto& r : results) {
       std::ostringstream k;
-      if (r.knob) k << std::setprecision(3) << *r.knob;
-      else k << "-";
-      std::cout << std::left << std::setw(16) << r.pacer << std::setw(10) << k.str()
-                << std::setw(16) << cell(r.of("occupancy"), 1) << std::setw(16)
-                << cell(r.of("talk_utilisation"), 1) << std::setw(16)
-                << cell(r.of("abandonment"), 2) << std::setw(16)
-                << cell(r.of("worst_window_abandonment"), 2) << std::setw(16)
-                << cell(r.of("contacts_per_agent_hour"), 1) << std::setw(16)
-                << cell(r.of("machines_per_agent_hour"), 1) << std::setw(16)
-                << cell(r.of("dials_per_contact"), 1) << r.overCap(sc->cap_pct) << "/"
+      if (r.knob)
+        k << std::setprecision(3) << *r.knob;
+      else
+        k << "-";
+      std::cout << std::left << std::setw(21) << r.pacer << std::setw(10) << k.str()
+                << cell(r.of("occupancy"), 1, 16) << cell(r.of("talk_utilisation"), 1, 16)
+                << cell(r.of("abandonment"), 2, 16) << cell(r.of("worst_window_abandonment"), 2, 16)
+                << cell(r.of("contacts_per_agent_hour"), 1, 16)
+                << cell(r.of("machines_per_agent_hour"), 1, 16)
+                << cell(r.of("dials_per_contact"), 1, 16) << r.overCap(sc->cap_pct) << "/"
                 << r.runs.size() << "\n";
     }
     if (!o->per_seed) return;

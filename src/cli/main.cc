@@ -29,7 +29,9 @@ int exitCodeFor(const Status& s) {
     case StatusCode::kNotFound: return 3;
     case StatusCode::kDataLoss: return 4;
     case StatusCode::kPermissionDenied:
-    case StatusCode::kFailedPrecondition: return 5;
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kAlreadyExists:
+      return 5;
     case StatusCode::kResourceExhausted: return 6;
     case StatusCode::kCancelled: return 130;
     default: return 1;
@@ -81,17 +83,40 @@ int main(int argc, char** argv) {
   using namespace clearline::cli;
   CLI::App app{
       "Clearline: outbound calling that obeys the law at dial time and knows who made every call.\n"
-      "Every command takes --data-dir DIR (default $CLEARLINE_DATA, else ./.data)."};
+      "Every command takes --data-dir DIR (default $CLEARLINE_DATA, else ./.data), --config FILE "
+      "and\n"
+      "--json after its own name: clearline campaign list --data-dir DIR."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "clearline 0.1.0");
   GlobalOptions g;
   for (auto& r : registrars()) r(app, g);
   std::signal(SIGINT, onSigint);
   clearline::log::init(std::getenv("CLEARLINE_LOG") ? std::getenv("CLEARLINE_LOG") : "warn", false);
+  // A first word that names no command (CLI11 would only say one is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      known = known || sub->check_name(argv[1]);
+    if (!known) {
+      std::cerr << "clearline: unknown command '" << argv[1] << "' (see clearline --help)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0 with their text; every usage error (an
+    // unknown flag, a missing or malformed value) is exit 2, as documented
+    // (docs/cli.md), with {"error": …} on stdout under --json.
+    const int rc = app.exit(e);
+    if (rc == 0) return 0;
+    for (int i = 1; i < argc; ++i) {
+      if (std::string_view(argv[i]) != "--json") continue;
+      clearline::Json err{{"code", "invalid_argument"}, {"message", e.what()}};
+      std::cout << clearline::Json{{"error", err}}.dump(2) << "\n";
+      break;
+    }
+    return 2;
   }
   return g_exit;
 }

@@ -830,8 +830,7 @@ struct Dialer::Impl : core::TelephonyListener,
           ps.ring_cut_max_people_loss);
       ps.ring_cut_max_people_loss = 0;
     }
-    auto pacer = core::makePacer(opt.pacer, ps);
-    if (!pacer.isOk()) pacer = core::makePacer("progressive", ps);
+    auto pacer = core::makePacer(opt.pacer, ps);  // (its name was checked by Dialer::create)
     if (!pacer.isOk()) return pacer.status();
     auto rt = std::make_unique<core::CampaignRuntime>(ro, ports, std::move(*pacer));
     applyCampaignSettings(c, rt.get());
@@ -1061,6 +1060,26 @@ Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock
         "sip.grace_from");
   }
   p->grace_from = *from;
+  // The pacer every campaign will run: one the daemon can run (not the
+  // simulator's oracle, not the Markov-only CMDP policy), or no dialing at all
+  // (a misspelt name must not quietly become another pacer).
+  {
+    bool usable = false;
+    std::string known;
+    for (const auto& info : core::pacerCatalog()) {
+      if (info.markov_only || info.sim_only) continue;
+      usable = usable || info.name == p->opt.pacer;
+      known += (known.empty() ? "" : ", ") + info.name;
+    }
+    if (!usable) {
+      return Status::invalidArgument(
+          "dialer: pacer \"" + p->opt.pacer +
+              "\" is not one the dialer runs (--pacer or [pacing] pacer; "
+              "known: " +
+              known + ")",
+          "pacing.pacer");
+    }
+  }
   ASSIGN_OR_RETURN(p->store, storage::SqliteStore::open(db, clock));
   // Compliance at dial time (fail-closed): no rule book, no dialing.
   auto policy = policy_data::openPolicy(p->store->db(), clock, p->opt.config, p->opt.data_dir, clock.now());

@@ -26,6 +26,9 @@ std::string stateFromDescription(const std::string& d) {
   }
   int i = cp::stateIndexByName(d);
   if (i >= 0) return std::string(cp::stateCode(i));
+  // Names the library gives that are not a state's: area code 202 is
+  // "Washington D.C." (its 2022 metadata; "Washington DC" just in case).
+  if (d == "Washington D.C." || d == "Washington DC" || d == "Washington, D.C.") return "DC";
   return "";
 }
 

@@ -892,7 +892,12 @@ TEST(Geocoder, R1_DescriptionsMapToStates) {
   EXPECT_EQ(stateFromDescription("Miami, FL"), "FL");
   EXPECT_EQ(stateFromDescription("Florida"), "FL");
   EXPECT_EQ(stateFromDescription("United States"), "");
+  // The library names the capital, not the district (every DC number without a
+  // state or ZIP column was refused as "location unknown" before session 21).
+  EXPECT_EQ(stateFromDescription("Washington D.C."), "DC");
   const auto& t = npaTable();
+  EXPECT_TRUE(t.states[202] & (cp::StateSet{1} << cp::stateIndex("DC")));
+  EXPECT_EQ(AreaCodeGeocoder().statesFor("+12024561111"), std::vector<std::string>{"DC"});
   EXPECT_TRUE(t.states[850] & (cp::StateSet{1} << cp::stateIndex("FL")));
   EXPECT_TRUE(t.states[208] & (cp::StateSet{1} << cp::stateIndex("ID")));
   EXPECT_EQ(t.states[800], 0u);
