@@ -47,6 +47,40 @@ TEST(ScenarioTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
   EXPECT_EQ(g->ring_cut_max_people_loss, 0.25);
 }
 
+// Nothing in a scenario falls back to a default without a word (session 21): a
+// misspelt key inside a table, a value of the wrong type, a share or a time
+// out of its range are errors that name the file, the line and the key.
+TEST(ScenarioTest, NestedKeysTypesAndRangesAreCheckedWithTheirLine) {
+  auto err = [](const std::string& text) {
+    auto r = parseScenario("name = \"x\"\n" + text, "t.toml");
+    return r.isOk() ? std::string("ok") : r.status().message() + " [" + r.status().field() + "]";
+  };
+  EXPECT_EQ(err("[amd]\nfalse_postive = 0.02\n"),
+            "t.toml:3: amd.false_postive: unknown key (known here: enabled, false_positive, "
+            "false_negative, after_greeting_s, machine_delay) [amd.false_postive]");
+  EXPECT_EQ(err("shift_hours = \"8\"\n"), "t.toml:2: shift_hours: expected a number [shift_hours]");
+  EXPECT_EQ(err("agents = 10.5\n"), "t.toml:2: agents: expected an integer [agents]");
+  EXPECT_EQ(err("[amd]\nenabled = \"no\"\n"),
+            "t.toml:3: amd.enabled: expected true or false [amd.enabled]");
+  EXPECT_EQ(err("[times]\nring_timeout_s = \"10\"\n"),
+            "t.toml:3: times.ring_timeout_s: expected a number [times.ring_timeout_s]");
+  EXPECT_EQ(err("[amd]\nfalse_positive = 2.0\n"),
+            "t.toml:3: amd.false_positive: must be in [0, 0.99], not 2 [amd.false_positive]");
+  EXPECT_EQ(err("cap_pct = -1\n"), "t.toml:2: cap_pct: must be in [0, 100], not -1 [cap_pct]");
+  EXPECT_EQ(err("cap_pct = 3\ntarget_pct = 4\n"),
+            "t.toml:3: target_pct: must be in [0, 3], not 4 [target_pct]");
+  EXPECT_EQ(err("[times]\nmachine_wrap = -2.0\n"),
+            "t.toml:3: times.machine_wrap: a time must be >= 0 [times.machine_wrap]");
+  EXPECT_EQ(err("[times]\nwrap = { dist = \"lognormal\", mean = 20.0, cv = 0.5, p99 = 3 }\n"),
+            "t.toml:3: times.wrap.p99: unknown key for dist \"lognormal\" [times.wrap.p99]");
+  EXPECT_EQ(err("[staff]\nlogins_per_hr = 1\n"),
+            "t.toml:3: staff.logins_per_hr: unknown key (known here: logouts_per_hour, "
+            "logins_per_hour, steps) [staff.logins_per_hr]");
+  EXPECT_EQ(err("grace = 2\n"), "t.toml:2: grace: expected a table [grace]");
+  // Integers where a number is asked for are numbers.
+  EXPECT_EQ(err("shift_hours = 8\n[grace]\nseconds = 2\n"), "ok");
+}
+
 TEST(ScenarioTest, DistributionsHaveTheirMeans) {
   Rng r(7);
   Dist ln = Dist::logNormalMeanCv(120, 0.8);
