@@ -42,7 +42,9 @@ void registerImport(CLI::App& root, GlobalOptions& g) {
   cmd->add_option("--rejects", o->rejects,
                   "Rejects CSV (line,column,reason,raw); default DATA_DIR/rejects/import-<id>-rejects.csv");
   cmd->add_option("--resume", o->resume, "Continue the interrupted or failed import with this id");
-  cmd->add_option("--batch-rows", o->batch_rows, "Rows a transaction (default: config import.batch_rows)");
+  cmd->add_option("--batch-rows", o->batch_rows,
+                  "Rows a transaction, 1..100000 (default: config import.batch_rows)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}));
   cmd->add_flag("--no-progress", o->no_progress, "No progress bar, even on a terminal");
   cmd->callback([&g, o] {
     auto ctx = openContext(g);

@@ -46,4 +46,7 @@ sim --target-abandonment 2 --tune-iterations -1
 expect_contains "$ERR" "--tune-iterations" "no bisection steps"
 sim --callers 5
 expect_contains "$ERR" "--from-campaign" "--callers needs a campaign"
+printf 'phone\n2125550123\n' >"$WORK/one.csv"
+run_expect 2 "$CL" import "$WORK/one.csv" --campaign 1 --batch-rows 0
+expect_contains "$ERR" "--batch-rows" "a batch of no rows"
 echo "usage errors: ok"

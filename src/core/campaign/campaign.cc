@@ -232,8 +232,10 @@ Json toJson(const Campaign& c) {
 Status applyJson(const Json& j, Campaign& out) {
   if (!j.is_object()) return Status::invalidArgument("campaign must be a JSON object");
   Campaign c = out;  // applied to a copy: on error `out` is unchanged
+  std::string at;    // the field being read, for a type error's message
   try {
     for (auto& [k, v] : j.items()) {
+      at = k;
       if (k == "name") {
         c.name = v.get<std::string>();
       } else if (k == "purpose") {
@@ -300,7 +302,12 @@ Status applyJson(const Json& j, Campaign& out) {
       }
     }
   } catch (const Json::exception& e) {
-    return Status::invalidArgument(std::string("wrong type: ") + e.what());
+    // nlohmann's text without its "[json.exception.type_error.302] " tag.
+    std::string what = e.what();
+    if (auto close = what.find("] ");
+        what.rfind("[json.exception", 0) == 0 && close != std::string::npos)
+      what = what.substr(close + 2);
+    return Status::invalidArgument("campaign field '" + at + "' has the wrong type: " + what, at);
   }
   RETURN_IF_ERROR(validate(c));
   out = std::move(c);

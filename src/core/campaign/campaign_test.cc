@@ -70,6 +70,12 @@ TEST(Campaign, BadFieldsAreNamed) {
   EXPECT_EQ(st.field(), "purpose");
   st = applyJson(Json{{"name", 42}}, c);
   EXPECT_FALSE(st.isOk());
+  EXPECT_EQ(st.field(), "name");
+  st = applyJson(Json{{"abandon_target_pct", "x"}}, c);
+  EXPECT_EQ(st.field(), "abandon_target_pct");
+  EXPECT_EQ(
+      st.message(),
+      "campaign field 'abandon_target_pct' has the wrong type: type must be number, but is string");
 }
 
 TEST(Campaign, RecordingAnnouncementAndAmdSettings) {
