@@ -61,10 +61,12 @@ void registerDialer(CLI::App& root, GlobalOptions& g) {
                   "greeting_end (US TSR; "
                   "UK campaigns always count from the answer)")
       ->check(CLI::IsMember({"answer", "greeting_end"}));
-  run->add_option("--manual", o->manual,
-                  "Caller (repeatable) who presses Call for each next caller-placed lead (human-initiated / "
-                  "preview campaign, or leads routed out of an autodial campaign); paused on autodial campaigns, "
-                  "so the pacer routes them nothing. Exercises Dialer::nextManualLead / dialForCaller");
+  run->add_option(
+      "--manual", o->manual,
+      "Caller (repeatable) who presses Call for each next caller-placed lead (human-initiated / "
+      "preview campaign, or leads routed out of an autodial campaign); paused on autodial "
+      "campaigns, "
+      "so the pacer routes them nothing (tests and demos of caller-placed calls)");
   run->add_option("--clock-offset-s", o->clock_offset_s,
                   "Tests only: run the dialer's clock this many seconds ahead of (or behind) the system "
                   "clock; refused unless the trunk is on loopback");

@@ -295,9 +295,12 @@ void registerRecordCommands(CLI::App* vendor, GlobalOptions& g, std::shared_ptr<
     std::string name(v::toString(kind));
     auto* cmd = vendor->add_subcommand(name, "Create, version, list and show " + name + " records");
     cmd->require_subcommand(1);
+    // ("an entity record", "an override record")
+    const std::string a = std::string("aeiou").find(name[0]) != std::string::npos ? "an " : "a ";
     for (std::string verb : {"create", "update"}) {
-      auto* sub = cmd->add_subcommand(verb, verb == "create" ? "Create a " + name + " record from a JSON document"
-                                                             : "Write a new version of a " + name + " record");
+      auto* sub = cmd->add_subcommand(
+          verb, verb == "create" ? "Create " + a + name + " record from a JSON document"
+                                 : "Write a new version of " + a + name + " record");
       addGlobalFlags(sub, g);
       sub->add_option("--file", o->file, "JSON document (docs/vendor-chain.md)")->required();
       sub->add_option("--valid-from", o->valid_from, "When this version takes effect (default: now)");
