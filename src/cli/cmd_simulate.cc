@@ -264,6 +264,8 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
     Json runs = Json::array();
     std::vector<sim::PacerRuns> results;
     std::vector<std::optional<sim::TuneResult>> tunes;
+    std::vector<std::optional<double>>
+        default_knobs;  // per result: its default knob, if it ran at it
     for (const auto& name : names) {
       if (interrupted()) return (void)fail(g, Status::cancelled("interrupted"));
       std::optional<double> knob;
@@ -308,8 +310,16 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
         bar.done();
         return (void)fail(g, pr.status());
       }
+      // A tunable pacer run at its default knob: which knob that is (shown, not
+      // used: the run already had it).
+      std::optional<double> default_knob;
+      if (!pr->knob) {
+        auto probe = sim::makeScenarioPacer(name, *sc, std::nullopt);
+        if (probe.isOk() && (*probe)->hasKnob()) default_knob = (*probe)->knob();
+      }
       results.push_back(std::move(*pr));
       tunes.push_back(tune);
+      default_knobs.push_back(default_knob);
     }
     bar.done();
     if (g.json) {
@@ -319,11 +329,13 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
           j["tuning"] = Json{{"target_pct", o->target},
                              {"achieved_pct", tunes[i]->achieved_pct},
                              {"runs", tunes[i]->runs}};
+        if (default_knobs[i]) j["default_knob"] = *default_knobs[i];
         if (o->per_seed) j["replications"] = replicationsJson(results[i], sc->cap_pct);
         runs.push_back(j);
       }
       Json out =
           Json{{"scenario", sc->name},
+               {"cap_pct", sc->cap_pct},
                {"seeds", o->seeds},
                {"first_seed", o->first_seed},
                {"units", Json{{"occupancy", "percent"},
@@ -347,12 +359,18 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
               << std::setw(16) << "worst window %" << std::setw(16) << "contacts/h" << std::setw(16)
               << "machines/h" << std::setw(16) << "dials/contact"
               << "over cap\n";
-    for (const auto& r : results) {
+    bool any_default = false;
+    for (size_t i = 0; i < results.size(); ++i) {
+      const sim::PacerRuns& r = results[i];
       std::ostringstream k;
-      if (r.knob)
+      if (r.knob) {
         k << std::setprecision(3) << *r.knob;
-      else
+      } else if (default_knobs[i]) {
+        k << std::setprecision(3) << *default_knobs[i] << "*";
+        any_default = true;
+      } else {
         k << "-";
+      }
       std::cout << std::left << std::setw(21) << r.pacer << std::setw(10) << k.str()
                 << cell(r.of("occupancy"), 1, 16) << cell(r.of("talk_utilisation"), 1, 16)
                 << cell(r.of("abandonment"), 2, 16) << cell(r.of("worst_window_abandonment"), 2, 16)
@@ -361,6 +379,8 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
                 << cell(r.of("dials_per_contact"), 1, 16) << r.overCap(sc->cap_pct) << "/"
                 << r.runs.size() << "\n";
     }
+    if (any_default)
+      std::cout << "* the pacer's default knob (--knob or --target-abandonment to set one)\n";
     if (!o->per_seed) return;
     for (const auto& r : results) {
       if (r.overCap(sc->cap_pct) == 0) std::cout << r.pacer << ": no replication over the cap\n";

@@ -27,6 +27,16 @@ jq -e '.runs[0].pacer == "progressive" and .runs[0].abandonment.mean == 0 and .r
   "$T/run.json" > /dev/null || fail "progressive numbers: $(jq -c '.runs[0].occupancy' "$T/run.json")"
 # The predictive pacer keeps callers busier than progressive.
 jq -e '.runs[1].occupancy.mean > .runs[0].occupancy.mean + 10' "$T/run.json" > /dev/null || fail "clearline not ahead"
+# A tunable pacer run at its default knob says which knob that is, and that
+# knob given back reproduces the run; progressive has none. The cap is stated.
+jq -e '.cap_pct == 3 and .runs[0].default_knob == null and .runs[1].knob == null and (.runs[1].default_knob | type == "number")' \
+  "$T/run.json" > /dev/null || fail "default knob: $(jq -c '{cap_pct, runs: [.runs[] | {pacer, knob, default_knob}]}' "$T/run.json")"
+k=$(jq -r '.runs[1].default_knob' "$T/run.json")
+$BIN simulate --scenario "$T/m10.toml" --pacer clearline --knob "$k" --seeds 3 --json > "$T/knob.json"
+[[ $(jq '.runs[0].occupancy.mean' "$T/knob.json") == $(jq '.runs[1].occupancy.mean' "$T/run.json") ]] \
+  || fail "--knob $k (the default) does not reproduce the default run"
+$BIN simulate --scenario "$T/m10.toml" --pacer clearline --seeds 1 | grep -q "^clearline  *$k\*" \
+  || fail "the table marks the default knob"
 
 # Machines callers heard: none in the Markov model; without AMD, every machine
 # that answers (28 % of dials against 8 % people on small-bank-noamd).
