@@ -156,6 +156,24 @@ TEST_P(StoreContract, UpdateRecordsTheDiffInTheAuditChain) {
   EXPECT_EQ(last.actor, "test:contract");
   EXPECT_EQ(last.payload["changes"]["caller_id"]["to"], "+12025550123");
   EXPECT_FALSE(last.payload["changes"].contains("name"));
+  // A finished campaign's settings are its record: an update is refused and
+  // changes nothing (no audit event either).
+  using E = core::CampaignEvent;
+  ASSERT_TRUE(a_->campaigns().changeCampaignState(c.id, E::kActivate, actor_).isOk());
+  ASSERT_TRUE(a_->campaigns().changeCampaignState(c.id, E::kFinish, actor_).isOk());
+  c.caller_id = "+12025550199";
+  auto f = a_->campaigns().updateCampaign(c, actor_);
+  ASSERT_FALSE(f.isOk());
+  EXPECT_EQ(f.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(a_->campaigns().getCampaign(c.id)->caller_id, "+12025550123");
+  ASSERT_TRUE(a_->audit()
+                  .scan(1,
+                        [&](const core::AuditEvent& e) {
+                          last = e;
+                          return Status::ok();
+                        })
+                  .isOk());
+  EXPECT_EQ(last.action, "campaign.state");
 }
 
 TEST_P(StoreContract, LifecycleFollowsTheStateMachineAndIllegalMovesChangeNothing) {

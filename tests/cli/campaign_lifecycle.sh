@@ -16,10 +16,6 @@ expect_contains "$ERR" "political" "error lists the accepted purposes"
 run_expect 0 "$CL" campaign activate "$id" --json
 expect_eq "$(jq -r .state <<<"$OUT")" active "after activate"
 run_expect 0 "$CL" campaign pause "$id" --json
-run_expect 0 "$CL" campaign finish "$id" --json
-run_expect 5 "$CL" campaign resume "$id" --json
-expect_eq "$(jq -r .error.code <<<"$OUT")" failed_precondition "illegal transition code"
-expect_contains "$ERR" "finished campaign cannot resume" "illegal transition message"
 
 cat >"$WORK/settings.json" <<'JSON'
 {"script": {"text": "Hi {first_name}", "questions": [{"key": "support", "text": "Support?", "choices": ["yes","no"]}]},
@@ -32,6 +28,14 @@ run_expect 2 "$CL" campaign update "$id" --settings "$WORK/bad.json" --json
 expect_eq "$(jq -r .error.field <<<"$OUT")" schedule.start "bad schedule names its field"
 run_expect 0 "$CL" campaign show "$id" --json
 expect_eq "$(jq -r .schedule.start <<<"$OUT")" "10:00" "failed update changed nothing"
+
+run_expect 0 "$CL" campaign finish "$id" --json
+run_expect 5 "$CL" campaign resume "$id" --json
+expect_eq "$(jq -r .error.code <<<"$OUT")" failed_precondition "illegal transition code"
+expect_contains "$ERR" "finished campaign cannot resume" "illegal transition message"
+# A finished campaign's settings are its record: not changed afterwards.
+run_expect 5 "$CL" campaign update "$id" --settings "$WORK/settings.json" --json
+expect_contains "$ERR" "finished campaign cannot be changed" "an update after finishing"
 
 run_expect 3 "$CL" campaign show 999 --json
 

@@ -196,6 +196,10 @@ Result<Campaign> SqliteCampaignStore::updateCampaign(const Campaign& in, const c
   Campaign c = in;
   RETURN_IF_ERROR(db_.transaction([&]() -> Status {
     ASSIGN_OR_RETURN(Campaign before, getCampaign(in.id));
+    // A finished campaign's settings are the record of how it called (its
+    // script, hours, caller ID): not rewritten afterwards, as its lists are not.
+    if (before.state == core::CampaignState::kFinished)
+      return Status::failedPrecondition("a finished campaign cannot be changed", "state");
     c.org_id = before.org_id;
     c.state = before.state;
     c.created_at = before.created_at;
