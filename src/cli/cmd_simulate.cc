@@ -112,9 +112,11 @@ class ProgressBar {
 
 // "mean ±half-width", padded with spaces to `width` characters as a terminal
 // shows them (std::setw counts bytes, and "±" is two).
-std::string cell(const sim::Summary& s, int prec, size_t width) {
+// (With one seed there is no interval: the mean alone.)
+std::string cell(const sim::Summary& s, int prec, size_t width, bool interval = true) {
   std::ostringstream os;
-  os << std::fixed << std::setprecision(prec) << s.mean << " ±" << std::setprecision(prec) << s.half_width;
+  os << std::fixed << std::setprecision(prec) << s.mean;
+  if (interval) os << " ±" << std::setprecision(prec) << s.half_width;
   std::string out = os.str();
   size_t shown = 0;
   for (unsigned char ch : out) shown += (ch & 0xC0) != 0x80;  // UTF-8 lead bytes
@@ -352,8 +354,12 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
       printJson(out);
       return;
     }
-    std::cout << "scenario " << sc->name << "  (" << o->seeds << " seeds, 95% intervals; ceiling talk-utilisation "
-              << std::fixed << std::setprecision(1) << 100.0 * sc->ceilingTalkUtilisation() << "%)\n";
+    const bool many = o->seeds > 1;
+    std::cout << "scenario " << sc->name << "  ("
+              << (many ? std::to_string(o->seeds) + " seeds, 95% intervals"
+                       : std::string("1 seed, no interval"))
+              << "; ceiling talk-utilisation " << std::fixed << std::setprecision(1)
+              << 100.0 * sc->ceilingTalkUtilisation() << "%)\n";
     std::cout << std::left << std::setw(21) << "pacer" << std::setw(10) << "knob" << std::setw(16)
               << "occupancy %" << std::setw(16) << "talk-util %" << std::setw(16) << "abandon %"
               << std::setw(16) << "worst window %" << std::setw(16) << "contacts/h" << std::setw(16)
@@ -372,11 +378,13 @@ void registerSimulate(CLI::App& root, GlobalOptions& g) {
         k << "-";
       }
       std::cout << std::left << std::setw(21) << r.pacer << std::setw(10) << k.str()
-                << cell(r.of("occupancy"), 1, 16) << cell(r.of("talk_utilisation"), 1, 16)
-                << cell(r.of("abandonment"), 2, 16) << cell(r.of("worst_window_abandonment"), 2, 16)
-                << cell(r.of("contacts_per_agent_hour"), 1, 16)
-                << cell(r.of("machines_per_agent_hour"), 1, 16)
-                << cell(r.of("dials_per_contact"), 1, 16) << r.overCap(sc->cap_pct) << "/"
+                << cell(r.of("occupancy"), 1, 16, many)
+                << cell(r.of("talk_utilisation"), 1, 16, many)
+                << cell(r.of("abandonment"), 2, 16, many)
+                << cell(r.of("worst_window_abandonment"), 2, 16, many)
+                << cell(r.of("contacts_per_agent_hour"), 1, 16, many)
+                << cell(r.of("machines_per_agent_hour"), 1, 16, many)
+                << cell(r.of("dials_per_contact"), 1, 16, many) << r.overCap(sc->cap_pct) << "/"
                 << r.runs.size() << "\n";
     }
     if (any_default)
