@@ -155,6 +155,12 @@ void registerCampaign(CLI::App& root, GlobalOptions& g) {
       if (!ctx.isOk()) return (void)fail(g, ctx.status());
       auto c = (*ctx)->store->campaigns().changeCampaignState(CampaignId(o->id), ev, (*ctx)->actor);
       if (!c.isOk()) return (void)fail(g, c.status());
+      // Caller ID is not enforced here (docs/compliance.md, R17a), but a
+      // manager should know before the first call goes out.
+      if (c->state == core::CampaignState::kActive && c->caller_id.empty())
+        std::cerr << "clearline: warning: campaign " << c->id.value
+                  << " has no caller ID: its calls will present none ('anonymous'); set one with "
+                     "campaign update --settings (caller_id)\n";
       printCampaign(g, *c);
     });
   }

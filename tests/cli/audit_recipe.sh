@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 run_expect 0 "$CL" campaign create --name "Clinic fund drive" --purpose charitable_by_charity --json
 id=$(jq -r .id <<<"$OUT")
 run_expect 0 "$CL" campaign activate "$id"
+expect_contains "$ERR" "has no caller ID" "activating a campaign without a caller ID warns"
 run_expect 0 "$CL" campaign create --name "Ünïcode ✓ \"quoted\"" --purpose survey --json
 run_expect 0 "$CL" audit export -o "$WORK/audit.jsonl"
 [[ $(wc -l <"$WORK/audit.jsonl") -eq 4 ]] || fail "expected 4 exported events"

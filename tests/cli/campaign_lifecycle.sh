@@ -15,6 +15,7 @@ expect_contains "$ERR" "political" "error lists the accepted purposes"
 
 run_expect 0 "$CL" campaign activate "$id" --json
 expect_eq "$(jq -r .state <<<"$OUT")" active "after activate"
+[[ $ERR != *"no caller ID"* ]] || fail "a campaign with a caller ID is warned about it: $ERR"
 run_expect 0 "$CL" campaign pause "$id" --json
 
 cat >"$WORK/settings.json" <<'JSON'
