@@ -27,6 +27,9 @@ expect_eq "$(jq -r .schedule.start <<<"$OUT")" "10:00" "schedule updated"
 echo '{"schedule": {"start": "31:00"}}' >"$WORK/bad.json"
 run_expect 2 "$CL" campaign update "$id" --settings "$WORK/bad.json" --json
 expect_eq "$(jq -r .error.field <<<"$OUT")" schedule.start "bad schedule names its field"
+echo '{"jurisdictions": ["US", "FR"]}' >"$WORK/fr.json"
+run_expect 2 "$CL" campaign update "$id" --settings "$WORK/fr.json" --json
+expect_eq "$(jq -r .error.field <<<"$OUT")" jurisdictions "a jurisdiction without rules names its field"
 run_expect 0 "$CL" campaign show "$id" --json
 expect_eq "$(jq -r .schedule.start <<<"$OUT")" "10:00" "failed update changed nothing"
 

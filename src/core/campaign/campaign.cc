@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/policy/us_geo.h"
+
 namespace clearline::core {
 
 namespace {
@@ -311,6 +313,23 @@ Status applyJson(const Json& j, Campaign& out) {
   }
   RETURN_IF_ERROR(validate(c));
   out = std::move(c);
+  return Status::ok();
+}
+
+Status validateJurisdictions(const Campaign& c) {
+  // The jurisdictions the compliance policy has rules for (core/policy/engine.cc;
+  // "GB" is the UK's ISO code): any other would only make every dial fail closed
+  // without saying why.
+  for (const auto& j : c.jurisdictions) {
+    const int st = j.size() == 5 && j.rfind("US-", 0) == 0 ? policy::stateIndex(j.substr(3)) : -1;
+    const bool us_state = st >= 0 && j.substr(3) == policy::stateCode(st);
+    if (j != "US" && j != "UK" && j != "GB" && !us_state) {
+      return Status::invalidArgument("jurisdiction '" + j +
+                                         "' has no rules here: use \"US\", \"US-XX\" (a state "
+                                         "code, e.g. US-CA) or \"UK\"",
+                                     "jurisdictions");
+    }
+  }
   return Status::ok();
 }
 

@@ -135,6 +135,10 @@ struct Campaign {
 
 // Validates the fields a user sets; errors name the field.
 Status validate(const Campaign& c);
+// The jurisdictions a campaign may be given (US, US-XX, UK or GB): checked when a
+// user creates or changes one, not when a stored campaign is read (one stored
+// before the check still loads).
+Status validateJurisdictions(const Campaign& c);
 
 // Stable JSON forms (API, CLI --json, audit payloads).
 Json toJson(const Campaign& c);

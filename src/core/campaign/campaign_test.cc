@@ -71,6 +71,23 @@ TEST(Campaign, BadFieldsAreNamed) {
   st = applyJson(Json{{"name", 42}}, c);
   EXPECT_FALSE(st.isOk());
   EXPECT_EQ(st.field(), "name");
+  // Jurisdictions the policy has rules for, and no others (a campaign in "FR"
+  // would only fail closed on every dial): checked when a user sets them (the
+  // stores' create and update), not when a stored campaign is read.
+  auto juris = [&](std::vector<std::string> js) {
+    Campaign x = c;
+    x.jurisdictions = std::move(js);
+    return validateJurisdictions(x);
+  };
+  st = juris({"US", "FR"});
+  EXPECT_EQ(st.field(), "jurisdictions");
+  EXPECT_NE(st.message().find("'FR'"), std::string::npos) << st.message();
+  EXPECT_EQ(juris({"us-ca"}).field(), "jurisdictions");
+  EXPECT_EQ(juris({"US-ZZ"}).field(), "jurisdictions");
+  EXPECT_EQ(juris({"US-"}).field(), "jurisdictions");
+  EXPECT_TRUE(juris({"US", "US-CA", "US-DC", "UK", "GB"}).isOk());
+  EXPECT_TRUE(applyJson(Json{{"jurisdictions", {"FR"}}}, c).isOk());  // (read as stored)
+  c.jurisdictions = {"US"};
   st = applyJson(Json{{"abandon_target_pct", "x"}}, c);
   EXPECT_EQ(st.field(), "abandon_target_pct");
   EXPECT_EQ(

@@ -117,7 +117,7 @@ PolicyEngine::CampaignEntry PolicyEngine::makeEntry(const CampaignProfile& p) {
     e.schedule = std::make_unique<FixedDayPolicy>(DayWindow{p.schedule->start_minute, p.schedule->end_minute}, mask);
   }
   for (const auto& j : p.jurisdictions) {
-    if (j == "UK") e.uk = true;
+    if (j == "UK" || j == "GB") e.uk = true;  // (GB: the UK's ISO code, as isUkCampaign reads it)
     if (jurisdictionIsUs(j)) e.us = true;
   }
   return e;

@@ -136,6 +136,7 @@ Result<Campaign> SqliteCampaignStore::readCampaign(Stmt& s) {
 
 Result<Campaign> SqliteCampaignStore::createCampaign(Campaign c, const core::Actor& actor) {
   RETURN_IF_ERROR(core::validate(c));
+  RETURN_IF_ERROR(core::validateJurisdictions(c));
   ASSIGN_OR_RETURN(auto org, getOrganisation(c.org_id));
   (void)org;
   c.state = core::CampaignState::kDraft;
@@ -193,6 +194,7 @@ Result<std::vector<Campaign>> SqliteCampaignStore::listCampaigns(OrgId org) {
 
 Result<Campaign> SqliteCampaignStore::updateCampaign(const Campaign& in, const core::Actor& actor) {
   RETURN_IF_ERROR(core::validate(in));
+  RETURN_IF_ERROR(core::validateJurisdictions(in));
   Campaign c = in;
   RETURN_IF_ERROR(db_.transaction([&]() -> Status {
     ASSIGN_OR_RETURN(Campaign before, getCampaign(in.id));
