@@ -617,6 +617,14 @@ TEST(PolicyEngineCaches, CampaignProfileReplacedBetweenDecisions) {
   EXPECT_EQ(f.engine->authorize(a, T("2026-12-01T12:00:03-05:00")).verdict, Verdict::kAllow);
   a.campaign_id = CampaignId(7);
   EXPECT_EQ(f.engine->authorize(a, T("2026-12-01T12:00:04-05:00")).verdict, Verdict::kDeny);
+  // "GB" (the UK's ISO code, which the runtime reads as UK rules) is the UK here too.
+  p.jurisdictions = {"GB"};
+  f.engine->setCampaign(p);
+  EXPECT_EQ(f.engine->authorize(a, T("2026-12-01T12:00:05-05:00")).reason,
+            "the number is in the US, outside the campaign's jurisdictions");
+  a.e164 = "+442071234567";
+  auto uk = f.engine->authorize(a, T("2026-12-01T12:00:06Z"));
+  EXPECT_EQ(uk.reason.find("outside the campaign's jurisdictions"), std::string::npos) << uk.reason;
 }
 
 // authorizeMany (the batch form, which answers the batch's registry look-ups in
