@@ -311,6 +311,36 @@ TEST_F(ImporterTest, LineTypeConsentAndCountryCodeColumns) {
   EXPECT_EQ(c->phones[0].consent_source, "web form");
 }
 
+// A US location the compliance policy could never read (every call would fail
+// closed on P0) is reported with its column, as a bad line type is; a state
+// written out or in lower case is stored as its code (session 21: rows with
+// state "XX" or ZIP "abcde" were stored undialable without a word).
+TEST_F(ImporterTest, UsStatesAndZipsThePolicyCannotReadAreReported) {
+  auto out = runImport(*contacts_, actor_,
+                       opts(write("s.csv",
+                                  "phone,state,zip\n"
+                                  "3052345671,FL,33101\n"
+                                  "3052345672,XX,33101\n"
+                                  "3052345673,Florida,33101-1234\n"
+                                  "3052345674,fl,abcde\n"
+                                  "3052345675,FL,34300\n"
+                                  "3052345676,,\n")),
+                       {});
+  ASSERT_TRUE(out.isOk()) << out.status().toString();
+  EXPECT_EQ(out->record.counts.imported, 3);  // lines 2, 4, 7
+  EXPECT_EQ(out->record.counts.rejected, 3);
+  std::string rejects = slurp(out->record.rejects_file);
+  EXPECT_NE(rejects.find("3,state,\"state 'XX' is not a US state or territory"), std::string::npos)
+      << rejects;
+  EXPECT_NE(rejects.find("5,zip,ZIP 'abcde' is malformed"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find("6,zip,ZIP '34300' has a 3-digit prefix no state uses"), std::string::npos)
+      << rejects;
+  auto florida = contacts_->getContact(ContactId(2));
+  ASSERT_TRUE(florida.isOk());
+  EXPECT_EQ(florida->state, "FL");
+  EXPECT_EQ(florida->zip, "33101-1234");
+}
+
 // The reader thread runs ahead of the writer by up to two batches: every
 // record must still reach the store exactly once, in file order, with its own
 // physical line — whatever the batch size, with multi-line quoted fields
