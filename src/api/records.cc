@@ -2,6 +2,7 @@
 
 #include "common/time_util.h"
 #include "core/runtime/campaign_runtime.h"
+#include "import/location.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace clearline::api {
@@ -120,6 +121,20 @@ Result<core::Contact> createContact(SqliteDb& db, const Clock& clock, CampaignId
   if (phone.empty() || phone[0] != '+' || phone.size() < 8 || phone.size() > 16 ||
       phone.find_first_not_of("0123456789", 1) != std::string::npos)
     return Status::invalidArgument("phone must be in E.164 form, e.g. +12025550123", "phone");
+  {
+    // A location the policy cannot read would make every call to it fail closed.
+    core::Phone probe;
+    probe.e164 = phone;
+    c.phones.push_back(probe);
+    auto bad = import::checkLocation(c);
+    c.phones.clear();
+    if (bad) {
+      const char* field = bad->field == import::LocationField::kState ? "state"
+                          : bad->field == import::LocationField::kZip ? "zip"
+                                                                      : "timezone";
+      return Status::invalidArgument(bad->why, field);
+    }
+  }
   RETURN_IF_ERROR(db.transaction([&]() -> Status {
     ASSIGN_OR_RETURN(Stmt camp, db.prepare("SELECT org_id FROM campaigns WHERE id=?"));
     camp.bind(1, campaign.value);

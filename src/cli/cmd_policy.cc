@@ -17,8 +17,9 @@ namespace cp = core::policy;
 namespace pd = policy_data;
 
 struct CheckOpts {
-  std::string number, at, purpose = "political", mode = "preview", state, zip, line_type = "unknown",
-                      consent = "none", rnd = "not_queried", consent_revoked_at;
+  std::string number, at, purpose = "political", mode = "preview", state, zip, timezone,
+                          line_type = "unknown", consent = "none", rnd = "not_queried",
+                          consent_revoked_at;
   int64_t campaign = 0;
   bool prerecorded = false;
 };
@@ -83,6 +84,7 @@ void runCheck(GlobalOptions& g, const CheckOpts& o) {
   a.consent = *consent;
   a.state = o.state;
   a.zip = o.zip;
+  a.timezone = o.timezone;
   if (o.rnd == "yes") a.rnd = core::RndStatus::kYes;
   else if (o.rnd == "no") a.rnd = core::RndStatus::kNo;
   else if (o.rnd == "no_data") a.rnd = core::RndStatus::kNoData;
@@ -150,6 +152,9 @@ void registerPolicy(CLI::App& root, GlobalOptions& g) {
       ->capture_default_str();
   check->add_option("--state", o->state, "Contact's state (two letters)");
   check->add_option("--zip", o->zip, "Contact's ZIP code");
+  check->add_option(
+      "--timezone", o->timezone,
+      "Contact's IANA time zone from its list (America/Chicago): one more candidate location");
   check->add_option("--line-type", o->line_type, "wireless | landline | unknown")->capture_default_str();
   check->add_option("--consent", o->consent, "none | express | express_written")->capture_default_str();
   check->add_option("--consent-revoked-at", o->consent_revoked_at, "When consent was revoked (ISO 8601)");

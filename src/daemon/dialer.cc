@@ -846,12 +846,16 @@ struct Dialer::Impl : core::TelephonyListener,
   // (contacts imported while it runs are picked up by the next sync).
   Status loadLeads(core::CampaignRuntime& rt, CampaignId campaign) {
     int64_t& max_id = max_contact_loaded[campaign.value];
-    ASSIGN_OR_RETURN(auto* l, store->db().cached(
-        "SELECT c.id, p.id, p.e164, c.priority, COALESCE(c.source_line, c.id), c.attempts,"
-        " COALESCE(c.next_attempt_at, 0), p.line_type, p.consent, c.state, c.zip"
-        " FROM contacts c JOIN phones p ON p.id = (SELECT id FROM phones WHERE contact_id = c.id"
-        "   ORDER BY priority, id LIMIT 1)"
-        " WHERE c.campaign_id = ?1 AND c.status = 'new' AND c.id > ?2 ORDER BY c.priority, c.id"));
+    ASSIGN_OR_RETURN(
+        auto* l,
+        store->db().cached(
+            "SELECT c.id, p.id, p.e164, c.priority, COALESCE(c.source_line, c.id), c.attempts,"
+            " COALESCE(c.next_attempt_at, 0), p.line_type, p.consent, c.state, c.zip,"
+            " c.timezone FROM contacts c JOIN phones p ON p.id = (SELECT id FROM phones WHERE "
+            "contact_id = c.id"
+            "   ORDER BY priority, id LIMIT 1)"
+            " WHERE c.campaign_id = ?1 AND c.status = 'new' AND c.id > ?2 ORDER BY c.priority, "
+            "c.id"));
     l->bind(1, campaign.value).bind(2, max_id);
     while (true) {
       ASSIGN_OR_RETURN(bool more, l->step());
@@ -870,6 +874,7 @@ struct Dialer::Impl : core::TelephonyListener,
       if (ct.isOk()) lead.consent = *ct;
       lead.state = l->text(9);
       lead.zip = l->text(10);
+      lead.timezone = l->text(11);
       max_id = std::max(max_id, lead.contact_id.value);
       rt.addLead(std::move(lead));
       leads_loaded++;

@@ -18,10 +18,10 @@
 
 #include "common/sha256.h"
 #include "common/time_util.h"
-#include "core/policy/us_geo.h"
 #include "import/byte_source.h"
 #include "import/column_mapping.h"
 #include "import/csv_reader.h"
+#include "import/location.h"
 #include "import/phone_normalizer.h"
 
 namespace clearline::import {
@@ -523,7 +523,8 @@ Status Run::processRecord(Batch& b, const CsvRecord& rec) {
   core::Contact& c = staged.contact;
   c.source_line = rec.line;
   std::string line_type_value, consent_value, consent_at_value, consent_source, country_code;
-  int line_type_col = -1, consent_col = -1, consent_at_col = -1, state_col = -1, zip_col = -1;
+  int line_type_col = -1, consent_col = -1, consent_at_col = -1, state_col = -1, zip_col = -1,
+      tz_col = -1;
   for (const auto& m : mapping_.columns) {
     std::string_view raw = rec.fields[m.index];
     switch (m.field) {
@@ -547,7 +548,10 @@ Status Run::processRecord(Batch& b, const CsvRecord& rec) {
         assignTrimmed(c.zip, raw);
         zip_col = m.index;
         break;
-      case Field::kTimezone: assignTrimmed(c.timezone, raw); break;
+      case Field::kTimezone:
+        assignTrimmed(c.timezone, raw);
+        tz_col = m.index;
+        break;
       case Field::kCountryCode: country_code = trim(raw); break;
       case Field::kLineType:
         line_type_value = trim(raw);
@@ -649,35 +653,16 @@ Status Run::processRecord(Batch& b, const CsvRecord& rec) {
     reject(b, rec, columnName(invalid_.front().first), reason);
     return Status::ok();
   }
-  // A US location the compliance policy cannot read makes every call to the
-  // contact fail closed (P0, core/policy/engine.cc): a state that is no US state
-  // or territory code, a malformed ZIP, or one whose prefix no state uses. For
-  // a contact with a NANP (+1) number the row is reported, as a bad line type
-  // is, instead of stored undialable; a state written out ("Florida") or in
-  // lower case is stored as its code. Other countries' rows keep what they say.
-  const bool nanp = std::any_of(c.phones.begin(), c.phones.end(),
-                                [](const core::Phone& p) { return p.e164.rfind("+1", 0) == 0; });
-  if (nanp && !c.state.empty()) {
-    int i = core::policy::stateIndex(c.state);
-    if (i < 0) i = core::policy::stateIndexByName(c.state);
-    if (i < 0) {
-      --b.n_staged;
-      reject(b, rec, columnName(state_col),
-             "state '" + c.state +
-                 "' is not a US state or territory (a code such as FL, or its name)");
-      return Status::ok();
-    }
-    c.state = std::string(core::policy::stateCode(i));
-  }
-  if (nanp && !c.zip.empty()) {
-    const int z = core::policy::stateFromZip(c.zip);
-    if (z < 0) {
-      --b.n_staged;
-      reject(b, rec, columnName(zip_col),
-             z == -1 ? "ZIP '" + c.zip + "' is malformed (expected 12345 or 12345-6789)"
-                     : "ZIP '" + c.zip + "' has a 3-digit prefix no state uses");
-      return Status::ok();
-    }
+  // A location the compliance policy cannot read makes every call to the
+  // contact fail closed (P0): the row is reported, as a bad line type is,
+  // instead of stored undialable (import/location.h).
+  if (auto bad = checkLocation(c)) {
+    --b.n_staged;
+    const int col = bad->field == LocationField::kState ? state_col
+                    : bad->field == LocationField::kZip ? zip_col
+                                                        : tz_col;
+    reject(b, rec, columnName(col), bad->why);
+    return Status::ok();
   }
   for (auto& [col, why] : invalid_) c.custom[columnName(col)] = std::string(trim(rec.fields[col])) + " [not imported: " + why + "]";
   staged.invalid = static_cast<int64_t>(invalid_.size());

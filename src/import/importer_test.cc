@@ -324,10 +324,11 @@ TEST_F(ImporterTest, UsStatesAndZipsThePolicyCannotReadAreReported) {
                                   "3052345673,Florida,33101-1234\n"
                                   "3052345674,fl,abcde\n"
                                   "3052345675,FL,34300\n"
-                                  "3052345676,,\n")),
+                                  "3052345676,,\n"
+                                  "3052345677,NEW YORK,\n")),
                        {});
   ASSERT_TRUE(out.isOk()) << out.status().toString();
-  EXPECT_EQ(out->record.counts.imported, 3);  // lines 2, 4, 7
+  EXPECT_EQ(out->record.counts.imported, 4);  // lines 2, 4, 7, 8
   EXPECT_EQ(out->record.counts.rejected, 3);
   std::string rejects = slurp(out->record.rejects_file);
   EXPECT_NE(rejects.find("3,state,\"state 'XX' is not a US state or territory"), std::string::npos)
@@ -339,6 +340,35 @@ TEST_F(ImporterTest, UsStatesAndZipsThePolicyCannotReadAreReported) {
   ASSERT_TRUE(florida.isOk());
   EXPECT_EQ(florida->state, "FL");
   EXPECT_EQ(florida->zip, "33101-1234");
+  auto york = contacts_->getContact(ContactId(4));
+  ASSERT_TRUE(york.isOk());
+  EXPECT_EQ(york->state, "NY");
+}
+
+// A time zone the policy cannot read (P0) is reported under the list's own
+// column name, for any country; a real one is stored as given.
+TEST_F(ImporterTest, TimeZonesThePolicyCannotReadAreReported) {
+  ImportOptions o = opts(write("tz.csv",
+                               "phone,state,tz\n"
+                               "3052345671,FL,America/New_York\n"
+                               "3052345672,FL,Eastern\n"
+                               "+442079460000,,Europe/Londn\n"
+                               "+442079460001,,Europe/London\n"
+                               "3052345673,FL,\n"));
+  o.allow_international = true;
+  auto out = runImport(*contacts_, actor_, o, {});
+  ASSERT_TRUE(out.isOk()) << out.status().toString();
+  EXPECT_EQ(out->record.counts.imported, 3);  // lines 2, 5, 6
+  EXPECT_EQ(out->record.counts.rejected, 2);
+  std::string rejects = slurp(out->record.rejects_file);
+  EXPECT_NE(rejects.find("3,tz,time zone 'Eastern' is not an IANA zone name"), std::string::npos)
+      << rejects;
+  EXPECT_NE(rejects.find("4,tz,time zone 'Europe/Londn' is not an IANA zone name"),
+            std::string::npos)
+      << rejects;
+  auto first = contacts_->getContact(ContactId(1));
+  ASSERT_TRUE(first.isOk());
+  EXPECT_EQ(first->timezone, "America/New_York");
 }
 
 // The reader thread runs ahead of the writer by up to two batches: every

@@ -211,6 +211,38 @@ TEST(PolicyTable, ConsentAndLineType) {
   for (const auto& c : cases) runCase(f, c);
 }
 
+// compliance.md §0.3: every candidate location, intersected. A list's IANA
+// zone is one more: a New York number whose list says Los Angeles waits for
+// 08:00 there too, and the record names the zone among the locations.
+TEST(PolicyTable, R1_AListsTimeZoneIsOneMoreCandidateLocation) {
+  Fixture f;
+  core::DialAttempt a;
+  a.e164 = "+12125550123";
+  a.state = "NY";
+  // 10:00 in New York is 07:00 in Los Angeles.
+  auto plain = f.engine->authorize(a, T("2026-12-01T10:00:00-05:00"));
+  EXPECT_EQ(plain.verdict, Verdict::kAllow) << plain.reason;
+  EXPECT_EQ(f.engine->lastRecord().locations(), std::vector<std::string>{"NY"});
+  a.timezone = "America/Los_Angeles";
+  auto west = f.engine->authorize(a, T("2026-12-01T10:00:00-05:00"));
+  ASSERT_EQ(west.verdict, Verdict::kDefer) << west.reason;
+  EXPECT_NE(std::find(west.rules.begin(), west.rules.end(), "R1"), west.rules.end()) << west.reason;
+  ASSERT_TRUE(west.until.has_value());
+  EXPECT_EQ(formatIsoUtc(*west.until), formatIsoUtc(T("2026-12-01T08:00:00-08:00")));
+  EXPECT_EQ(f.engine->lastRecord().locations(),
+            (std::vector<std::string>{"NY", "America/Los_Angeles"}));
+  // In the evening the New York window closes first, as without the zone.
+  auto late = f.engine->authorize(a, T("2026-12-01T21:30:00-05:00"));
+  ASSERT_EQ(late.verdict, Verdict::kDefer) << late.reason;
+  EXPECT_EQ(formatIsoUtc(*late.until), formatIsoUtc(T("2026-12-02T08:00:00-08:00")));
+  // A zone the tz database does not know fails closed on the input rule.
+  a.timezone = "Mars/Olympus_Mons";
+  auto bad = f.engine->authorize(a, T("2026-12-01T12:00:00-05:00"));
+  EXPECT_EQ(bad.verdict, Verdict::kDeny);
+  EXPECT_EQ(bad.rules, std::vector<std::string>{"P0"});
+  EXPECT_NE(bad.reason.find("Mars/Olympus_Mons"), std::string::npos) << bad.reason;
+}
+
 TEST(PolicyTable, R14_FCC24_24_ConsentRevokedMidCampaign) {
   Fixture f;
   core::DialAttempt a;

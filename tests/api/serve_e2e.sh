@@ -64,6 +64,10 @@ AGAIN=$(curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -H 'Idempotency-Key: e2e-1' -d '
 [[ $AGAIN == "$CID" ]] || fail "idempotency key did not replay ($AGAIN vs $CID)"
 curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"first_name":"<script>alert(1)</script>","last_name":"Doe","phone":"+12025550123"}' "$URL/api/v1/campaigns/$CID/contacts" | jq -e '.id > 0' >/dev/null || fail "contact create"
 curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"phone":"12"}' "$URL/api/v1/campaigns/$CID/contacts" | jq -e '.error.field == "phone"' >/dev/null || fail "bad phone not named"
+# A location the policy cannot read (every call would fail closed) is refused, its field named.
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"phone":"+12025550124","timezone":"Eastern"}' "$URL/api/v1/campaigns/$CID/contacts" | jq -e '.error.field == "timezone"' >/dev/null || fail "bad time zone not named"
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"phone":"+12025550124","state":"XX"}' "$URL/api/v1/campaigns/$CID/contacts" | jq -e '.error.field == "state"' >/dev/null || fail "bad state not named"
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"phone":"+12025550124","state":"district of columbia","timezone":"America/New_York"}' "$URL/api/v1/campaigns/$CID/contacts" | jq -e '.id > 0' >/dev/null || fail "contact with a state name and zone"
 curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"event":"activate"}' "$URL/api/v1/campaigns/$CID/state" | jq -e '.state == "active"' >/dev/null || fail "activate"
 [[ $(code -H 'content-type: application/json' --data-binary @<(head -c 11000000 /dev/zero | tr '\0' 'a') "$URL/api/v1/login") == 413 ]] || fail "an 11 MB body was not refused with 413"
 

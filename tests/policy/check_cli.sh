@@ -31,6 +31,14 @@ check 0 --number "(212) 555-0123" --at 2026-12-01T12:00:00-05:00 --purpose polit
 check 5 --number 8502345678 --at 2026-12-01T08:30:00-05:00 --purpose political --mode preview --line-type landline
 [[ $(field .until) == 2026-12-01T14:00:00.000Z ]] || fail "850 until: $OUT"
 
+# The list's time zone is one more candidate: 10:00 New York is 07:00 in Los Angeles → defer to 08:00 there.
+check 0 --number +12125550123 --at 2026-12-01T10:00:00-05:00 --purpose political --mode preview --line-type landline
+check 5 --number +12125550123 --at 2026-12-01T10:00:00-05:00 --purpose political --mode preview --line-type landline --timezone America/Los_Angeles
+[[ $(field .until) == 2026-12-01T16:00:00.000Z ]] || fail "list zone until: $OUT"
+[[ $(field '.locations|index("America/Los_Angeles")') != null ]] || fail "list zone not among the locations: $OUT"
+check 5 --number +12125550123 --at 2026-12-01T12:00:00-05:00 --purpose political --mode preview --timezone Eastern
+[[ $(field .verdict) == deny && $(field '.rules|index("P0")') != null ]] || fail "unknown zone: $OUT"
+
 # R11: wireless + predictive without consent → deny, route to human-initiated.
 check 5 --number +12125550123 --at 2026-12-01T12:00:00-05:00 --purpose political --mode predictive --line-type wireless --consent none
 [[ $(field .verdict) == deny && $(field .route_to_mode) == human_initiated ]] || fail "R11: $OUT"

@@ -2,8 +2,10 @@
 # Compliance at dial time over real SIP (issue 3 x issue 6): `clearline dialer
 # run` + clearline-carrier + 3 caller bots dial a predictive campaign whose
 # list holds 10 New York landlines, one number on the platform's internal DNC
-# list (R10) and one California number outside its calling window at the
-# dialer's instant (10:00 New York = 07:00 California, R1).
+# list (R10), one California number outside its calling window at the
+# dialer's instant (10:00 New York = 07:00 California, R1), and one New York
+# number whose list gives its time zone as Los Angeles (one more candidate
+# location: deferred R1 too, the zone named in the record's locations).
 # Checks: the carrier never receives an INVITE for the refused numbers; every
 # placed call's authorization_id is a stored "allow" record naming the rule
 # versions it evaluated; the refused ones have records with the refusing rule
@@ -16,11 +18,13 @@ source "$(dirname "$0")/campaign_setup.sh"
 sip_test_workdir cl-sip-policy
 
 setup_campaign "$CL" "$D" 10 never
-DNC=+12125559001; FAR=+14155550199
+DNC=+12125559001; FAR=+14155550199; WEST=+12125559002
 ORG=$(q "SELECT org_id FROM campaigns WHERE id=$CAMPAIGN_ID")
 q "INSERT INTO contacts (id, campaign_id, list_id, first_name, source_line) VALUES (11, $CAMPAIGN_ID, 1, 'Dnc', 11), (12, $CAMPAIGN_ID, 1, 'Far', 12);
+   INSERT INTO contacts (id, campaign_id, list_id, first_name, state, timezone, source_line) VALUES (13, $CAMPAIGN_ID, 1, 'West', 'NY', 'America/Los_Angeles', 13);
    INSERT INTO phones (contact_id, campaign_id, org_id, e164, raw, label, line_type) VALUES
-     (11, $CAMPAIGN_ID, $ORG, '$DNC', 'dnc', 'home', 'landline'), (12, $CAMPAIGN_ID, $ORG, '$FAR', 'far', 'home', 'landline');"
+     (11, $CAMPAIGN_ID, $ORG, '$DNC', 'dnc', 'home', 'landline'), (12, $CAMPAIGN_ID, $ORG, '$FAR', 'far', 'home', 'landline'),
+     (13, $CAMPAIGN_ID, $ORG, '$WEST', 'west', 'home', 'landline');"
 "$CL" dnc add --number "$DNC" --scope platform --source caller --data-dir "$D" --json > "$W/dnc.json" || fail "dnc add"
 
 pick_sip_ports
@@ -60,9 +64,10 @@ sleep 1; kill -TERM $CARRIER; wait $CARRIER || true
 jq -r .to "$W/truth.jsonl" | sort -u > "$W/invited.txt"
 grep -q -- "${DNC#+}\|$DNC" "$W/invited.txt" && fail "the carrier received an INVITE for the DNC number"
 grep -q -- "${FAR#+}\|$FAR" "$W/invited.txt" && fail "the carrier received an INVITE outside the calling window"
+grep -q -- "${WEST#+}\|$WEST" "$W/invited.txt" && fail "the carrier received an INVITE outside the list's time zone's window"
 [[ $(wc -l < "$W/invited.txt") == 10 ]] || fail "carrier saw $(wc -l < "$W/invited.txt") numbers, expected 10: $(cat "$W/invited.txt")"
 [[ $(q "SELECT COUNT(*) FROM calls") == $(wc -l < "$W/truth.jsonl") ]] || fail "store and carrier disagree on calls"
-[[ $(q "SELECT COUNT(*) FROM calls WHERE called_number IN ('$DNC','$FAR')") == 0 ]] || fail "refused numbers in calls"
+[[ $(q "SELECT COUNT(*) FROM calls WHERE called_number IN ('$DNC','$FAR','$WEST')") == 0 ]] || fail "refused numbers in calls"
 
 # Every placed call: a stored allow record for that number, campaign and contact, naming its evaluated rules.
 bad=$(q "SELECT COUNT(*) FROM calls c LEFT JOIN authorizations a ON a.id = c.authorization_id
@@ -83,7 +88,9 @@ far=$(q "SELECT verdict, rules LIKE '%\"R1\"%', until FROM authorizations WHERE 
 [[ $far == defer\|1\|* && -n ${far##defer|1|} ]] || fail "no defer R1 record with until for the far number: $far ($(q "SELECT rules, reason FROM authorizations WHERE e164='$FAR'"))"
 until_ms=${far##defer|1|}
 [[ $(q "SELECT next_attempt_at FROM contacts WHERE id=12") == "$until_ms" ]] || fail "deferred contact does not wait for until"
+west=$(q "SELECT verdict, rules LIKE '%\"R1\"%', locations FROM authorizations WHERE e164='$WEST' AND contact_id=13 ORDER BY at DESC LIMIT 1")
+[[ $west == 'defer|1|["NY","America/Los_Angeles"]' ]] || fail "the list's time zone was not a candidate location: $west"
 [[ $(jq .policy_denied "$S") -ge 1 && $(jq .policy_deferred "$S") -ge 1 && $(jq .policy_allowed "$S") -ge 10 ]] \
   || fail "summary counts: $(cat "$S")"
 "$CL" audit verify --data-dir "$D" > /dev/null || fail "audit chain does not verify"
-echo "policy e2e ok: $(wc -l < "$W/truth.jsonl") calls, all with allow records; DNC denied (R10), far number deferred (R1) until $until_ms"
+echo "policy e2e ok: $(wc -l < "$W/truth.jsonl") calls, all with allow records; DNC denied (R10), far number and the one listed in Los Angeles deferred (R1) until $until_ms"

@@ -325,6 +325,7 @@ void PolicyEngine::evaluate(const DialAttempt& a, const PolicyNumber* num, TimeP
     if (rec_.book != data_.rules) rec_.book = data_.rules;
     rec_.evaluated.clear();
     rec_.location_set = 0;
+    rec_.list_zone.clear();
     rec_.registry_snapshot.clear();
     rec_.until.reset();
     rec_.route_to_mode.reset();
@@ -391,6 +392,15 @@ void PolicyEngine::evaluate(const DialAttempt& a, const PolicyNumber* num, TimeP
       const int i = std::countr_zero(rest);
       for (ZoneRef z : state_zones_[static_cast<size_t>(i)])
         if (std::find(zones_.begin(), zones_.end(), z) == zones_.end()) zones_.push_back(z);
+    }
+    if (!a.timezone.empty()) {
+      // The list's zone is one more candidate: its windows apply as well as the
+      // states' (compliance.md §0.3, the intersection of every candidate's).
+      Result<ZoneRef> z = findZone(a.timezone);
+      if (!z.isOk())
+        return inputDeny("contact time zone '" + a.timezone + "' is not an IANA zone name");
+      if (std::find(zones_.begin(), zones_.end(), *z) == zones_.end()) zones_.push_back(*z);
+      rec_.list_zone = a.timezone;
     }
     if (zones_.empty()) return inputDeny("no time zone known for the callee's location", "R1");
     if (staged_index_) staged_index_->prefetchLevel(staged_key_, 3);

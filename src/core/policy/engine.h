@@ -56,7 +56,13 @@ struct AuthorizationRecord {
   std::optional<TimePoint> until;
   std::optional<DialMode> route_to_mode;
   StateSet location_set = 0;           // candidate states, as a set (kept per decision)
-  std::vector<std::string> locations() const { return stateCodes(location_set); }  // ("FL", "UK")
+  std::string list_zone;               // the contact's IANA zone from its list, if any
+  // The candidate locations: state codes, then the list's zone ("FL", "America/Chicago").
+  std::vector<std::string> locations() const {
+    auto v = stateCodes(location_set);
+    if (!list_zone.empty()) v.push_back(list_zone);
+    return v;
+  }
   std::string registry_snapshot;       // id of the registry copy consulted, if any
   std::shared_ptr<const RuleBook> book;
   std::vector<const RuleVersion*> evaluated;  // every rule version evaluated (refs via book)

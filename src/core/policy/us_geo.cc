@@ -135,8 +135,15 @@ std::string_view stateCode(int idx) {
 
 int stateIndexByName(std::string_view name) {
   const auto& r = rows();
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
+  auto same = [&](std::string_view a, std::string_view b) {  // ASCII letters in any case
+    if (a.size() != b.size()) return false;
+    for (size_t k = 0; k < a.size(); ++k)
+      if (lower(a[k]) != lower(b[k])) return false;
+    return true;
+  };
   for (size_t i = 0; i < r.size(); ++i)
-    if (name == r[i].name) return static_cast<int>(i);
+    if (same(name, r[i].name)) return static_cast<int>(i);
   return -1;
 }
 

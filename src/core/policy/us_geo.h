@@ -20,7 +20,7 @@ constexpr int kUkRegion = 63;  // pseudo-state: the United Kingdom
 // Index of a two-letter code ("FL"), or -1.
 int stateIndex(std::string_view code);
 std::string_view stateCode(int idx);
-// Index of a full state name ("Florida"), or -1.
+// Index of a full state name ("Florida", in any case: "FLORIDA"), or -1.
 int stateIndexByName(std::string_view name);
 // IANA zones where a person in that state may be (all of them).
 const std::vector<std::string>& stateZones(int idx);

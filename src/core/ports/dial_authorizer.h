@@ -37,6 +37,10 @@ struct DialAttempt {
   std::optional<TimePoint> consent_revoked_at;
   std::string state;                   // contact's address state, if known
   std::string zip;
+  // The list's IANA time zone for the contact ("America/Chicago"), if it gave
+  // one: one more candidate location (its windows apply too), never a
+  // replacement for the number's and address's.
+  std::string timezone;
   // Added by policy (all optional; defaults keep older callers correct):
   // candidate states from outside the core (area-code geocoder, last known
   // location), two-letter codes; unioned with state/zip and the NPA table.

@@ -1008,6 +1008,7 @@ bool CampaignRuntime::dialOne(TimePoint now) {
     attempt_.consent_revoked_at = lead->consent_revoked_at;
     attempt_.state = lead->state;
     attempt_.zip = lead->zip;
+    attempt_.timezone = lead->timezone;
     attempt_.mode = dialMode(now);
     Decision& d = decision_;
     ports_.authorizer->authorizeInto(attempt_, now, d);
@@ -1266,6 +1267,7 @@ Result<CallId> CampaignRuntime::dialForCaller(const std::string& ref, ContactId 
   attempt_.consent_revoked_at = l.consent_revoked_at;
   attempt_.state = l.state;
   attempt_.zip = l.zip;
+  attempt_.timezone = l.timezone;
   attempt_.mode = k.offer->mode;
   Decision& d = decision_;
   ports_.authorizer->authorizeInto(attempt_, now, d);

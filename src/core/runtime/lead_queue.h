@@ -42,6 +42,7 @@ struct Lead {
   std::optional<TimePoint> consent_revoked_at;
   std::string state;
   std::string zip;
+  std::string timezone;      // the list's IANA zone, if it gave one
   int64_t tag = 0;           // opaque to the runtime (the simulator's tape index)
 };
 
