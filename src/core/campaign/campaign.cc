@@ -1,10 +1,13 @@
 #include "core/campaign/campaign.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <climits>
 #include <cstdio>
 #include <utility>
 
+#include "core/contact/contact.h"
 #include "core/policy/us_geo.h"
 
 namespace clearline::core {
@@ -142,6 +145,24 @@ Result<CampaignState> transition(CampaignState from, CampaignEvent event) {
                                     "state");
 }
 
+const std::vector<std::string>& recyclableDispositions() {
+  static const std::vector<std::string> kCodes = [] {
+    std::vector<std::string> v;
+    for (const auto& d : defaultDispositions()) v.push_back(d.code);
+    // What the runtime gives a call that no caller dispositioned
+    // (core/runtime/campaign_runtime.{h,cc}).
+    for (const char* code : {"abandoned", "network_error", "wrap_up_timeout", "no_disposition"})
+      v.push_back(code);
+    return v;
+  }();
+  return kCodes;
+}
+
+bool isRecyclableDisposition(const std::string& code) {
+  const auto& v = recyclableDispositions();
+  return std::find(v.begin(), v.end(), code) != v.end();
+}
+
 Status validate(const Campaign& c) {
   if (c.name.empty()) return Status::invalidArgument("name must not be empty", "name");
   if (c.name.size() > 200) return Status::invalidArgument("name is longer than 200 characters", "name");
@@ -158,6 +179,7 @@ Status validate(const Campaign& c) {
   }
   for (int d : s.weekdays)
     if (d < 0 || d > 6) return Status::invalidArgument("weekdays are 0 (Sunday) to 6", "schedule.weekdays");
+
   if (c.max_attempts_per_contact < 1 || c.max_attempts_per_contact > 50) {
     return Status::invalidArgument("max_attempts_per_contact must be 1..50", "max_attempts_per_contact");
   }
@@ -165,12 +187,18 @@ Status validate(const Campaign& c) {
     return Status::invalidArgument("abandon_target_pct must be within 0..3 (the legal ceiling is 3%)",
                                    "abandon_target_pct");
   }
-  for (auto& r : c.recycle_rules) {
-    if (r.disposition.empty()) return Status::invalidArgument("recycle rule without disposition", "recycle_rules");
-    if (r.delay_minutes < 0) return Status::invalidArgument("recycle delay must be >= 0", "recycle_rules");
+  for (size_t i = 0; i < c.recycle_rules.size(); ++i) {
+    const auto& r = c.recycle_rules[i];
+    const std::string where = "recycle_rules[" + std::to_string(i) + "]";
+    if (r.disposition.empty())
+      return Status::invalidArgument("recycle rule without disposition", where + ".disposition");
+    if (r.delay_minutes < 0)
+      return Status::invalidArgument("recycle delay must be >= 0", where + ".delay_minutes");
   }
-  for (auto& q : c.script.questions)
-    if (q.key.empty()) return Status::invalidArgument("survey question without key", "script.questions");
+  for (size_t i = 0; i < c.script.questions.size(); ++i)
+    if (c.script.questions[i].key.empty())
+      return Status::invalidArgument("survey question without key",
+                                     "script.questions[" + std::to_string(i) + "].key");
   return Status::ok();
 }
 
@@ -231,6 +259,44 @@ Json toJson(const Campaign& c) {
   };
 }
 
+namespace {
+// An integer within [lo, hi], named by `field` when it is not (no silent
+// wrapping of 4294967297 to 1, no truncation of 3.9 to 3).
+Result<int> intIn(const Json& v, const std::string& field, int lo, int hi) {
+  const std::string range = "from " + std::to_string(lo) + " to " + std::to_string(hi);
+  if (!v.is_number_integer())
+    return Status::invalidArgument("must be a whole number " + range, field);
+  if (v.is_number_unsigned()) {
+    const uint64_t x = v.get<uint64_t>();
+    if (x > static_cast<uint64_t>(hi) || (lo > 0 && x < static_cast<uint64_t>(lo)))
+      return Status::invalidArgument("must be " + range, field);
+    return static_cast<int>(x);
+  }
+  const int64_t x = v.get<int64_t>();
+  if (x < lo || x > hi) return Status::invalidArgument("must be " + range, field);
+  return static_cast<int>(x);
+}
+// An object whose keys are all in `allowed`; else the first other key is named.
+Status onlyKeys(const Json& v, const std::string& where,
+                std::initializer_list<const char*> allowed) {
+  if (!v.is_object()) return Status::invalidArgument(where + " must be an object", where);
+  for (auto& [k, _] : v.items()) {
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || k == a;
+    if (!ok)
+      return Status::invalidArgument("unknown field '" + k + "' in " + where, where + "." + k);
+  }
+  return Status::ok();
+}
+bool sameQuestions(const std::vector<SurveyQuestion>& a, const std::vector<SurveyQuestion>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].key != b[i].key || a[i].text != b[i].text || a[i].choices != b[i].choices)
+      return false;
+  return true;
+}
+}  // namespace
+
 Status applyJson(const Json& j, Campaign& out) {
   if (!j.is_object()) return Status::invalidArgument("campaign must be a JSON object");
   Campaign c = out;  // applied to a copy: on error `out` is unchanged
@@ -257,30 +323,71 @@ Status applyJson(const Json& j, Campaign& out) {
       } else if (k == "disclaimer") {
         c.disclaimer = v.get<std::string>();
       } else if (k == "schedule") {
+        RETURN_IF_ERROR(onlyKeys(v, "schedule", {"start", "end", "weekdays"}));
         if (v.contains("start")) { ASSIGN_OR_RETURN(c.schedule.start_minute, parseHhmm(v["start"], "schedule.start")); }
         if (v.contains("end")) { ASSIGN_OR_RETURN(c.schedule.end_minute, parseHhmm(v["end"], "schedule.end")); }
-        if (v.contains("weekdays")) c.schedule.weekdays = v["weekdays"].get<std::vector<int>>();
+        if (v.contains("weekdays")) {
+          if (!v["weekdays"].is_array())
+            return Status::invalidArgument("weekdays must be an array of days, 0 (Sunday) to 6",
+                                           "schedule.weekdays");
+          c.schedule.weekdays.clear();
+          for (size_t i = 0; i < v["weekdays"].size(); ++i) {
+            ASSIGN_OR_RETURN(int d, intIn(v["weekdays"][i],
+                                          "schedule.weekdays[" + std::to_string(i) + "]", 0, 6));
+            c.schedule.weekdays.push_back(d);
+          }
+        }
       } else if (k == "script") {
+        RETURN_IF_ERROR(onlyKeys(v, "script", {"text", "questions", "version"}));
+        const std::string text_before = c.script.text;
+        const auto questions_before = c.script.questions;
         if (v.contains("text")) c.script.text = v["text"].get<std::string>();
         if (v.contains("questions")) {
+          if (!v["questions"].is_array())
+            return Status::invalidArgument("questions must be an array", "script.questions");
           c.script.questions.clear();
-          for (auto& q : v["questions"]) {
+          for (size_t i = 0; i < v["questions"].size(); ++i) {
+            const Json& q = v["questions"][i];
+            const std::string where = "script.questions[" + std::to_string(i) + "]";
+            RETURN_IF_ERROR(onlyKeys(q, where, {"key", "text", "choices"}));
+            if (!q.contains("key") || !q["key"].is_string())
+              return Status::invalidArgument("a survey question needs a key (a string)",
+                                             where + ".key");
             SurveyQuestion sq;
-            sq.key = q.at("key").get<std::string>();
+            sq.key = q["key"].get<std::string>();
+            at = where;
             sq.text = q.value("text", "");
             if (q.contains("choices")) sq.choices = q["choices"].get<std::vector<std::string>>();
             c.script.questions.push_back(std::move(sq));
           }
         }
-        c.script.version += 1;
+        // A new version only when what the callers read changed ("version" is read-only).
+        if (c.script.text != text_before || !sameQuestions(c.script.questions, questions_before))
+          c.script.version += 1;
       } else if (k == "recycle_rules") {
+        if (!v.is_array())
+          return Status::invalidArgument("recycle_rules must be an array", "recycle_rules");
         c.recycle_rules.clear();
-        for (auto& r : v) {
-          c.recycle_rules.push_back({r.at("disposition").get<std::string>(),
-                                     r.value("delay_minutes", 0), r.value("max_attempts", 3)});
+        for (size_t i = 0; i < v.size(); ++i) {
+          const Json& r = v[i];
+          const std::string where = "recycle_rules[" + std::to_string(i) + "]";
+          RETURN_IF_ERROR(onlyKeys(r, where, {"disposition", "delay_minutes", "max_attempts"}));
+          if (!r.contains("disposition") || !r["disposition"].is_string())
+            return Status::invalidArgument("a recycle rule needs a disposition (a string)",
+                                           where + ".disposition");
+          RecycleRule rule{r["disposition"].get<std::string>(), 0, 3};
+          if (r.contains("delay_minutes")) {
+            ASSIGN_OR_RETURN(rule.delay_minutes,
+                             intIn(r["delay_minutes"], where + ".delay_minutes", 0, INT_MAX));
+          }
+          if (r.contains("max_attempts")) {
+            ASSIGN_OR_RETURN(rule.max_attempts,
+                             intIn(r["max_attempts"], where + ".max_attempts", INT_MIN, INT_MAX));
+          }
+          c.recycle_rules.push_back(std::move(rule));
         }
       } else if (k == "max_attempts_per_contact") {
-        c.max_attempts_per_contact = v.get<int>();
+        ASSIGN_OR_RETURN(c.max_attempts_per_contact, intIn(v, "max_attempts_per_contact", 1, 50));
       } else if (k == "abandon_target_pct") {
         c.abandon_target_pct = v.get<double>();
       } else if (k == "recording") {
@@ -329,6 +436,39 @@ Status validateJurisdictions(const Campaign& c) {
                                          "code, e.g. US-CA) or \"UK\"",
                                      "jurisdictions");
     }
+  }
+  return Status::ok();
+}
+
+Status validateForWrite(const Campaign& c) {
+  RETURN_IF_ERROR(validateJurisdictions(c));
+  if (c.schedule.weekdays.empty())
+    return Status::invalidArgument("weekdays must name at least one day, 0 (Sunday) to 6",
+                                   "schedule.weekdays");
+  for (size_t i = 0; i < c.recycle_rules.size(); ++i) {
+    const auto& r = c.recycle_rules[i];
+    const std::string where = "recycle_rules[" + std::to_string(i) + "]";
+    if (!isRecyclableDisposition(r.disposition)) {
+      std::string known;
+      for (const auto& d : recyclableDispositions()) known += (known.empty() ? "" : ", ") + d;
+      return Status::invalidArgument(
+          "no call ends with the disposition '" + r.disposition + "' (one of: " + known + ")",
+          where + ".disposition");
+    }
+    if (r.delay_minutes < 0 || r.delay_minutes > kMaxRecycleDelayMinutes)
+      return Status::invalidArgument(
+          "recycle delay must be 0 to " + std::to_string(kMaxRecycleDelayMinutes) + " minutes",
+          where + ".delay_minutes");
+    if (r.max_attempts < 1 || r.max_attempts > 50)
+      return Status::invalidArgument("max_attempts must be 1 to 50", where + ".max_attempts");
+  }
+  for (size_t i = 0; i < c.script.questions.size(); ++i) {
+    const auto& q = c.script.questions[i];
+    const std::string where = "script.questions[" + std::to_string(i) + "].key";
+    if (q.key.empty()) return Status::invalidArgument("survey question without key", where);
+    for (size_t j = 0; j < i; ++j)
+      if (c.script.questions[j].key == q.key)
+        return Status::invalidArgument("two survey questions have the key '" + q.key + "'", where);
   }
   return Status::ok();
 }

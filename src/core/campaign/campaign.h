@@ -107,6 +107,11 @@ struct RecycleRule {
   int delay_minutes = 0;
   int max_attempts = 3;
 };
+inline constexpr int kMaxRecycleDelayMinutes = 366 * 24 * 60;  // a year
+// The dispositions a call can end with, so those a recycle rule may name: the
+// campaign's (defaultDispositions()) and the runtime's own ("abandoned", …).
+const std::vector<std::string>& recyclableDispositions();
+bool isRecyclableDisposition(const std::string& code);
 
 struct Campaign {
   CampaignId id;
@@ -139,6 +144,12 @@ Status validate(const Campaign& c);
 // user creates or changes one, not when a stored campaign is read (one stored
 // before the check still loads).
 Status validateJurisdictions(const Campaign& c);
+// What a user may set (the stores' create and update call it; a campaign
+// stored before a check existed still loads): validateJurisdictions, at least
+// one weekday, recycle rules that name a disposition a call can end with
+// (recyclableDispositions) with a delay up to a year and 1..50 attempts, and
+// survey question keys that are unique.
+Status validateForWrite(const Campaign& c);
 
 // Stable JSON forms (API, CLI --json, audit payloads).
 Json toJson(const Campaign& c);

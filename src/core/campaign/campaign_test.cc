@@ -95,6 +95,54 @@ TEST(Campaign, BadFieldsAreNamed) {
       "campaign field 'abandon_target_pct' has the wrong type: type must be number, but is string");
 }
 
+// Numbers are whole and in range (no wrapping of 2^32 + 1 to 1, no 3.9 → 3),
+// nested objects take only their own keys, and what a user sets is checked
+// for sense (validateForWrite, the stores' create and update), each error
+// naming its field.
+TEST(Campaign, NestedFieldsAreReadStrictlyAndNamed) {
+  Campaign c = newCampaign("x", PurposeClass::kPolitical);
+  auto field = [&](Json j) {
+    Campaign x = c;
+    Status st = applyJson(j, x);
+    if (st.isOk()) st = validateForWrite(x);
+    return st.field();
+  };
+  EXPECT_EQ(field({{"max_attempts_per_contact", 4294967297ULL}}), "max_attempts_per_contact");
+  EXPECT_EQ(field({{"max_attempts_per_contact", 3.9}}), "max_attempts_per_contact");
+  EXPECT_EQ(field({{"max_attempts_per_contact", -1}}), "max_attempts_per_contact");
+  EXPECT_EQ(field({{"schedule", {{"weekdays", {4294967296ULL, 2}}}}}), "schedule.weekdays[0]");
+  EXPECT_EQ(field({{"schedule", {{"weekdays", Json::array()}}}}), "schedule.weekdays");
+  EXPECT_EQ(field({{"schedule", {{"begin", "08:00"}}}}), "schedule.begin");
+  EXPECT_EQ(field({{"script", {{"txt", "typo"}}}}), "script.txt");
+  EXPECT_EQ(field({{"script", {{"questions", {{{"key", "q"}, {"choise", {"a"}}}}}}}}),
+            "script.questions[0].choise");
+  EXPECT_EQ(field({{"script", {{"questions", {{{"key", "vote"}}, {{"key", "vote"}}}}}}}),
+            "script.questions[1].key");
+  EXPECT_EQ(field({{"recycle_rules", {{{"disposition", "no_anwser"}}}}}),
+            "recycle_rules[0].disposition");
+  EXPECT_EQ(field({{"recycle_rules", {{{"disposition", "busy"}, {"max_attempts", -3}}}}}),
+            "recycle_rules[0].max_attempts");
+  EXPECT_EQ(field({{"recycle_rules", {{{"disposition", "busy"}, {"delay_minutes", 1e10}}}}}),
+            "recycle_rules[0].delay_minutes");
+  EXPECT_EQ(field({{"recycle_rules", {{{"disposition", "busy"}, {"colour", 1}}}}}),
+            "recycle_rules[0].colour");
+  // The runtime's own endings may be recycled too.
+  EXPECT_EQ(field({{"recycle_rules",
+                    {{{"disposition", "abandoned"}, {"delay_minutes", 60}, {"max_attempts", 2}}}}}),
+            "");
+  // A script's version moves only when what callers read changes.
+  Campaign v = c;
+  const int v0 = v.script.version;
+  ASSERT_TRUE(applyJson(Json{{"script", {{"text", "Hello"}}}}, v).isOk());
+  EXPECT_EQ(v.script.version, v0 + 1);
+  ASSERT_TRUE(applyJson(Json{{"script", {{"text", "Hello"}, {"version", 99}}}}, v).isOk());
+  EXPECT_EQ(v.script.version, v0 + 1);
+  // A stored campaign with duplicate keys (written before the check) still loads.
+  Campaign old = c;
+  EXPECT_TRUE(
+      applyJson(Json{{"script", {{"questions", {{{"key", "a"}}, {{"key", "a"}}}}}}}, old).isOk());
+}
+
 TEST(Campaign, RecordingAnnouncementAndAmdSettings) {
   Campaign c = newCampaign("x", PurposeClass::kPolitical);
   // Defaults: the announcement where the law requires it; AMD as the dialer says.

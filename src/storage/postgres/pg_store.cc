@@ -200,7 +200,7 @@ Result<std::vector<Organisation>> PgStore::listOrganisations() {
 
 Result<Campaign> PgStore::createCampaign(Campaign c, const core::Actor& actor) {
   RETURN_IF_ERROR(core::validate(c));
-  RETURN_IF_ERROR(core::validateJurisdictions(c));
+  RETURN_IF_ERROR(core::validateForWrite(c));
   RETURN_IF_ERROR(getOrganisation(c.org_id));
   c.state = core::CampaignState::kDraft;
   c.created_at = c.updated_at = clock_.now();
@@ -254,7 +254,7 @@ Result<std::vector<Campaign>> PgStore::listCampaigns(OrgId org) {
 
 Result<Campaign> PgStore::updateCampaign(const Campaign& in, const core::Actor& actor) {
   RETURN_IF_ERROR(core::validate(in));
-  RETURN_IF_ERROR(core::validateJurisdictions(in));
+  RETURN_IF_ERROR(core::validateForWrite(in));
   Campaign c = in;
   RETURN_IF_ERROR(db_->transaction([&]() -> Status {
     RETURN_IF_ERROR(db_->exec("SELECT 1 FROM campaigns WHERE id=$1 FOR UPDATE", {in.id.str()}));

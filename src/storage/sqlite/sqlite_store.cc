@@ -136,7 +136,7 @@ Result<Campaign> SqliteCampaignStore::readCampaign(Stmt& s) {
 
 Result<Campaign> SqliteCampaignStore::createCampaign(Campaign c, const core::Actor& actor) {
   RETURN_IF_ERROR(core::validate(c));
-  RETURN_IF_ERROR(core::validateJurisdictions(c));
+  RETURN_IF_ERROR(core::validateForWrite(c));
   ASSIGN_OR_RETURN(auto org, getOrganisation(c.org_id));
   (void)org;
   c.state = core::CampaignState::kDraft;
@@ -194,7 +194,7 @@ Result<std::vector<Campaign>> SqliteCampaignStore::listCampaigns(OrgId org) {
 
 Result<Campaign> SqliteCampaignStore::updateCampaign(const Campaign& in, const core::Actor& actor) {
   RETURN_IF_ERROR(core::validate(in));
-  RETURN_IF_ERROR(core::validateJurisdictions(in));
+  RETURN_IF_ERROR(core::validateForWrite(in));
   Campaign c = in;
   RETURN_IF_ERROR(db_.transaction([&]() -> Status {
     ASSIGN_OR_RETURN(Campaign before, getCampaign(in.id));
