@@ -71,7 +71,9 @@ Result<Principal> AccountStore::createUser(const std::string& name, Role role,
     if (!ok) return Status::invalidArgument("name may use letters, digits and . _ - @", "name");
   }
   if (role == Role::kVendorSupervisor && entity_id.empty())
-    return Status::invalidArgument("a vendor supervisor needs --entity", "entity");
+    return Status::invalidArgument(
+        "a vendor supervisor needs the entity it supervises (--entity, API entity_id)",
+        "entity_id");
   ASSIGN_OR_RETURN(std::string hash, hashPassword(password, params));
   Principal p;
   RETURN_IF_ERROR(db_.transaction([&]() -> Status {

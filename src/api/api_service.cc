@@ -16,6 +16,7 @@
 #include "api/prompts.h"
 #include "api/records.h"
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/time_util.h"
 #include "core/campaign/campaign.h"
 #include "core/vendor/access.h"
@@ -51,8 +52,20 @@ Result<int64_t> positiveId(const std::string& s, const std::string& field) {
   return v;
 }
 
-Result<Page> pageFrom(const HttpRequest& req) {
+// `order`/`before` only where the list offers newest first (with_order).
+Result<Page> pageFrom(const HttpRequest& req, bool with_order = false) {
   Page p;
+  if (auto it = req.query.find("order"); it != req.query.end()) {
+    if (!with_order) return Status::invalidArgument("this list is oldest first only", "order");
+    if (it->second != "asc" && it->second != "desc")
+      return Status::invalidArgument("order is asc (oldest first) or desc (newest first)", "order");
+    p.newest_first = it->second == "desc";
+  }
+  if (auto it = req.query.find("before"); it != req.query.end() && !it->second.empty()) {
+    if (!p.newest_first)
+      return Status::invalidArgument("before goes with order=desc (after with asc)", "before");
+    ASSIGN_OR_RETURN(p.before, positiveId(it->second, "before"));
+  }
   if (auto it = req.query.find("limit"); it != req.query.end()) {
     ASSIGN_OR_RETURN(int64_t l, positiveId(it->second, "limit"));
     if (l > 500) return Status::invalidArgument("limit must be at most 500", "limit");
@@ -361,7 +374,10 @@ HttpResponse ApiService::idempotent(RequestCtx& c, const std::function<HttpRespo
   std::string key = c.req.header("idempotency-key");
   if (key.empty() || !c.who) return fn();
   if (key.size() > 200) return HttpResponse::error(Status::invalidArgument("Idempotency-Key is longer than 200 bytes", "Idempotency-Key"));
-  std::string route_key = c.req.method + " " + c.req.path;
+  // The route and a hash of the body: the same key with another body is a
+  // mistake to report, not a replay of the first answer.
+  const std::string route = c.req.method + " " + c.req.path;
+  const std::string route_key = route + " #" + sha256Hex(c.req.body);
   auto& db = store_.db();
   {
     auto q = db.prepare("SELECT route, status, body FROM idempotency_keys WHERE user_id=? AND key=?");
@@ -370,8 +386,15 @@ HttpResponse ApiService::idempotent(RequestCtx& c, const std::function<HttpRespo
     auto row = q->step();
     if (!row.isOk()) return HttpResponse::error(row.status());
     if (*row) {
-      if (q->text(0) != route_key)
-        return HttpResponse::error(Status::failedPrecondition("this Idempotency-Key was used for another request", "Idempotency-Key"));
+      const std::string stored = q->text(0);
+      if (stored != route_key &&
+          stored != route) {  // (rows stored before the hash hold the route alone)
+        const bool same_route = stored.rfind(route + " #", 0) == 0;
+        return HttpResponse::error(Status::failedPrecondition(
+            same_route ? "this Idempotency-Key was used with another body"
+                       : "this Idempotency-Key was used for another request",
+            "Idempotency-Key"));
+      }
       HttpResponse r;
       r.status = static_cast<int>(q->int64(1));
       r.body = q->text(2);
@@ -380,7 +403,9 @@ HttpResponse ApiService::idempotent(RequestCtx& c, const std::function<HttpRespo
     }
   }
   HttpResponse r = fn();
-  if (r.status < 500) {
+  // Only what was done is remembered: a refused request (4xx) may be corrected
+  // and sent again under the same key.
+  if (r.status >= 200 && r.status < 300) {
     auto ins = db.prepare("INSERT OR IGNORE INTO idempotency_keys(user_id, key, route, status, body, created_at) VALUES (?,?,?,?,?,?)");
     if (ins.isOk()) {
       ins->bind(1, c.who->user_id.value).bind(2, key).bind(3, route_key).bind(4, r.status).bind(5, r.body)
@@ -692,7 +717,7 @@ HttpResponse ApiService::getContact(RequestCtx& c) {
 
 HttpResponse ApiService::listCalls(RequestCtx& c) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
-  ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
+  ASSIGN_OR_RESPOND(Page page, pageFrom(c.req, true));
   ASSIGN_OR_RESPOND(Json out, api::listCalls(store_.db(), CampaignId(id), page));
   return HttpResponse::json(200, out);
 }
@@ -742,7 +767,10 @@ HttpResponse ApiService::exportProductivity(RequestCtx& c) {
       },
       clock_.now()));
   return csvDownload("campaign-" + std::to_string(id) + "-productivity-by-" +
-                         (by == ProductivityBy::kSite ? "site" : "caller") + ".csv",
+                         (by == ProductivityBy::kSite     ? "site"
+                          : by == ProductivityBy::kVendor ? "vendor"
+                                                          : "caller") +
+                         ".csv",
                      std::move(body));
 }
 
@@ -810,12 +838,20 @@ HttpResponse ApiService::dispositionCall(RequestCtx& c) {
   if (body.contains("callback_at")) {
     auto t = parseIso(body["callback_at"].get<std::string>());
     if (!t.isOk()) return HttpResponse::error(Status::invalidArgument(t.status().message(), "callback_at"));
+    // A minute's grace for the caller's clock; a callback in the past would be dialed at once.
+    if (*t < clock_.now() - std::chrono::minutes(1))
+      return HttpResponse::error(Status::invalidArgument(
+          "callback_at " + formatIsoUtc(*t) + " is in the past", "callback_at"));
     in.callback_due = *t;
     in.callback_note = body.value("callback_note", "");
+  } else if (body.contains("callback_note")) {
+    return HttpResponse::error(Status::invalidArgument(
+        "a callback note needs callback_at (when to call back)", "callback_note"));
   }
   in.note = body.value("note", "");
   TRY_RESPONSE(recordDisposition(store_.db(), clock_, CallId(id), in, actorOf(c)));
-  if (console_ && !owner.first.empty()) (void)console_->dispositioned(owner.first, CallId(id));
+  if (console_ && !owner.first.empty())
+    (void)console_->dispositioned(owner.first, CallId(id), in.callback_due);
   ASSIGN_OR_RESPOND(Json call, api::getCall(store_.db(), CallId(id)));
   return HttpResponse::json(200, call);
 }
@@ -1084,6 +1120,8 @@ HttpResponse ApiService::campaignDisclosure(RequestCtx& c) {
     if (!t.isOk()) return HttpResponse::error(Status::invalidArgument(t.status().message(), "to"));
     to = *t + std::chrono::hours(24);
   }
+  if (to <= from)
+    return HttpResponse::error(Status::invalidArgument("to must be on or after from", "to"));
   storage::SqliteVendorStore vs(store_.db(), clock_, opt_.data_dir);
   ASSIGN_OR_RESPOND(auto reg, vs.loadRegistry());
   v::DisclosureInputs in;

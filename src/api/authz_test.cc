@@ -22,7 +22,9 @@ class FakeConsole final : public ConsolePort {
   Result<Json> nextLead(const Principal&) override { return Json{{"lead", nullptr}}; }
   Result<Json> dial(const Principal&, ContactId) override { return Json::object(); }
   Result<Json> skipLead(const Principal&) override { return Json{{"skipped", true}}; }
-  Status dispositioned(const std::string&, CallId) override { return Status::ok(); }
+  Status dispositioned(const std::string&, CallId, std::optional<TimePoint>) override {
+    return Status::ok();
+  }
   Result<Json> live(CampaignId) override { return Json::object(); }
 };
 

@@ -5,9 +5,11 @@
 // DomainEvents ("caller.state", "screen_pop") to the WebSocket hub.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "api/authz.h"
+#include "common/clock.h"
 #include "common/ids.h"
 #include "common/json.h"
 #include "common/status.h"
@@ -49,8 +51,11 @@ class ConsolePort {
     (void)who;
     return Status::unavailable("recording needs the SIP dialer, which is not running");
   }
-  // The disposition of `call` is stored: the caller moves to wrap-up.
-  virtual Status dispositioned(const std::string& caller_ref, CallId call) = 0;
+  // The disposition of `call` is stored: the caller moves to wrap-up. A
+  // callback the caller set is due at `callback_due` (the lead waits for it,
+  // kept for that caller, instead of the campaign's recycle delay).
+  virtual Status dispositioned(const std::string& caller_ref, CallId call,
+                               std::optional<TimePoint> callback_due) = 0;
   // Dashboard snapshot of one campaign (callers by state, calls, ledger …).
   virtual Result<Json> live(CampaignId campaign) = 0;
 };

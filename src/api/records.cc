@@ -1,8 +1,10 @@
 #include "api/records.h"
 
 #include "common/time_util.h"
+#include "core/campaign/campaign.h"
 #include "core/runtime/campaign_runtime.h"
 #include "import/location.h"
+#include "storage/sqlite/policy_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace clearline::api {
@@ -202,8 +204,14 @@ Json readCall(const Stmt& s) {
 }  // namespace
 
 Result<Json> listCalls(SqliteDb& db, CampaignId campaign, const Page& page) {
-  ASSIGN_OR_RETURN(Stmt s, db.prepare(std::string(kCallCols) + "WHERE campaign_id=? AND id>? ORDER BY id LIMIT ?"));
-  s.bind(1, campaign.value).bind(2, page.after).bind(3, page.limit);
+  ASSIGN_OR_RETURN(
+      Stmt s, db.prepare(std::string(kCallCols) +
+                         (page.newest_first
+                              ? "WHERE campaign_id=? AND (?2 = 0 OR id<?2) ORDER BY id DESC LIMIT ?"
+                              : "WHERE campaign_id=? AND id>? ORDER BY id LIMIT ?")));
+  s.bind(1, campaign.value)
+      .bind(2, page.newest_first ? page.before : page.after)
+      .bind(3, page.limit);
   Json items = Json::array();
   int64_t last = 0;
   while (true) {
@@ -211,6 +219,12 @@ Result<Json> listCalls(SqliteDb& db, CampaignId campaign, const Page& page) {
     if (!row) break;
     last = s.int64(0);
     items.push_back(readCall(s));
+  }
+  if (page.newest_first) {
+    Json out{{"items", std::move(items)}};
+    out["next_before"] =
+        static_cast<int>(out["items"].size()) == page.limit ? Json(last) : Json(nullptr);
+    return out;
   }
   return pageOf(std::move(items), page.limit, last);
 }
@@ -266,12 +280,16 @@ Result<std::vector<core::Disposition>> dispositionsFor(SqliteDb& db, CampaignId 
 Status recordDisposition(SqliteDb& db, const Clock& clock, CallId call, const DispositionInput& in,
                          const core::Actor& actor) {
   return db.transaction([&]() -> Status {
-    ASSIGN_OR_RETURN(Stmt s, db.prepare("SELECT campaign_id, contact_id, COALESCE(disposition,'') FROM calls WHERE id=?"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        db.prepare("SELECT campaign_id, contact_id, COALESCE(disposition,''), called_number,"
+                   " COALESCE(caller_ref,'') FROM calls WHERE id=?"));
     s.bind(1, call.value);
     ASSIGN_OR_RETURN(bool row, s.step());
     if (!row) return Status::notFound("no call " + call.str(), "id");
     CampaignId campaign(s.int64(0));
     int64_t contact = s.isNull(1) ? 0 : s.int64(1);
+    const std::string called_number = s.text(3), caller_ref = s.text(4);
     // One disposition a call; but the one the dialer gave for want of the
     // caller's — a wrap-up that ran past [sip] wrap_up_max_s
     // (core::kWrapUpTimeout), a caller whose phone's leg went
@@ -284,26 +302,36 @@ Status recordDisposition(SqliteDb& db, const Clock& clock, CallId call, const Di
     const core::Disposition* d = nullptr;
     for (auto& x : dispositions)
       if (x.code == in.code) d = &x;
-    if (!d) return Status::invalidArgument("unknown disposition '" + in.code + "' for this campaign", "code");
-    ASSIGN_OR_RETURN(auto camp_row, db.prepare("SELECT settings FROM campaigns WHERE id=?"));
+    if (!d)
+      return Status::invalidArgument("unknown disposition '" + in.code + "' for this campaign",
+                                     "code");
+    ASSIGN_OR_RETURN(auto camp_row,
+                     db.prepare("SELECT settings, org_id FROM campaigns WHERE id=?"));
     camp_row.bind(1, campaign.value);
     ASSIGN_OR_RETURN(bool has_camp, camp_row.step());
     Json questions = Json::array();
+    core::Campaign camp;  // its recycle rules decide when the contact comes back
     if (has_camp) {
       Json settings = Json::parse(camp_row.text(0), nullptr, false);
       if (settings.is_object() && settings.contains("script") && settings["script"].contains("questions"))
         questions = settings["script"]["questions"];
+      if (settings.is_object()) (void)core::applyJson(settings, camp);
+      camp.org_id = OrgId(camp_row.int64(1));
     }
     for (auto& [key, answer] : in.survey) {
       const Json* q = nullptr;
       for (auto& x : questions)
         if (x.value("key", "") == key) q = &x;
-      if (!q) return Status::invalidArgument("no survey question '" + key + "' in this campaign", "survey." + key);
+      if (!q)
+        return Status::invalidArgument("no survey question '" + key + "' in this campaign",
+                                       "survey." + key);
       auto choices = q->value("choices", Json::array());
       if (!choices.empty()) {
         bool ok = false;
         for (auto& c : choices) ok = ok || (c.is_string() && c.get<std::string>() == answer);
-        if (!ok) return Status::invalidArgument("'" + answer + "' is not a choice of '" + key + "'", "survey." + key);
+        if (!ok)
+          return Status::invalidArgument("'" + answer + "' is not a choice of '" + key + "'",
+                                         "survey." + key);
       }
     }
     int64_t now = toEpochMillis(clock.now());
@@ -315,11 +343,41 @@ Status recordDisposition(SqliteDb& db, const Clock& clock, CallId call, const Di
     u.bind(1, in.code).bind(2, now).bind(3, call.value);
     RETURN_IF_ERROR(u.run());
     if (contact) {
-      ASSIGN_OR_RETURN(Stmt uc, db.prepare(
-          "UPDATE contacts SET last_disposition=?, attempts=attempts+1,"
-          " status=CASE WHEN ? THEN 'dnc' WHEN ? THEN 'done' ELSE 'new' END WHERE id=?"));
-      uc.bind(1, in.code).bind(2, d->do_not_call ? 1 : 0).bind(3, d->final ? 1 : 0).bind(4, contact);
+      // When the contact comes back: never after a final disposition; at the
+      // caller's callback time; else by the campaign's recycle rules and
+      // attempt limits, as the runtime decides for the dialer's own calls
+      // (which then writes the same; this is what a desk without telephony
+      // relies on).
+      ASSIGN_OR_RETURN(Stmt ca, db.prepare("SELECT attempts FROM contacts WHERE id=?"));
+      ca.bind(1, contact);
+      ASSIGN_OR_RETURN(bool crow, ca.step());
+      const int attempts = (crow ? static_cast<int>(ca.int64(0)) : 0) + 1;
+      std::optional<TimePoint> next;
+      if (!d->final) {
+        next = in.callback_due
+                   ? in.callback_due
+                   : core::RecyclePolicy(camp.recycle_rules, camp.max_attempts_per_contact)
+                         .nextAttemptAt(in.code, attempts, clock.now());
+      }
+      ASSIGN_OR_RETURN(
+          Stmt uc,
+          db.prepare("UPDATE contacts SET last_disposition=?, attempts=?, next_attempt_at=?,"
+                     " status=CASE WHEN status='dnc' OR ? THEN 'dnc' WHEN ? THEN 'done' ELSE 'new' "
+                     "END WHERE id=?"));
+      uc.bind(1, in.code).bind(2, attempts);
+      if (next)
+        uc.bind(3, toEpochMillis(*next));
+      else
+        uc.bindNull(3);
+      uc.bind(4, d->do_not_call ? 1 : 0).bind(5, next ? 0 : 1).bind(6, contact);
       RETURN_IF_ERROR(uc.run());
+      if (d->do_not_call && !called_number.empty() && camp.org_id.valid()) {
+        // The callee asked not to be called: the organisation's own list, for every campaign of it.
+        storage::SqlitePolicyStore policy(db, clock);
+        ASSIGN_OR_RETURN(bool added,
+                         policy.addCalleeDncRequest(camp.org_id, called_number, call, actor));
+        (void)added;
+      }
       for (auto& [key, answer] : in.survey) {
         ASSIGN_OR_RETURN(Stmt ir, db.prepare(
             "INSERT INTO survey_responses(call_id, contact_id, question_key, answer, at) VALUES (?,?,?,?,?)"));
@@ -329,8 +387,12 @@ Status recordDisposition(SqliteDb& db, const Clock& clock, CallId call, const Di
       if (in.callback_due) {
         ASSIGN_OR_RETURN(Stmt ib, db.prepare(
             "INSERT INTO callbacks(campaign_id, contact_id, due_at, note, caller_ref, created_at) VALUES (?,?,?,?,?,?)"));
-        ib.bind(1, campaign.value).bind(2, contact).bind(3, toEpochMillis(*in.callback_due))
-            .bind(4, in.callback_note).bind(5, actor.id).bind(6, now);
+        ib.bind(1, campaign.value)
+            .bind(2, contact)
+            .bind(3, toEpochMillis(*in.callback_due))
+            .bind(4, in.callback_note)
+            .bind(5, caller_ref.empty() ? actor.id : caller_ref)
+            .bind(6, now);
         RETURN_IF_ERROR(ib.run());
       }
     }

@@ -22,6 +22,10 @@ namespace clearline::api {
 struct Page {
   int64_t after = 0;  // id cursor: rows with id > after
   int limit = 50;
+  // Newest first (`order=desc`, where a list offers it): rows with id < before
+  // (0: no bound), answered with "next_before" instead of "next_after".
+  bool newest_first = false;
+  int64_t before = 0;
 };
 
 // {"items":[…], "next_after": id | null}
@@ -31,6 +35,7 @@ Result<core::Contact> getContact(storage::SqliteDb& db, ContactId id);
 Result<core::Contact> createContact(storage::SqliteDb& db, const Clock& clock, CampaignId campaign,
                                     const Json& body, const core::Actor& actor);
 
+// Oldest first by default; page.newest_first for the latest calls first.
 Result<Json> listCalls(storage::SqliteDb& db, CampaignId campaign, const Page& page);
 Result<Json> getCall(storage::SqliteDb& db, CallId id);
 // The caller_ref and campaign of a call (for authorization), NotFound if none.

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/time_util.h"
 #include "core/runtime/campaign_runtime.h"
+#include "storage/sqlite/policy_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace clearline::api {
@@ -46,7 +48,7 @@ class RecordDisposition : public ::testing::Test {
     return s->step().value() ? s->text(0) : "(no row)";
   }
 
-  SystemClock clock_;
+  ManualClock clock_{*parseIso("2026-12-01T15:00:00Z")};
   core::Actor actor_{"test"};
   std::unique_ptr<storage::SqliteStore> store_;
 };
@@ -73,6 +75,65 @@ TEST_F(RecordDisposition, TheDialersStandInsGiveWayToTheCallersOwnOnce) {
   EXPECT_EQ(unknown.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(unknown.field(), "code");
   EXPECT_EQ(stored(5), "");
+}
+
+// When the contact comes back after a disposition (what a desk without
+// telephony relies on; the dialer's runtime writes the same for its calls):
+// by the campaign's recycle rules and attempt limits, at the caller's callback
+// time, never after a final one. A do-not-call disposition also puts the
+// number on the organisation's own list (R10), once.
+TEST_F(RecordDisposition, TheContactComesBackByTheRulesOrTheCallbackAndDoNotCallIsListed) {
+  auto q = [&](const std::string& sql) {
+    auto st = store_->db().prepare(sql);
+    EXPECT_TRUE(st.isOk()) << st.status().toString();
+    EXPECT_TRUE(st->step().isOk());
+    return st->isNull(0) ? std::string("null") : st->text(0);
+  };
+  auto exec = [&](const std::string& sql) { ASSERT_TRUE(store_->db().exec(sql).isOk()) << sql; };
+  exec("INSERT INTO contact_lists(id, campaign_id, name, created_at) VALUES (1, 1, 'L', 0)");
+  exec("INSERT INTO contacts(id, campaign_id, list_id, first_name) VALUES (7, 1, 1, 'Ann')");
+  int next_call = 10;
+  auto dispose = [&](const std::string& code, std::optional<TimePoint> callback = std::nullopt) {
+    const int id = next_call++;
+    exec(
+        "INSERT INTO calls(id, campaign_id, contact_id, called_number, purpose_class, dial_mode, "
+        "state, queued_at,"
+        " caller_ref) VALUES (" +
+        std::to_string(id) +
+        ", 1, 7, '+12025550123', 'political', 'predictive', 'ended', 0, 'ann')");
+    DispositionInput in;
+    in.code = code;
+    in.callback_due = callback;
+    Status st = recordDisposition(store_->db(), clock_, CallId(id), in, actor_);
+    EXPECT_TRUE(st.isOk()) << st.toString();
+  };
+  const int64_t now = toEpochMillis(clock_.now());
+  // no_answer: 240 minutes later (the default rules), attempt 1 of 3.
+  dispose("no_answer");
+  EXPECT_EQ(q("SELECT status || ',' || attempts FROM contacts WHERE id=7"), "new,1");
+  EXPECT_EQ(std::stoll(q("SELECT next_attempt_at FROM contacts WHERE id=7")), now + 240 * 60000);
+  // A callback the caller set: then, whatever the rule's delay (0 for callback).
+  const TimePoint due = clock_.now() + std::chrono::hours(20);
+  dispose("callback", due);
+  EXPECT_EQ(std::stoll(q("SELECT next_attempt_at FROM contacts WHERE id=7")), toEpochMillis(due));
+  EXPECT_EQ(q("SELECT caller_ref FROM callbacks WHERE contact_id=7"), "ann");
+  // The third attempt ends it: max_attempts_per_contact (3).
+  dispose("no_answer");
+  EXPECT_EQ(q("SELECT status || ',' || attempts FROM contacts WHERE id=7"), "done,3");
+  EXPECT_EQ(q("SELECT next_attempt_at FROM contacts WHERE id=7"), "null");
+  EXPECT_EQ(q("SELECT COUNT(*) FROM internal_dnc"), "0");
+  // Do not call: the contact, and the organisation's list (told twice, listed once).
+  exec("UPDATE contacts SET status='new', attempts=0 WHERE id=7");
+  dispose("dnc");
+  dispose("dnc");
+  EXPECT_EQ(q("SELECT status FROM contacts WHERE id=7"), "dnc");
+  EXPECT_EQ(q("SELECT scope || ',' || scope_id || ',' || e164 FROM internal_dnc"),
+            "organisation,1,+12025550123");
+  EXPECT_EQ(q("SELECT COUNT(*) FROM internal_dnc"), "1");
+  core::policy::InternalDnc lists;
+  ASSERT_TRUE(
+      storage::SqlitePolicyStore(store_->db(), clock_).loadInternalDnc(lists, clock_.now()).isOk());
+  EXPECT_EQ(lists.size(), 1u);
 }
 
 }  // namespace

@@ -299,7 +299,9 @@ Result<Json> Desk::dial(const Principal& who, ContactId) {
   });
 }
 
-Status Desk::dispositioned(const std::string& caller_ref, CallId call) {
+Status Desk::dispositioned(const std::string& caller_ref, CallId call, std::optional<TimePoint>) {
+  // (The stored disposition already set when the contact comes back:
+  // api::recordDisposition, which this desk's calls rely on.)
   auto r = onLoop([this, caller_ref, call]() -> Result<Json> {
     auto it = callers_.find(caller_ref);
     if (it == callers_.end()) return Json(nullptr);

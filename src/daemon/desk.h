@@ -52,7 +52,8 @@ class Desk final : public api::ConsolePort {
   Result<Json> setState(const api::Principal& who, const std::string& state, const std::string& reason) override;
   Result<Json> snapshot(const api::Principal& who) override;
   Result<Json> dial(const api::Principal& who, ContactId contact) override;
-  Status dispositioned(const std::string& caller_ref, CallId call) override;
+  Status dispositioned(const std::string& caller_ref, CallId call,
+                       std::optional<TimePoint> callback_due) override;
   Result<Json> live(CampaignId campaign) override;
 
  private:

@@ -17,6 +17,7 @@
 #include "policy_data/recording_consent_file.h"
 #include "policy_data/rules_loader.h"
 #include "storage/sqlite/call_history.h"
+#include "storage/sqlite/policy_store.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/vendor_store.h"
 
@@ -136,7 +137,8 @@ std::string digitDisposition(char d) {
     case '3': return "callback";
     case '4':
       return "machine";  // the caller heard an answering machine (recycled by the campaign's rules)
-    case '9': return "do_not_call";
+    case '9':
+      return "dnc";  // the default list's do-not-call code (core::defaultDispositions)
     default: return "contacted";
   }
 }
@@ -192,6 +194,8 @@ struct Dialer::Impl : core::TelephonyListener,
   uint64_t tick_timer = 0, login_timer = 0;
   bool stopped = false;
   core::Actor actor{"system:dialer"};
+  TimePoint last_dnc_check{};
+  std::string dnc_version;  // internalDncVersion() of the lists loaded
   // summary counters
   int64_t recovered_calls = 0, write_errors = 0, dispositions = 0, leads_loaded = 0;
   Json planning = Json::array();  // the pacer's planning figures per campaign started (summary)
@@ -320,7 +324,14 @@ struct Dialer::Impl : core::TelephonyListener,
             ASSIGN_OR_RETURN(auto* s, db.cached(
                 "UPDATE contacts SET status=CASE WHEN status='dnc' THEN 'dnc' ELSE ?2 END, attempts=?3,"
                 " next_attempt_at=?4, last_disposition=?5 WHERE id=?1"));
-            std::string status = u.final ? (u.disposition == "do_not_call" ? "dnc" : "done") : "new";
+            // A disposition that means "do not call" (the campaign's list says which).
+            ASSIGN_OR_RETURN(auto* dq, db.cached("SELECT do_not_call FROM campaign_dispositions"
+                                                 " WHERE campaign_id=?1 AND code=?2"));
+            dq->bind(1, u.campaign_id.value).bind(2, u.disposition);
+            ASSIGN_OR_RETURN(bool drow, dq->step());
+            const bool dnc = drow && dq->int64(0) != 0;
+            dq->reset();
+            std::string status = u.final ? (dnc ? "dnc" : "done") : "new";
             s->bind(1, u.contact_id.value).bind(2, status).bind(3, u.attempts);
             if (u.next_attempt_at) s->bind(4, toEpochMillis(*u.next_attempt_at)); else s->bindNull(4);
             s->bind(5, u.disposition);
@@ -332,6 +343,24 @@ struct Dialer::Impl : core::TelephonyListener,
               c->bind(1, u.campaign_id.value).bind(2, u.contact_id.value).bind(3, toEpochMillis(*u.callback_due));
               c->bind(4, toEpochMillis(clock.now()));
               RETURN_IF_ERROR(c->run());
+            }
+            if (dnc) {
+              // The callee asked: the organisation's own list, for every campaign
+              // of it (this dialer's engine reloads it at its next tick).
+              core::CampaignRuntime* rt = runtimeFor(u.campaign_id);
+              ASSIGN_OR_RETURN(auto* pq, db.cached("SELECT e164 FROM phones WHERE id=?1"));
+              pq->bind(1, u.phone_id.value);
+              ASSIGN_OR_RETURN(bool prow, pq->step());
+              const std::string e164 = prow ? pq->text(0) : std::string();
+              pq->reset();
+              if (rt && !e164.empty()) {
+                storage::SqlitePolicyStore ps(db, clock);
+                ASSIGN_OR_RETURN(bool added, ps.addCalleeDncRequest(rt->options().campaign.org_id,
+                                                                    e164, u.last_call_id, actor));
+                if (added)
+                  spdlog::info("dialer: {} asked not to be called: on organisation {}'s list", e164,
+                               rt->options().campaign.org_id.value);
+              }
             }
             Json p{{"disposition", u.disposition}, {"call", u.last_call_id.value}, {"final", u.final},
                    {"attempts", u.attempts}};
@@ -455,6 +484,32 @@ struct Dialer::Impl : core::TelephonyListener,
       readmissions += n;
       if (n > 0) spdlog::info("dialer: {} caller(s) readmitted on campaign {}", n, r->options().campaign.id.value);
     }
+  }
+
+  // A do-not-call entry added or removed anywhere (a callee's request through
+  // the console, `clearline dnc add` while this runs) applies from the next
+  // tick: the lists are read again when the table changed.
+  void refreshInternalDnc(TimePoint now) {
+    if (now - last_dnc_check < Millis(1000)) return;
+    last_dnc_check = now;
+    auto v = policy->store->internalDncVersion();
+    if (!v.isOk()) {
+      spdlog::error("dialer: internal do-not-call lists: {}", v.status().toString());
+      return;
+    }
+    if (*v == dnc_version) return;
+    core::policy::InternalDnc fresh;
+    Status st = policy->store->loadInternalDnc(fresh, now);
+    if (!st.isOk()) {
+      spdlog::error("dialer: internal do-not-call lists reload failed: {}", st.toString());
+      return;
+    }
+    const bool first = dnc_version.empty();
+    policy->data.internal_dnc = std::move(fresh);
+    dnc_version = *v;
+    if (!first)
+      spdlog::info("dialer: internal do-not-call lists reloaded ({} entries)",
+                   policy->data.internal_dnc.size());
   }
 
   // ---------------------------------------------------------- events
@@ -949,6 +1004,7 @@ struct Dialer::Impl : core::TelephonyListener,
       if (stopped) return;
       TimePoint now = clock.now();
       refreshRegistry(now);
+      refreshInternalDnc(now);
       syncCampaigns(now);
       for (auto& r : runtimes) r->tick(now);
       tick();

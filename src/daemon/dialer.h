@@ -35,7 +35,7 @@
 // callers named in `auto_login` are logged in to the first active campaign as
 // soon as their phone registers. A caller keys '#' to hang up the customer
 // and a digit 1-9 to finish wrap-up (1 contacted, 2 not_interested,
-// 3 callback, 9 do_not_call).
+// 3 callback, 9 dnc: the number goes on the organisation's do-not-call list).
 //
 // Threads: create(), start(), stop() and every callback run on the loop thread.
 #pragma once

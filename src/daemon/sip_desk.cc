@@ -427,8 +427,9 @@ Result<Json> SipDesk::skipLead(const Principal& who) {
   });
 }
 
-Status SipDesk::dispositioned(const std::string& ref, CallId call) {
-  auto r = onLoop([this, ref, call]() -> Result<Json> {
+Status SipDesk::dispositioned(const std::string& ref, CallId call,
+                              std::optional<TimePoint> callback_due) {
+  auto r = onLoop([this, ref, call, callback_due]() -> Result<Json> {
     auto it = consoles_.find(ref);
     if (it == consoles_.end() || it->second.call_id != call.value) return Json(nullptr);
     Console& c = it->second;
@@ -445,6 +446,8 @@ Status SipDesk::dispositioned(const std::string& ref, CallId call) {
     for (auto& d : dispositions) {
       if (d.code == w.disposition) w.final = d.final;
     }
+    // The caller's callback time wins over the recycle delay (not over a final disposition).
+    w.callback_due = callback_due;
     if (v->snap.state == core::CallerState::kWrapUp) {
       RETURN_IF_ERROR(dialer_->consoleWrapUp(ref, w));
       return Json(nullptr);

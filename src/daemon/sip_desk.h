@@ -63,7 +63,8 @@ class SipDesk final : public api::ConsolePort, public core::EventSink {
   Result<Json> dial(const api::Principal& who, ContactId contact) override;
   Result<Json> skipLead(const api::Principal& who) override;
   Result<Json> record(const api::Principal& who) override;
-  Status dispositioned(const std::string& caller_ref, CallId call) override;
+  Status dispositioned(const std::string& caller_ref, CallId call,
+                       std::optional<TimePoint> callback_due) override;
   Result<Json> live(CampaignId campaign) override;
 
   // core::EventSink (loop thread): runtime events in, console/dashboard events out.

@@ -60,8 +60,16 @@ A=(-s -b "$D/admin.jar" -H 'content-type: application/json')
 CAMP=$(curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -H 'Idempotency-Key: e2e-1' -d '{"name":"GOTV","purpose":"political","script":{"text":"Hello {first_name}, this is a call about voting.","questions":[{"key":"support","text":"Will you vote?","choices":["yes","no","unsure"]}]}}' "$URL/api/v1/campaigns")
 CID=$(jq -r .id <<<"$CAMP")
 [[ $CID =~ ^[0-9]+$ ]] || fail "campaign create: $CAMP"
-AGAIN=$(curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -H 'Idempotency-Key: e2e-1' -d '{"name":"GOTV","purpose":"political"}' "$URL/api/v1/campaigns" | jq -r .id)
+AGAIN=$(curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -H 'Idempotency-Key: e2e-1' -d '{"name":"GOTV","purpose":"political","script":{"text":"Hello {first_name}, this is a call about voting.","questions":[{"key":"support","text":"Will you vote?","choices":["yes","no","unsure"]}]}}' "$URL/api/v1/campaigns" | jq -r .id)
 [[ $AGAIN == "$CID" ]] || fail "idempotency key did not replay ($AGAIN vs $CID)"
+# The same key with another body is a mistake, said so (not the first answer replayed).
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -H 'Idempotency-Key: e2e-1' -d '{"name":"Other","purpose":"political"}' "$URL/api/v1/campaigns" \
+  | jq -e '.error.field == "Idempotency-Key" and (.error.message | test("another body"))' >/dev/null || fail "a key reused with another body was replayed"
+# A refused request is not remembered: corrected, the same key creates it.
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -H 'Idempotency-Key: e2e-2' -d '{"name":"Typo","purpose":"politcal"}' "$URL/api/v1/campaigns" \
+  | jq -e '.error.field == "purpose"' >/dev/null || fail "bad purpose accepted"
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -H 'Idempotency-Key: e2e-2' -d '{"name":"Typo","purpose":"political"}' "$URL/api/v1/campaigns" \
+  | jq -e '.id > 0' >/dev/null || fail "the corrected request under the same key was refused"
 curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"first_name":"<script>alert(1)</script>","last_name":"Doe","phone":"+12025550123"}' "$URL/api/v1/campaigns/$CID/contacts" | jq -e '.id > 0' >/dev/null || fail "contact create"
 curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"phone":"12"}' "$URL/api/v1/campaigns/$CID/contacts" | jq -e '.error.field == "phone"' >/dev/null || fail "bad phone not named"
 # A location the policy cannot read (every call would fail closed) is refused, its field named.
@@ -148,6 +156,20 @@ PY
   || fail "no open caller session for $REF: $(sqlite3 "$D/clearline.db" "SELECT * FROM caller_sessions")"
 [[ $(sqlite3 "$D/clearline.db" "SELECT COUNT(*) FROM audit_events WHERE action='caller.login' AND object_id='$REF'") == 1 ]] || fail "caller.login not audited"
 [[ $(code -b "$D/ann.jar" "$URL/api/v1/campaigns/$CID/exports/calls.csv") == 403 ]] || fail "a caller exported call records"
+# The download is named for its grouping; a disclosure period that ends before it starts is refused.
+curl -s -b "$D/admin.jar" -D - -o /dev/null "$URL/api/v1/campaigns/$CID/exports/productivity.csv?by=vendor" \
+  | grep -qi 'filename="campaign-'"$CID"'-productivity-by-vendor.csv"' || fail "by=vendor download misnamed"
+curl "${A[@]}" "$URL/api/v1/campaigns/$CID/disclosure?from=2030-01-01&to=2020-01-01" | jq -e '.error.field == "to"' >/dev/null \
+  || fail "an inverted disclosure period was accepted"
+# The calls, newest first (the dashboard's table), paged with before (a second, older-looking row is added).
+sqlite3 -cmd ".timeout 5000" "$D/clearline.db" "INSERT INTO calls(campaign_id, called_number, purpose_class, dial_mode, state, queued_at) VALUES ($CID, '+12025550199', 'political', 'preview', 'ended', 0)"
+NEWEST=$(sqlite3 -cmd ".timeout 5000" "$D/clearline.db" "SELECT MAX(id) FROM calls WHERE campaign_id=$CID")
+NCALLS=$(sqlite3 -cmd ".timeout 5000" "$D/clearline.db" "SELECT COUNT(*) FROM calls WHERE campaign_id=$CID")
+[[ $NCALLS -ge 2 ]] || fail "newest-first needs two calls to tell apart ($NCALLS)"
+curl "${A[@]}" "$URL/api/v1/campaigns/$CID/calls?order=desc&limit=1" | jq -e ".items[0].id == $NEWEST and .next_before == $NEWEST" >/dev/null || fail "calls newest first"
+curl "${A[@]}" "$URL/api/v1/campaigns/$CID/calls?order=desc&before=$NEWEST" | jq -e ".items | length == $((NCALLS - 1)) and all(.id < $NEWEST)" >/dev/null || fail "calls before"
+curl "${A[@]}" "$URL/api/v1/campaigns/$CID/calls?limit=1" | jq -e ".items[0].id != $NEWEST" >/dev/null || fail "calls oldest first by default"
+curl "${A[@]}" "$URL/api/v1/campaigns/$CID/calls?order=sideways" | jq -e '.error.field == "order"' >/dev/null || fail "bad order accepted"
 curl -s -b "$D/admin.jar" "$URL/api/v1/campaigns/$CID/exports/calls.csv?from=yesterday" | jq -e '.error.field == "from"' >/dev/null || fail "bad from accepted"
 curl -s -b "$D/admin.jar" "$URL/api/v1/campaigns/$CID/exports/productivity.csv?by=team" | jq -e '.error.field == "by"' >/dev/null || fail "bad by accepted"
 

@@ -8,6 +8,10 @@
 #     contact and the number) through GET /api/v1/console;
 #   - the console's disposition ("save and end call") hangs up the customer,
 #     is stored on the call row with the caller and the contact is done;
+#   - a callback the caller sets is when the dialer calls the contact again
+#     (not the campaign's recycle delay, which is 0 for callback);
+#   - "do not call" puts the number on the organisation's own list, and the
+#     running dialer refuses it (R10) for another contact at once;
 #   - a bot caller (auto-login) takes calls beside the person;
 #   - the dashboard's live view names both callers; a campaign activated over
 #     the API while the daemon runs starts dialing without a restart, and one
@@ -91,6 +95,55 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 jq -e '.state == "ready" or .state == "on_call"' <<<"$S" >/dev/null || fail "after the disposition: $S"
+
+# 4b. The next call: a callback tomorrow. The dialer's own lead update keeps that time.
+next_call() {  # waits for ann1 on a call other than $1 → $CALL
+  for _ in $(seq 300); do
+    S=$(console)
+    jq -e '.state == "on_call" and .call.call_id > 0 and .call.call_id != '"$1" <<<"$S" >/dev/null && break
+    sleep 0.1
+  done
+  jq -e '.state == "on_call"' <<<"$S" >/dev/null || fail "ann1 got no call after $1: $S"
+  CALL=$(jq -r .call.call_id <<<"$S")
+}
+next_call "$CALL"
+CB_AT=2099-01-02T15:00:00Z; CB_MS=4071049200000
+R=$(curl "${ANN[@]}" -d "{\"code\":\"callback\",\"callback_at\":\"$CB_AT\",\"callback_note\":\"after work\"}" "$URL/api/v1/calls/$CALL/disposition")
+jq -e '.disposition == "callback"' <<<"$R" >/dev/null || fail "callback disposition: $R"
+CB_CONTACT=$(q "SELECT contact_id FROM calls WHERE id=$CALL")
+for _ in $(seq 50); do
+  [[ $(q "SELECT COUNT(*) FROM audit_events WHERE action='contact.attempt' AND object_id='$CB_CONTACT' AND payload LIKE '%callback%'") -ge 1 ]] && break
+  sleep 0.1
+done
+[[ $(q "SELECT COUNT(*) FROM audit_events WHERE action='contact.attempt' AND object_id='$CB_CONTACT' AND payload LIKE '%callback%'") -ge 1 ]] \
+  || fail "the dialer never finished the callback lead"
+[[ $(q "SELECT status || ',' || next_attempt_at FROM contacts WHERE id=$CB_CONTACT") == "new,$CB_MS" ]] \
+  || fail "callback not kept: $(q "SELECT status, next_attempt_at FROM contacts WHERE id=$CB_CONTACT")"
+[[ $(q "SELECT caller_ref || ',' || due_at FROM callbacks WHERE contact_id=$CB_CONTACT LIMIT 1") == "ann1,$CB_MS" ]] \
+  || fail "callback row: $(q "SELECT * FROM callbacks WHERE contact_id=$CB_CONTACT")"
+# A callback in the past is refused, naming the field.
+next_call "$CALL"
+curl "${ANN[@]}" -d '{"code":"callback","callback_at":"2001-01-01T00:00:00Z"}' "$URL/api/v1/calls/$CALL/disposition" \
+  | jq -e '.error.field == "callback_at"' >/dev/null || fail "a callback in the past was accepted"
+
+# 4c. The callee asks not to be called again: the organisation's list, and the running dialer obeys it.
+R=$(curl "${ANN[@]}" -d '{"code":"dnc"}' "$URL/api/v1/calls/$CALL/disposition")
+jq -e '.disposition == "dnc"' <<<"$R" >/dev/null || fail "dnc disposition: $R"
+DNC_NUMBER=$(q "SELECT called_number FROM calls WHERE id=$CALL")
+ORG=$(q "SELECT org_id FROM campaigns WHERE id=$CAMPAIGN_ID")
+[[ $(q "SELECT scope || ',' || scope_id FROM internal_dnc WHERE e164='$DNC_NUMBER' AND removed_at IS NULL") == "organisation,$ORG" ]] \
+  || fail "the number is not on the organisation's list: $(q "SELECT * FROM internal_dnc")"
+# Another contact with that number, first in the queue: refused R10, never dialed.
+LIST=$(q "SELECT list_id FROM contacts WHERE id=$CB_CONTACT")
+q "INSERT INTO contacts (id, campaign_id, list_id, first_name, priority, source_line) VALUES (900, $CAMPAIGN_ID, $LIST, 'Again', -10, 900);
+   INSERT INTO phones (contact_id, campaign_id, org_id, e164, raw, label, line_type) VALUES (900, $CAMPAIGN_ID, $ORG, '$DNC_NUMBER', 'again', 'home', 'landline');"
+for _ in $(seq 100); do
+  [[ -n $(q "SELECT id FROM authorizations WHERE contact_id=900 LIMIT 1") ]] && break
+  sleep 0.1
+done
+[[ $(q "SELECT verdict || ',' || (rules LIKE '%\"R10\"%') FROM authorizations WHERE contact_id=900 ORDER BY at LIMIT 1") == "deny,1" ]] \
+  || fail "the running dialer did not refuse the listed number: $(q "SELECT verdict, rules, reason FROM authorizations WHERE contact_id=900")"
+[[ $(q "SELECT COUNT(*) FROM calls WHERE contact_id=900") == 0 ]] || fail "the listed number was dialed again"
 
 # 5. The bot beside the person took calls; the dashboard names both callers.
 for _ in $(seq 100); do [[ $(q "SELECT COUNT(*) FROM calls WHERE caller_ref='bot1' AND bridged_at IS NOT NULL") -ge 1 ]] && break; sleep 0.2; done

@@ -1,5 +1,6 @@
 #include "storage/sqlite/policy_store.h"
 
+#include "core/policy/business_days.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace clearline::storage {
@@ -37,6 +38,43 @@ Result<int> SqlitePolicyStore::removeInternalDnc(cp::DncScope scope, int64_t sco
                  Json{{"scope", cp::toString(scope)}, {"scope_id", scope_id}, {"removed", n}});
   }));
   return n;
+}
+
+Result<bool> SqlitePolicyStore::addCalleeDncRequest(OrgId org, const std::string& e164, CallId call,
+                                                    const core::Actor& actor) {
+  bool added = false;
+  RETURN_IF_ERROR(db_.transaction([&]() -> Status {
+    ASSIGN_OR_RETURN(
+        Stmt q,
+        db_.prepare(
+            "SELECT 1 FROM internal_dnc WHERE scope='organisation' AND scope_id=? AND e164=?"
+            " AND removed_at IS NULL LIMIT 1"));
+    q.bind(1, org.value).bind(2, e164);
+    ASSIGN_OR_RETURN(bool on, q.step());
+    if (on) return Status::ok();
+    cp::InternalDncEntry e;
+    e.scope = cp::DncScope::kOrganisation;
+    e.scope_id = org.value;
+    e.e164 = e164;
+    e.source = "callee request on call " + call.str();
+    e.recorded_at = e.requested_at = clock_.now();
+    e.honour_by = cp::addBusinessDays(e.requested_at, 10);
+    ASSIGN_OR_RETURN(auto stored, addInternalDnc(e, actor));
+    (void)stored;
+    added = true;
+    return Status::ok();
+  }));
+  return added;
+}
+
+Result<std::string> SqlitePolicyStore::internalDncVersion() {
+  ASSIGN_OR_RETURN(
+      Stmt s, db_.prepare("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(MAX(removed_at), 0),"
+                          " COUNT(removed_at) FROM internal_dnc"));
+  ASSIGN_OR_RETURN(bool row, s.step());
+  if (!row) return std::string();
+  return std::to_string(s.int64(0)) + "/" + std::to_string(s.int64(1)) + "/" +
+         std::to_string(s.int64(2)) + "/" + std::to_string(s.int64(3));
 }
 
 Status SqlitePolicyStore::loadInternalDnc(cp::InternalDnc& out, TimePoint) {

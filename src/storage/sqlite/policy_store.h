@@ -34,6 +34,17 @@ class SqlitePolicyStore {
   Result<int> removeInternalDnc(core::policy::DncScope scope, int64_t scope_id, const std::string& e164,
                                 const core::Actor& actor);
   Status loadInternalDnc(core::policy::InternalDnc& out, TimePoint now);
+  // A do-not-call request the callee made on `call` (a caller's disposition
+  // that says so): the number goes on the organisation's own list (R10, the
+  // seller's list of 47 CFR 64.1200(d)), so that no campaign of it calls
+  // again, honoured from now. Nothing is added when the number is already on
+  // that list (the disposition can be told twice: phone and console). Returns
+  // whether an entry was added.
+  Result<bool> addCalleeDncRequest(OrgId org, const std::string& e164, CallId call,
+                                   const core::Actor& actor);
+  // Changes whenever an entry is added or removed (by any process): a running
+  // dialer reloads its lists when it does.
+  Result<std::string> internalDncVersion();
   Result<int64_t> countInternalDnc(core::policy::DncScope scope);
 
   Status logSnapshot(const SnapshotLogRow& row, const core::Actor& actor);
