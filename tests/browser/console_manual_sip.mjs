@@ -61,8 +61,8 @@ try {
   await page.waitForTimeout(1000);  // a second of conversation on the recording
 
   await page.focus('#contact-name');
-  await page.keyboard.press('2');  // "Supporter"
-  check(await page.isChecked('#disp-support'), 'key 2 picks the second disposition');
+  await page.keyboard.press('5');  // "Supporter" (1–4 and 9 are the phone's keys)
+  check(await page.isChecked('#disp-support'), 'key 5 picks Supporter');
   await page.keyboard.press('Control+Enter');
   // The disposition ends the call; the caller is ready with the next contact.
   await page.waitForFunction((n) => {

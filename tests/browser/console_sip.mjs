@@ -30,8 +30,8 @@ try {
   check((await page.textContent('#state-badge')).includes('On a call'), 'the console says "On a call"');
   await page.screenshot({ path: `${ART}/20-console-sip-on-call.png`, fullPage: true });
   await page.focus('#contact-name');
-  await page.keyboard.press('2');  // "Supporter"
-  check(await page.isChecked('#disp-support'), 'key 2 picks the second disposition');
+  await page.keyboard.press('5');  // "Supporter" (1–4 and 9 are the phone's keys)
+  check(await page.isChecked('#disp-support'), 'key 5 picks Supporter');
   await page.keyboard.press('Control+Enter');
   // The disposition ends the real call; the caller is ready (or on the next call).
   await page.waitForFunction((id) => {

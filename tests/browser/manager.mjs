@@ -3,7 +3,9 @@
 // watches the dashboard update live (pushed over the WebSocket) when a caller
 // joins and goes ready. The audit chain shows as intact. Recording, the
 // recording announcement and answering-machine detection are set in the form
-// and changed in the campaign list (stored through the API).
+// and changed in the campaign list (stored through the API). With more than
+// one page of campaigns, the pickers still offer the newest; creating one
+// refreshes the page's other pickers; finish asks first.
 import { readFileSync } from 'node:fs';
 import { browser, check, login } from './lib.mjs';
 
@@ -17,6 +19,8 @@ try {
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // More campaigns than one page of GET /api/v1/campaigns (50): the one made below comes after them.
+  for (let i = 1; i <= 50; i++) await asAdmin('/api/v1/campaigns', { name: `Filler ${i}`, purpose: 'survey' });
   await login(page, URL, 'manager', 'manager-password');
   await page.waitForSelector('#figures');
   await page.goto(URL + '/#/admin');
@@ -46,10 +50,19 @@ try {
   check(stored.recording === 'all' && stored.recording_announcement === 'always' && stored.amd === 'off',
     `the form stored recording/announcement/AMD (${stored.recording}/${stored.recording_announcement}/${stored.amd})`);
   check(await page.inputValue(`#c${id}-amd`) === 'off', 'the campaign list shows AMD off');
+  // The page's other campaign pickers offer the new campaign at once.
+  for (const sel of ['#import-campaign', '#prompt-campaign', '#ann-campaign']) {
+    const values = await page.$$eval(`${sel} option`, (os) => os.map((o) => o.value));
+    check(id > 50 && values.includes(String(id)), `${sel} offers the new campaign ${id} without a reload`);
+  }
+  await page.selectOption('#ann-campaign', String(id));
+  await page.waitForFunction(() => document.querySelector('#ann-settings')?.textContent?.includes('announcement: always'));
   await page.selectOption(`#c${id}-amd`, 'on');
   await page.waitForFunction((cid) => document.querySelector('#campaign-list-status')?.textContent?.includes(`Campaign ${cid}: amd is now on`), id);
   await page.selectOption(`#c${id}-recording_announcement`, 'auto');
   await page.waitForFunction((cid) => document.querySelector('#campaign-list-status')?.textContent?.includes(`Campaign ${cid}: recording announcement is now auto`), id);
+  await page.waitForFunction(() => document.querySelector('#ann-settings')?.textContent?.includes('announcement: auto'), null, { timeout: 5000 });
+  check(true, 'the recording-announcement card shows the changed setting');
   stored = await getAsAdmin(`/api/v1/campaigns/${id}`);
   check(stored.amd === 'on' && stored.recording_announcement === 'auto' && stored.recording === 'all',
     `the list changed AMD and the announcement in place (${stored.amd}/${stored.recording_announcement}/${stored.recording})`);
@@ -59,6 +72,7 @@ try {
   check(true, 'the new campaign is activated from the list');
   await page.goto(URL + '/#/dashboard');
   await page.waitForSelector('#dash-campaign');
+  check((await page.$$eval('#dash-campaign option', (os) => os.map((o) => o.value))).includes(String(id)), `the dashboard offers campaign ${id} (past the first 50)`);
   await page.selectOption('#dash-campaign', String(id));
   await page.waitForSelector('#caller-rows');
   // Two contacts for the new campaign, so that the caller takes calls on it.
@@ -105,6 +119,28 @@ try {
     && /^[0-9]+\.[0-9]$/.test(tr.children[6]?.textContent ?? '')), null, { timeout: 20000 });
   check(true, `the per-site table shows site-a's average wrap-up (${await wrapCell()} s)`);
   await page.locator('#reports').screenshot({ path: `${ART}/12-dashboard-per-site-and-exports.png` });
+  // Finishing a campaign asks first (it cannot be undone); the outcome and a
+  // refused event go to the list's status line, not to an alert.
+  await page.goto(URL + '/#/admin');
+  await page.waitForSelector(`#c${id}-finish`);
+  const dialogs = [];
+  page.once('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  await page.click(`#c${id}-finish`);
+  await page.waitForFunction((cid) => document.querySelector('#campaign-list-status')?.textContent?.includes(`Campaign ${cid} was not finished`), id);
+  check(dialogs.length === 1 && dialogs[0].includes('cannot be undone'), `finish asks first (${dialogs[0]})`);
+  check((await getAsAdmin(`/api/v1/campaigns/${id}`)).state === 'active', 'dismissed: the campaign is still active');
+  // Paused elsewhere meanwhile: the page's "pause" is refused, said on the status line.
+  await asAdmin(`/api/v1/campaigns/${id}/state`, { event: 'pause' });
+  await page.click(`#c${id}-pause`);
+  await page.waitForFunction((cid) => /refused/.test(document.querySelector('#campaign-list-status')?.textContent ?? ''), id);
+  check((await page.textContent('#campaign-list-status')).startsWith(`Campaign ${id}: pause refused:`), `a refused event shows on the status line (${await page.textContent('#campaign-list-status')})`);
+  await page.waitForSelector(`#c${id}-resume`);  // the list shows the campaign as it now is
+  page.once('dialog', (d) => { dialogs.push(d.message()); void d.accept(); });
+  await page.click(`#c${id}-finish`);
+  await page.waitForFunction((cid) => document.querySelector('#campaign-list-status')?.textContent?.startsWith(`Campaign ${cid} (`), id);
+  const finished = await page.textContent('#campaign-list-status');
+  check(dialogs.length === 2 && finished.includes('now finished') && (await getAsAdmin(`/api/v1/campaigns/${id}`)).state === 'finished',
+    `accepted: the campaign is finished and the status line says so (${finished})`);
   check(errors.length === 0, `no page errors (${errors.join('; ')})`);
 } finally {
   await close();

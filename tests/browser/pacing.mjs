@@ -2,10 +2,14 @@
 // rows (seed_pacing.sh) → a manager opens the report from the dashboard, sees
 // one row per 15-minute bucket with the figures recomputed here from the
 // seeding rule (callers logged in from the seeded caller sessions), three uPlot charts actually drawn, a coarser bucket, a day
-// filter, and a CSV download that holds the same numbers.
+// filter, and a CSV download that holds the same numbers. The report opens on
+// the latest day with calls; a range over two days dates its rows. The
+// dashboard before it lists the calls newest first.
+import { execFileSync } from 'node:child_process';
 import { browser, check, login } from './lib.mjs';
 
-const URL = process.env.CLEARLINE_URL, ART = process.env.ARTIFACTS, CID = process.env.CLEARLINE_CAMPAIGN;
+const URL = process.env.CLEARLINE_URL, ART = process.env.ARTIFACTS, CID = process.env.CLEARLINE_CAMPAIGN, DB = process.env.CLEARLINE_DB;
+const sql = (q) => execFileSync('sqlite3', [DB, q]).toString().trim();
 const T0 = Date.parse('2026-11-28T09:00:00Z');
 // seed_pacing.sh's caller sessions: caller-0..3 09:00-12:00, caller-4 10:00-11:00.
 const SESSIONS = [0, 1, 2, 3].map(() => [T0, T0 + 3 * 3600000]).concat([[T0 + 3600000, T0 + 2 * 3600000]]);
@@ -45,6 +49,8 @@ function expected(bucketMin) {
   return out;
 }
 
+function want15First() { return String(expected(15)[0].placed); }
+
 async function tableRows(page) {
   return page.$$eval('#pacing-rows tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
 }
@@ -78,10 +84,24 @@ try {
   page.on('pageerror', (e) => errors.push(String(e)));
   await login(page, URL, 'manager', 'manager-password');
   await page.waitForSelector('#figures');
+  // The dashboard's calls: the latest first (GET …/calls?order=desc).
+  await page.waitForSelector('#call-rows tr td');
+  const callIds = (await page.$$eval('#call-rows tr td:first-child', (tds) => tds.map((td) => Number(td.textContent))));
+  const newestCall = Number(sql(`SELECT MAX(id) FROM calls WHERE campaign_id=${CID}`));
+  check(callIds[0] === newestCall && callIds.every((v, i) => i === 0 || v < callIds[i - 1]),
+    `the dashboard lists the calls newest first (${callIds[0]}, ${callIds[1]}, … ${callIds[callIds.length - 1]}; newest ${newestCall})`);
   await page.waitForSelector('#pacing-link');
   await page.click('#pacing-link');
   await page.waitForSelector('#pacing-rows tr');
   check((await page.inputValue('#pacing-campaign')) === String(CID), 'the dashboard opens the report for its campaign');
+  // It opens on the latest day with calls (the whole history may hold more buckets than the server lists).
+  check((await page.inputValue('#pacing-day')) === '2026-11-28', `the report opens on the latest day with calls (${await page.inputValue('#pacing-day')})`);
+  await page.waitForFunction(() => document.querySelectorAll('#pacing-rows tr').length === 96);
+  const firstDayRows = await tableRows(page);
+  check(firstDayRows[0][0] === '00:00–00:15' && firstDayRows[36][0] === '09:00–09:15' && firstDayRows[36][1] === want15First(), 'the day in 15-minute buckets');
+  // The whole history (empty day): from the first call to the last.
+  await page.fill('#pacing-day', '');
+  await page.waitForFunction(() => document.querySelectorAll('#pacing-rows tr').length === 12);
 
   const want15 = expected(15);
   sameRows(await tableRows(page), want15, '15-minute buckets');
@@ -124,6 +144,16 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#pacing-rows tr').length === 24);
   const day = await tableRows(page);
   check(day[0][0] === '00:00–01:00' && day[0][1] === '0' && day[9][1] === '60' && day[12][1] === '0', 'the day view lists all 24 hours, calls only at 09–12');
+  // A call the day before: the whole history spans two days, and its times show their dates.
+  sql(`INSERT INTO calls (campaign_id, called_number, purpose_class, dial_mode, state, queued_at, dialed_at, ended_at, abandoned)
+       VALUES (${CID}, '+12025559999', 'political', 'predictive', 'ended', ${Date.parse('2026-11-27T22:09:59Z')}, ${Date.parse('2026-11-27T22:10:00Z')}, ${Date.parse('2026-11-27T22:10:40Z')}, 0)`);
+  await page.fill('#pacing-day', '');
+  await page.waitForFunction(() => document.querySelectorAll('#pacing-rows tr').length === 14);
+  const two = await tableRows(page);
+  check(two[0][0] === '2026-11-27 22:00–23:00' && two[0][1] === '1' && two[1][0] === '2026-11-27 23:00–00:00' && two[11][0] === '2026-11-28 09:00–10:00',
+    `rows spanning two days show their dates (${two[0][0]}, ${two[1][0]}, ${two[11][0]})`);
+  const spanText = await page.textContent('#pacing-span');
+  check(spanText.startsWith('2026-11-27 22:00–2026-11-28 12:00 UTC'), `and so does the range (${spanText.slice(0, 60)})`);
   check(errors.length === 0, `no page errors (${errors.join('; ')})`);
 } finally {
   await close();

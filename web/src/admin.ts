@@ -2,7 +2,7 @@
 // and survey editor and a live preview, the campaign list with its lifecycle,
 // list upload with live import progress (imports.ts), and the audit-chain
 // status. Auditors see the read-only parts.
-import { api, ApiError, User } from './api';
+import { api, ApiError, Campaign, listCampaigns, User } from './api';
 import { clear, h } from './dom';
 import { substitute } from './console';
 import { EventStream } from './events';
@@ -36,7 +36,7 @@ export function parseQuestions(text: string): { key: string; text: string; choic
 }
 
 export class AdminPage {
-  private campaigns: any[] = [];
+  private campaigns: Campaign[] = [];
   private upload: ListUpload | null = null;
   private stream: EventStream | null = null;
   private prompts: PromptCard[] = [];
@@ -48,7 +48,7 @@ export class AdminPage {
   async start(): Promise<void> {
     const canWrite = this.user.role === 'administrator' || this.user.role === 'campaign_manager';
     if (canWrite) {
-      this.campaigns = (await api<{ items: any[] }>('GET', '/api/v1/campaigns?limit=200').catch(() => ({ items: [] }))).items;
+      this.campaigns = await listCampaigns().catch(() => []);
       const up = new ListUpload(() => this.campaigns);
       this.upload = up;
       this.stream = new EventStream((ev) => up.onEvent(ev), () => up.resync(), () => {});
@@ -78,14 +78,12 @@ export class AdminPage {
 
   private async list(canWrite: boolean): Promise<void> {
     const box = document.getElementById('campaign-list')!;
-    const r = await api<{ items: any[] }>('GET', '/api/v1/campaigns?limit=200');
-    const rows = r.items.map((c) => {
+    const items = await listCampaigns();
+    const rows = items.map((c) => {
       const actions = h('td', {});
       if (canWrite) {
         const ev = c.state === 'draft' ? ['activate'] : c.state === 'active' ? ['pause', 'finish'] : c.state === 'paused' ? ['resume', 'finish'] : [];
-        for (const e of ev) actions.append(h('button', { class: 'secondary small', id: `c${c.id}-${e}`, onclick: async () => {
-          try { await api('POST', `/api/v1/campaigns/${c.id}/state`, { event: e }); await this.list(canWrite); } catch (ex) { alert(String((ex as Error).message)); }
-        } }, e));
+        for (const e of ev) actions.append(h('button', { class: 'secondary small', id: `c${c.id}-${e}`, onclick: () => void this.lifecycle(c, e, canWrite) }, e));
       }
       // Recording, announcement and AMD: changed in place (PATCH, audited);
       // the running dialer applies them to its next calls.
@@ -101,6 +99,8 @@ export class AdminPage {
             const u = await api<any>('PATCH', `/api/v1/campaigns/${c.id}`, { [key]: sel.value });
             c[key] = u[key];
             if (status) clear(status, h('span', { class: 'ok' }, `Campaign ${c.id}: ${key.replace(/_/g, ' ')} is now ${u[key]}.`));
+            // The recording-announcement card shows these settings: reload it.
+            await Promise.all(this.prompts.map((p) => p.campaignChanged(c.id)));
           } catch (ex) {
             sel.value = c[key];
             const err = ex as ApiError;
@@ -113,11 +113,41 @@ export class AdminPage {
         h('td', {}, h('span', { class: `badge cstate-${c.state}` }, c.state)),
         setting('recording', RECORDING), setting('recording_announcement', ANNOUNCEMENT), setting('amd', AMD), actions);
     });
-    clear(box, h('h2', {}, 'Campaigns'), r.items.length ? h('table', { class: 'callers' },
+    clear(box, h('h2', {}, 'Campaigns'), items.length ? h('table', { class: 'callers' },
       h('thead', {}, h('tr', {}, ...['Id', 'Name', 'Purpose', 'Dial mode', 'State', 'Recording', 'Announcement', 'AMD', '']
         .map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...rows)) : h('p', {}, 'No campaigns yet.'),
       h('p', { id: 'campaign-list-status', role: 'status', 'aria-live': 'polite' }));
+  }
+
+  // A lifecycle event from the list. finish ends the campaign for good: asked
+  // first. The outcome (or the server's refusal) goes to the status line.
+  private async lifecycle(c: Campaign, event: string, canWrite: boolean): Promise<void> {
+    if (event === 'finish' && !confirm(`Finish campaign ${c.id} "${c.name}"? No more calls will be placed for it. This cannot be undone.`)) {
+      this.status(h('span', { class: 'muted' }, `Campaign ${c.id} was not finished.`));
+      return;
+    }
+    try {
+      const u = await api<any>('POST', `/api/v1/campaigns/${c.id}/state`, { event });
+      await this.list(canWrite);
+      this.status(h('span', { class: 'ok' }, `Campaign ${c.id} (${c.name}): ${event} done; it is now ${u?.state ?? 'changed'}.`));
+    } catch (ex) {
+      const err = ex as ApiError;
+      await this.list(canWrite).catch(() => {});  // its state may have changed elsewhere
+      this.status(h('span', { class: 'error', role: 'alert' }, `Campaign ${c.id}: ${event} refused: ${err.message}${err.field ? ` (field: ${err.field})` : ''}`));
+    }
+  }
+
+  private status(node: Node): void {
+    const el = document.getElementById('campaign-list-status');
+    if (el) clear(el, node);
+  }
+
+  // After a campaign is created: the list and every other campaign picker on the page.
+  private async refreshCampaigns(): Promise<void> {
+    this.campaigns = await listCampaigns().catch(() => this.campaigns);
+    this.upload?.refreshCampaigns();
+    await Promise.all([this.list(true), ...this.prompts.map((p) => p.setCampaigns(this.campaigns))]);
   }
 
   private campaignForm(): HTMLElement {
@@ -164,7 +194,7 @@ export class AdminPage {
       try {
         const c = await api<any>('POST', '/api/v1/campaigns', body);
         clear(out, h('p', { class: 'ok', role: 'status' }, `Created campaign ${c.id} (${c.state}).`));
-        await this.list(true);
+        await this.refreshCampaigns();
       } catch (ex) {
         const err = ex as ApiError;
         clear(out, h('p', { class: 'error', role: 'alert' }, `${err.message}${err.field ? ` (field: ${err.field})` : ''}`));

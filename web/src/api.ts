@@ -25,3 +25,19 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
 }
 
 export interface User { id: number; name: string; role: string; entity_id: string }
+
+export interface Campaign { id: number; name: string; state: string; [key: string]: any }
+
+// Every campaign, oldest first: the list is paginated (GET /api/v1/campaigns
+// answers 50 by default), so follow next_after until it is null, 500 a page
+// (the server's maximum). Every campaign picker uses this.
+export async function listCampaigns(): Promise<Campaign[]> {
+  const out: Campaign[] = [];
+  let after = 0;
+  for (;;) {
+    const r = await api<{ items: Campaign[]; next_after: number | null }>('GET', `/api/v1/campaigns?limit=500${after ? `&after=${after}` : ''}`);
+    out.push(...r.items);
+    if (r.next_after === null || r.next_after === undefined || r.next_after <= after) return out;
+    after = r.next_after;
+  }
+}

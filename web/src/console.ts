@@ -1,11 +1,11 @@
 // The caller console: pick a campaign at your site (the vendor-chain gates'
 // refusal shown in plain words), ready / pause with a reason, and on connect
 // the contact, the script (fields substituted) and the survey appear at once;
-// disposition (keys 1–9), survey answers, callback; wrap-up timer; ready.
+// disposition (the phone's keys), survey answers, callback; wrap-up timer; ready.
 // Human-initiated / preview (and numbers the policy says may not be
 // autodialed): a ready or paused caller sees the next contact held for them
 // and presses Call (Skip in preview); the record pops when the callee answers.
-import { api, ApiError, User } from './api';
+import { api, ApiError, listCampaigns, User } from './api';
 import { announce, clear, h } from './dom';
 import { DomainEvent, EventStream } from './events';
 
@@ -42,6 +42,43 @@ const VERDICT_WORDS: Record<string, string> = {
   defer: 'Not called yet: the compliance policy defers this number',
   gate: 'Not called: your site may not take this call',
 };
+
+// The disposition keys are the phone's (README, docs/sip.md; the dialer's
+// digitDisposition): 1 contacted, 2 not interested, 3 call back, 4 answering
+// machine, 9 do not call — so that a caller who works both never marks a
+// number do-not-call meaning "wrong number". A key is bound to the campaign's
+// disposition with that code; the default list has no `not_interested` (the
+// phone's 2 is a code of its own), and `dnc` is its do-not-call. Key 2 stays
+// unbound when the campaign has no `not_interested`: giving it another
+// disposition would again mean one thing on the phone and another here. The
+// other dispositions take the free digits 5–8 in list order; the rest have no
+// key (click or Tab to them).
+const PHONE_KEYS: [string, string[]][] = [['1', ['contacted']], ['2', ['not_interested']], ['3', ['callback']],
+  ['4', ['machine']], ['9', ['do_not_call', 'dnc']]];
+const FREE_KEYS = ['5', '6', '7', '8'];
+
+export function dispositionKeys(codes: string[]): Map<string, string> {
+  const byCode = new Map<string, string>();  // code → key
+  for (const [key, wanted] of PHONE_KEYS) {
+    const code = wanted.find((w) => codes.includes(w));
+    if (code) byCode.set(code, key);
+  }
+  const free = [...FREE_KEYS];
+  for (const code of codes) if (!byCode.has(code) && free.length) byCode.set(code, free.shift()!);
+  return byCode;
+}
+
+// The browser's time zone, as the callback time is entered in it.
+function timeZoneName(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+}
+
+// Now as a datetime-local value (the browser's time, to the minute).
+function localNow(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
 
 export function substitute(text: string, contact: Record<string, any>): string {
   return text.replace(/\{(\w+)\}/g, (m, key: string) => {
@@ -262,8 +299,8 @@ export class CallerConsole {
   }
 
   private async renderPicker(): Promise<void> {
-    const list = await api<{ items: any[] }>('GET', '/api/v1/campaigns').catch(() => ({ items: [] }));
-    const active = list.items.filter((c) => c.state === 'active');
+    const list = await listCampaigns().catch(() => []);
+    const active = list.filter((c) => c.state === 'active');
     const sel = h('select', { id: 'campaign-select' }, ...active.map((c) => h('option', { value: String(c.id) }, c.name)));
     const out = h('div', { id: 'join-result' });
     const form = h('form', { class: 'card', id: 'join-form', onsubmit: (e: Event) => { e.preventDefault(); void this.join(Number(sel.value), out); } },
@@ -318,13 +355,17 @@ export class CallerConsole {
           h('input', { type: 'text', id, name: `survey:${q.key}`, maxlength: 1000 })));
       }
     });
-    const disp = h('fieldset', { class: 'dispositions' }, h('legend', {}, 'Disposition (keys 1–9)'));
-    dispositions.forEach((d, i) => {
-      disp.append(h('label', { class: 'disp' }, h('input', { type: 'radio', name: 'disposition', value: d.code, id: `disp-${d.code}` }),
-        i < 9 ? h('kbd', {}, String(i + 1)) : null, ` ${d.label}`));
+    const keys = dispositionKeys(dispositions.map((d) => String(d.code)));
+    const disp = h('fieldset', { class: 'dispositions' }, h('legend', {}, 'Disposition (keys as on the phone)'));
+    dispositions.forEach((d) => {
+      const key = keys.get(d.code);
+      disp.append(h('label', { class: 'disp' }, h('input', { type: 'radio', name: 'disposition', value: d.code, id: `disp-${d.code}`, 'data-key': key }),
+        key ? h('kbd', {}, key) : null, ` ${d.label}`));
     });
+    const tz = timeZoneName();
     const cb = h('fieldset', { class: 'callback' }, h('legend', {}, 'Callback (optional)'),
-      h('label', { for: 'callback-at' }, 'When'), h('input', { type: 'datetime-local', id: 'callback-at', name: 'callback_at' }),
+      h('label', { for: 'callback-at', id: 'callback-at-label' }, `When (your time, ${tz})`),
+      h('input', { type: 'datetime-local', id: 'callback-at', name: 'callback_at', min: localNow(), 'aria-describedby': 'callback-at-label' }),
       h('label', { for: 'callback-note' }, 'Note'), h('input', { type: 'text', id: 'callback-note', name: 'callback_note', maxlength: 1000 }));
     const phone = call.called_number ? h('p', { class: 'phone' }, call.called_number) : null;
     const where = [c.city, c.state].filter(Boolean).join(', ');
@@ -378,8 +419,7 @@ export class CallerConsole {
     const t = e.target as HTMLElement;
     if (t && (t.tagName === 'INPUT' && (t as HTMLInputElement).type === 'text' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return;
     if (/^[1-9]$/.test(e.key)) {
-      const radios = form.querySelectorAll<HTMLInputElement>('input[name="disposition"]');
-      const r = radios[Number(e.key) - 1];
+      const r = form.querySelector<HTMLInputElement>(`input[name="disposition"][data-key="${e.key}"]`);
       if (r) { r.checked = true; r.focus(); e.preventDefault(); }
     }
   }
@@ -388,19 +428,32 @@ export class CallerConsole {
     const data = new FormData(form);
     const code = String(data.get('disposition') ?? '');
     const errBox = document.getElementById('form-error')!;
-    if (!code) { clear(errBox, h('p', { class: 'error', role: 'alert' }, 'Choose a disposition (keys 1–9).')); return; }
+    if (!code) { clear(errBox, h('p', { class: 'error', role: 'alert' }, 'Choose a disposition (keys as on the phone).')); return; }
     const survey: Record<string, string> = {};
     for (const [k, v] of data.entries()) if (k.startsWith('survey:') && String(v) !== '') survey[k.slice(7)] = String(v);
     const body: any = { code };
     if (Object.keys(survey).length) body.survey = survey;
     const when = String(data.get('callback_at') ?? '');
-    if (when) { body.callback_at = new Date(when).toISOString(); body.callback_note = String(data.get('callback_note') ?? ''); }
+    if (when) {
+      const at = new Date(when);
+      if (Number.isNaN(at.getTime())) { clear(errBox, h('p', { class: 'error', role: 'alert' }, 'The callback time is not a valid date (callback_at)')); return; }
+      body.callback_at = at.toISOString();
+      body.callback_note = String(data.get('callback_note') ?? '');
+    }
     try {
       await api('POST', `/api/v1/calls/${call.call_id}/disposition`, body);
       announce('Saved');
     } catch (e) {
       const msg = e instanceof ApiError ? `${e.message}${e.field ? ` (${e.field})` : ''}` : String(e);
-      clear(errBox, h('p', { class: 'error', role: 'alert' }, msg));
+      clear(errBox, h('p', { class: 'error', role: 'alert', id: 'form-error-text' }, msg));
+      // A callback time the server refuses (in the past): point at the field.
+      const at = document.getElementById('callback-at') as HTMLInputElement | null;
+      if (at && e instanceof ApiError && e.field === 'callback_at') {
+        at.setAttribute('aria-invalid', 'true');
+        at.setAttribute('aria-errormessage', 'form-error-text');
+        at.min = localNow();
+        at.focus();
+      } else at?.removeAttribute('aria-invalid');
     }
   }
 }

@@ -4,7 +4,7 @@
 // per-site productivity (from the productivity export) and CSV downloads.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { api, User } from './api';
+import { api, listCampaigns, User } from './api';
 import { clear, fmtTime, h } from './dom';
 import { DomainEvent, EventStream } from './events';
 
@@ -40,8 +40,7 @@ export class Dashboard {
   }
 
   async start(): Promise<void> {
-    const list = await api<{ items: any[] }>('GET', '/api/v1/campaigns').catch(() => ({ items: [] }));
-    this.campaigns = list.items;
+    this.campaigns = await listCampaigns().catch(() => []);
     this.selected = this.campaigns.find((c) => c.state === 'active')?.id ?? this.campaigns[0]?.id ?? 0;
     const sel = h('select', { id: 'dash-campaign', onchange: () => { this.selected = Number(sel.value); this.reset(); void this.load(); } },
       ...this.campaigns.map((c) => h('option', { value: String(c.id), selected: c.id === this.selected }, `${c.name} (${c.state})`)));
@@ -63,7 +62,7 @@ export class Dashboard {
               h('tr', {}, h('th', {scope: 'col'}, 'Caller'), h('th', {scope: 'col'}, 'Site'),
                 h('th', {scope: 'col'}, 'State'), h('th', {scope: 'col'}, 'Since'))),
             this.callerTable)),
-        h('section', {class: 'card', id: 'calls'}, h('h2', {}, 'Calls'),
+        h('section', {class: 'card', id: 'calls'}, h('h2', {}, 'Calls (latest 200, newest first)'),
           h('table', {class: 'callers'},
             h('thead', {},
               h('tr', {},
@@ -240,9 +239,9 @@ export class Dashboard {
       h('a', { href: `#/reports/pacing?campaign=${this.selected}`, id: 'pacing-link' }, 'Pacing over the day (charts) →'));
   }
 
-  // The campaign's calls (first 200), each with "why was this call allowed?".
+  // The campaign's latest 200 calls, newest first, each with "why was this call allowed?".
   private async loadCalls(): Promise<void> {
-    const r = await api<{ items: any[] }>('GET', `/api/v1/campaigns/${this.selected}/calls?limit=200`);
+    const r = await api<{ items: any[] }>('GET', `/api/v1/campaigns/${this.selected}/calls?order=desc&limit=200`);
     clear(this.callRows, ...r.items.map((c) => h('tr', {}, h('td', {}, String(c.id)), h('td', {}, c.called_number), h('td', {}, c.caller_ref || '—'),
       h('td', {}, c.site_id || '—'), h('td', {}, c.state), h('td', {}, c.disposition || '—'),
       h('td', {}, h('a', { href: `#/calls/${c.id}/explain`, id: `explain-${c.id}` }, 'Why was this call allowed?')))));

@@ -12,6 +12,9 @@ import { DomainEvent } from './events';
 
 interface Progress { import_id: number; state: string; done: boolean; fraction: number; read: number; imported: number; duplicates: number; rejected: number; error?: string }
 
+// The column separators POST /api/v1/campaigns/{id}/imports takes (`delimiter`).
+const DELIMITERS: [string, string][] = [[',', 'comma ,'], [';', 'semicolon ;'], ['|', 'pipe |'], ['tab', 'tab'], ['auto', 'detect from the header row']];
+
 function randomKey(): string {
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);
@@ -49,16 +52,28 @@ export class ListUpload {
   private summary = h('div', { id: 'import-summary' });
   private rejects = h('div', { id: 'import-rejects' });
 
+  private camp = h('select', { id: 'import-campaign' }) as HTMLSelectElement;
+
   constructor(private campaigns: () => any[]) {}
 
   stop(): void { if (this.poll) clearTimeout(this.poll); }
 
+  // The campaign picker, again from campaigns() (after one is created); the choice is kept.
+  refreshCampaigns(): void {
+    const keep = this.camp.value;
+    this.camp.replaceChildren(...this.campaigns().map((c) => h('option', { value: String(c.id) }, `${c.id}: ${c.name}`)));
+    if (keep && [...this.camp.options].some((o) => o.value === keep)) this.camp.value = keep;
+  }
+
   element(): HTMLElement {
-    const camp = h('select', { id: 'import-campaign' }, ...this.campaigns().map((c) => h('option', { value: String(c.id) }, `${c.id}: ${c.name}`)));
+    const camp = this.camp;
+    this.refreshCampaigns();
     const file = h('input', { id: 'import-file', type: 'file', accept: '.csv,.txt,text/csv', required: true }) as HTMLInputElement;
     const name = h('input', { id: 'import-name', maxlength: 200, placeholder: 'default: the file name' });
     const dedupe = h('select', { id: 'import-dedupe' }, ...['campaign', 'list', 'organisation'].map((d) => h('option', { value: d }, d)));
     const region = h('input', { id: 'import-region', value: 'US', size: 3, maxlength: 2, pattern: '[A-Z]{2}' });
+    // The API's `delimiter` (docs/api.md): its default is the comma.
+    const delimiter = h('select', { id: 'import-delimiter' }, ...DELIMITERS.map(([v, label]) => h('option', { value: v, selected: v === ',' }, label))) as HTMLSelectElement;
     const map = h('input', { id: 'import-map', placeholder: 'e.g. Mobile Number=phone, VAN=external_id' });
     const batch = h('input', { id: 'import-batch', type: 'number', min: 1, max: 100000, placeholder: '5000' });
     const err = h('div', { id: 'import-error' });
@@ -67,7 +82,7 @@ export class ListUpload {
       const f = file.files?.[0];
       if (!f) return;
       clear(err);
-      const q = new URLSearchParams({ list_name: name.value || f.name, dedupe: dedupe.value, region: region.value });
+      const q = new URLSearchParams({ list_name: name.value || f.name, dedupe: dedupe.value, region: region.value, delimiter: delimiter.value });
       if (map.value.trim()) q.set('map', map.value.split(',').map((s) => s.trim()).filter(Boolean).join(','));
       if (batch.value) q.set('batch_rows', batch.value);
       this.begin();
@@ -88,7 +103,8 @@ export class ListUpload {
       h('div', {},
         h('div', { class: 'field' }, h('label', { for: 'import-campaign' }, 'Campaign'), camp),
         h('div', { class: 'field' }, h('label', { for: 'import-file' }, 'CSV file'), file, h('small', { class: 'muted' }, 'a header row, then one contact a row; at least one phone column')),
-        h('div', { class: 'field' }, h('label', { for: 'import-name' }, 'List name'), name)),
+        h('div', { class: 'field' }, h('label', { for: 'import-name' }, 'List name'), name),
+        h('div', { class: 'field' }, h('label', { for: 'import-delimiter' }, 'Column separator (delimiter)'), delimiter)),
       h('div', {},
         h('div', { class: 'field' }, h('label', { for: 'import-dedupe' }, 'Duplicates across'), dedupe),
         h('div', { class: 'field' }, h('label', { for: 'import-region' }, 'Default region'), region, h('small', { class: 'muted' }, 'for numbers written without a country code')),

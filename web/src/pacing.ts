@@ -4,15 +4,26 @@
 // in progress, callers who handled calls and callers logged in — from the
 // stored caller sessions — and lines per caller of each) and plots it with uPlot, the
 // dashboard's chart library; a table lists every bucket and the CSV download
-// is the same report (…/reports/pacing.csv). Times are shown in UTC.
+// is the same report (…/reports/pacing.csv). Times are shown in UTC, with
+// their dates when the range spans more than one day. Without a day in the
+// address, the page opens on the campaign's latest day with calls (its whole
+// history can hold more buckets than the server lists); emptying the day asks
+// for the whole history.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { api } from './api';
+import { api, listCampaigns } from './api';
 import { clear, h } from './dom';
 
 const BUCKETS = [['5m', '5 minutes'], ['15m', '15 minutes'], ['30m', '30 minutes'], ['1h', '1 hour']];
 
 function hhmm(iso: string): string { return iso.slice(11, 16); }
+// The UTC day of an instant; of a range's end, the day of its last millisecond.
+function dayOf(iso: string): string { return iso.slice(0, 10); }
+function lastDayOf(iso: string): string { return new Date(Date.parse(iso) - 1).toISOString().slice(0, 10); }
+// A bucket's or the range's start–end: the time alone within one day, else with the dates.
+function span(from: string, to: string, multiDay: boolean): string {
+  return multiDay ? `${dayOf(from)} ${hhmm(from)}–${lastDayOf(to) === dayOf(from) ? '' : `${dayOf(to)} `}${hhmm(to)}` : `${hhmm(from)}–${hhmm(to)}`;
+}
 function num(v: unknown, digits = 0): string { return v === null || v === undefined ? '—' : Number(v).toFixed(digits); }
 const utc = (ts: number) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');
 
@@ -29,7 +40,7 @@ export class PacingPage {
   stop(): void { for (const c of this.charts) c.destroy(); this.charts = []; }
 
   async start(): Promise<void> {
-    this.campaigns = (await api<{ items: any[] }>('GET', '/api/v1/campaigns?limit=200').catch(() => ({ items: [] }))).items;
+    this.campaigns = await listCampaigns().catch(() => []);
     const q = new URLSearchParams(location.hash.split('?')[1] ?? '');
     const wanted = Number(q.get('campaign') ?? 0);
     const selected = this.campaigns.find((c) => c.id === wanted)?.id ?? this.campaigns.find((c) => c.state === 'active')?.id ?? this.campaigns[0]?.id ?? 0;
@@ -37,7 +48,8 @@ export class PacingPage {
     if (q.get('bucket')) this.bucket.value = q.get('bucket')!;
     if (q.get('day')) this.day.value = q.get('day')!;
     const reload = () => void this.show();
-    this.campaign.addEventListener('change', reload);
+    // Another campaign: its own latest day with calls.
+    this.campaign.addEventListener('change', () => void this.latestDay().then(reload));
     this.bucket.addEventListener('change', reload);
     this.day.addEventListener('change', reload);
     clear(this.root, h('h1', {}, 'Pacing over the day'),
@@ -48,7 +60,22 @@ export class PacingPage {
           h('label', { for: 'pacing-day' }, 'Day (UTC, empty: all)'), this.day)
         : h('p', {}, 'No campaigns yet.'),
       this.out);
-    if (this.campaigns.length) await this.show();
+    if (!this.campaigns.length) return;
+    if (!q.get('day')) await this.latestDay();
+    await this.show();
+  }
+
+  // Sets the day to the campaign's latest day with calls (UTC), read from the
+  // report in one-day buckets (the last listed bucket is the last call's);
+  // left empty when the campaign has no calls.
+  private async latestDay(): Promise<void> {
+    const id = Number(this.campaign.value);
+    if (!id) return;
+    try {
+      const r = await api<any>('GET', `/api/v1/campaigns/${id}/reports/pacing?bucket=24h`);
+      const b: any[] = r.buckets ?? [];
+      this.day.value = b.length ? dayOf(b[b.length - 1].start) : '';
+    } catch { this.day.value = ''; }
   }
 
   private query(): string {
@@ -73,15 +100,16 @@ export class PacingPage {
     const cap = this.campaigns.find((c) => c.id === id)?.abandon_target_pct ?? 3;
     const fig = (label: string, value: string, fid: string) => h('div', { class: 'figure', id: fid }, h('span', { class: 'value' }, value), h('span', { class: 'label' }, label));
     const csv = h('a', { href: `/api/v1/campaigns/${id}/reports/pacing.csv?${this.query()}`, download: '', id: 'dl-pacing', class: 'button' }, 'Download as CSV');
-    const span = r.from ? `${r.from.slice(0, 10)} ${hhmm(r.from)}–${hhmm(r.to)} UTC, ${b.length} buckets of ${r.bucket_seconds / 60} min` : 'No calls yet.';
+    const multiDay = !!r.from && dayOf(r.from) !== lastDayOf(r.to);
+    const range = r.from ? `${multiDay ? span(r.from, r.to, true) : `${dayOf(r.from)} ${span(r.from, r.to, false)}`} UTC, ${b.length} buckets of ${r.bucket_seconds / 60} min` : 'No calls yet.';
     const boxes = [h('div', { class: 'chart', id: 'pacing-chart-calls' }), h('div', { class: 'chart', id: 'pacing-chart-rates' }), h('div', { class: 'chart', id: 'pacing-chart-lines' })];
-    const rows = b.map((x) => h('tr', {}, h('td', {}, `${hhmm(x.start)}–${hhmm(x.end)}`),
+    const rows = b.map((x) => h('tr', {}, h('td', {}, span(x.start, x.end, multiDay)),
       ...[x.placed, x.answered, x.bridged, x.abandoned, x.machine].map((v) => h('td', { class: 'num' }, String(v))),
       h('td', { class: 'num' }, num(x.abandon_rate_pct, 2)), h('td', { class: 'num' }, num(x.answer_rate_pct, 1)),
       h('td', { class: 'num' }, num(x.lines, 2)), h('td', { class: 'num' }, String(x.callers)), h('td', { class: 'num' }, num(x.lines_per_caller, 2)),
       h('td', { class: 'num' }, num(x.callers_logged_in, 2)), h('td', { class: 'num' }, num(x.lines_per_logged_in_caller, 2))));
     clear(this.out,
-      h('p', { id: 'pacing-span' }, span, ' ', csv),
+      h('p', { id: 'pacing-span' }, range, ' ', csv),
       h('div', { class: 'figures', id: 'pacing-totals' },
         fig('placed', String(t.placed ?? 0), 'pt-placed'), fig('answered', String(t.answered ?? 0), 'pt-answered'),
         fig('bridged', String(t.bridged ?? 0), 'pt-bridged'), fig('abandoned', String(t.abandoned ?? 0), 'pt-abandoned'),

@@ -8,7 +8,7 @@
 // an upload control (RIFF/WAVE 8000 Hz mono, 16-bit PCM or G.711, checked by
 // the server: a refusal shows its reason and field) and Remove (the default
 // plays again). Writers only upload/remove.
-import { api, ApiError, csrfToken } from './api';
+import { api, ApiError, Campaign, csrfToken, listCampaigns } from './api';
 import { clear, h } from './dom';
 
 function errText(e: unknown): string {
@@ -68,13 +68,15 @@ export class PromptCard {
 
   element(): HTMLElement { return this.box; }
 
+  private form: HTMLFormElement | null = null;
+  private hasCampaigns = false;
+
   async start(): Promise<void> {
-    const r = await api<{ items: any[] }>('GET', '/api/v1/campaigns?limit=200').catch(() => ({ items: [] as any[] }));
-    for (const c of r.items) this.select.append(h('option', { value: String(c.id) }, `${c.id} — ${c.name}`));
+    const items = await listCampaigns().catch(() => [] as Campaign[]);
     this.select.addEventListener('change', () => { clear(this.result); void this.show(); });
     const file = h('input', { id: this.id('file'), type: 'file', accept: '.wav,audio/wav,audio/x-wav' }) as HTMLInputElement;
     const upload = h('button', { type: 'submit', class: 'primary', id: this.id('upload') }, 'Upload WAV');
-    const form = h('form', { id: this.id('form'), onsubmit: async (e: Event) => {
+    this.form = h('form', { id: this.id('form'), onsubmit: async (e: Event) => {
       e.preventDefault();
       const f = file.files?.[0];
       if (!f) { clear(this.result, h('p', { class: 'error', role: 'alert' }, 'Choose a WAV file first.')); return; }
@@ -89,12 +91,29 @@ export class PromptCard {
       }
     } },
     h('div', { class: 'field' }, h('label', { for: this.id('file') }, 'New WAV (8000 Hz, mono, 16-bit PCM or G.711 µ-law/A-law, 0.5–60 s)'), file),
-    upload);
+    upload) as HTMLFormElement;
+    await this.setCampaigns(items);
+  }
+
+  // The campaign picker (at start, and again when a campaign is created on the
+  // page): the choice is kept; the card is drawn when the first campaign comes.
+  async setCampaigns(items: Campaign[]): Promise<void> {
+    const keep = this.select.value;
+    this.select.replaceChildren(...items.map((c) => h('option', { value: String(c.id) }, `${c.id} — ${c.name}`)));
+    if (keep && items.some((c) => String(c.id) === keep)) this.select.value = keep;
+    const had = this.hasCampaigns;
+    this.hasCampaigns = items.length > 0;
+    if (had && this.hasCampaigns) return;
     clear(this.box, h('h2', {}, this.kind.title),
       h('p', { class: 'muted' }, this.kind.about),
-      r.items.length ? h('div', { class: 'field' }, h('label', { for: this.id('campaign') }, 'Campaign'), this.select) : h('p', {}, 'No campaigns yet.'),
-      this.current, this.canWrite && r.items.length ? form : null, this.result);
-    if (r.items.length) await this.show();
+      items.length ? h('div', { class: 'field' }, h('label', { for: this.id('campaign') }, 'Campaign'), this.select) : h('p', {}, 'No campaigns yet.'),
+      this.current, this.canWrite && items.length ? this.form : null, this.result);
+    if (items.length) await this.show();
+  }
+
+  // A campaign's settings changed (the list's PATCH): reload if it is the one shown.
+  async campaignChanged(id: number): Promise<void> {
+    if (this.hasCampaigns && this.select.value === String(id)) await this.show();
   }
 
   private async show(): Promise<void> {

@@ -6,10 +6,15 @@
 // records: every save is a new version (POST /api/v1/vendor/records, checked
 // and audited by the store); evidence files are uploaded first and their
 // SHA-256 goes into the vetting record's evidence_docs.
-import { api, ApiError, csrfToken, User } from './api';
+import { api, ApiError, csrfToken, listCampaigns, User } from './api';
 import { clear, h } from './dom';
 
 const KINDS = ['entity', 'engagement', 'site', 'caller', 'vetting', 'policy', 'override', 'sanctions'];
+// Section headings of the registry page, one per kind.
+const KIND_TITLES: Record<string, string> = {
+  entity: 'Entities', engagement: 'Engagements', site: 'Sites', caller: 'Callers', vetting: 'Vetting records',
+  policy: 'Campaign vendor policies', override: 'Overrides', sanctions: 'Sanctions screenings',
+};
 
 function errorText(e: unknown): string {
   if (e instanceof ApiError) return `${e.message}${e.field ? ` (field: ${e.field})` : ''}`;
@@ -37,10 +42,9 @@ export class VendorPage {
   async start(): Promise<void> {
     if (this.path.length >= 2) return this.record(this.path[0], decodeURIComponent(this.path[1]));
     const r = await api<{ items: any[] }>('GET', '/api/v1/vendor/records');
-    const kinds = ['entity', 'engagement', 'site', 'caller', 'vetting'];
-    const sections = kinds.map((k) => {
+    const sections = KINDS.map((k) => {
       const items = r.items.filter((x) => x.kind === k);
-      return h('section', { class: 'card', id: `vendor-${k}` }, h('h2', {}, `${k[0].toUpperCase()}${k.slice(1)}s (${items.length})`),
+      return h('section', { class: 'card', id: `vendor-${k}` }, h('h2', {}, `${KIND_TITLES[k] ?? k} (${items.length})`),
         items.length ? h('ul', {}, ...items.map((x) => h('li', {}, recordLink(k, x.id), ' ', h('span', { class: 'muted' }, this.summary(x))))) : h('p', { class: 'muted' }, 'None visible to you.'));
     });
     clear(this.root, h('h1', {}, 'Vendor registry'),
@@ -117,6 +121,10 @@ export class VendorPage {
     if (x.kind === 'entity') return d.legal_name ?? '';
     if (x.kind === 'caller') return `at ${d.site_id ?? ''}`;
     if (x.kind === 'engagement') return `${d.principal_entity_id || 'campaign'} → ${d.agent_entity_id ?? ''}`;
+    if (x.kind === 'vetting') return `${d.subject_kind ?? ''} ${d.subject_id ?? ''} — ${d.status ?? ''}${d.expires_at ? `, expires ${String(d.expires_at).slice(0, 10)}` : ''}`;
+    if (x.kind === 'policy') return `campaign ${d.campaign_id ?? x.id} — v${x.version}`;
+    if (x.kind === 'override') return `${d.gate ?? ''} for ${d.site_id ?? ''}, campaign ${d.campaign_id ?? ''}${d.expires_at ? `, expires ${String(d.expires_at).slice(0, 10)}` : ''}`;
+    if (x.kind === 'sanctions') return `${d.entity_id ?? ''}: ${d.result ?? ''}, checked ${d.checked_at ?? ''}${d.lists?.length ? ` (${d.lists.join(', ')})` : ''}`;
     return `v${x.version}`;
   }
 
@@ -142,33 +150,154 @@ export class VendorPage {
   }
 }
 
+const DANGER_SITES = ['correctional_facility', 'work_release_center', 'detention_center'];
+const words = (v: unknown) => String(v ?? '').replace(/_/g, ' ');
+const day = (iso: unknown) => (iso ? String(iso).slice(0, 10) : '');
+const money = (v: unknown) => (v === null || v === undefined ? '—' : Number(v).toFixed(2));
+
+// A findings list: failing gates in red, overridden ones (allowed by a recorded
+// campaign decision) in amber.
+function findingList(items: string[], id: string): HTMLElement {
+  return h('ul', { class: 'findings', id }, ...items.map((f) => h('li', { class: f.includes('OVERRIDDEN') ? 'warn' : 'bad' }, f)));
+}
+
+// The campaign's disclosure report (GET /api/v1/campaigns/{id}/disclosure,
+// docs/vendor-chain.md "The disclosure report"): findings first, then per tier
+// and payee the engagement and its sites (hours, calls, the attested wage and
+// what workers receive, the vetting behind it, overrides, refusals, findings),
+// the refusals, the overrides, the policy and the audit anchor — what the
+// printed report (`clearline disclosure --format html`) shows.
 export class DisclosurePage {
   constructor(private root: HTMLElement) {}
   stop(): void {}
 
   async start(): Promise<void> {
-    const list = await api<{ items: any[] }>('GET', '/api/v1/campaigns');
-    const sel = h('select', { id: 'disc-campaign', onchange: () => void this.show(Number(sel.value), out) },
-      ...list.items.map((c) => h('option', { value: String(c.id) }, c.name)));
+    const list = await listCampaigns().catch(() => []);
     const out = h('div', { id: 'disclosure' });
+    const sel = h('select', { id: 'disc-campaign', onchange: () => void this.show(Number(sel.value), out) },
+      ...list.map((c) => h('option', { value: String(c.id) }, c.name)));
     clear(this.root, h('h1', {}, 'Disclosure report'), h('p', {}, 'Who made this campaign’s calls, from where, and under what conditions.'),
-      h('p', {}, h('label', { for: 'disc-campaign' }, 'Campaign '), sel), out);
-    if (list.items.length) await this.show(list.items[0].id, out);
+      list.length ? h('p', {}, h('label', { for: 'disc-campaign' }, 'Campaign '), sel) : h('p', {}, 'No campaigns yet.'), out);
+    if (list.length) await this.show(list[0].id, out);
   }
 
   private async show(id: number, out: HTMLElement): Promise<void> {
-    const r = await api<any>('GET', `/api/v1/campaigns/${id}/disclosure`);
-    const payees = (r.payees ?? []).map((p: any) => h('section', { class: 'card payee' },
-      h('h2', {}, `Tier ${p.tier}: ${p.payee?.legal_name ?? ''}`),
-      h('p', { class: 'muted' }, `engaged by ${p.parent?.legal_name ?? ''}`, p.tier > 1 && !p.campaign_consent ? h('strong', { class: 'error' }, ' — no campaign consent to this subcontract') : null),
-      h('table', { class: 'callers' }, h('thead', {}, h('tr', {}, ...['Site', 'Type', 'Where', 'Wage received by worker', 'Paid to', 'Calls', 'Refusals'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, ...(p.sites ?? []).map((s: any) => h('tr', { class: s.site_type === 'correctional_facility' ? 'flag' : '' },
-          h('td', {}, s.name ?? s.site_id), h('td', {}, String(s.site_type ?? '').replace(/_/g, ' ')), h('td', {}, [s.city, s.state].filter(Boolean).join(', ')),
-          h('td', {}, s.wage ? `${s.wage.received_by_worker_hourly} ${s.wage.currency ?? ''}/h` : '—'), h('td', {}, s.wage?.paid_to_name ?? '—'),
-          h('td', {}, String(s.calls_made ?? 0)), h('td', {}, String(s.refusals ?? 0))))))));
-    const refusals = (r.refusals ?? []).slice(0, 50);
-    clear(out, ...payees,
-      h('section', { class: 'card' }, h('h2', {}, `Refused callers (${(r.refusals ?? []).length})`),
-        refusals.length ? h('ul', { id: 'refusal-list' }, ...refusals.map((x: any) => h('li', {}, `${x.at} ${x.kind}: ${x.caller_ref} at ${x.site_id} — ${x.reason}`))) : h('p', { class: 'muted' }, 'None.')));
+    let r: any;
+    try {
+      r = await api<any>('GET', `/api/v1/campaigns/${id}/disclosure`);
+    } catch (e) {
+      clear(out, h('p', { class: 'error', role: 'alert', id: 'disclosure-error' }, errorText(e)));
+      return;
+    }
+    const t = r.totals ?? {};
+    const allFindings: any[] = r.findings ?? [];
+    const overrides: any[] = r.overrides ?? [];
+    const fig = (label: string, value: unknown, fid: string) => h('div', { class: 'figure', id: fid }, h('span', { class: 'value' }, String(value ?? 0)), h('span', { class: 'label' }, label));
+    const payees = (r.payees ?? []).map((p: any) => this.payee(p, r.as_of));
+    const refusals: any[] = r.refusals ?? [];
+    const shown = refusals.slice(0, 50);
+    clear(out,
+      h('p', { class: 'muted', id: 'disclosure-period' }, `Period ${day(r.period?.from)} to ${day(r.period?.to)}; the chain as of ${r.as_of ?? ''}.`),
+      h('div', { class: 'figures', id: 'disclosure-totals' },
+        fig('payees', t.payees, 'dt-payees'), fig('calls made', t.calls_made, 'dt-calls'), fig('hours on calls', money(t.hours_worked), 'dt-hours'),
+        fig('callers active', t.callers_active, 'dt-callers'), fig('refusals', t.refusals, 'dt-refusals'), fig('overrides', overrides.length, 'dt-overrides'),
+        fig('findings', allFindings.length, 'dt-findings')),
+      h('section', { class: allFindings.length ? 'card refused' : 'card', id: 'disclosure-findings', 'aria-labelledby': 'disclosure-findings-title' },
+        h('h2', { id: 'disclosure-findings-title' }, allFindings.length ? `Findings (${allFindings.length}): the chain fails these gates` : 'Findings'),
+        allFindings.length
+          ? h('ul', { class: 'findings' }, ...allFindings.map((f) => h('li', { class: 'bad' },
+            h('span', { class: 'muted' }, `Tier ${f.tier}, ${f.engagement_id}${f.site_id ? `, ${f.site_id}` : ''}: `), String(f.finding))))
+          : h('p', { class: 'ok' }, 'None: every gate passes for every registered caller.')),
+      h('h2', {}, 'Chain by tier and payee'),
+      ...payees,
+      h('section', { class: 'card', id: 'disclosure-refusals' }, h('h2', {}, `Refused callers (${refusals.length})`),
+        shown.length ? h('ul', { id: 'refusal-list' }, ...shown.map((x: any) => h('li', {}, `${x.at} ${x.kind}: ${x.caller_ref} at ${x.site_id}`,
+          x.failed_gates?.length ? h('span', { class: 'bad' }, ` [${x.failed_gates.join(', ')}]`) : null, ` — ${x.reason}`))) : h('p', { class: 'muted' }, 'None.'),
+        refusals.length > shown.length ? h('p', { class: 'muted' }, `… and ${refusals.length - shown.length} more.`) : null),
+      h('section', { class: 'card', id: 'disclosure-overrides' }, h('h2', {}, `Overrides (${overrides.length})`),
+        overrides.length ? this.overrideTable(overrides) : h('p', { class: 'muted' }, 'No policy overrides.')),
+      this.policy(r.policy ?? {}),
+      h('p', { class: 'muted', id: 'disclosure-anchor' }, `Audit chain head when generated: seq ${r.audit_anchor?.seq ?? '?'}, hash `,
+        h('code', { class: 'mono' }, String(r.audit_anchor?.hash ?? '')), '. Publish it with ', h('code', {}, 'clearline disclosure'), ' (docs/vendor-chain.md).'));
+  }
+
+  private payee(p: any, asOf: string): HTMLElement {
+    const who = p.payee ?? {};
+    const place = [who.city, who.state].filter(Boolean).join(', ');
+    const consent = !('campaign_consent' in p) ? null
+      : p.campaign_consent === null ? h('span', { class: 'badge verdict-deny' }, 'no campaign consent to this subcontract')
+        : h('span', { class: 'badge verdict-allow' }, `campaign consent: ${p.campaign_consent.consented_by}${p.campaign_consent.title ? `, ${p.campaign_consent.title}` : ''}, ${day(p.campaign_consent.date)}`);
+    const ended = p.effective_to && asOf && p.effective_to < asOf;
+    const findings: string[] = p.findings ?? [];
+    return h('section', { class: 'card payee', id: `payee-${p.engagement_id}` },
+      h('h2', {}, `Tier ${p.tier}: ${who.legal_name ?? ''}`),
+      h('p', { class: 'muted' }, [words(who.entity_type), place].filter(Boolean).join(', '), ' · engaged by ', h('strong', {}, p.parent?.legal_name ?? ''),
+        ` · contract ${p.contract_ref || '—'} (${p.engagement_id} v${p.engagement_version})`),
+      h('p', { class: 'engagement-dates' }, `Engagement ${day(p.effective_from)} to ${p.effective_to ? day(p.effective_to) : 'open'}`,
+        ended ? h('strong', { class: 'error' }, ' — ended') : null,
+        p.terminated ? h('strong', { class: 'error' }, ' — terminated') : null,
+        p.valid_at_period_end === false ? h('strong', { class: 'error' }, ' — not in force at the period’s end') : null,
+        ` · subcontracting ${p.subcontracting_allowed ? 'allowed' : 'not allowed'}`, consent ? ' · ' : null, consent),
+      findings.length ? findingList(findings, `payee-findings-${p.engagement_id}`) : null,
+      (p.sites ?? []).length ? this.siteTable(p.sites, asOf) : h('p', { class: 'muted' }, 'No sites registered for this payee.'));
+  }
+
+  private siteTable(sites: any[], asOf: string): HTMLElement {
+    const head = ['Site', 'Type', 'Where', 'Callers active', 'Hours on calls', 'Calls', 'Wage attested', 'Received by worker', 'Vetting', 'Refusals', 'Overrides'];
+    const rows = sites.flatMap((s: any) => {
+      const w = s.wage;
+      const danger = DANGER_SITES.includes(s.site_type);
+      const expired = w?.expires_at && asOf && w.expires_at < asOf;
+      const toWorker = w?.paid_to === 'worker';
+      const row = h('tr', { class: danger ? 'flag' : '', id: `site-${s.site_id}` },
+        h('td', {}, s.name ?? s.site_id, h('br', {}), h('span', { class: 'muted' }, s.site_id)),
+        h('td', {}, h('span', { class: danger ? 'bad' : '' }, words(s.site_type)),
+          s.facility_authority ? h('span', { class: 'muted' }, h('br', {}), `authority: ${s.facility_authority.legal_name}`) : null),
+        h('td', {}, [s.city, s.state].filter(Boolean).join(', ')),
+        h('td', {}, `${s.callers_active ?? 0} of ${s.callers_registered ?? 0}`),
+        h('td', {}, money(s.hours_worked)), h('td', {}, String(s.calls_made ?? 0)),
+        w ? h('td', {}, `${money(w.attested_hourly_gross)} ${w.currency ?? ''}/h`, h('br', {}),
+          h('span', { class: 'muted' }, `paid to ${toWorker ? 'the worker' : `${words(w.paid_to)}${w.paid_to_name ? `: ${w.paid_to_name}` : ''}`}`))
+          : h('td', { class: 'bad' }, 'no vetting'),
+        w ? h('td', { class: toWorker ? 'ok' : 'bad' }, `${money(w.received_by_worker_hourly)} ${w.currency ?? ''}/h`) : h('td', { class: 'bad' }, 'unknown'),
+        w ? h('td', {}, `${w.vetting_id} v${w.vetting_version}: `, h('span', { class: w.status === 'approved' ? '' : 'bad' }, words(w.status)),
+          `, risk ${words(w.risk_rating)}, `, h('span', { class: expired ? 'bad' : '' }, `${expired ? 'expired' : 'expires'} ${day(w.expires_at)}`),
+          w.incarcerated_workers_present ? h('span', { class: 'bad' }, h('br', {}), 'incarcerated workers present') : null)
+          : h('td', { class: 'bad' }, '—'),
+        h('td', { class: s.refusals ? 'bad' : '' }, String(s.refusals ?? 0)),
+        h('td', {}, ...(s.overrides ?? []).flatMap((o: any) => [h('span', { class: 'badge sev-warning' }, o.override_id),
+          ` ${o.gate}, ${o.decided_by}, ${day(o.decided_at)}: ${o.reason}`, h('br', {})])));
+      const findings: string[] = s.findings ?? [];
+      const more = findings.length ? h('tr', { class: 'site-findings' }, h('td', { colspan: head.length },
+        h('strong', {}, `Findings for ${s.name ?? s.site_id}`), findingList(findings, `site-findings-${s.site_id}`))) : null;
+      return more ? [row, more] : [row];
+    });
+    return h('table', { class: 'callers disclosure' },
+      h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows));
+  }
+
+  private overrideTable(overrides: any[]): HTMLElement {
+    return h('table', { class: 'callers' },
+      h('thead', {}, h('tr', {}, ...['Override', 'Gate', 'Site', 'Decided by', 'When', 'Expires', 'Reason', 'Conditions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...overrides.map((o) => h('tr', {}, h('td', {}, o.override_id), h('td', {}, o.gate), h('td', {}, o.site_id),
+        h('td', {}, `${o.decided_by}${o.title ? `, ${o.title}` : ''}`), h('td', {}, day(o.decided_at)), h('td', {}, o.expires_at ? day(o.expires_at) : 'never'),
+        h('td', {}, o.reason ?? ''), h('td', {}, typeof o.conditions === 'string' ? o.conditions : JSON.stringify(o.conditions ?? ''))))));
+  }
+
+  private policy(pol: any): HTMLElement {
+    const decisions: any[] = pol.decisions ?? [];
+    const row = (k: string, v: string) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v));
+    return h('section', { class: 'card', id: 'disclosure-policy' }, h('h2', {}, 'Policy'),
+      pol.stored === false ? h('p', { class: 'muted' }, 'No policy stored for this campaign: the defaults apply.') : null,
+      h('table', { class: 'callers kv' }, h('tbody', {},
+        row('Denied site types (G4)', (pol.deny_site_types ?? []).map(words).join(', ')),
+        row('Wage floor (G5)', `worker-received wage ≥ max(federal ${money(pol.federal_min_wage)}, state minimum, campaign ${money(pol.campaign_wage_floor)})`),
+        row('Maximum subcontract depth (G2)', String(pol.max_subcontract_depth ?? '')),
+        row('Vetting age (G3)', `${pol.vetting_max_age_days ?? ''} days; ${pol.high_risk_vetting_max_age_days ?? ''} days when high-risk`),
+        row('Sanctions screening age (G9)', `${pol.sanctions_max_age_days ?? ''} days`),
+        row('Hours standard (G6)', String(pol.hours_standard ?? '')),
+        row('Changes from the defaults', decisions.length
+          ? decisions.map((d) => `${d.field}: ${d.decided_by}, ${day(d.decided_at)} — ${d.reason}`).join('; ')
+          : (pol.defaults_changed ?? []).length ? (pol.defaults_changed as any[]).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('; ') : 'none'))));
   }
 }
