@@ -1,5 +1,7 @@
 #include "api/authz.h"
 
+#include "core/vendor/access.h"
+
 namespace clearline::api {
 
 std::string_view toString(Role r) {
@@ -141,6 +143,28 @@ Status check(const Principal* p, Action action, const Target& target, const Enti
   if (d.allowed) return Status::ok();
   if (p == nullptr) return Status::unauthenticated(d.reason);
   return Status::permissionDenied(d.reason);
+}
+
+void RegistryEntityScope::set(std::shared_ptr<const core::vendor::Registry> registry) {
+  std::lock_guard<std::mutex> l(mu_);
+  registry_ = std::move(registry);
+}
+
+bool RegistryEntityScope::withinSubtree(const std::string& root, const std::string& entity) const {
+  if (root.empty() || entity.empty()) return false;
+  if (root == entity) return true;
+  std::shared_ptr<const core::vendor::Registry> reg;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    reg = registry_;
+  }
+  if (!reg) return false;
+  namespace v = core::vendor;
+  const v::Principal who = v::Principal::vendor(root);
+  return v::canAccess(*reg, who, v::RecordRef{v::RecordKind::kSite, entity},
+                      v::AccessMode::kRead) ||
+         v::canAccess(*reg, who, v::RecordRef{v::RecordKind::kEntity, entity},
+                      v::AccessMode::kRead);
 }
 
 }  // namespace clearline::api

@@ -11,6 +11,8 @@
 // Thread-safety: pure functions; EntityScope implementations must be thread-safe.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,7 @@
 
 #include "common/ids.h"
 #include "common/status.h"
+#include "core/vendor/registry.h"
 
 namespace clearline::api {
 
@@ -75,12 +78,27 @@ class EntityScope {
   virtual bool withinSubtree(const std::string& root, const std::string& entity) const = 0;
 };
 
-// Until the vendor chain is wired: an entity's subtree is the entity itself.
+// An entity's subtree is the entity itself (unit tests; a daemon uses RegistryEntityScope).
 class FlatEntityScope final : public EntityScope {
  public:
   bool withinSubtree(const std::string& root, const std::string& entity) const override {
     return !root.empty() && root == entity;
   }
+};
+
+// The vendor chain's subtree (core/vendor/access.h): `entity` (a site or an
+// entity) is within `root`'s when a vendor supervisor of `root` may read it —
+// root itself, the entities engaged under it, the sites they operate. Over a
+// registry snapshot the daemon replaces when the registry's generation moves.
+// Thread-safe: set() and withinSubtree() from any thread.
+class RegistryEntityScope final : public EntityScope {
+ public:
+  void set(std::shared_ptr<const core::vendor::Registry> registry);
+  bool withinSubtree(const std::string& root, const std::string& entity) const override;
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const core::vendor::Registry> registry_;
 };
 
 struct AuthzDecision {

@@ -20,6 +20,7 @@ bool WsHub::visibleTo(const Principal& who, const core::DomainEvent& ev, const E
     case Role::kCaller:
       return !ev.caller_ref.empty() && ev.caller_ref == who.callerRef();
     case Role::kVendorSupervisor: {
+      if (ev.type == "screen_pop") return false;  // the callee's record, never theirs
       // Only events that name a site/entity inside the supervisor's subtree.
       for (const char* key : {"site_id", "entity_id"}) {
         auto it = ev.data.find(key);
@@ -30,6 +31,15 @@ bool WsHub::visibleTo(const Principal& who, const core::DomainEvent& ev, const E
     }
   }
   return false;
+}
+
+Json WsHub::withoutCalleeData(const Json& data) {
+  if (!data.is_object()) return data;
+  Json out = data;
+  for (const char* key : {"contact", "called_number", "phone", "e164", "number", "screen_pop"})
+    out.erase(key);
+  if (auto it = out.find("call"); it != out.end() && it->is_object()) out.erase(it);
+  return out;
 }
 
 void WsHub::publish(const core::DomainEvent& ev) {
@@ -48,11 +58,18 @@ void WsHub::publishOne(const core::DomainEvent& ev) {
          {"at", formatIsoUtc(ev.at)}, {"t_us", t_us},
          {"data", ev.data}};
   auto frame = std::make_shared<const std::string>(j.dump(-1, ' ', false, Json::error_handler_t::replace));
-  buffer_.push_back(Entry{seq, ev, frame});
+  std::shared_ptr<const std::string> vendor_frame = frame;
+  if (Json redacted = withoutCalleeData(ev.data); redacted != ev.data) {
+    j["data"] = std::move(redacted);
+    vendor_frame =
+        std::make_shared<const std::string>(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+  }
+  buffer_.push_back(Entry{seq, ev, frame, vendor_frame});
   while (buffer_.size() > capacity_) buffer_.pop_front();
   if (metrics_) metrics_->countWsEvent();
+  const Entry& e = buffer_.back();
   for (auto& [id, sub] : subs_)
-    if (visibleTo(sub.who, ev, scope_)) sub.sink->deliver(frame);
+    if (visibleTo(sub.who, ev, scope_)) sub.sink->deliver(frameFor(sub.who, e));
 }
 
 uint64_t WsHub::subscribe(std::shared_ptr<WsSubscriber> sub, const Principal& who, int64_t since,
@@ -69,7 +86,7 @@ uint64_t WsHub::subscribe(std::shared_ptr<WsSubscriber> sub, const Principal& wh
       sub->deliver(std::make_shared<const std::string>(resync.dump()));
     } else {
       for (auto& e : buffer_)
-        if (e.seq > since && visibleTo(who, e.ev, scope_)) sub->deliver(e.frame);
+        if (e.seq > since && visibleTo(who, e.ev, scope_)) sub->deliver(frameFor(who, e));
     }
   }
   uint64_t id = next_sub_++;

@@ -54,14 +54,24 @@ class WsHub final : public core::EventSink {
   size_t subscriberCount() const;
 
   // Whether `who` may see an event (the WebSocket side of authorization).
+  // Vendor supervisors see their subtree's events without the callee's
+  // personal data (the role has no contact.* permission): never a screen pop,
+  // and other events with `contact`, the call on screen and numbers removed.
   static bool visibleTo(const Principal& who, const core::DomainEvent& ev, const EntityScope& scope);
+  // The event's data as a vendor supervisor gets it (see visibleTo).
+  static Json withoutCalleeData(const Json& data);
 
  private:
   struct Entry {
     int64_t seq;
     core::DomainEvent ev;  // kept for filtering on replay
     std::shared_ptr<const std::string> frame;
+    std::shared_ptr<const std::string>
+        vendor_frame;  // without the callee's data (the same frame if none)
   };
+  const std::shared_ptr<const std::string>& frameFor(const Principal& who, const Entry& e) const {
+    return who.role == Role::kVendorSupervisor ? e.vendor_frame : e.frame;
+  }
   struct Sub {
     std::shared_ptr<WsSubscriber> sink;
     Principal who;

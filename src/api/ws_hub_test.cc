@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "core/vendor/import_doc.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/vendor_store.h"
+
 namespace clearline::api {
 namespace {
 
@@ -71,6 +78,75 @@ TEST(WsHub, VendorSeesOnlyItsSubtreeAndCallersOnlyThemselves) {
   EXPECT_FALSE(WsHub::visibleTo(v, ev("bob", 1), scope));
   EXPECT_FALSE(WsHub::visibleTo(caller("bob"), ev("ann", 1), scope));
   EXPECT_TRUE(WsHub::visibleTo(caller("ann"), ev("ann", 1), scope));
+}
+
+// The daemon's scope is the vendor chain's (the 2019 example): the prime
+// vendor's supervisor sees its sites' and its subcontractor's sites' events,
+// the subcontractor's only its own, and neither gets the callee's record.
+TEST(WsHub, VendorSupervisorsFollowTheChainAndNeverGetTheCalleesRecord) {
+  ManualClock clock;
+  auto store = std::move(storage::SqliteStore::open(":memory:", clock).value());
+  core::Actor actor{"test"};
+  auto org = store->campaigns().createOrganisation("Org", actor);
+  core::Campaign c0 = core::newCampaign("C", core::PurposeClass::kPolitical);
+  c0.org_id = org->id;
+  ASSERT_TRUE(store->campaigns().createCampaign(c0, actor).isOk());
+  std::ifstream in(std::string(CLEARLINE_SOURCE_DIR) + "/data/examples/2019-case.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto doc = core::vendor::decodeImportDocument(ss.str(), 1);
+  ASSERT_TRUE(doc.isOk()) << doc.status().toString();
+  storage::SqliteVendorStore vs(store->db(), clock, "/tmp");
+  ASSERT_TRUE(
+      vs.importChain(*doc, std::string(CLEARLINE_SOURCE_DIR) + "/data/examples", actor).isOk());
+  RegistryEntityScope scope;
+  auto vendor = [](const std::string& entity) {
+    Principal p;
+    p.role = Role::kVendorSupervisor;
+    p.entity_id = entity;
+    return p;
+  };
+  auto at = [](const std::string& site, const std::string& type = "gate.refused") {
+    core::DomainEvent e;
+    e.type = type;
+    e.campaign_id = "1";
+    e.caller_ref = "caller-x";
+    e.data = Json{{"site_id", site}};
+    return e;
+  };
+  // No registry yet: only the entity itself.
+  EXPECT_FALSE(WsHub::visibleTo(vendor("procom"), at("site-eddie-warrior"), scope));
+  scope.set(*vs.loadRegistry());
+  EXPECT_TRUE(WsHub::visibleTo(vendor("procom"), at("site-eddie-warrior"), scope));
+  EXPECT_TRUE(WsHub::visibleTo(vendor("procom"), at("site-procom-vineland"), scope));
+  EXPECT_FALSE(WsHub::visibleTo(vendor("procom"), at("site-prime-dc"), scope));
+  EXPECT_TRUE(WsHub::visibleTo(vendor("prime-vendor"), at("site-eddie-warrior"), scope));
+  EXPECT_TRUE(WsHub::visibleTo(vendor("prime-vendor"), at("site-prime-dc"), scope));
+  EXPECT_FALSE(WsHub::visibleTo(vendor("ok-doc"), at("site-prime-dc"), scope));
+  EXPECT_FALSE(WsHub::visibleTo(vendor("procom"), at("site-eddie-warrior", "screen_pop"), scope));
+
+  // Over the hub: a caller.state with the call on screen reaches the manager
+  // whole and the vendor supervisor without the callee's data.
+  WsHub hub(scope, nullptr, 100);
+  auto sup = std::make_shared<Collect>();
+  auto mgr = std::make_shared<Collect>();
+  Principal m;
+  m.role = Role::kCampaignManager;
+  hub.subscribe(sup, vendor("procom"), 0, "");
+  hub.subscribe(mgr, m, 0, "");
+  core::DomainEvent st = at("site-procom-vineland", "caller.state");
+  st.data["state"] = "on_call";
+  st.data["call"] =
+      Json{{"call_id", 5}, {"contact", {{"first_name", "Ann"}, {"phone", "+12025550123"}}}};
+  st.data["contact"] = Json{{"first_name", "Ann"}};
+  hub.publish(st);
+  hub.publish(at("site-procom-vineland", "screen_pop"));
+  ASSERT_EQ(sup->frames.size(), 2u);  // hello + the state
+  EXPECT_EQ(sup->frames[1]["data"]["state"], "on_call");
+  EXPECT_FALSE(sup->frames[1]["data"].contains("call"));
+  EXPECT_FALSE(sup->frames[1]["data"].contains("contact"));
+  ASSERT_EQ(mgr->frames.size(), 3u);
+  EXPECT_EQ(mgr->frames[1]["data"]["call"]["contact"]["first_name"], "Ann");
 }
 
 }  // namespace

@@ -102,9 +102,17 @@ Status runDaemon(const DaemonOptions& opt) {
   int busy = static_cast<int>(cfg.getInt("store.busy_timeout_ms"));
   // One connection per thread that uses the store.
   ASSIGN_OR_RETURN(auto api_store, storage::SqliteStore::open(db_path.string(), clock, busy));
+  ASSIGN_OR_RETURN(auto scope_store, storage::SqliteStore::open(db_path.string(), clock, busy));
 
   api::Metrics metrics;
-  api::FlatEntityScope scope;  // the vendor chain's subtree function replaces this when wired
+  // Vendor supervisors' subtrees, for the WebSocket (and authz's scoped lists):
+  // the vendor registry, reloaded by `scope_refresh` below when it changes.
+  api::RegistryEntityScope scope;
+  {
+    storage::SqliteVendorStore vs(api_store->db(), clock, opt.data_dir);
+    ASSIGN_OR_RETURN(auto reg, vs.loadRegistry());
+    scope.set(std::move(reg));
+  }
   api::WsHub hub(scope, &metrics);
   FanoutSink sink(hub, metrics);
 
@@ -218,6 +226,27 @@ Status runDaemon(const DaemonOptions& opt) {
     server = std::make_unique<api::ApiServer>(sopt, service, hub);
   }
 
+  // The subtree scope follows the registry: checked every second on a
+  // connection of its own, reloaded when its generation moved.
+  std::atomic<bool> scoping{true};
+  std::thread scope_refresh([&] {
+    storage::SqliteVendorStore vs(scope_store->db(), clock, opt.data_dir);
+    auto have = vs.generation();
+    for (int ticks = 1; scoping.load(); ++ticks) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // (a prompt stop)
+      if (ticks % 5 != 0) continue;
+      auto g = vs.generation();
+      if (!g.isOk() || (have.isOk() && *g == *have)) continue;
+      auto reg = vs.loadRegistry();
+      if (!reg.isOk()) {
+        spdlog::error("vendor subtrees: registry reload failed: {}", reg.status().toString());
+        continue;
+      }
+      scope.set(std::move(*reg));
+      have = g;
+    }
+  });
+
   // Loop latency probe: post a stamp every 100 ms, measure how late it runs.
   std::atomic<bool> probing{true};
   std::thread probe([&] {
@@ -256,6 +285,8 @@ Status runDaemon(const DaemonOptions& opt) {
   if (server) server->stop();
   probing = false;
   probe.join();
+  scoping = false;
+  scope_refresh.join();
   if (sip_on) {
     // Calls in progress end (BYE/CANCEL) and caller legs close; the loop runs
     // a second more for those messages, then stops (the thread ends with it).

@@ -13,6 +13,7 @@ const asToken = (token, method, path, body) => fetch(URL + path, { method, heade
   body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
 
 const { ctx, close } = await browser();
+const closers = [];
 try {
   const page = await ctx.newPage();
   const errors = [];
@@ -23,6 +24,17 @@ try {
   // The event stream is up (subscribed) before anything is caused.
   await page.waitForSelector('#dash-conn.up');
 
+  // The subcontractor's supervisor listens on the event stream too (its subtree: the prison site).
+  const second = await browser();  // a profile of its own: its session cookie is not the manager's
+  closers.push(second.close);
+  const sup = await second.ctx.newPage();
+  await login(sup, URL, 'procom-sup', 'vendor-password');
+  await sup.evaluate(() => new Promise((resolve) => {
+    window.__frames = [];
+    const ws = new WebSocket(`ws://${location.host}/api/v1/events`);
+    ws.onmessage = (m) => { window.__frames.push(JSON.parse(String(m.data))); if (window.__frames.length === 1) resolve(); };
+  }));
+
   // 1. A gate refusal: the prison site's caller logs in (session + CSRF, as the console does) and joins.
   const lr = await fetch(URL + '/api/v1/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'caller-ew-01', password: 'caller-password' }) });
   const cookie = lr.headers.get('set-cookie').split(';')[0];
@@ -32,6 +44,9 @@ try {
   await page.waitForSelector('#alerts li[data-kind="gate"]', { timeout: 10000 });
   const gate = await page.textContent('#alerts li[data-kind="gate"]');
   check(gate.includes('Gate refused caller caller-ew-01 at site-eddie-warrior') && /\[failed: [^\]]*G4/.test(gate), `the gate alert names caller, site and failed gates (${gate})`);
+  // …and the vendor supervisor whose subtree holds the site gets it live (the registry's subtree, not only its own id).
+  await sup.waitForFunction(() => window.__frames.some((f) => f.type === 'gate.refused' && f.data?.site_id === 'site-eddie-warrior'), null, { timeout: 10000 });
+  check(true, 'procom-sup receives the refusal at its subcontracted site on the WebSocket');
 
   // 2. The ledger: a second campaign (no vendor chain) with a caller signed in, and 20 answered calls of which 1 abandoned.
   const c2 = await asToken(process.env.ADMIN_TOKEN, 'POST', '/api/v1/campaigns', { name: 'Ledger watch', purpose: 'political' });
@@ -57,6 +72,7 @@ try {
   await page.screenshot({ path: `${ART}/50-dashboard-alerts.png` });
   check(errors.length === 0, `no page errors (${errors.join('; ')})`);
 } finally {
+  for (const c of closers) await c();
   await close();
 }
 console.log('PASS');
