@@ -2,11 +2,11 @@
 
 #include <future>
 
-#include "common/log.h"
-
 #include "api/records.h"
+#include "common/log.h"
 #include "common/time_util.h"
 #include "core/campaign/campaign.h"
+#include "core/runtime/campaign_runtime.h"
 #include "storage/sqlite/vendor_store.h"
 
 namespace clearline::daemon {
@@ -23,6 +23,11 @@ Result<Json> claimSimulatedCall(storage::SqliteStore& store, const Clock& clock,
   Json pop;
   RETURN_IF_ERROR(db.transaction([&]() -> Status {
     ASSIGN_OR_RETURN(core::Campaign camp, store.campaigns().getCampaign(campaign));
+    // Only an active campaign calls (a draft, paused or finished one connects nobody).
+    if (camp.state != core::CampaignState::kActive)
+      return Status::failedPrecondition("the campaign is " +
+                                        std::string(core::toString(camp.state)) +
+                                        ": no calls until it is active");
     int64_t now = toEpochMillis(clock.now());
     ASSIGN_OR_RETURN(storage::Stmt q, db.prepare(
         "SELECT c.id, p.id, p.e164 FROM contacts c JOIN phones p ON p.contact_id = c.id"
@@ -269,6 +274,33 @@ Result<Json> Desk::setState(const Principal& who, const std::string& state, cons
       return Status::failedPrecondition("finish the call (record a disposition) first", "state");
     if (state == "paused" && reason.empty()) return Status::invalidArgument("say why you pause", "reason");
     if (state == "logged_out") {
+      if (c.call_id) {
+        // Leaving mid-call: the call ends undispositioned (a later disposition
+        // from the console still replaces it) and its contact may be called again.
+        worker_.post([this, call = *c.call_id] {
+          auto& db = worker_store_.db();
+          Status st = db.transaction([&]() -> Status {
+            const int64_t now = toEpochMillis(clock_.now());
+            ASSIGN_OR_RETURN(
+                storage::Stmt u,
+                db.prepare(
+                    "UPDATE calls SET state='ended', ended_at=?1, "
+                    "disposition=COALESCE(disposition, ?2) WHERE id=?3 AND ended_at IS NULL"));
+            u.bind(1, now).bind(2, std::string(core::kNoDisposition)).bind(3, call);
+            RETURN_IF_ERROR(u.run());
+            ASSIGN_OR_RETURN(
+                storage::Stmt k,
+                db.prepare("UPDATE contacts SET status='new' WHERE status='in_progress' AND "
+                           "id=(SELECT contact_id FROM calls WHERE id=?1)"));
+            k.bind(1, call);
+            RETURN_IF_ERROR(k.run());
+            return storage::audit(db, clock_, core::Actor{"system:simulated-telephony"}, "call.end",
+                                  "call", std::to_string(call),
+                                  Json{{"reason", "caller logged out"}});
+          });
+          if (!st.isOk()) spdlog::error("desk: ending call {} at logout: {}", call, st.toString());
+        });
+      }
       c.screen_pop = nullptr;
       c.call_id.reset();
     }

@@ -179,6 +179,31 @@ curl -s -b "$D/admin.jar" -o "$D/audit.jsonl" "$URL/api/v1/audit/export"
 head -1 "$D/audit.jsonl" | jq -e '.seq == 1' >/dev/null || fail "audit export"
 [[ $(code -b "$D/ann.jar" "$URL/api/v1/audit/verify") == 403 ]] || fail "a caller read the audit chain"
 
+# A campaign that is not active connects nobody; a caller leaving mid-call ends the call.
+DRAFT=$(curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"name":"Draft","purpose":"political"}' "$URL/api/v1/campaigns" | jq -r .id)
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"first_name":"Dee","phone":"+12025550177"}' "$URL/api/v1/campaigns/$DRAFT/contacts" | jq -e '.id > 0' >/dev/null || fail "draft contact"
+curl "${B[@]}" -d '{"state":"logged_out"}' "$URL/api/v1/console/state" >/dev/null
+curl "${B[@]}" -d "{\"campaign_id\":$DRAFT}" "$URL/api/v1/console/join" | jq -e '.allowed == true' >/dev/null || fail "join the draft"
+curl "${B[@]}" -d '{"state":"ready"}' "$URL/api/v1/console/state" | jq -e '.state == "ready"' >/dev/null || fail "ready on the draft"
+sleep 1
+curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -e '.call == null and (.reason | test("draft"))' >/dev/null \
+  || fail "a draft campaign connected a call: $(curl -s -b "$D/ann.jar" "$URL/api/v1/console")"
+curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"event":"activate"}' "$URL/api/v1/campaigns/$DRAFT/state" | jq -e '.state == "active"' >/dev/null || fail "activate the draft"
+DCALL=""
+for _ in $(seq 100); do
+  DCALL=$(curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -r '.call.call_id // empty')
+  [[ -n "$DCALL" ]] && break
+  sleep 0.1
+done
+[[ -n "$DCALL" ]] || fail "no call once the campaign is active"
+curl "${B[@]}" -d '{"state":"logged_out"}' "$URL/api/v1/console/state" | jq -e '.state == "logged_out"' >/dev/null || fail "log out mid-call"
+for _ in $(seq 50); do
+  [[ $(sqlite3 -cmd ".timeout 5000" "$D/clearline.db" "SELECT COUNT(*) FROM calls WHERE id=$DCALL AND ended_at IS NOT NULL") == 1 ]] && break
+  sleep 0.1
+done
+[[ $(sqlite3 -cmd ".timeout 5000" "$D/clearline.db" "SELECT c.state || ',' || c.disposition || ',' || k.status FROM calls c JOIN contacts k ON k.id = c.contact_id WHERE c.id=$DCALL") == "ended,no_disposition,new" ]] \
+  || fail "the call left at logout: $(sqlite3 "$D/clearline.db" "SELECT c.state, c.disposition, k.status FROM calls c JOIN contacts k ON k.id = c.contact_id WHERE c.id=$DCALL")"
+
 # Graceful shutdown on SIGTERM.
 kill -TERM "$PID"
 rc=0
