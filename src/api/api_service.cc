@@ -685,8 +685,18 @@ HttpResponse ApiService::campaignDispositions(RequestCtx& c) {
 
 // ---- contacts, calls, results -----------------------------------------------------
 
+// 404 for a campaign that does not exist (its lists would otherwise answer an empty 200).
+Status ApiService::campaignExists(CampaignId id) {
+  auto q = store_.db().prepare("SELECT 1 FROM campaigns WHERE id=?");
+  if (!q.isOk()) return q.status();
+  q->bind(1, id.value);
+  ASSIGN_OR_RETURN(bool row, q->step());
+  return row ? Status::ok() : Status::notFound("no campaign " + id.str(), "id");
+}
+
 HttpResponse ApiService::listContacts(RequestCtx& c) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  TRY_RESPONSE(campaignExists(CampaignId(id)));
   ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
   ASSIGN_OR_RESPOND(Json out, api::listContacts(store_.db(), CampaignId(id), page));
   return HttpResponse::json(200, out);
@@ -717,6 +727,7 @@ HttpResponse ApiService::getContact(RequestCtx& c) {
 
 HttpResponse ApiService::listCalls(RequestCtx& c) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  TRY_RESPONSE(campaignExists(CampaignId(id)));
   ASSIGN_OR_RESPOND(Page page, pageFrom(c.req, true));
   ASSIGN_OR_RESPOND(Json out, api::listCalls(store_.db(), CampaignId(id), page));
   return HttpResponse::json(200, out);
@@ -858,6 +869,7 @@ HttpResponse ApiService::dispositionCall(RequestCtx& c) {
 
 HttpResponse ApiService::listSurveyResponses(RequestCtx& c) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  TRY_RESPONSE(campaignExists(CampaignId(id)));
   ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
   ASSIGN_OR_RESPOND(Json out, api::listSurveyResponses(store_.db(), CampaignId(id), page));
   return HttpResponse::json(200, out);
@@ -865,6 +877,7 @@ HttpResponse ApiService::listSurveyResponses(RequestCtx& c) {
 
 HttpResponse ApiService::listCallbacks(RequestCtx& c) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  TRY_RESPONSE(campaignExists(CampaignId(id)));
   ASSIGN_OR_RESPOND(Page page, pageFrom(c.req));
   ASSIGN_OR_RESPOND(Json out, api::listCallbacks(store_.db(), CampaignId(id), page));
   return HttpResponse::json(200, out);
@@ -879,6 +892,7 @@ HttpResponse ApiService::campaignSummary(RequestCtx& c) {
 
 HttpResponse ApiService::campaignLive(RequestCtx& c) {
   ASSIGN_OR_RESPOND(int64_t id, positiveId(c.params["id"], "id"));
+  TRY_RESPONSE(campaignExists(CampaignId(id)));
   if (!console_) return HttpResponse::error(Status::unavailable("no live runtime in this process"));
   ASSIGN_OR_RESPOND(Json out, console_->live(CampaignId(id)));
   return HttpResponse::json(200, out);

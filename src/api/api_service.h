@@ -133,6 +133,7 @@ class ApiService {
   HttpResponse promptWav(RequestCtx&, PromptKind);
   HttpResponse uploadPrompt(RequestCtx&, PromptKind);
   HttpResponse deletePromptOf(RequestCtx&, PromptKind);
+  Status campaignExists(CampaignId id);
   HttpResponse listContacts(RequestCtx&);
   HttpResponse createContact(RequestCtx&);
   HttpResponse getContact(RequestCtx&);

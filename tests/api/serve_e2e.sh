@@ -179,6 +179,11 @@ curl -s -b "$D/admin.jar" -o "$D/audit.jsonl" "$URL/api/v1/audit/export"
 head -1 "$D/audit.jsonl" | jq -e '.seq == 1' >/dev/null || fail "audit export"
 [[ $(code -b "$D/ann.jar" "$URL/api/v1/audit/verify") == 403 ]] || fail "a caller read the audit chain"
 
+# A campaign that does not exist is a 404 on its lists, not an empty page.
+for what in contacts calls survey-responses callbacks live; do
+  [[ $(code -b "$D/admin.jar" "$URL/api/v1/campaigns/999/$what") == 404 ]] || fail "campaigns/999/$what is not a 404"
+done
+
 # A campaign that is not active connects nobody; a caller leaving mid-call ends the call.
 DRAFT=$(curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"name":"Draft","purpose":"political"}' "$URL/api/v1/campaigns" | jq -r .id)
 curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"first_name":"Dee","phone":"+12025550177"}' "$URL/api/v1/campaigns/$DRAFT/contacts" | jq -e '.id > 0' >/dev/null || fail "draft contact"
