@@ -82,6 +82,9 @@ const std::vector<Disposition>& defaultDispositions() {
       {"wrong_number", "Wrong number", true, false},
       {"dnc", "Do not call", true, true},
       {"refused", "Refused", true, false},
+      // The phone's key 2 (daemon/dialer.cc digitDisposition): a code of the list,
+      // so that reports and the web console's key 2 know it.
+      {"not_interested", "Not interested", true, false},
       {"failed", "Failed / invalid number", true, false},
   };
   return kDefaults;
