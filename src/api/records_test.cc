@@ -124,6 +124,8 @@ TEST_F(RecordDisposition, TheContactComesBackByTheRulesOrTheCallbackAndDoNotCall
   EXPECT_EQ(q("SELECT COUNT(*) FROM internal_dnc"), "0");
   // Do not call: the contact, and the organisation's list (told twice, listed once).
   exec("UPDATE contacts SET status='new', attempts=0 WHERE id=7");
+  storage::SqlitePolicyStore ps(store_->db(), clock_);
+  const std::string v0 = ps.internalDncVersion().value();
   dispose("dnc");
   dispose("dnc");
   EXPECT_EQ(q("SELECT status FROM contacts WHERE id=7"), "dnc");
@@ -134,6 +136,12 @@ TEST_F(RecordDisposition, TheContactComesBackByTheRulesOrTheCallbackAndDoNotCall
   ASSERT_TRUE(
       storage::SqlitePolicyStore(store_->db(), clock_).loadInternalDnc(lists, clock_.now()).isOk());
   EXPECT_EQ(lists.size(), 1u);
+  // A running dialer notices the change (and a removal) by the lists' generation.
+  const std::string v1 = ps.internalDncVersion().value();
+  EXPECT_NE(v1, v0);
+  ASSERT_TRUE(ps.removeInternalDnc(core::policy::DncScope::kOrganisation, 1, "+12025550123", actor_)
+                  .isOk());
+  EXPECT_NE(ps.internalDncVersion().value(), v1);
 }
 
 }  // namespace

@@ -68,13 +68,9 @@ Result<bool> SqlitePolicyStore::addCalleeDncRequest(OrgId org, const std::string
 }
 
 Result<std::string> SqlitePolicyStore::internalDncVersion() {
-  ASSIGN_OR_RETURN(
-      Stmt s, db_.prepare("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(MAX(removed_at), 0),"
-                          " COUNT(removed_at) FROM internal_dnc"));
+  ASSIGN_OR_RETURN(Stmt s, db_.prepare("SELECT gen FROM internal_dnc_generation WHERE id = 1"));
   ASSIGN_OR_RETURN(bool row, s.step());
-  if (!row) return std::string();
-  return std::to_string(s.int64(0)) + "/" + std::to_string(s.int64(1)) + "/" +
-         std::to_string(s.int64(2)) + "/" + std::to_string(s.int64(3));
+  return row ? std::to_string(s.int64(0)) : std::string();
 }
 
 Status SqlitePolicyStore::loadInternalDnc(cp::InternalDnc& out, TimePoint) {

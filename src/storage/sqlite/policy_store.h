@@ -42,8 +42,9 @@ class SqlitePolicyStore {
   // whether an entry was added.
   Result<bool> addCalleeDncRequest(OrgId org, const std::string& e164, CallId call,
                                    const core::Actor& actor);
-  // Changes whenever an entry is added or removed (by any process): a running
-  // dialer reloads its lists when it does.
+  // Changes whenever an entry is added or removed (by any process; a
+  // trigger-kept generation, one row read): a running dialer reloads its
+  // lists when it does.
   Result<std::string> internalDncVersion();
   Result<int64_t> countInternalDnc(core::policy::DncScope scope);
 

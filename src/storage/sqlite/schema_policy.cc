@@ -7,7 +7,8 @@ namespace clearline::storage {
 
 const std::vector<Migration>& policyMigrations() {
   static const std::vector<Migration> m = {
-      {"policy", 1, "internal DNC, registry snapshots, rule versions, authorizations, TSR call fields",
+      {"policy", 1,
+       "internal DNC, registry snapshots, rule versions, authorizations, TSR call fields",
        R"sql(
 -- Internal do-not-call lists (R10, U7): scope campaign | organisation | platform.
 CREATE TABLE internal_dnc (
@@ -95,6 +96,19 @@ ALTER TABLE calls ADD COLUMN candidate_locations TEXT;     -- JSON array
 ALTER TABLE calls ADD COLUMN callee_local_time TEXT;       -- ISO 8601 with offset
 ALTER TABLE calls ADD COLUMN stir_shaken_attestation TEXT;
 ALTER TABLE calls ADD COLUMN opt_out_channel TEXT;
+)sql"},
+      {"policy", 2, "internal DNC generation: bumped by every change, read by running dialers",
+       R"sql(
+-- A running dialer compares this with the generation of the lists it holds
+-- (storage/sqlite/policy_store.h internalDncVersion) instead of scanning the table.
+CREATE TABLE internal_dnc_generation (id INTEGER PRIMARY KEY CHECK (id = 1), gen INTEGER NOT NULL);
+INSERT INTO internal_dnc_generation(id, gen) VALUES (1, 1);
+CREATE TRIGGER internal_dnc_gen_insert AFTER INSERT ON internal_dnc
+BEGIN UPDATE internal_dnc_generation SET gen = gen + 1 WHERE id = 1; END;
+CREATE TRIGGER internal_dnc_gen_update AFTER UPDATE ON internal_dnc
+BEGIN UPDATE internal_dnc_generation SET gen = gen + 1 WHERE id = 1; END;
+CREATE TRIGGER internal_dnc_gen_delete AFTER DELETE ON internal_dnc
+BEGIN UPDATE internal_dnc_generation SET gen = gen + 1 WHERE id = 1; END;
 )sql"},
   };
   return m;
