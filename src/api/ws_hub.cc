@@ -36,7 +36,11 @@ bool WsHub::visibleTo(const Principal& who, const core::DomainEvent& ev, const E
 Json WsHub::withoutCalleeData(const Json& data) {
   if (!data.is_object()) return data;
   Json out = data;
-  for (const char* key : {"contact", "called_number", "phone", "e164", "number", "screen_pop"})
+  // The callee's record, number and name wherever the desks put them (the SIP
+  // desk's caller.state carries `dialing` and `last_dial` objects).
+  for (const char* key :
+       {"contact", "contact_id", "called_number", "phone", "e164", "number", "screen_pop",
+        "dialing", "last_dial", "name", "first_name", "last_name", "address", "to", "from"})
     out.erase(key);
   if (auto it = out.find("call"); it != out.end() && it->is_object()) out.erase(it);
   return out;

@@ -139,12 +139,18 @@ TEST(WsHub, VendorSupervisorsFollowTheChainAndNeverGetTheCalleesRecord) {
   st.data["call"] =
       Json{{"call_id", 5}, {"contact", {{"first_name", "Ann"}, {"phone", "+12025550123"}}}};
   st.data["contact"] = Json{{"first_name", "Ann"}};
+  // As the SIP desk shapes it (sip_desk.cc): the dial in progress and the last one.
+  st.data["dialing"] = Json{{"call_id", 6}, {"number", "+12025550124"}, {"name", "Bo Lee"}};
+  st.data["last_dial"] = Json{{"call_id", 4}, {"number", "+12025550125"}, {"contact_id", 9}};
   hub.publish(st);
   hub.publish(at("site-procom-vineland", "screen_pop"));
   ASSERT_EQ(sup->frames.size(), 2u);  // hello + the state
   EXPECT_EQ(sup->frames[1]["data"]["state"], "on_call");
   EXPECT_FALSE(sup->frames[1]["data"].contains("call"));
   EXPECT_FALSE(sup->frames[1]["data"].contains("contact"));
+  const std::string sent = sup->frames[1].dump();
+  for (const char* personal : {"+1202555", "Bo Lee", "Ann"})
+    EXPECT_EQ(sent.find(personal), std::string::npos) << sent;
   ASSERT_EQ(mgr->frames.size(), 3u);
   EXPECT_EQ(mgr->frames[1]["data"]["call"]["contact"]["first_name"], "Ann");
 }

@@ -108,8 +108,11 @@ Status runDaemon(const DaemonOptions& opt) {
   // Vendor supervisors' subtrees, for the WebSocket (and authz's scoped lists):
   // the vendor registry, reloaded by `scope_refresh` below when it changes.
   api::RegistryEntityScope scope;
+  uint64_t scope_generation =
+      0;  // of the registry loaded (read before it: a change meanwhile reloads)
   {
     storage::SqliteVendorStore vs(api_store->db(), clock, opt.data_dir);
+    ASSIGN_OR_RETURN(scope_generation, vs.generation());
     ASSIGN_OR_RETURN(auto reg, vs.loadRegistry());
     scope.set(std::move(reg));
   }
@@ -231,19 +234,19 @@ Status runDaemon(const DaemonOptions& opt) {
   std::atomic<bool> scoping{true};
   std::thread scope_refresh([&] {
     storage::SqliteVendorStore vs(scope_store->db(), clock, opt.data_dir);
-    auto have = vs.generation();
+    uint64_t have = scope_generation;
     for (int ticks = 1; scoping.load(); ++ticks) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));  // (a prompt stop)
       if (ticks % 5 != 0) continue;
       auto g = vs.generation();
-      if (!g.isOk() || (have.isOk() && *g == *have)) continue;
+      if (!g.isOk() || *g == have) continue;
       auto reg = vs.loadRegistry();
       if (!reg.isOk()) {
         spdlog::error("vendor subtrees: registry reload failed: {}", reg.status().toString());
         continue;
       }
       scope.set(std::move(*reg));
-      have = g;
+      have = *g;
     }
   });
 

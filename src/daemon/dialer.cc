@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/zone_time.h"
 #include "core/pacing/planning.h"
 #include "core/pacing/registry.h"
 #include "core/policy/engine.h"
@@ -195,6 +196,7 @@ struct Dialer::Impl : core::TelephonyListener,
   bool stopped = false;
   core::Actor actor{"system:dialer"};
   TimePoint last_dnc_check{};
+  int64_t unreadable_zones = 0;  // stored contacts whose time zone is no IANA name
   std::string dnc_version;  // internalDncVersion() of the lists loaded
   // summary counters
   int64_t recovered_calls = 0, write_errors = 0, dispositions = 0, leads_loaded = 0;
@@ -320,6 +322,7 @@ struct Dialer::Impl : core::TelephonyListener,
 
   void onLeadUpdate(const core::LeadUpdate& u) override {
     auto& db = store->db();
+    bool dnc_request = false;
     check(db.transaction([&]() -> Status {
             ASSIGN_OR_RETURN(auto* s, db.cached(
                 "UPDATE contacts SET status=CASE WHEN status='dnc' THEN 'dnc' ELSE ?2 END, attempts=?3,"
@@ -329,8 +332,13 @@ struct Dialer::Impl : core::TelephonyListener,
                                                  " WHERE campaign_id=?1 AND code=?2"));
             dq->bind(1, u.campaign_id.value).bind(2, u.disposition);
             ASSIGN_OR_RETURN(bool drow, dq->step());
-            const bool dnc = drow && dq->int64(0) != 0;
+            bool dnc = drow && dq->int64(0) != 0;
             dq->reset();
+            if (!drow) {  // a campaign without its own rows: the default list's
+              for (const auto& d : core::defaultDispositions())
+                if (d.code == u.disposition) dnc = d.do_not_call;
+            }
+            dnc_request = dnc;
             std::string status = u.final ? (dnc ? "dnc" : "done") : "new";
             s->bind(1, u.contact_id.value).bind(2, status).bind(3, u.attempts);
             if (u.next_attempt_at) s->bind(4, toEpochMillis(*u.next_attempt_at)); else s->bindNull(4);
@@ -368,6 +376,12 @@ struct Dialer::Impl : core::TelephonyListener,
             return storage::audit(db, clock, actor, "contact.attempt", "contact", u.contact_id.str(), p);
           }),
           "lead update");
+    // A callee's do-not-call request applies to the next dial of this dialer,
+    // not a second later (the console's may have listed it already: reload).
+    if (dnc_request) {
+      last_dnc_check = TimePoint{};
+      refreshInternalDnc(clock.now());
+    }
   }
 
   // ---------------------------------------------------------- ledger
@@ -930,6 +944,17 @@ struct Dialer::Impl : core::TelephonyListener,
       lead.state = l->text(9);
       lead.zip = l->text(10);
       lead.timezone = l->text(11);
+      if (!lead.timezone.empty() && !findZone(lead.timezone).isOk()) {
+        // Stored before imports checked zones (session 22): the policy would
+        // deny every call to it (P0). The state, ZIP and area code still place
+        // the contact; the unreadable zone is left out, and said so.
+        if (unreadable_zones++ < 5)
+          spdlog::warn(
+              "dialer: contact {} has the time zone '{}', which is no IANA zone: left out of its "
+              "locations",
+              lead.contact_id.value, lead.timezone);
+        lead.timezone.clear();
+      }
       max_id = std::max(max_id, lead.contact_id.value);
       rt.addLead(std::move(lead));
       leads_loaded++;

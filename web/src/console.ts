@@ -47,9 +47,9 @@ const VERDICT_WORDS: Record<string, string> = {
 // digitDisposition): 1 contacted, 2 not interested, 3 call back, 4 answering
 // machine, 9 do not call — so that a caller who works both never marks a
 // number do-not-call meaning "wrong number". A key is bound to the campaign's
-// disposition with that code; the default list has no `not_interested` (the
-// phone's 2 is a code of its own), and `dnc` is its do-not-call. Key 2 stays
-// unbound when the campaign has no `not_interested`: giving it another
+// disposition with that code (the default list has `not_interested` and
+// `dnc`, its do-not-call). Key 2 stays unbound for a campaign without
+// `not_interested`: giving it another
 // disposition would again mean one thing on the phone and another here. The
 // other dispositions take the free digits 5–8 in list order; the rest have no
 // key (click or Tab to them).

@@ -440,12 +440,22 @@ Status validateJurisdictions(const Campaign& c) {
   return Status::ok();
 }
 
-Status validateForWrite(const Campaign& c) {
-  RETURN_IF_ERROR(validateJurisdictions(c));
-  if (c.schedule.weekdays.empty())
+Status validateForWrite(const Campaign& c, const Campaign* before) {
+  // On an update only what changes is checked: a campaign stored before a
+  // check existed can still be renamed without first mending its rules.
+  if (!before || c.jurisdictions != before->jurisdictions)
+    RETURN_IF_ERROR(validateJurisdictions(c));
+  if ((!before || c.schedule.weekdays != before->schedule.weekdays) && c.schedule.weekdays.empty())
     return Status::invalidArgument("weekdays must name at least one day, 0 (Sunday) to 6",
                                    "schedule.weekdays");
-  for (size_t i = 0; i < c.recycle_rules.size(); ++i) {
+  const bool rules_changed =
+      !before || c.recycle_rules.size() != before->recycle_rules.size() ||
+      !std::equal(c.recycle_rules.begin(), c.recycle_rules.end(), before->recycle_rules.begin(),
+                  [](const RecycleRule& a, const RecycleRule& b) {
+                    return a.disposition == b.disposition && a.delay_minutes == b.delay_minutes &&
+                           a.max_attempts == b.max_attempts;
+                  });
+  for (size_t i = 0; rules_changed && i < c.recycle_rules.size(); ++i) {
     const auto& r = c.recycle_rules[i];
     const std::string where = "recycle_rules[" + std::to_string(i) + "]";
     if (!isRecyclableDisposition(r.disposition)) {
@@ -462,7 +472,9 @@ Status validateForWrite(const Campaign& c) {
     if (r.max_attempts < 1 || r.max_attempts > 50)
       return Status::invalidArgument("max_attempts must be 1 to 50", where + ".max_attempts");
   }
-  for (size_t i = 0; i < c.script.questions.size(); ++i) {
+  const bool questions_changed =
+      !before || !sameQuestions(c.script.questions, before->script.questions);
+  for (size_t i = 0; questions_changed && i < c.script.questions.size(); ++i) {
     const auto& q = c.script.questions[i];
     const std::string where = "script.questions[" + std::to_string(i) + "].key";
     if (q.key.empty()) return Status::invalidArgument("survey question without key", where);

@@ -149,7 +149,8 @@ Status validateJurisdictions(const Campaign& c);
 // one weekday, recycle rules that name a disposition a call can end with
 // (recyclableDispositions) with a delay up to a year and 1..50 attempts, and
 // survey question keys that are unique.
-Status validateForWrite(const Campaign& c);
+// `before`: the stored campaign an update changes (only changed fields are checked).
+Status validateForWrite(const Campaign& c, const Campaign* before = nullptr);
 
 // Stable JSON forms (API, CLI --json, audit payloads).
 Json toJson(const Campaign& c);

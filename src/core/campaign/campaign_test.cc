@@ -141,6 +141,15 @@ TEST(Campaign, NestedFieldsAreReadStrictlyAndNamed) {
   Campaign old = c;
   EXPECT_TRUE(
       applyJson(Json{{"script", {{"questions", {{{"key", "a"}}, {{"key", "a"}}}}}}}, old).isOk());
+  old.recycle_rules = {{"do_not_call", 0, 3}};
+  // …and can be renamed without mending them first; changing them checks them.
+  Campaign renamed = old;
+  renamed.name = "Renamed";
+  EXPECT_TRUE(validateForWrite(renamed, &old).isOk());
+  EXPECT_EQ(validateForWrite(renamed).field(), "recycle_rules[0].disposition");
+  Campaign rules = old;
+  rules.recycle_rules = {{"no_anwser", 0, 3}};
+  EXPECT_EQ(validateForWrite(rules, &old).field(), "recycle_rules[0].disposition");
 }
 
 TEST(Campaign, RecordingAnnouncementAndAmdSettings) {

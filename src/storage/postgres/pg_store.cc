@@ -254,11 +254,11 @@ Result<std::vector<Campaign>> PgStore::listCampaigns(OrgId org) {
 
 Result<Campaign> PgStore::updateCampaign(const Campaign& in, const core::Actor& actor) {
   RETURN_IF_ERROR(core::validate(in));
-  RETURN_IF_ERROR(core::validateForWrite(in));
   Campaign c = in;
   RETURN_IF_ERROR(db_->transaction([&]() -> Status {
     RETURN_IF_ERROR(db_->exec("SELECT 1 FROM campaigns WHERE id=$1 FOR UPDATE", {in.id.str()}));
     ASSIGN_OR_RETURN(Campaign before, getCampaign(in.id));
+    RETURN_IF_ERROR(core::validateForWrite(in, &before));
     // A finished campaign's settings are the record of how it called (its
     // script, hours, caller ID): not rewritten afterwards, as its lists are not.
     if (before.state == core::CampaignState::kFinished)

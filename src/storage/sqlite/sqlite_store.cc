@@ -194,10 +194,10 @@ Result<std::vector<Campaign>> SqliteCampaignStore::listCampaigns(OrgId org) {
 
 Result<Campaign> SqliteCampaignStore::updateCampaign(const Campaign& in, const core::Actor& actor) {
   RETURN_IF_ERROR(core::validate(in));
-  RETURN_IF_ERROR(core::validateForWrite(in));
   Campaign c = in;
   RETURN_IF_ERROR(db_.transaction([&]() -> Status {
     ASSIGN_OR_RETURN(Campaign before, getCampaign(in.id));
+    RETURN_IF_ERROR(core::validateForWrite(in, &before));
     // A finished campaign's settings are the record of how it called (its
     // script, hours, caller ID): not rewritten afterwards, as its lists are not.
     if (before.state == core::CampaignState::kFinished)
