@@ -86,12 +86,17 @@ B=(-s -b "$D/ann.jar" -H 'content-type: application/json' -H "X-CSRF-Token: $C2"
 curl "${B[@]}" -d "{\"campaign_id\":$CID}" "$URL/api/v1/console/join" | jq -e '.allowed == true' >/dev/null || fail "join"
 curl "${B[@]}" -d '{"state":"paused"}' "$URL/api/v1/console/state" | jq -e '.error.field == "reason"' >/dev/null || fail "pause without reason accepted"
 curl "${B[@]}" -d '{"state":"ready"}' "$URL/api/v1/console/state" | jq -e '.state == "ready"' >/dev/null || fail "ready"
-CALL=""
-for _ in $(seq 50); do
-  CALL=$(curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -r '.call.call_id // empty')
-  [[ -n "$CALL" ]] && break
-  sleep 0.1
-done
+# ann's call on screen, waited for up to $1 tenths of a second → stdout (empty: none).
+call_on_screen() {
+  local id=""
+  for _ in $(seq "$1"); do
+    id=$(curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -r '.call.call_id // empty')
+    [[ -n "$id" ]] && break
+    sleep 0.1
+  done
+  echo "$id"
+}
+CALL=$(call_on_screen 50)
 [[ -n "$CALL" ]] || fail "no simulated call reached the caller"
 curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -e '.call.contact.first_name == "<script>alert(1)</script>" and .call.script.questions[0].key == "support"' >/dev/null || fail "screen pop content"
 [[ $(code -b "$D/ann.jar" "$URL/api/v1/campaigns/$CID/contacts") == 403 ]] || fail "a caller listed contacts"
@@ -194,12 +199,7 @@ sleep 1
 curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -e '.call == null and (.reason | test("draft"))' >/dev/null \
   || fail "a draft campaign connected a call: $(curl -s -b "$D/ann.jar" "$URL/api/v1/console")"
 curl "${A[@]}" -H "X-CSRF-Token: $CSRF" -d '{"event":"activate"}' "$URL/api/v1/campaigns/$DRAFT/state" | jq -e '.state == "active"' >/dev/null || fail "activate the draft"
-DCALL=""
-for _ in $(seq 100); do
-  DCALL=$(curl -s -b "$D/ann.jar" "$URL/api/v1/console" | jq -r '.call.call_id // empty')
-  [[ -n "$DCALL" ]] && break
-  sleep 0.1
-done
+DCALL=$(call_on_screen 100)
 [[ -n "$DCALL" ]] || fail "no call once the campaign is active"
 curl "${B[@]}" -d '{"state":"logged_out"}' "$URL/api/v1/console/state" | jq -e '.state == "logged_out"' >/dev/null || fail "log out mid-call"
 for _ in $(seq 50); do
