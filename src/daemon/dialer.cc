@@ -354,7 +354,7 @@ struct Dialer::Impl : core::TelephonyListener,
             }
             if (dnc) {
               // The callee asked: the organisation's own list, for every campaign
-              // of it (this dialer's engine reloads it at its next tick).
+              // of it (this dialer's engine reloads its lists right after).
               core::CampaignRuntime* rt = runtimeFor(u.campaign_id);
               ASSIGN_OR_RETURN(auto* pq, db.cached("SELECT e164 FROM phones WHERE id=?1"));
               pq->bind(1, u.phone_id.value);
