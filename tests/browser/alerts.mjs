@@ -29,11 +29,16 @@ try {
   closers.push(second.close);
   const sup = await second.ctx.newPage();
   await login(sup, URL, 'procom-sup', 'vendor-password');
-  await sup.evaluate(() => new Promise((resolve) => {
+  await sup.waitForSelector('#vendor-site');  // signed in (the session cookie is set)
+  const hello = await sup.evaluate(() => new Promise((resolve) => {
     window.__frames = [];
     const ws = new WebSocket(`ws://${location.host}/api/v1/events`);
-    ws.onmessage = (m) => { window.__frames.push(JSON.parse(String(m.data))); if (window.__frames.length === 1) resolve(); };
+    const give = (what) => { clearTimeout(timer); resolve(what); };
+    const timer = setTimeout(() => give('no hello within 15 s'), 15000);
+    ws.onmessage = (m) => { window.__frames.push(JSON.parse(String(m.data))); if (window.__frames.length === 1) give(window.__frames[0].type); };
+    ws.onclose = (e) => give(`closed (${e.code})`);
   }));
+  check(hello === 'hello', `procom-sup's event stream is up (${hello})`);
 
   // 1. A gate refusal: the prison site's caller logs in (session + CSRF, as the console does) and joins.
   const lr = await fetch(URL + '/api/v1/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'caller-ew-01', password: 'caller-password' }) });
