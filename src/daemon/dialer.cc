@@ -1167,6 +1167,12 @@ Result<std::unique_ptr<Dialer>> Dialer::create(sip::LibreLoop& loop, const Clock
     }
   }
   ASSIGN_OR_RETURN(p->store, storage::SqliteStore::open(db, clock));
+  // The internal DNC lists' generation, read before openPolicy loads them: the
+  // loop reloads them only when it moves (a change in between reloads once more).
+  {
+    auto v = storage::SqlitePolicyStore(p->store->db(), clock).internalDncVersion();
+    if (v.isOk()) p->dnc_version = *v;
+  }
   // Compliance at dial time (fail-closed): no rule book, no dialing.
   auto policy = policy_data::openPolicy(p->store->db(), clock, p->opt.config, p->opt.data_dir, clock.now());
   if (!policy.isOk()) {
